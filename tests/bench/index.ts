@@ -1,0 +1,7 @@
+/**
+ * Benchmark suites by name. Each takes its own argv (after the suite name), prints JSON lines to stdout
+ * and returns an exit code.
+ */
+export type BenchSuite = (argv: readonly string[]) => Promise<number>;
+
+export const benchSuites: Record<string, BenchSuite> = {};
