@@ -1,0 +1,56 @@
+import type { Trainer } from './trainer.ts';
+import type { VecEnv } from '../sim/env.ts';
+import type { AlgorithmConfig } from './config.ts';
+
+/**
+ * Algorithm names -> what the CLI, the app and benchmarks need to know about them: their kind, default
+ * config, per-robot presets (assets/presets/<algo>.json), one line of documentation per config field,
+ * validation with clear errors, and a Trainer factory. Each algorithm registers with one line below.
+ */
+
+export type { AlgorithmConfig, ConfigValue } from './config.ts';
+
+export type AlgorithmKind = 'on-policy' | 'off-policy';
+
+/** Builds the vector environment a trainer learns on (sim/'s createVecEnv, or a test fixture). */
+export type VecEnvFactory = (options: { robot: string; numEnvs: number; workers: number; seed: number }) => Promise<VecEnv>;
+
+export interface CreateTrainerOptions {
+  readonly robot: string;
+  /** A complete config, as returned by validate() or resolveConfig(). */
+  readonly config: AlgorithmConfig;
+  /** Seeds the networks, exploration and environments. */
+  readonly seed: number;
+  /** Environment worker threads (0: in this thread). */
+  readonly workers?: number;
+  /** Where environments come from; the robots of sim/ when absent. */
+  readonly makeVecEnv?: VecEnvFactory;
+}
+
+export interface AlgorithmEntry {
+  readonly kind: AlgorithmKind;
+  /** One line for help texts. */
+  readonly summary: string;
+  readonly defaultConfig: AlgorithmConfig;
+  /** Robot name -> overrides of the defaults. */
+  readonly presets: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Field -> one-line documentation. */
+  readonly fieldDocs: Readonly<Record<string, string>>;
+  /** The complete config (defaults overridden by `config`), or an Error naming the offending field. */
+  validate(config: Readonly<Record<string, unknown>>): AlgorithmConfig;
+  createTrainer(options: CreateTrainerOptions): Promise<Trainer>;
+}
+
+export const algorithms: Record<string, AlgorithmEntry> = {};
+
+export function getAlgorithm(name: string): AlgorithmEntry {
+  const entry = algorithms[name];
+  if (!entry) throw new Error(`unknown algorithm '${name}'; known: ${Object.keys(algorithms).join(', ')}`);
+  return entry;
+}
+
+/** defaults <- the robot's preset (if any) <- overrides, validated. */
+export function resolveConfig(algorithm: string, robot: string, overrides: Readonly<Record<string, unknown>> = {}): AlgorithmConfig {
+  const entry = getAlgorithm(algorithm);
+  return entry.validate({ ...(entry.presets[robot] ?? {}), ...overrides });
+}

@@ -1,0 +1,21 @@
+import { describe, it, expect } from 'vitest';
+import { initTf, backendName, tf } from '../../agents/tf.ts';
+import { nodeWasmPath } from '../../agents/tf.node.ts';
+import { existsSync } from 'node:fs';
+
+describe('tf set-up', () => {
+  it('finds the wasm binaries under Node', () => {
+    const path = nodeWasmPath();
+    expect(path.endsWith('/')).toBe(true);
+    expect(existsSync(`${path}tfjs-backend-wasm-simd.wasm`)).toBe(true);
+  });
+
+  it('starts the wasm backend by default and keeps it on later calls', async () => {
+    expect(await initTf()).toBe('wasm');
+    expect(await initTf({ backend: 'cpu' })).toBe('wasm');
+    expect(backendName()).toBe('wasm');
+    // 2x2 product checked by hand: [[1,2],[3,4]] [[5,6],[7,8]] = [[19,22],[43,50]].
+    const product = tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([5, 6, 7, 8], [2, 2]));
+    expect(Array.from(product.dataSync())).toEqual([19, 22, 43, 50]);
+  });
+});
