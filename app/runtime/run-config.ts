@@ -1,0 +1,119 @@
+import { checkRobot, getRuntimeAlgorithm } from './catalog.ts';
+import type { AlgorithmConfig, Catalog } from './catalog.ts';
+
+/**
+ * The resolved configuration of a run, written to config.json: everything needed to rebuild its trainer.
+ * Resolution order: the algorithm's defaults <- a preset (the robot's own unless --preset says otherwise)
+ * <- --set overrides, then the registry's validate() has the last word.
+ */
+
+/** Bumped when config.json or the run folder layout changes incompatibly. */
+export const RUN_FORMAT = 1;
+
+export interface RunConfig {
+  readonly runFormat: number;
+  readonly robot: string;
+  readonly algorithm: string;
+  /** Name of the preset applied, or null for the bare defaults. */
+  readonly preset: string | null;
+  readonly seed: number;
+  /** Environment worker threads (0: in the training thread). */
+  readonly workers: number;
+  /** Train until this many environment steps. */
+  readonly totalSteps: number;
+  /** Write a checkpoint every this many environment steps (and at the end or on Ctrl-C). */
+  readonly checkpointEvery: number;
+  /** Periodic checkpoints kept besides best.ckpt. */
+  readonly keepCheckpoints: number;
+  /** The --set overrides as given, for the record. */
+  readonly overrides: Readonly<Record<string, unknown>>;
+  /** The complete algorithm config after validation. */
+  readonly algorithmConfig: AlgorithmConfig;
+  /** sinew, tfjs, rapier and node versions that wrote the run. */
+  readonly versions: Readonly<Record<string, string>>;
+  readonly createdAt: string;
+}
+
+export interface RunRequest {
+  readonly robot: string;
+  readonly algorithm: string;
+  readonly preset?: string;
+  readonly seed: number;
+  readonly workers: number;
+  readonly totalSteps: number;
+  readonly checkpointEvery: number;
+  readonly keepCheckpoints: number;
+  /** Raw "key=value" strings from --set. */
+  readonly set: readonly string[];
+  /** --envs, applied as the config field numEnvs when the algorithm has one. */
+  readonly numEnvs?: number;
+}
+
+/** Parses one --set value: JSON when it parses (numbers, booleans, arrays), a plain string otherwise. */
+export function parseSetting(text: string): [string, unknown] {
+  const eq = text.indexOf('=');
+  if (eq <= 0 || eq === text.length - 1) throw new Error(`malformed --set '${text}': expected key=value`);
+  const key = text.slice(0, eq).trim();
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`malformed --set '${text}': '${key}' is not a config field name`);
+  const raw = text.slice(eq + 1).trim();
+  const numeric = Number(raw.replaceAll('_', ''));
+  if (raw !== '' && /^[-+0-9._eE]+$/.test(raw) && Number.isFinite(numeric)) return [key, numeric];
+  try {
+    return [key, JSON.parse(raw) as unknown];
+  } catch {
+    return [key, raw];
+  }
+}
+
+export function resolveRunConfig(catalog: Catalog, request: RunRequest, versions: Readonly<Record<string, string>>): RunConfig {
+  checkRobot(catalog, request.robot);
+  const entry = getRuntimeAlgorithm(catalog, request.algorithm);
+  let preset: string | null = request.robot in entry.presets ? request.robot : null;
+  if (request.preset !== undefined && request.preset !== 'auto') {
+    if (request.preset === 'none') preset = null;
+    else if (request.preset in entry.presets) preset = request.preset;
+    else {
+      const known = ['none', ...Object.keys(entry.presets)].join(', ');
+      throw new Error(`unknown preset '${request.preset}' for ${request.algorithm}; known: ${known}`);
+    }
+  }
+  const overrides: Record<string, unknown> = {};
+  if (request.numEnvs !== undefined) {
+    if (!('numEnvs' in entry.defaultConfig)) throw new Error(`${request.algorithm} has no numEnvs setting; drop --envs`);
+    overrides.numEnvs = request.numEnvs;
+  }
+  for (const setting of request.set) {
+    const [key, value] = parseSetting(setting);
+    overrides[key] = value;
+  }
+  const algorithmConfig = entry.validate({ ...(preset === null ? {} : entry.presets[preset]), ...overrides });
+  return {
+    runFormat: RUN_FORMAT,
+    robot: request.robot,
+    algorithm: request.algorithm,
+    preset,
+    seed: request.seed,
+    workers: request.workers,
+    totalSteps: request.totalSteps,
+    checkpointEvery: request.checkpointEvery,
+    keepCheckpoints: request.keepCheckpoints,
+    overrides,
+    algorithmConfig,
+    versions,
+    createdAt: new Date().toISOString(),
+  };
+}
+
+/** Checks a parsed config.json: the right format and every field present; `source` names the file in errors. */
+export function checkRunConfig(value: unknown, source: string): RunConfig {
+  if (typeof value !== 'object' || value === null) throw new Error(`${source} is not a run config (not a JSON object)`);
+  const config = value as Partial<RunConfig>;
+  if (config.runFormat !== RUN_FORMAT) {
+    const found = config.runFormat === undefined ? 'no run format' : `run format ${String(config.runFormat)}`;
+    throw new Error(`${source} has ${found}; this sinew reads run format ${RUN_FORMAT} (incompatible version)`);
+  }
+  for (const field of ['robot', 'algorithm', 'seed', 'workers', 'totalSteps', 'checkpointEvery', 'keepCheckpoints', 'algorithmConfig'] as const) {
+    if (config[field] === undefined) throw new Error(`${source} is missing '${field}'`);
+  }
+  return config as RunConfig;
+}

@@ -1,0 +1,69 @@
+import { describe, it, expect } from 'vitest';
+import { checkRunConfig, parseSetting, resolveRunConfig } from '../../app/runtime/run-config.ts';
+import type { RunRequest } from '../../app/runtime/run-config.ts';
+import { fakeCatalog } from '../fixtures/fake-trainer.ts';
+
+const request: RunRequest = {
+  robot: 'reacher',
+  algorithm: 'fake-on',
+  seed: 1,
+  workers: 0,
+  totalSteps: 1000,
+  checkpointEvery: 500,
+  keepCheckpoints: 3,
+  set: [],
+};
+
+describe('parseSetting', () => {
+  it('reads numbers (with exponents and underscores), booleans, arrays and strings', () => {
+    expect(parseSetting('learningRate=3e-4')).toEqual(['learningRate', 3e-4]);
+    expect(parseSetting('bufferSize=1_000_000')).toEqual(['bufferSize', 1_000_000]);
+    expect(parseSetting('normalise=false')).toEqual(['normalise', false]);
+    expect(parseSetting('hidden=[64,64]')).toEqual(['hidden', [64, 64]]);
+    expect(parseSetting('variant=clip')).toEqual(['variant', 'clip']);
+  });
+
+  it('rejects malformed settings with the offending text', () => {
+    expect(() => parseSetting('learningRate')).toThrow("malformed --set 'learningRate': expected key=value");
+    expect(() => parseSetting('=3')).toThrow('expected key=value');
+    expect(() => parseSetting('lr=')).toThrow('expected key=value');
+    expect(() => parseSetting('a-b=1')).toThrow("'a-b' is not a config field name");
+  });
+});
+
+describe('resolveRunConfig', () => {
+  it('applies defaults, then the robot preset, then --envs and --set', () => {
+    const config = resolveRunConfig(fakeCatalog, { ...request, numEnvs: 8, set: ['learningRate=0.01'] }, { sinew: '0.1.0' });
+    expect(config.preset).toBe('reacher');
+    expect(config.algorithmConfig).toEqual({ numEnvs: 8, rolloutLength: 8, plateau: -4, learningRate: 0.01 });
+    expect(config.overrides).toEqual({ numEnvs: 8, learningRate: 0.01 });
+    expect(config.versions.sinew).toBe('0.1.0');
+    expect(config.runFormat).toBe(1);
+  });
+
+  it('uses bare defaults with --preset none and when the robot has no preset', () => {
+    expect(resolveRunConfig(fakeCatalog, { ...request, preset: 'none' }, {}).algorithmConfig.rolloutLength).toBe(16);
+    const hopper = resolveRunConfig(fakeCatalog, { ...request, robot: 'hopper' }, {});
+    expect([hopper.preset, hopper.algorithmConfig.rolloutLength]).toEqual([null, 16]);
+  });
+
+  it('names what is wrong: robot, algorithm, preset, field, value', () => {
+    expect(() => resolveRunConfig(fakeCatalog, { ...request, robot: 'cheetah' }, {})).toThrow("unknown robot 'cheetah'; known: reacher, hopper");
+    expect(() => resolveRunConfig(fakeCatalog, { ...request, algorithm: 'dqn' }, {})).toThrow("unknown algorithm 'dqn'; known: fake-on, fake-off");
+    expect(() => resolveRunConfig(fakeCatalog, { ...request, preset: 'fast' }, {})).toThrow("unknown preset 'fast' for fake-on; known: none, reacher");
+    expect(() => resolveRunConfig(fakeCatalog, { ...request, set: ['lr=1'] }, {})).toThrow("unknown config field 'lr'");
+    expect(() => resolveRunConfig(fakeCatalog, { ...request, set: ['numEnvs=many'] }, {})).toThrow('numEnvs must be a number, got "many"');
+  });
+});
+
+describe('checkRunConfig', () => {
+  it('accepts its own output and refuses other formats or missing fields', () => {
+    const config = resolveRunConfig(fakeCatalog, request, {});
+    expect(checkRunConfig(JSON.parse(JSON.stringify(config)), 'config.json')).toEqual(config);
+    expect(() => checkRunConfig({ ...config, runFormat: 2 }, 'r/config.json')).toThrow(
+      'r/config.json has run format 2; this sinew reads run format 1 (incompatible version)',
+    );
+    expect(() => checkRunConfig({ runFormat: 1 }, 'c')).toThrow("c is missing 'robot'");
+    expect(() => checkRunConfig([], 'c')).toThrow('has no run format');
+  });
+});
