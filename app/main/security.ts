@@ -1,0 +1,49 @@
+/**
+ * Security policy of the Electron window and of every server of the renderer. Pure: unit-tested without Electron.
+ */
+
+/** The custom scheme the window loads the renderer from (not file://, so COOP/COEP headers can be sent). */
+export const APP_SCHEME = 'sinew';
+export const APP_ORIGIN = `${APP_SCHEME}://app`;
+
+/**
+ * Allows our own code, workers and wasm compilation ('wasm-unsafe-eval', which tfjs-wasm and Rapier need)
+ * and nothing broader: no remote origins, no inline scripts, no eval.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Headers every response of the renderer carries: cross-origin isolation for SharedArrayBuffer, and the CSP. */
+export const RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+};
+
+/** The window may only ever show our own pages: every other navigation is denied. */
+export function isAllowedNavigation(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}` === APP_ORIGIN;
+  } catch {
+    return false;
+  }
+}
+
+/** IPC is accepted only from the top frame of our own origin. */
+export function isTrustedSender(frameUrl: string | undefined, isMainFrame: boolean): boolean {
+  return isMainFrame && frameUrl !== undefined && isAllowedNavigation(frameUrl);
+}

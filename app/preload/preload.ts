@@ -1,0 +1,15 @@
+// The typed bridge: one method per IPC channel, nothing generic (no `send`, no `invoke(channel)`).
+import { contextBridge, ipcRenderer } from 'electron';
+import { IpcChannel, type SinewBridge } from '../shared/ipc.ts';
+
+const bridge: SinewBridge = {
+  getAppInfo: () => ipcRenderer.invoke(IpcChannel.getAppInfo),
+  listRuns: () => ipcRenderer.invoke(IpcChannel.listRuns),
+  readRunFile: (request) => ipcRenderer.invoke(IpcChannel.readRunFile, request),
+  writeRunFile: (request) => ipcRenderer.invoke(IpcChannel.writeRunFile, request),
+  deleteRun: (run) => ipcRenderer.invoke(IpcChannel.deleteRun, run),
+  savePolicyDialog: (files) => ipcRenderer.invoke(IpcChannel.savePolicyDialog, files),
+  openPolicyDialog: () => ipcRenderer.invoke(IpcChannel.openPolicyDialog),
+};
+
+contextBridge.exposeInMainWorld('sinew', bridge);

@@ -1,0 +1,135 @@
+import {
+  ACESFilmicToneMapping,
+  Color,
+  DirectionalLight,
+  Fog,
+  GridHelper,
+  HemisphereLight,
+  Mesh,
+  MeshStandardMaterial,
+  PCFSoftShadowMap,
+  PerspectiveCamera,
+  PlaneGeometry,
+  Scene,
+  SRGBColorSpace,
+  WebGLRenderer,
+} from 'three';
+import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+
+export interface StageTheme {
+  readonly background: number;
+  readonly ground: number;
+  readonly gridMajor: number;
+  readonly gridMinor: number;
+}
+
+export const lightTheme: StageTheme = { background: 0xdfe4ea, ground: 0xc9cfd8, gridMajor: 0x8a93a3, gridMinor: 0xaeb5c1 };
+export const darkTheme: StageTheme = { background: 0x16191f, ground: 0x1f232b, gridMajor: 0x4a5262, gridMinor: 0x2d333e };
+
+/**
+ * The 3D stage: renderer, camera, orbit controls, lights with shadows and a ground. Robots are added by
+ * whoever owns them through `scene`; `onFrame` callbacks run before each draw. The loop allocates nothing.
+ */
+export class Stage {
+  readonly scene = new Scene();
+  readonly camera = new PerspectiveCamera(45, 1, 0.05, 200);
+  readonly renderer: WebGLRenderer;
+  readonly controls: OrbitControls;
+  private readonly ground: Mesh<PlaneGeometry, MeshStandardMaterial>;
+  private grid: GridHelper | null = null;
+  private readonly frameCallbacks: ((seconds: number) => void)[] = [];
+  private running = false;
+  private frames = 0;
+  private fpsWindowStart = 0;
+  /** Frames per second over the last second, for the status line and the frame-rate measurement. */
+  fps = 0;
+
+  constructor(readonly canvas: HTMLCanvasElement, theme: StageTheme) {
+    this.renderer = new WebGLRenderer({ canvas, antialias: true, powerPreference: 'high-performance' });
+    this.renderer.setPixelRatio(Math.min(2, globalThis.devicePixelRatio || 1));
+    this.renderer.outputColorSpace = SRGBColorSpace;
+    this.renderer.toneMapping = ACESFilmicToneMapping;
+    this.renderer.shadowMap.enabled = true;
+    this.renderer.shadowMap.type = PCFSoftShadowMap;
+
+    this.camera.position.set(3.2, 2.4, 3.6);
+    this.controls = new OrbitControls(this.camera, canvas);
+    this.controls.target.set(0, 0.5, 0);
+    this.controls.enableDamping = true;
+    this.controls.maxPolarAngle = Math.PI * 0.495;
+    this.controls.update();
+
+    this.scene.add(new HemisphereLight(0xffffff, 0x444a55, 1.4));
+    const sun = new DirectionalLight(0xffffff, 2.2);
+    sun.position.set(4, 8, 3);
+    sun.castShadow = true;
+    sun.shadow.mapSize.set(2048, 2048);
+    sun.shadow.camera.left = -12;
+    sun.shadow.camera.right = 12;
+    sun.shadow.camera.top = 12;
+    sun.shadow.camera.bottom = -12;
+    sun.shadow.camera.far = 40;
+    this.scene.add(sun);
+
+    // Subdivided: under SwiftShader one huge two-triangle plane can hide everything behind it (FINDINGS.md).
+    this.ground = new Mesh(new PlaneGeometry(80, 80, 40, 40), new MeshStandardMaterial({ roughness: 0.95, metalness: 0 }));
+    this.ground.rotation.x = -Math.PI / 2;
+    this.ground.receiveShadow = true;
+    this.scene.add(this.ground);
+    this.applyTheme(theme);
+  }
+
+  applyTheme(theme: StageTheme): void {
+    this.scene.background = new Color(theme.background);
+    this.scene.fog = new Fog(theme.background, 18, 60);
+    this.ground.material.color.setHex(theme.ground);
+    if (this.grid) {
+      this.scene.remove(this.grid);
+      this.grid.dispose();
+    }
+    // 0.5 m cells; lifted a millimetre so it never fights the ground for depth.
+    this.grid = new GridHelper(80, 160, theme.gridMajor, theme.gridMinor);
+    this.grid.position.y = 0.002;
+    this.scene.add(this.grid);
+  }
+
+  onFrame(callback: (seconds: number) => void): void {
+    this.frameCallbacks.push(callback);
+  }
+
+  resize(): void {
+    const width = this.canvas.clientWidth;
+    const height = this.canvas.clientHeight;
+    if (width === 0 || height === 0) return;
+    if (this.canvas.width !== Math.floor(width * this.renderer.getPixelRatio()) || this.canvas.height !== Math.floor(height * this.renderer.getPixelRatio())) {
+      this.renderer.setSize(width, height, false);
+      this.camera.aspect = width / height;
+      this.camera.updateProjectionMatrix();
+    }
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.renderer.setAnimationLoop(this.frame);
+  }
+
+  stop(): void {
+    this.running = false;
+    this.renderer.setAnimationLoop(null);
+  }
+
+  private readonly frame = (timeMs: number): void => {
+    const seconds = timeMs / 1000;
+    this.resize();
+    for (const callback of this.frameCallbacks) callback(seconds);
+    this.controls.update();
+    this.renderer.render(this.scene, this.camera);
+    this.frames++;
+    if (seconds - this.fpsWindowStart >= 1) {
+      this.fps = this.frames / (seconds - this.fpsWindowStart);
+      this.frames = 0;
+      this.fpsWindowStart = seconds;
+    }
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * The closed list of IPC channels between the renderer and Electron's main process (STYLE.md: Electron Fiddle).
+ * One preload method per channel; main checks the sender of every message. Nothing generic is exposed.
+ */
+export const IpcChannel = {
+  getAppInfo: 'sinew:get-app-info',
+  listRuns: 'sinew:list-runs',
+  readRunFile: 'sinew:read-run-file',
+  writeRunFile: 'sinew:write-run-file',
+  deleteRun: 'sinew:delete-run',
+  savePolicyDialog: 'sinew:save-policy-dialog',
+  openPolicyDialog: 'sinew:open-policy-dialog',
+} as const;
+
+export type IpcChannelName = (typeof IpcChannel)[keyof typeof IpcChannel];
+
+export interface AppInfo {
+  readonly version: string;
+  readonly platform: string;
+  readonly runsDirectory: string;
+  readonly cores: number;
+}
+
+/** A file inside a run folder, addressed relative to the runs directory (e.g. "hopper-ppo-1/metrics.jsonl"). */
+export interface RunFileRequest {
+  readonly path: string;
+}
+
+export interface RunFileWrite extends RunFileRequest {
+  readonly data: Uint8Array;
+}
+
+/** Files chosen in a dialog: names and contents, never a path the renderer could misuse. */
+export interface PolicyFiles {
+  readonly files: readonly { readonly name: string; readonly data: Uint8Array }[];
+}
+
+/** The typed surface the preload script exposes as `window.sinew`: one method per channel. */
+export interface SinewBridge {
+  getAppInfo(): Promise<AppInfo>;
+  listRuns(): Promise<string[]>;
+  readRunFile(request: RunFileRequest): Promise<Uint8Array>;
+  writeRunFile(request: RunFileWrite): Promise<void>;
+  deleteRun(run: string): Promise<void>;
+  savePolicyDialog(files: PolicyFiles): Promise<string | null>;
+  openPolicyDialog(): Promise<PolicyFiles | null>;
+}

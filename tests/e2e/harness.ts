@@ -1,0 +1,90 @@
+import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import { serveRenderer, type RunningServer } from '../../app/main/web-server.ts';
+
+/** Debian's Chromium (Playwright's own browsers cannot be downloaded here). */
+export const CHROMIUM_PATH = process.env.SINEW_CHROMIUM ?? '/usr/bin/chromium';
+export const ARTIFACTS = resolve('test-results');
+
+/**
+ * Flags for headless Chromium on these machines: no sandbox as root, and no background networking (the closed
+ * network refuses those connections). WebGL runs through SwiftShader.
+ */
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+export interface AppSession {
+  readonly server: RunningServer;
+  readonly browser: Browser;
+  readonly page: Page;
+  /** Console errors and uncaught page errors seen so far. */
+  readonly errors: string[];
+  close(): Promise<void>;
+}
+
+/** Serves the built renderer (dist/renderer) and opens it in headless Chromium. */
+export async function openApp(viewport = { width: 1440, height: 900 }): Promise<AppSession> {
+  const root = resolve('dist/renderer');
+  if (!existsSync(join(root, 'index.html'))) throw new Error('dist/renderer is missing: run `node scripts/build.mjs --renderer` first (npm run test:e2e does)');
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`no Chromium at ${CHROMIUM_PATH}: apt-get install chromium (the CI script does)`);
+  await mkdir(ARTIFACTS, { recursive: true });
+  const server = await serveRenderer(root, 0);
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message: ConsoleMessage) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  await page.goto(server.url, { waitUntil: 'load' });
+  return {
+    server,
+    browser,
+    page,
+    errors,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/** Standard deviation of the canvas's pixel values: 0 for a blank (single-colour) canvas. */
+export async function canvasPixelSpread(page: Page, selector: string): Promise<number> {
+  const png = await page.locator(selector).screenshot();
+  return page.evaluate(async (bytes: number[]) => {
+    const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('no 2d context');
+    context.drawImage(bitmap, 0, 0);
+    const data = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    let sum = 0;
+    let sumSquares = 0;
+    const count = data.length / 4;
+    for (let i = 0; i < data.length; i += 4) {
+      const luminance = 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
+      sum += luminance;
+      sumSquares += luminance * luminance;
+    }
+    const mean = sum / count;
+    return Math.sqrt(Math.max(0, sumSquares / count - mean * mean));
+  }, [...png]);
+}
+
+export function artifactPath(name: string): string {
+  return join(ARTIFACTS, name);
+}
