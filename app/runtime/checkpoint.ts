@@ -97,8 +97,11 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): { st
     const start = dataStart + entry.offset;
     const end = start + entry.length * Type.BYTES_PER_ELEMENT;
     if (end > bytes.length - 4) throw new CheckpointError(`${source} is corrupt: array '${entry.name}' runs past the end`);
-    // Copy, so the arrays are aligned and independent of the file buffer.
-    arrays[entry.name] = new Type(bytes.slice(start, end).buffer);
+    // Copy into a fresh buffer, so the arrays are aligned and independent of the file buffer (a Node Buffer's
+    // slice() is a view into a shared pool, hence the explicit copy).
+    const copy = new Uint8Array(end - start);
+    copy.set(bytes.subarray(start, end));
+    arrays[entry.name] = new Type(copy.buffer);
   }
   return { state: { json: header.json, arrays }, meta: header.meta };
 }

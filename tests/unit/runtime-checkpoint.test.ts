@@ -61,3 +61,14 @@ describe('checkpoint encoding', () => {
     expect(() => decodeCheckpoint(future, 'b.ckpt')).toThrow('b.ckpt has checkpoint format 2; this sinew reads format 1');
   });
 });
+
+describe('checkpoint decoding from a Node Buffer', () => {
+  it('copies arrays out of pooled buffers (Buffer.slice is a view into a shared pool)', async () => {
+    const { Buffer } = await import('node:buffer');
+    const bytes = encodeCheckpoint(state, meta);
+    const pooled = Buffer.concat([Buffer.from('padding that shifts the offset'), Buffer.from(bytes)]).subarray(30);
+    const back = decodeCheckpoint(pooled).state;
+    expect([...back.arrays.weights]).toEqual([...state.arrays.weights]);
+    expect([...back.arrays.moments]).toEqual([...state.arrays.moments]);
+  });
+});

@@ -1,0 +1,165 @@
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { isTemporaryFile, writeFileAtomic } from './atomic.node.ts';
+import { decodeCheckpoint, encodeCheckpoint, readCheckpointMeta } from './checkpoint.ts';
+import type { CheckpointMeta } from './checkpoint.ts';
+import { metricsLine, parseMetrics } from './metrics.ts';
+import { checkRunConfig } from './run-config.ts';
+import type { RunConfig } from './run-config.ts';
+import { eventFileName, fileVersionEvent, metricsEvent } from './tensorboard.ts';
+import type { MetricsRecord, TrainerState } from '../../agents/trainer.ts';
+
+/**
+ * A run on disk (ARCHITECTURE.md, "Run"):
+ *   config.json  metrics.jsonl  events.out.tfevents.*  checkpoints/step-<envSteps>.ckpt, best.ckpt  exports/
+ * Checkpoints are written atomically; the last `keepCheckpoints` periodic ones are kept, plus the one with
+ * the best mean return so far.
+ */
+
+const STEP_FILE = /^step-(\d+)\.ckpt$/;
+
+export class RunFolder {
+  private eventsPath: string | null = null;
+  private bestReturn: number | null = null;
+
+  private constructor(
+    readonly path: string,
+    readonly config: RunConfig,
+  ) {
+    const best = join(this.checkpointsDir, 'best.ckpt');
+    if (existsSync(best)) {
+      try {
+        this.bestReturn = readCheckpointMeta(readFileSync(best), best).meanReturn;
+      } catch {
+        // A damaged best.ckpt is replaced by the next good checkpoint.
+      }
+    }
+  }
+
+  /** Makes a new run folder; refuses to touch an existing one. */
+  static create(parentDir: string, config: RunConfig, name?: string): RunFolder {
+    const stamp = config.createdAt.replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+    const path = resolve(parentDir, name ?? `${config.robot}-${config.algorithm}-seed${config.seed}-${stamp}`);
+    if (existsSync(path)) throw new Error(`run folder ${path} already exists; pick another --name or --out`);
+    mkdirSync(join(path, 'checkpoints'), { recursive: true });
+    mkdirSync(join(path, 'exports'), { recursive: true });
+    writeFileAtomic(join(path, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+    return new RunFolder(path, config);
+  }
+
+  /** Opens an existing run after checking that this sinew can read it. */
+  static open(path: string): RunFolder {
+    const absolute = resolve(path);
+    const configPath = join(absolute, 'config.json');
+    if (!existsSync(absolute) || !statSync(absolute).isDirectory()) throw new Error(`no run folder at ${path}`);
+    if (!existsSync(configPath)) throw new Error(`${path} is not a run folder (no config.json)`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(configPath, 'utf8'));
+    } catch {
+      throw new Error(`${configPath} is not valid JSON`);
+    }
+    return new RunFolder(absolute, checkRunConfig(parsed, configPath));
+  }
+
+  get name(): string {
+    return basename(this.path);
+  }
+  get metricsPath(): string {
+    return join(this.path, 'metrics.jsonl');
+  }
+  get checkpointsDir(): string {
+    return join(this.path, 'checkpoints');
+  }
+  get exportsDir(): string {
+    return join(this.path, 'exports');
+  }
+
+  appendMetrics(records: readonly MetricsRecord[]): void {
+    if (records.length === 0) return;
+    appendFileSync(this.metricsPath, records.map(metricsLine).join(''));
+    const now = Date.now() / 1000;
+    if (this.eventsPath === null) {
+      // One events file per training session: TensorBoard merges every file of the folder.
+      this.eventsPath = join(this.path, eventFileName(now, hostname()));
+      appendFileSync(this.eventsPath, fileVersionEvent(now));
+    }
+    const events = records.map((record) => metricsEvent(record, now));
+    appendFileSync(this.eventsPath, Buffer.concat(events));
+  }
+
+  readMetrics(): MetricsRecord[] {
+    if (!existsSync(this.metricsPath)) return [];
+    return parseMetrics(readFileSync(this.metricsPath, 'utf8'), this.metricsPath);
+  }
+
+  /** Drops records logged after `envSteps` (the resumed checkpoint) so a resumed run does not log them twice. */
+  truncateMetricsAfter(envSteps: number): number {
+    const records = this.readMetrics();
+    const kept = records.filter((record) => record.envSteps <= envSteps);
+    if (kept.length !== records.length) writeFileAtomic(this.metricsPath, kept.map(metricsLine).join(''));
+    return records.length - kept.length;
+  }
+
+  saveCheckpoint(state: TrainerState, meta: CheckpointMeta): string {
+    const bytes = encodeCheckpoint(state, meta);
+    const path = join(this.checkpointsDir, `step-${String(meta.envSteps).padStart(12, '0')}.ckpt`);
+    writeFileAtomic(path, bytes);
+    if (meta.meanReturn !== null && (this.bestReturn === null || meta.meanReturn > this.bestReturn)) {
+      writeFileAtomic(join(this.checkpointsDir, 'best.ckpt'), bytes);
+      this.bestReturn = meta.meanReturn;
+    }
+    for (const old of this.stepCheckpoints().slice(0, -this.config.keepCheckpoints)) {
+      rmQuiet(old);
+    }
+    return path;
+  }
+
+  /** Periodic checkpoints, oldest first; temporary files of interrupted writes are ignored. */
+  stepCheckpoints(): string[] {
+    if (!existsSync(this.checkpointsDir)) return [];
+    return readdirSync(this.checkpointsDir)
+      .filter((name) => STEP_FILE.test(name) && !isTemporaryFile(name))
+      .sort()
+      .map((name) => join(this.checkpointsDir, name));
+  }
+
+  /**
+   * Resolves "latest" (default), "best", a step count or a file path to a checkpoint file.
+   * Throws a clear error when there is none.
+   */
+  checkpointPath(which = 'latest'): string {
+    if (which === 'latest') {
+      const all = this.stepCheckpoints();
+      if (all.length === 0) throw new Error(`${this.path} has no checkpoint yet (checkpoints/ is empty)`);
+      return all[all.length - 1];
+    }
+    const candidate =
+      which === 'best'
+        ? join(this.checkpointsDir, 'best.ckpt')
+        : /^\d+$/.test(which)
+          ? join(this.checkpointsDir, `step-${which.padStart(12, '0')}.ckpt`)
+          : resolve(which);
+    if (!existsSync(candidate)) throw new Error(`checkpoint ${candidate} does not exist`);
+    return candidate;
+  }
+
+  loadCheckpoint(which = 'latest'): { state: TrainerState; meta: CheckpointMeta; path: string } {
+    const path = this.checkpointPath(which);
+    const { state, meta } = decodeCheckpoint(readFileSync(path), path);
+    if (meta.robot !== this.config.robot || meta.algorithm !== this.config.algorithm) {
+      throw new Error(`${path} holds ${meta.algorithm} on ${meta.robot}, but the run is ${this.config.algorithm} on ${this.config.robot}`);
+    }
+    return { state, meta, path };
+  }
+}
+
+/** Removing an old checkpoint is best effort: a failure must not stop training. */
+function rmQuiet(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // left for the next prune
+  }
+}

@@ -1,0 +1,43 @@
+import type { MetricsRecord, Trainer } from '../../agents/trainer.ts';
+
+/**
+ * The loop shared by the command line and the app's trainer worker: iterate until the step budget is spent
+ * or a stop is requested, hand every metrics record on, and checkpoint at fixed env-step multiples and at the
+ * end. Checkpoints fall on iteration boundaries, where a trainer's state is complete, so a resume from any
+ * of them continues the exact same computation.
+ */
+
+export interface TrainingLoopOptions {
+  readonly trainer: Trainer;
+  /** Stop once the trainer has taken this many env steps. */
+  readonly totalSteps: number;
+  /** Checkpoint whenever envSteps passes a multiple of this. */
+  readonly checkpointEvery: number;
+  /** Polled between iterations (Ctrl-C, the app's stop button). */
+  shouldStop(): boolean;
+  onRecords(records: readonly MetricsRecord[]): void | Promise<void>;
+  saveCheckpoint(): Promise<void>;
+}
+
+export type LoopOutcome = 'finished' | 'stopped';
+
+export async function runTrainingLoop(options: TrainingLoopOptions): Promise<LoopOutcome> {
+  const { trainer, totalSteps, checkpointEvery } = options;
+  if (!(checkpointEvery > 0)) throw new Error(`checkpointEvery must be positive, got ${checkpointEvery}`);
+  const nextMultiple = (steps: number) => (Math.floor(steps / checkpointEvery) + 1) * checkpointEvery;
+  let nextCheckpoint = nextMultiple(trainer.envSteps);
+  let checkpointedAt = trainer.envSteps;
+  while (trainer.envSteps < totalSteps && !options.shouldStop()) {
+    const before = trainer.envSteps;
+    const records = await trainer.iterate();
+    if (trainer.envSteps <= before) throw new Error(`${trainer.algorithm}: an iteration took no environment steps`);
+    await options.onRecords(records);
+    if (trainer.envSteps >= nextCheckpoint) {
+      await options.saveCheckpoint();
+      checkpointedAt = trainer.envSteps;
+      nextCheckpoint = nextMultiple(trainer.envSteps);
+    }
+  }
+  if (checkpointedAt !== trainer.envSteps) await options.saveCheckpoint();
+  return trainer.envSteps >= totalSteps ? 'finished' : 'stopped';
+}

@@ -1,0 +1,52 @@
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RunFolder } from '../../app/runtime/run-folder.node.ts';
+import { resolveRunConfig } from '../../app/runtime/run-config.ts';
+import { runSession } from '../../app/runtime/session.node.ts';
+import { fakeCatalog } from '../fixtures/fake-trainer.ts';
+
+const silent = { isTTY: false, write: () => true };
+const config = resolveRunConfig(
+  fakeCatalog,
+  { robot: 'hopper', algorithm: 'fake-off', seed: 7, workers: 0, totalSteps: 2048, checkpointEvery: 512, keepCheckpoints: 3, set: [] },
+  { sinew: '0.1.0' },
+);
+
+describe('runSession', () => {
+  it('a run stopped and resumed logs exactly what an uninterrupted run logs', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'sinew-session-'));
+    const whole = RunFolder.create(parent, config, 'whole');
+    expect((await runSession(whole, { catalog: fakeCatalog, progress: silent })).outcome).toBe('finished');
+
+    const split = RunFolder.create(parent, config, 'split');
+    let iterations = 0;
+    // Stop after 11 iterations (704 steps): the stop writes a checkpoint off the 512 grid.
+    const first = await runSession(split, { catalog: fakeCatalog, progress: silent, shouldStop: () => ++iterations > 11 });
+    expect([first.outcome, first.envSteps]).toEqual(['stopped', 704]);
+    const second = await runSession(RunFolder.open(split.path), { catalog: fakeCatalog, progress: silent, resumeFrom: 'latest' });
+    expect([second.outcome, second.envSteps]).toEqual(['finished', 2048]);
+
+    expect(readFileSync(split.metricsPath, 'utf8')).toBe(readFileSync(whole.metricsPath, 'utf8'));
+    expect(split.loadCheckpoint().state).toEqual(whole.loadCheckpoint().state);
+    expect(split.readMetrics().length).toBe(32);
+  });
+
+  it('resuming from an older checkpoint (after a hard kill) drops the later metrics and still matches', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'sinew-session-'));
+    const whole = RunFolder.create(parent, config, 'whole');
+    await runSession(whole, { catalog: fakeCatalog, progress: silent });
+    const killed = RunFolder.create(parent, config, 'killed');
+    await runSession(killed, { catalog: fakeCatalog, progress: silent, totalSteps: 1024 });
+    // As if killed at 1024 right after the 512 checkpoint: resume from 512 re-logs 512..1024.
+    await runSession(RunFolder.open(killed.path), { catalog: fakeCatalog, progress: silent, resumeFrom: '512' });
+    expect(readFileSync(killed.metricsPath, 'utf8')).toBe(readFileSync(whole.metricsPath, 'utf8'));
+  });
+
+  it('fails before training on a bad checkpoint, leaving the run untouched', async () => {
+    const run = RunFolder.create(mkdtempSync(join(tmpdir(), 'sinew-session-')), config, 'r');
+    await expect(runSession(run, { catalog: fakeCatalog, progress: silent, resumeFrom: 'latest' })).rejects.toThrow('has no checkpoint yet');
+    expect(run.readMetrics()).toEqual([]);
+  });
+});
