@@ -25,7 +25,7 @@ export class RunFolder {
 
   private constructor(
     readonly path: string,
-    readonly config: RunConfig,
+    private currentConfig: RunConfig,
   ) {
     const best = join(this.checkpointsDir, 'best.ckpt');
     if (existsSync(best)) {
@@ -61,6 +61,16 @@ export class RunFolder {
       throw new Error(`${configPath} is not valid JSON`);
     }
     return new RunFolder(absolute, checkRunConfig(parsed, configPath));
+  }
+
+  get config(): RunConfig {
+    return this.currentConfig;
+  }
+
+  /** `resume --steps` raises the target; recorded so that a later plain resume aims for it too. */
+  setTotalSteps(totalSteps: number): void {
+    this.currentConfig = { ...this.currentConfig, totalSteps };
+    writeFileAtomic(join(this.path, 'config.json'), `${JSON.stringify(this.currentConfig, null, 2)}\n`);
   }
 
   get name(): string {

@@ -1,0 +1,72 @@
+import type { Command } from '../command.ts';
+import { optionString, parseArgs, requireString } from '../args.ts';
+import type { OptionSpec } from '../args.ts';
+import { defaultCliDeps, expectPositionals, intOption, stepsOption } from '../../runtime/cli-support.node.ts';
+import type { CliDeps } from '../../runtime/cli-support.node.ts';
+import { resolveRunConfig } from '../../runtime/run-config.ts';
+import type { RunRequest } from '../../runtime/run-config.ts';
+import { RunFolder } from '../../runtime/run-folder.node.ts';
+import { runSession } from '../../runtime/session.node.ts';
+import { runtimeVersions } from '../../runtime/versions.node.ts';
+
+/** Options shared by train and compare. */
+export const runOptions: readonly OptionSpec[] = [
+  { name: 'robot', description: 'robot to train: reacher or hopper (required)' },
+  { name: 'steps', description: 'environment steps to train for (1e6 and 1_000_000 work)', default: '1e6' },
+  { name: 'envs', description: "parallel environments, the algorithm's numEnvs (default: from the preset)" },
+  { name: 'workers', description: 'environment worker threads (0: step the environments in the training thread)', default: '0' },
+  { name: 'preset', description: "hyperparameter preset: a robot name, 'none' for bare defaults, 'auto' for the robot's own", default: 'auto' },
+  { name: 'set', description: 'override one config field, key=value (repeatable), e.g. --set learningRate=1e-4', repeatable: true },
+  { name: 'out', description: 'folder that receives the run folder', default: 'runs' },
+  { name: 'checkpoint-every', description: 'environment steps between checkpoints (default: steps/20)' },
+  { name: 'keep', description: 'periodic checkpoints kept (best.ckpt is kept besides)', default: '3' },
+];
+
+const options: readonly OptionSpec[] = [
+  ...runOptions.slice(0, 1),
+  { name: 'algo', description: 'algorithm: ddpg, td3, sac, a2c, a3c, trpo, ppo, ppo-kl (required)' },
+  ...runOptions.slice(1),
+  { name: 'seed', description: 'seed of networks, exploration and environments', default: '1' },
+  { name: 'name', description: 'run folder name (default: <robot>-<algo>-seed<seed>-<time>)' },
+];
+
+/** The --steps/--envs/... part of a RunRequest, shared with compare. */
+export function runRequestFrom(args: ReturnType<typeof parseArgs>, algorithm: string, seed: number): RunRequest {
+  const totalSteps = stepsOption(args, 'steps') ?? 1e6;
+  return {
+    robot: requireString(args, 'robot'),
+    algorithm,
+    preset: optionString(args, 'preset'),
+    seed,
+    workers: intOption(args, 'workers', 0) ?? 0,
+    totalSteps,
+    checkpointEvery: stepsOption(args, 'checkpoint-every') ?? Math.max(1, Math.round(totalSteps / 20)),
+    keepCheckpoints: intOption(args, 'keep', 1) ?? 3,
+    set: args.options.get('set') ?? [],
+    numEnvs: intOption(args, 'envs', 1),
+  };
+}
+
+export function makeTrainCommand(deps: CliDeps): Command {
+  return {
+    name: 'train',
+    usage: 'sinew train --robot <robot> --algo <algorithm> [options]',
+    summary: 'Train one agent into a new run folder (Ctrl-C checkpoints and stops; sinew resume continues).',
+    options,
+    async run(argv) {
+      const args = parseArgs(argv, options);
+      expectPositionals(args, 0, 0, '');
+      const seed = intOption(args, 'seed', 0) ?? 1;
+      const request = runRequestFrom(args, requireString(args, 'algo'), seed);
+      const catalog = await deps.loadCatalog();
+      // Everything is resolved and validated before the run folder exists: bad input writes nothing.
+      const config = resolveRunConfig(catalog, request, runtimeVersions());
+      const folder = RunFolder.create(optionString(args, 'out') ?? 'runs', config, optionString(args, 'name'));
+      deps.print(`run folder: ${folder.path}`);
+      const result = await runSession(folder, { catalog, progress: deps.progress, handleSignals: deps.handleSignals });
+      return result.outcome === 'finished' ? 0 : 130;
+    },
+  };
+}
+
+export const trainCommand = makeTrainCommand(defaultCliDeps);

@@ -1,0 +1,27 @@
+import type { Catalog } from './catalog.ts';
+
+/**
+ * The real catalog: agents/registry.ts for algorithms, sim/'s robot registry for robot names. Imported lazily
+ * so that `--help` and argument errors answer without loading tfjs or Rapier.
+ */
+export async function loadCatalog(): Promise<Catalog> {
+  const { algorithms } = await import('../../agents/registry.ts');
+  return { algorithms, robots: await robotNames() };
+}
+
+async function robotNames(): Promise<string[]> {
+  // A variable specifier: sim/registry.ts is written by another engineer; until it exists no robot is known.
+  const simRegistry = '../../sim/registry.ts';
+  try {
+    const module = (await import(/* @vite-ignore */ simRegistry)) as Record<string, unknown>;
+    for (const exported of Object.values(module)) {
+      if (typeof exported === 'function' && exported.name === 'robotNames') return (exported as () => string[])();
+    }
+    const robots = module.robots;
+    if (Array.isArray(robots)) return robots.map(String);
+    if (typeof robots === 'object' && robots !== null) return Object.keys(robots);
+  } catch {
+    // no robots registered yet
+  }
+  return [];
+}
