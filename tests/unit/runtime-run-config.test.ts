@@ -35,7 +35,7 @@ describe('resolveRunConfig', () => {
   it('applies defaults, then the robot preset, then --envs and --set', () => {
     const config = resolveRunConfig(fakeCatalog, { ...request, numEnvs: 8, set: ['learningRate=0.01'] }, { sinew: '0.1.0' });
     expect(config.preset).toBe('reacher');
-    expect(config.algorithmConfig).toEqual({ numEnvs: 8, rolloutLength: 8, plateau: -4, learningRate: 0.01 });
+    expect(config.algorithmConfig).toEqual({ numEnvs: 8, rolloutLength: 8, plateau: -4, learningRate: 0.01, delayMs: 0 });
     expect(config.overrides).toEqual({ numEnvs: 8, learningRate: 0.01 });
     expect(config.versions.sinew).toBe('0.1.0');
     expect(config.runFormat).toBe(1);

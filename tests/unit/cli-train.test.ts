@@ -1,0 +1,100 @@
+import { describe, it, expect } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeTrainCommand } from '../../app/cli/commands/train.ts';
+import { makeResumeCommand } from '../../app/cli/commands/resume.ts';
+import { formatHelp } from '../../app/cli/args.ts';
+import type { CliDeps } from '../../app/runtime/cli-support.node.ts';
+import { fakeCatalog } from '../fixtures/fake-trainer.ts';
+
+function fakeDeps(): CliDeps & { printed: string[] } {
+  const printed: string[] = [];
+  return { loadCatalog: async () => fakeCatalog, progress: { isTTY: false, write: () => true }, print: (l) => printed.push(l), handleSignals: false, printed };
+}
+
+const base = ['--robot', 'reacher', '--algo', 'fake-on', '--checkpoint-every', '512'];
+
+describe('sinew train / resume', () => {
+  it('trains into a named run folder with config, metrics, events and checkpoints', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sinew-cli-'));
+    const deps = fakeDeps();
+    expect(await makeTrainCommand(deps).run([...base, '--steps', '2048', '--out', out, '--name', 'r', '--seed', '4', '--envs', '2', '--set', 'learningRate=0.001'])).toBe(0);
+    const run = join(out, 'r');
+    const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
+    expect(config.algorithmConfig).toEqual({ numEnvs: 2, rolloutLength: 8, plateau: -4, learningRate: 0.001, delayMs: 0 });
+    expect([config.seed, config.totalSteps, config.preset, typeof config.versions.tfjs, typeof config.versions.node]).toEqual([4, 2048, 'reacher', 'string', 'string']);
+    // 2 envs x 8 steps = 16 steps per iteration: 128 records.
+    expect(readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').length).toBe(128);
+    expect(readdirSync(run).some((name) => name.startsWith('events.out.tfevents.'))).toBe(true);
+    expect(readdirSync(join(run, 'checkpoints')).sort()).toEqual(['best.ckpt', 'step-000000001024.ckpt', 'step-000000001536.ckpt', 'step-000000002048.ckpt']);
+    expect(deps.printed).toEqual([`run folder: ${run}`]);
+  });
+
+  it('resume continues to a new --steps target and records it; a finished run says so', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sinew-cli-'));
+    await makeTrainCommand(fakeDeps()).run([...base, '--steps', '2048', '--out', out, '--name', 'r']);
+    const deps = fakeDeps();
+    expect(await makeResumeCommand(deps).run([join(out, 'r')])).toBe(0);
+    expect(deps.printed[0]).toBe('r already has 2048 env steps (target 2048); pass --steps to train further');
+    expect(await makeResumeCommand(fakeDeps()).run([join(out, 'r'), '--steps', '4096'])).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'r', 'config.json'), 'utf8')).totalSteps).toBe(4096);
+    const lines = readFileSync(join(out, 'r', 'metrics.jsonl'), 'utf8').trim().split('\n');
+    expect(JSON.parse(lines[lines.length - 1]).envSteps).toBe(4096);
+  });
+
+  it('rejects bad input with one clear line, writing nothing', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sinew-cli-'));
+    const train = makeTrainCommand(fakeDeps());
+    const cases: [string[], string][] = [
+      [['--robot', 'cheetah', '--algo', 'fake-on'], "unknown robot 'cheetah'; known: reacher, hopper"],
+      [['--robot', 'reacher', '--algo', 'dqn'], "unknown algorithm 'dqn'; known: fake-on, fake-off"],
+      [[...base, '--speed', '3'], 'unknown option --speed'],
+      [[...base, '--set', 'learningRate'], "malformed --set 'learningRate': expected key=value"],
+      [[...base, '--set', 'lr=3'], "unknown config field 'lr'"],
+      [[...base, '--steps', 'many'], "--steps: 'many' is not a number"],
+      [[...base, '--steps', '-5'], "--steps: '-5' must be a positive whole number of steps"],
+      [['--algo', 'fake-on'], '--robot is required'],
+      [[...base, 'extra'], "unexpected argument 'extra'"],
+    ];
+    for (const [argv, message] of cases) {
+      const error = await train.run([...argv, '--out', out]).then(() => null, (e: Error) => e);
+      expect(error?.message).toContain(message);
+      expect(error?.message.includes('\n')).toBe(false);
+    }
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('refuses to resume from a missing or corrupt checkpoint or an incompatible run, changing nothing', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sinew-cli-'));
+    const resume = makeResumeCommand(fakeDeps());
+    await expect(resume.run([join(out, 'none')])).rejects.toThrow(`no run folder at ${join(out, 'none')}`);
+    await expect(resume.run([])).rejects.toThrow('name the run folder to resume');
+    await makeTrainCommand(fakeDeps()).run([...base, '--out', out, '--name', 'r', '--steps', '1024']);
+    const run = join(out, 'r');
+    await expect(resume.run([run, '--checkpoint', '999'])).rejects.toThrow('step-000000000999.ckpt does not exist');
+    const latest = join(run, 'checkpoints', 'step-000000001024.ckpt');
+    const good = readFileSync(latest);
+    writeFileSync(latest, good.subarray(0, 100));
+    const metricsBefore = readFileSync(join(run, 'metrics.jsonl'), 'utf8');
+    await expect(resume.run([run, '--steps', '4096'])).rejects.toThrow(`${latest} is corrupt`);
+    const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
+    expect(config.totalSteps).toBe(1024);
+    expect(readFileSync(join(run, 'metrics.jsonl'), 'utf8')).toBe(metricsBefore);
+    writeFileSync(join(run, 'config.json'), JSON.stringify({ ...config, runFormat: 0 }));
+    await expect(resume.run([run])).rejects.toThrow('has run format 0; this sinew reads run format 1 (incompatible version)');
+    writeFileSync(join(run, 'config.json'), JSON.stringify({ ...config, algorithm: 'gone' }));
+    writeFileSync(latest, good);
+    await expect(resume.run([run, '--steps', '4096'])).rejects.toThrow('holds fake-on on reacher, but the run is gone on reacher');
+    expect(existsSync(latest)).toBe(true);
+  });
+
+  it('--help lists every option with its default', () => {
+    const help = formatHelp('u', 's', makeTrainCommand(fakeDeps()).options);
+    for (const option of ['robot', 'algo', 'steps', 'envs', 'workers', 'preset', 'set', 'out', 'checkpoint-every', 'keep', 'seed', 'name']) {
+      expect(help).toContain(`--${option} `);
+    }
+    expect(help).toContain('(default: 1e6)');
+    expect(help).toContain('(default: steps/20)');
+  });
+});
