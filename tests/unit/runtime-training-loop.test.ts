@@ -3,7 +3,7 @@ import { runTrainingLoop } from '../../app/runtime/training-loop.ts';
 import { FakeTrainer } from '../fixtures/fake-trainer.ts';
 
 // 4 envs x 16 steps = 64 env steps per iteration.
-const config = { numEnvs: 4, rolloutLength: 16, plateau: -4, learningRate: 3e-4 };
+const config = { numEnvs: 4, rolloutLength: 16, plateau: -4, learningRate: 3e-4, delayMs: 0 };
 
 describe('runTrainingLoop', () => {
   it('checkpoints each time a multiple of checkpointEvery is passed, and at the end', async () => {
