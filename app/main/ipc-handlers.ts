@@ -55,6 +55,11 @@ export function createIpcHandlers(services: MainServices): Record<IpcChannelName
       const write = asRunFileWrite(request);
       await services.runFiles.write(write.path, write.data);
     },
+    [IpcChannel.appendRunFile]: async (request) => {
+      const append = asRunFileWrite(request);
+      await services.runFiles.append(append.path, append.data);
+    },
+    [IpcChannel.removeRunFile]: async (request) => services.runFiles.remove(asRunFileRequest(request).path),
     [IpcChannel.deleteRun]: async (run) => services.runFiles.deleteRun(asString(run, 'run name')),
     [IpcChannel.savePolicyDialog]: async (files) => services.showSaveDialog(asPolicyFiles(files)),
     [IpcChannel.openPolicyDialog]: async () => services.showOpenDialog(),

@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 
 /**
@@ -51,6 +51,22 @@ export class RunFiles {
       await handle.close();
     }
     await rename(temporary, target);
+  }
+
+  /** Appends (metrics.jsonl lines); a partial last line after a crash is dropped by the metrics reader. */
+  async append(relativePath: string, data: Uint8Array): Promise<void> {
+    if (!(data instanceof Uint8Array)) throw new Error('run file data must be bytes');
+    const target = this.resolve(relativePath);
+    await mkdir(dirname(target), { recursive: true });
+    await appendFile(target, data);
+  }
+
+  async remove(relativePath: string): Promise<void> {
+    const target = this.resolve(relativePath);
+    if (relativePath.split(/[\\/]/).length < 2) throw new Error('only files inside a run folder can be removed');
+    await unlink(target).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
   }
 
   async deleteRun(run: string): Promise<void> {

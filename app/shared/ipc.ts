@@ -7,6 +7,8 @@ export const IpcChannel = {
   listRuns: 'sinew:list-runs',
   readRunFile: 'sinew:read-run-file',
   writeRunFile: 'sinew:write-run-file',
+  appendRunFile: 'sinew:append-run-file',
+  removeRunFile: 'sinew:remove-run-file',
   deleteRun: 'sinew:delete-run',
   savePolicyDialog: 'sinew:save-policy-dialog',
   openPolicyDialog: 'sinew:open-policy-dialog',
@@ -41,6 +43,8 @@ export interface SinewBridge {
   listRuns(): Promise<string[]>;
   readRunFile(request: RunFileRequest): Promise<Uint8Array>;
   writeRunFile(request: RunFileWrite): Promise<void>;
+  appendRunFile(request: RunFileWrite): Promise<void>;
+  removeRunFile(request: RunFileRequest): Promise<void>;
   deleteRun(run: string): Promise<void>;
   savePolicyDialog(files: PolicyFiles): Promise<string | null>;
   openPolicyDialog(): Promise<PolicyFiles | null>;

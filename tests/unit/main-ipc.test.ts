@@ -50,6 +50,19 @@ describe('IPC handlers', () => {
     await expect(handlers[IpcChannel.deleteRun]('../x')).rejects.toThrow();
   });
 
+  it('appends metrics lines and removes single run files', async () => {
+    const { services: s, root } = await services();
+    const handlers = createIpcHandlers(s);
+    const bytes = (text: string) => new TextEncoder().encode(text);
+    await handlers[IpcChannel.appendRunFile]({ path: 'r/metrics.jsonl', data: bytes('{"a":1}\n') });
+    await handlers[IpcChannel.appendRunFile]({ path: 'r/metrics.jsonl', data: bytes('{"a":2}\n') });
+    expect(await readFile(join(root, 'r', 'metrics.jsonl'), 'utf8')).toBe('{"a":1}\n{"a":2}\n');
+    await handlers[IpcChannel.removeRunFile]({ path: 'r/metrics.jsonl' });
+    await handlers[IpcChannel.removeRunFile]({ path: 'r/metrics.jsonl' });
+    await expect(readFile(join(root, 'r', 'metrics.jsonl'))).rejects.toThrow();
+    await expect(handlers[IpcChannel.removeRunFile]({ path: 'r' })).rejects.toThrow(/inside a run folder/);
+  });
+
   it('deletes only real run folders', async () => {
     const { services: s, root } = await services();
     const handlers = createIpcHandlers(s);

@@ -10,6 +10,10 @@ export interface RunStore {
   read(path: string): Promise<Uint8Array | null>;
   /** Replaces the file atomically: a reader sees the old or the new content, never a mix. */
   write(path: string, data: Uint8Array): Promise<void>;
+  /** Appends to the file, creating it when absent (metrics.jsonl). */
+  append(path: string, data: Uint8Array): Promise<void>;
+  /** Removes one file of a run (old checkpoints); absent files are fine. */
+  remove(path: string): Promise<void>;
   deleteRun(run: string): Promise<void>;
 }
 
@@ -93,6 +97,27 @@ export class OpfsRunStore implements RunStore {
     await writable.close();
   }
 
+  async append(path: string, data: Uint8Array): Promise<void> {
+    const parts = splitPath(path);
+    const directory = await this.directory(parts.slice(0, -1), true);
+    if (!directory) throw new Error(`could not create the folder for ${path}`);
+    const handle = await directory.getFileHandle(parts[parts.length - 1], { create: true });
+    const size = (await handle.getFile()).size;
+    const writable = await handle.createWritable({ keepExistingData: true });
+    await writable.seek(size);
+    await writable.write(data as Uint8Array<ArrayBuffer>);
+    await writable.close();
+  }
+
+  async remove(path: string): Promise<void> {
+    const parts = splitPath(path);
+    const directory = await this.directory(parts.slice(0, -1), false);
+    if (!directory) return;
+    await directory.removeEntry(parts[parts.length - 1]).catch((error: unknown) => {
+      if (!(error instanceof DOMException && error.name === 'NotFoundError')) throw error;
+    });
+  }
+
   async deleteRun(run: string): Promise<void> {
     await (await this.root()).removeEntry(checkName(run), { recursive: true });
   }
@@ -122,6 +147,16 @@ export class BridgeRunStore implements RunStore {
   write(path: string, data: Uint8Array): Promise<void> {
     splitPath(path);
     return this.bridge.writeRunFile({ path, data });
+  }
+
+  append(path: string, data: Uint8Array): Promise<void> {
+    splitPath(path);
+    return this.bridge.appendRunFile({ path, data });
+  }
+
+  remove(path: string): Promise<void> {
+    splitPath(path);
+    return this.bridge.removeRunFile({ path });
   }
 
   deleteRun(run: string): Promise<void> {
