@@ -1,6 +1,7 @@
 import type { Trainer } from './trainer.ts';
 import type { VecEnv } from '../sim/env.ts';
 import type { AlgorithmConfig } from './config.ts';
+import { ppoEntry, ppoKlEntry } from './ppo.ts';
 
 /**
  * Algorithm names -> what the CLI, the app and benchmarks need to know about them: their kind, default
@@ -41,7 +42,10 @@ export interface AlgorithmEntry {
   createTrainer(options: CreateTrainerOptions): Promise<Trainer>;
 }
 
-export const algorithms: Record<string, AlgorithmEntry> = {};
+export const algorithms: Record<string, AlgorithmEntry> = {
+  ppo: ppoEntry,
+  'ppo-kl': ppoKlEntry,
+};
 
 export function getAlgorithm(name: string): AlgorithmEntry {
   const entry = algorithms[name];

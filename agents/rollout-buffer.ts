@@ -26,6 +26,19 @@ export interface EnvStep {
   readonly truncated: ArrayLike<number>;
 }
 
+/** Rows of a rollout gathered for one (mini)batch. */
+export interface Minibatch {
+  readonly size: number;
+  readonly observations: Float32Array;
+  readonly actions: Float32Array;
+  readonly logProbs: Float32Array;
+  readonly values: Float32Array;
+  readonly means: Float32Array;
+  readonly logStds: Float32Array;
+  readonly advantages: Float32Array;
+  readonly returns: Float32Array;
+}
+
 /**
  * A preallocated on-policy rollout (SB3's RolloutBuffer, without the replay parts). Arrays are time-major:
  * row t * numEnvs + e is step t of environment e, so one step of all environments is one contiguous block.
@@ -123,6 +136,43 @@ export class RolloutBuffer implements RolloutSignals {
     this.setLastValues(lastValues);
     nStepReturns(this, gamma, this.returns);
     for (let i = 0; i < this.size; i++) this.advantages[i] = this.returns[i] - this.values[i];
+  }
+
+  /** Copies the rows `indices[start .. start + count)` into a minibatch (reusing `out` when given). */
+  gather(indices: Int32Array, start = 0, count = indices.length - start, out?: Minibatch): Minibatch {
+    if (start < 0 || count < 1 || start + count > indices.length) throw new Error(`gather: bad range [${start}, ${start + count})`);
+    const o = this.observationSize;
+    const a = this.actionSize;
+    const batch = out ?? {
+      size: count,
+      observations: new Float32Array(count * o),
+      actions: new Float32Array(count * a),
+      logProbs: new Float32Array(count),
+      values: new Float32Array(count),
+      means: new Float32Array(count * a),
+      logStds: new Float32Array(count * a),
+      advantages: new Float32Array(count),
+      returns: new Float32Array(count),
+    };
+    if (batch.size !== count) throw new Error(`gather: the minibatch holds ${batch.size} rows, asked for ${count}`);
+    for (let k = 0; k < count; k++) {
+      const row = indices[start + k];
+      if (!(row >= 0 && row < this.size)) throw new Error(`gather: row ${row} outside the rollout of ${this.size}`);
+      batch.observations.set(this.observations.subarray(row * o, (row + 1) * o), k * o);
+      batch.actions.set(this.actions.subarray(row * a, (row + 1) * a), k * a);
+      batch.means.set(this.means.subarray(row * a, (row + 1) * a), k * a);
+      batch.logStds.set(this.logStds.subarray(row * a, (row + 1) * a), k * a);
+      batch.logProbs[k] = this.logProbs[row];
+      batch.values[k] = this.values[row];
+      batch.advantages[k] = this.advantages[row];
+      batch.returns[k] = this.returns[row];
+    }
+    return batch;
+  }
+
+  /** Every row in order, as one batch. */
+  all(): Minibatch {
+    return this.gather(Int32Array.from({ length: this.size }, (_, i) => i));
   }
 
   normaliseAdvantages(): void {

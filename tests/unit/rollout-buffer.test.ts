@@ -59,3 +59,18 @@ describe('RolloutBuffer', () => {
     expect(() => buffer.setTruncationValue(0, 1)).toThrow(/was not truncated/);
   });
 });
+
+describe('RolloutBuffer.gather', () => {
+  it('copies the chosen rows of every field into a minibatch', () => {
+    const buffer = filled();
+    buffer.computeNStep([100, 6], 0.5);
+    const batch = buffer.gather(Int32Array.from([3, 0]));
+    expect(batch.size).toBe(2);
+    expect([...batch.observations]).toEqual([21, 10]);
+    expect([...batch.values]).toEqual([5, 1]);
+    expect([...batch.returns]).toEqual([7, 2.5]);
+    expect([...batch.advantages]).toEqual([2, 1.5]);
+    expect([...buffer.all().observations]).toEqual([10, 20, 11, 21]);
+    expect(() => buffer.gather(Int32Array.from([4]))).toThrow(/row 4 outside/);
+  });
+});

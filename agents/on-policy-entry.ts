@@ -1,0 +1,56 @@
+import { OnPolicyTrainer, type OnPolicyAlgorithm } from './on-policy-trainer.ts';
+import type { OnPolicyConfig } from './on-policy-config.ts';
+import type { GaussianActorCritic } from './gaussian-actor-critic.ts';
+import type { AlgorithmConfig, AlgorithmEntry, CreateTrainerOptions, VecEnvFactory } from './registry.ts';
+import type { VecEnv } from '../sim/env.ts';
+import type { Rng } from '../sim/rng.ts';
+
+/**
+ * Builds the registry entry of a synchronous on-policy algorithm (A2C, TRPO, PPO, PPO-KL): the shared
+ * trainer over a VecEnv, the algorithm's own validate and update. A3C has its own entry (it is asynchronous).
+ */
+
+/** sim/'s createVecEnv, loaded lazily (a variable specifier keeps the platform-free typecheck independent of it). */
+export const simVecEnv: VecEnvFactory = async (options) => {
+  const path = '../sim/vec-env.ts';
+  const module = (await import(/* @vite-ignore */ path)) as { createVecEnv?: VecEnvFactory };
+  if (typeof module.createVecEnv !== 'function') throw new Error('sim/vec-env.ts does not export createVecEnv');
+  return module.createVecEnv(options);
+};
+
+export interface OnPolicyEntrySpec<C extends OnPolicyConfig> {
+  readonly name: string;
+  readonly summary: string;
+  readonly defaults: C;
+  readonly presets: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  readonly docs: Readonly<Record<string, string>>;
+  readonly validate: (config: Readonly<Record<string, unknown>>) => C;
+  readonly createAlgorithm: (model: GaussianActorCritic, config: C, random: () => Rng) => OnPolicyAlgorithm;
+}
+
+export async function createOnPolicyTrainer<C extends OnPolicyConfig>(spec: OnPolicyEntrySpec<C>, options: CreateTrainerOptions): Promise<OnPolicyTrainer> {
+  const config = spec.validate(options.config);
+  const makeVecEnv = options.makeVecEnv ?? simVecEnv;
+  const workers = options.workers ?? 0;
+  const vecEnv: VecEnv = await makeVecEnv({ robot: options.robot, numEnvs: config.numEnvs, workers, seed: options.seed });
+  return new OnPolicyTrainer({
+    algorithm: spec.name,
+    config,
+    seed: options.seed,
+    vecEnv,
+    makeEvalEnv: (seed) => makeVecEnv({ robot: options.robot, numEnvs: 1, workers: 0, seed }),
+    createAlgorithm: (model, random) => spec.createAlgorithm(model, config, random),
+  });
+}
+
+export function onPolicyEntry<C extends OnPolicyConfig>(spec: OnPolicyEntrySpec<C>): AlgorithmEntry {
+  return {
+    kind: 'on-policy',
+    summary: spec.summary,
+    defaultConfig: spec.defaults as unknown as AlgorithmConfig,
+    presets: spec.presets,
+    fieldDocs: spec.docs,
+    validate: (config) => spec.validate(config) as unknown as AlgorithmConfig,
+    createTrainer: (options) => createOnPolicyTrainer(spec, options),
+  };
+}

@@ -1,0 +1,280 @@
+import { GaussianActorCritic } from './gaussian-actor-critic.ts';
+import { RunningNormaliser } from './normaliser.ts';
+import { RolloutBuffer } from './rollout-buffer.ts';
+import { scheduledLearningRate, type OnPolicyConfig } from './on-policy-config.ts';
+import { Rng, type RngState } from '../sim/rng.ts';
+import type { VecEnv } from '../sim/env.ts';
+import type { EvaluationResult, MetricsRecord, Trainer, TrainerState } from './trainer.ts';
+import type { PolicySnapshot } from './policy.ts';
+import type { Activation } from './policy.ts';
+
+/**
+ * The synchronous on-policy loop (CleanRL's ppo_continuous_action, minus the update): collect numSteps
+ * steps of every environment with the current policy, estimate advantages, hand the rollout to the
+ * algorithm's update. A2C, TRPO and both PPOs plug in through OnPolicyAlgorithm.
+ */
+
+export type StateArrays = Record<string, Float32Array | Float64Array>;
+
+export interface OnPolicyAlgorithm {
+  /** Fills the buffer's advantages and returns (from `lastValues` = V(s_T)) and updates the networks. */
+  update(buffer: RolloutBuffer, lastValues: Float32Array, learningRate: number): Record<string, number>;
+  /** Optimiser moments and adaptive coefficients (the networks are saved by the trainer). */
+  getState(): { json: Record<string, number>; arrays: StateArrays };
+  setState(json: Record<string, number>, arrays: Readonly<StateArrays>): void;
+}
+
+export interface OnPolicyTrainerOptions {
+  readonly algorithm: string;
+  readonly config: OnPolicyConfig;
+  readonly seed: number;
+  readonly vecEnv: VecEnv;
+  /** Builds the evaluation environments on demand. */
+  readonly makeEvalEnv: (seed: number) => Promise<VecEnv>;
+  /** `random()` is the trainer's Rng (minibatch order etc.); ask for it each time, a resume replaces it. */
+  readonly createAlgorithm: (model: GaussianActorCritic, random: () => Rng) => OnPolicyAlgorithm;
+}
+
+interface SavedJson {
+  envSteps: number;
+  iterations: number;
+  wallTime: number;
+  rng: RngState;
+  algorithm: Record<string, number>;
+}
+
+export class OnPolicyTrainer implements Trainer {
+  readonly robot: string;
+  readonly algorithm: string;
+  readonly model: GaussianActorCritic;
+  private readonly config: OnPolicyConfig;
+  private readonly vecEnv: VecEnv;
+  private readonly options: OnPolicyTrainerOptions;
+  private rng: Rng;
+  private readonly update: OnPolicyAlgorithm;
+  private readonly buffer: RolloutBuffer;
+  private readonly obsNormaliser: RunningNormaliser | null;
+  private readonly returnNormaliser: RunningNormaliser | null;
+  /** Running discounted return per env, the statistic reward scaling divides by (gym's NormalizeReward). */
+  private discountedReturns: Float64Array;
+  private episodeReturns: Float64Array;
+  private episodeLengths: Float64Array;
+  private steps = 0;
+  private iterations = 0;
+  private wallTime = 0;
+  private needsReset = true;
+
+  constructor(options: OnPolicyTrainerOptions) {
+    const { config, vecEnv } = options;
+    if (vecEnv.numEnvs !== config.numEnvs) throw new Error(`the VecEnv has ${vecEnv.numEnvs} envs, the config asks for ${config.numEnvs}`);
+    this.options = options;
+    this.robot = vecEnv.robot;
+    this.algorithm = options.algorithm;
+    this.config = config;
+    this.vecEnv = vecEnv;
+    this.rng = new Rng(options.seed);
+    const spec = {
+      observationSize: vecEnv.observationSize,
+      actionSize: vecEnv.actionSize,
+      hiddenSizes: config.hiddenSizes,
+      activation: config.activation as Activation,
+      initialLogStd: config.initialLogStd,
+    };
+    this.model = new GaussianActorCritic(spec, this.rng);
+    this.update = options.createAlgorithm(this.model, () => this.rng);
+    this.buffer = new RolloutBuffer({ numSteps: config.numSteps, numEnvs: config.numEnvs, ...spec });
+    const clip = { clip: config.clipObservations };
+    this.obsNormaliser = config.normaliseObservations ? new RunningNormaliser(vecEnv.observationSize, clip) : null;
+    this.returnNormaliser = config.normaliseRewards ? new RunningNormaliser(1) : null;
+    this.discountedReturns = new Float64Array(config.numEnvs);
+    this.episodeReturns = new Float64Array(config.numEnvs);
+    this.episodeLengths = new Float64Array(config.numEnvs);
+  }
+
+  get envSteps(): number {
+    return this.steps;
+  }
+
+  private normalise(raw: Float32Array, rows: number, learn: boolean): Float32Array {
+    if (!this.obsNormaliser) return Float32Array.from(raw);
+    if (learn) this.obsNormaliser.update(raw, rows);
+    return this.obsNormaliser.normalise(raw, rows);
+  }
+
+  private scaleRewards(rewards: Float32Array, terminated: Uint8Array, truncated: Uint8Array): Float32Array {
+    if (!this.returnNormaliser) return rewards;
+    const { gamma, clipRewards } = this.config;
+    for (let e = 0; e < rewards.length; e++) this.discountedReturns[e] = this.discountedReturns[e] * gamma + rewards[e];
+    this.returnNormaliser.update(this.discountedReturns, rewards.length);
+    const std = Math.sqrt(this.returnNormaliser.getState().variance[0] + 1e-8);
+    const scaled = new Float32Array(rewards.length);
+    for (let e = 0; e < rewards.length; e++) {
+      scaled[e] = Math.max(-clipRewards, Math.min(clipRewards, rewards[e] / std));
+      if (terminated[e] || truncated[e]) this.discountedReturns[e] = 0;
+    }
+    return scaled;
+  }
+
+  async iterate(): Promise<MetricsRecord[]> {
+    const started = Date.now();
+    const { numEnvs, actionSize, observationSize } = this.vecEnv;
+    const env = this.vecEnv;
+    if (this.needsReset) {
+      await env.reset(this.rng.int(2 ** 31));
+      this.needsReset = false;
+    }
+    const out = this.model.actOutput(numEnvs);
+    const finished: { ret: number; len: number }[] = [];
+    this.buffer.clear();
+    for (let t = 0; t < this.config.numSteps; t++) {
+      const obs = this.normalise(env.obs, numEnvs, true);
+      this.model.act(obs, numEnvs, this.rng, out);
+      for (let i = 0; i < numEnvs * actionSize; i++) env.actions[i] = Math.max(-1, Math.min(1, out.actions[i]));
+      await env.step();
+      this.steps += numEnvs;
+      for (let e = 0; e < numEnvs; e++) {
+        this.episodeReturns[e] += env.rewards[e];
+        this.episodeLengths[e] += 1;
+      }
+      const rewards = this.scaleRewards(env.rewards, env.terminated, env.truncated);
+      this.buffer.add(obs, out, { rewards, terminated: env.terminated, truncated: env.truncated });
+      for (let e = 0; e < numEnvs; e++) {
+        if (!env.terminated[e] && !env.truncated[e]) continue;
+        finished.push({ ret: this.episodeReturns[e], len: this.episodeLengths[e] });
+        this.episodeReturns[e] = 0;
+        this.episodeLengths[e] = 0;
+        if (env.truncated[e] && !env.terminated[e]) {
+          const final = env.finalObs.subarray(e * observationSize, (e + 1) * observationSize);
+          this.buffer.setTruncationValue(e, this.model.predictValues(this.normalise(final, 1, false), 1)[0]);
+        }
+      }
+    }
+    const lastValues = this.model.predictValues(this.normalise(env.obs, numEnvs, false), numEnvs);
+    const learningRate = scheduledLearningRate(this.config, this.steps);
+    const metrics = this.update.update(this.buffer, lastValues, learningRate);
+    this.iterations++;
+    const seconds = (Date.now() - started) / 1000;
+    this.wallTime += seconds;
+    const record: Record<string, number> = {
+      envSteps: this.steps,
+      wallTime: this.wallTime,
+      iteration: this.iterations,
+      learning_rate: learningRate,
+      steps_per_s: (numEnvs * this.config.numSteps) / seconds,
+      ...metrics,
+    };
+    if (finished.length > 0) {
+      record.episode_return = finished.reduce((s, f) => s + f.ret, 0) / finished.length;
+      record.episode_length = finished.reduce((s, f) => s + f.len, 0) / finished.length;
+      record.episodes = finished.length;
+    }
+    return [record as MetricsRecord];
+  }
+
+  async evaluate(episodes: number): Promise<EvaluationResult> {
+    if (!Number.isInteger(episodes) || episodes < 1) throw new Error(`evaluate: episodes must be a positive integer, got ${episodes}`);
+    const env = await this.options.makeEvalEnv(this.options.seed + 1_000_003);
+    const returns: number[] = [];
+    const lengths: number[] = [];
+    try {
+      await env.reset(this.options.seed + 1_000_003 + this.iterations);
+      const out = this.model.actOutput(env.numEnvs);
+      const running = new Float64Array(env.numEnvs);
+      const length = new Float64Array(env.numEnvs);
+      while (returns.length < episodes) {
+        this.model.act(this.normalise(env.obs, env.numEnvs, false), env.numEnvs, null, out);
+        for (let i = 0; i < env.actions.length; i++) env.actions[i] = Math.max(-1, Math.min(1, out.actions[i]));
+        await env.step();
+        for (let e = 0; e < env.numEnvs; e++) {
+          running[e] += env.rewards[e];
+          length[e] += 1;
+          if (!env.terminated[e] && !env.truncated[e]) continue;
+          if (returns.length < episodes) {
+            returns.push(running[e]);
+            lengths.push(length[e]);
+          }
+          running[e] = 0;
+          length[e] = 0;
+        }
+      }
+    } finally {
+      await env.close();
+    }
+    const mean = returns.reduce((s, r) => s + r, 0) / returns.length;
+    const std = Math.sqrt(returns.reduce((s, r) => s + (r - mean) ** 2, 0) / returns.length);
+    return { returns, lengths, meanReturn: mean, stdReturn: std };
+  }
+
+  async getState(): Promise<TrainerState> {
+    const algorithm = this.update.getState();
+    const json: SavedJson = {
+      envSteps: this.steps,
+      iterations: this.iterations,
+      wallTime: this.wallTime,
+      rng: this.rng.getState(),
+      algorithm: algorithm.json,
+    };
+    const arrays: StateArrays = { parameters: this.model.readParameters() };
+    for (const [name, array] of Object.entries(algorithm.arrays)) arrays[`algorithm.${name}`] = array;
+    const normalisers: [string, RunningNormaliser | null][] = [['obsNormaliser', this.obsNormaliser], ['returnNormaliser', this.returnNormaliser]];
+    for (const [name, normaliser] of normalisers) {
+      if (!normaliser) continue;
+      const state = normaliser.getState();
+      arrays[`${name}.mean`] = state.mean;
+      arrays[`${name}.variance`] = state.variance;
+      arrays[`${name}.count`] = Float64Array.of(state.count);
+    }
+    return { json, arrays };
+  }
+
+  /** Restores networks, optimiser, normalisers, counters and RNG; the environments start fresh episodes. */
+  async setState(state: TrainerState): Promise<void> {
+    const json = state.json as SavedJson;
+    if (typeof json?.envSteps !== 'number' || !json.rng) throw new Error('OnPolicyTrainer.setState: not an on-policy trainer state');
+    const parameters = state.arrays.parameters;
+    if (!(parameters instanceof Float32Array)) throw new Error('OnPolicyTrainer.setState: the state has no Float32 parameters');
+    this.model.writeParameters(parameters);
+    const algorithmArrays: StateArrays = {};
+    for (const [name, array] of Object.entries(state.arrays)) {
+      if (name.startsWith('algorithm.') && !(array instanceof Int32Array) && !(array instanceof Uint8Array)) {
+        algorithmArrays[name.slice('algorithm.'.length)] = array;
+      }
+    }
+    this.update.setState(json.algorithm, algorithmArrays);
+    const normalisers: [string, RunningNormaliser | null][] = [['obsNormaliser', this.obsNormaliser], ['returnNormaliser', this.returnNormaliser]];
+    for (const [name, normaliser] of normalisers) {
+      if (!normaliser) continue;
+      const mean = state.arrays[`${name}.mean`];
+      const variance = state.arrays[`${name}.variance`];
+      const count = state.arrays[`${name}.count`];
+      if (!mean || !variance || !count) throw new Error(`OnPolicyTrainer.setState: the state lacks ${name}`);
+      normaliser.setState({ mean: Float64Array.from(mean), variance: Float64Array.from(variance), count: count[0] });
+    }
+    this.steps = json.envSteps;
+    this.iterations = json.iterations;
+    this.wallTime = json.wallTime;
+    this.rng = Rng.fromState(json.rng);
+    this.discountedReturns.fill(0);
+    this.episodeReturns.fill(0);
+    this.episodeLengths.fill(0);
+    this.needsReset = true;
+  }
+
+  exportPolicy(): PolicySnapshot {
+    return {
+      robot: this.robot,
+      algorithm: this.algorithm,
+      observationSize: this.vecEnv.observationSize,
+      actionSize: this.vecEnv.actionSize,
+      obsNormaliser: this.obsNormaliser ? this.obsNormaliser.snapshot() : null,
+      layers: this.model.actorLayers(),
+      outputSquash: 'clip',
+      envSteps: this.steps,
+    };
+  }
+
+  async dispose(): Promise<void> {
+    this.model.dispose();
+    await this.vecEnv.close();
+  }
+}

@@ -1,0 +1,73 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initTf, tf } from '../../agents/tf.ts';
+import { GaussianActorCritic } from '../../agents/gaussian-actor-critic.ts';
+import { Rng } from '../../sim/rng.ts';
+
+beforeAll(async () => {
+  await initTf({ backend: 'cpu' });
+});
+
+function network(): GaussianActorCritic {
+  return new GaussianActorCritic({ observationSize: 3, actionSize: 2, hiddenSizes: [4], activation: 'tanh', initialLogStd: -0.5 }, new Rng(1));
+}
+
+describe('GaussianActorCritic', () => {
+  it('samples actions whose log-probability is the diagonal Gaussian density', () => {
+    const net = network();
+    const out = net.actOutput(2);
+    net.act(new Float32Array([0.1, 0.2, 0.3, -1, 0, 1]), 2, new Rng(5), out);
+    const sigma = Math.exp(-0.5);
+    for (let r = 0; r < 2; r++) {
+      // log N(a; m, s^2) = sum_j -(a_j - m_j)^2 / (2 s^2) - log s - 0.5 log(2 pi)
+      let expected = 0;
+      for (let j = 0; j < 2; j++) {
+        const z = (out.actions[r * 2 + j] - out.means[r * 2 + j]) / sigma;
+        expected += -0.5 * z * z + 0.5 - 0.5 * Math.log(2 * Math.PI);
+      }
+      expect(out.logProbs[r]).toBeCloseTo(expected, 5);
+    }
+    expect([...out.logStds]).toEqual([-0.5, -0.5, -0.5, -0.5]);
+    expect(Array.from(out.values, Number.isFinite)).toEqual([true, true]);
+    net.dispose();
+  });
+
+  it('acts with the mean when no Rng is given', () => {
+    const net = network();
+    const out = net.actOutput(1);
+    net.act(new Float32Array([1, 2, 3]), 1, null, out);
+    expect([...out.actions]).toEqual([...out.means]);
+    net.dispose();
+  });
+
+  it('round-trips its flat parameter vector and orders gradients as actor, log std, critic', () => {
+    const net = network();
+    // actor 3*4 + 4 + 4*2 + 2 = 26, log std 2, critic 3*4 + 4 + 4 + 1 = 21
+    expect(net.policyParameterCount).toBe(28);
+    expect(net.parameterCount).toBe(49);
+    const flat = Float32Array.from({ length: 49 }, (_, i) => i / 100);
+    net.writeParameters(flat);
+    expect([...net.readParameters()]).toEqual([...flat]);
+    // d/dlogStd of sum(logStd) = 1 at positions 26, 27 and nothing elsewhere
+    const { loss, gradient } = net.gradient(() => tf.sum(net.logStd));
+    expect(loss).toBeCloseTo(0.26 + 0.27, 5);
+    expect([...gradient].map((g, i) => (g !== 0 ? i : -1)).filter((i) => i >= 0)).toEqual([26, 27]);
+    expect(() => net.writeParameters(new Float32Array(3))).toThrow(/expected 49 values/);
+    net.dispose();
+  });
+
+  it('leaks no tensors while acting and differentiating', () => {
+    const net = network();
+    const out = net.actOutput(1);
+    const obs = new Float32Array([1, 2, 3]);
+    net.act(obs, 1, new Rng(1), out);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      net.act(obs, 1, new Rng(1), out);
+      net.predictValues(obs, 1);
+      net.gradient(() => tf.sum(net.critic.apply(tf.tensor2d(obs, [1, 3]))));
+      net.writeParameters(net.readParameters());
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    net.dispose();
+  });
+});
