@@ -50,6 +50,7 @@ export function createIpcHandlers(services: MainServices): Record<IpcChannelName
   return {
     [IpcChannel.getAppInfo]: async () => services.appInfo,
     [IpcChannel.listRuns]: async () => services.runFiles.listRuns(),
+    [IpcChannel.listRunFiles]: async (request) => services.runFiles.listFiles(asRunFileRequest(request).path),
     [IpcChannel.readRunFile]: async (request) => services.runFiles.read(asRunFileRequest(request).path),
     [IpcChannel.writeRunFile]: async (request) => {
       const write = asRunFileWrite(request);

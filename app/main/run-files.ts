@@ -34,6 +34,14 @@ export class RunFiles {
     return runs.sort();
   }
 
+  async listFiles(relativeFolder: string): Promise<string[]> {
+    const entries = await readdir(this.resolve(relativeFolder), { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
+    return entries.filter((entry) => entry.isFile()).map((entry) => entry.name).sort();
+  }
+
   async read(relativePath: string): Promise<Uint8Array> {
     return new Uint8Array(await readFile(this.resolve(relativePath)));
   }

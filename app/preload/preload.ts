@@ -5,6 +5,7 @@ import { IpcChannel, type SinewBridge } from '../shared/ipc.ts';
 const bridge: SinewBridge = {
   getAppInfo: () => ipcRenderer.invoke(IpcChannel.getAppInfo),
   listRuns: () => ipcRenderer.invoke(IpcChannel.listRuns),
+  listRunFiles: (request) => ipcRenderer.invoke(IpcChannel.listRunFiles, request),
   readRunFile: (request) => ipcRenderer.invoke(IpcChannel.readRunFile, request),
   writeRunFile: (request) => ipcRenderer.invoke(IpcChannel.writeRunFile, request),
   appendRunFile: (request) => ipcRenderer.invoke(IpcChannel.appendRunFile, request),

@@ -5,6 +5,7 @@
 export const IpcChannel = {
   getAppInfo: 'sinew:get-app-info',
   listRuns: 'sinew:list-runs',
+  listRunFiles: 'sinew:list-run-files',
   readRunFile: 'sinew:read-run-file',
   writeRunFile: 'sinew:write-run-file',
   appendRunFile: 'sinew:append-run-file',
@@ -41,6 +42,8 @@ export interface PolicyFiles {
 export interface SinewBridge {
   getAppInfo(): Promise<AppInfo>;
   listRuns(): Promise<string[]>;
+  /** File names in a folder of a run (e.g. "hopper-ppo-1/checkpoints"); empty when it does not exist. */
+  listRunFiles(request: RunFileRequest): Promise<string[]>;
   readRunFile(request: RunFileRequest): Promise<Uint8Array>;
   writeRunFile(request: RunFileWrite): Promise<void>;
   appendRunFile(request: RunFileWrite): Promise<void>;

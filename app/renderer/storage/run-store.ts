@@ -7,6 +7,8 @@ export interface RunStore {
   /** Where runs live, for the user ("~/.config/Sinew/runs", "this browser's private storage"). */
   readonly location: string;
   listRuns(): Promise<string[]>;
+  /** File names in a folder of a run, sorted; empty when the folder does not exist. */
+  listFiles(folder: string): Promise<string[]>;
   read(path: string): Promise<Uint8Array | null>;
   /** Replaces the file atomically: a reader sees the old or the new content, never a mix. */
   write(path: string, data: Uint8Array): Promise<void>;
@@ -74,6 +76,14 @@ export class OpfsRunStore implements RunStore {
     return runs.sort();
   }
 
+  async listFiles(folder: string): Promise<string[]> {
+    const directory = await this.directory(splitPath(folder), false);
+    if (!directory) return [];
+    const names: string[] = [];
+    for await (const [name, handle] of directory.entries()) if (handle.kind === 'file') names.push(name);
+    return names.sort();
+  }
+
   async read(path: string): Promise<Uint8Array | null> {
     const parts = splitPath(path);
     const directory = await this.directory(parts.slice(0, -1), false);
@@ -132,6 +142,11 @@ export class BridgeRunStore implements RunStore {
 
   listRuns(): Promise<string[]> {
     return this.bridge.listRuns();
+  }
+
+  listFiles(folder: string): Promise<string[]> {
+    splitPath(folder);
+    return this.bridge.listRunFiles({ path: folder });
   }
 
   async read(path: string): Promise<Uint8Array | null> {

@@ -1,0 +1,101 @@
+import type { MetricsRecord } from '../../../agents/trainer.ts';
+import { readCheckpointMeta } from '../../runtime/checkpoint.ts';
+import { metricsLine, parseMetrics } from '../../runtime/metrics.ts';
+import { checkRunConfig, type RunConfig } from '../../runtime/run-config.ts';
+import { eventFileName, fileVersionEvent, metricsEvent } from '../../runtime/tensorboard.ts';
+import { readText, writeText, type RunStore } from '../storage/run-store.ts';
+
+const encoder = new TextEncoder();
+
+/**
+ * A run folder as the app sees it, in the same layout the command line writes (app/runtime/run-folder.node.ts):
+ * config.json, metrics.jsonl, events.out.tfevents.*, checkpoints/step-<12 digits>.ckpt and best.ckpt.
+ * Runs made by either side open in the other.
+ */
+export class StoredRun {
+  private eventsFile: string | null = null;
+  private stepCheckpoints: string[] = [];
+  private bestReturn: number | null = null;
+
+  private constructor(
+    readonly store: RunStore,
+    readonly name: string,
+    public config: RunConfig,
+  ) {}
+
+  static async create(store: RunStore, name: string, config: RunConfig): Promise<StoredRun> {
+    if ((await store.read(`${name}/config.json`)) !== null) throw new Error(`a run named '${name}' already exists`);
+    await writeText(store, `${name}/config.json`, `${JSON.stringify(config, null, 2)}\n`);
+    return new StoredRun(store, name, config);
+  }
+
+  static async open(store: RunStore, name: string): Promise<StoredRun> {
+    const run = await StoredRun.load(store, name);
+    run.stepCheckpoints = (await store.listFiles(`${name}/checkpoints`)).filter((file) => /^step-\d+\.ckpt$/.test(file)).map((file) => `${name}/checkpoints/${file}`);
+    return run;
+  }
+
+  private static async load(store: RunStore, name: string): Promise<StoredRun> {
+    const text = await readText(store, `${name}/config.json`);
+    if (text === null) throw new Error(`${name} is not a run folder (no config.json)`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new Error(`${name}/config.json is not valid JSON`);
+    }
+    return new StoredRun(store, name, checkRunConfig(parsed, `${name}/config.json`));
+  }
+
+  async readMetrics(): Promise<MetricsRecord[]> {
+    const text = await readText(this.store, `${this.name}/metrics.jsonl`);
+    return text === null ? [] : parseMetrics(text, `${this.name}/metrics.jsonl`);
+  }
+
+  async appendMetrics(records: readonly MetricsRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.store.append(`${this.name}/metrics.jsonl`, encoder.encode(records.map(metricsLine).join('')));
+    const now = Date.now() / 1000;
+    if (this.eventsFile === null) {
+      this.eventsFile = `${this.name}/${eventFileName(now, 'sinew-app')}`;
+      await this.store.append(this.eventsFile, fileVersionEvent(now));
+    }
+    const events = records.map((record) => metricsEvent(record, now));
+    const total = events.reduce((sum, event) => sum + event.length, 0);
+    const joined = new Uint8Array(total);
+    let offset = 0;
+    for (const event of events) {
+      joined.set(event, offset);
+      offset += event.length;
+    }
+    await this.store.append(this.eventsFile, joined);
+  }
+
+  /** Writes a periodic checkpoint (and best.ckpt when its return is the best so far), keeping the last few. */
+  async saveCheckpoint(bytes: Uint8Array): Promise<void> {
+    const meta = readCheckpointMeta(bytes, 'new checkpoint');
+    const file = `${this.name}/checkpoints/step-${String(meta.envSteps).padStart(12, '0')}.ckpt`;
+    await this.store.write(file, bytes);
+    if (!this.stepCheckpoints.includes(file)) this.stepCheckpoints.push(file);
+    if (meta.meanReturn !== null && (this.bestReturn === null || meta.meanReturn > this.bestReturn)) {
+      await this.store.write(`${this.name}/checkpoints/best.ckpt`, bytes);
+      this.bestReturn = meta.meanReturn;
+    }
+    while (this.stepCheckpoints.length > this.config.keepCheckpoints) {
+      const old = this.stepCheckpoints.shift();
+      if (old) await this.store.remove(old);
+    }
+  }
+
+  /** The newest periodic checkpoint (what a resume continues from), or null when there is none. */
+  async latestCheckpoint(): Promise<Uint8Array | null> {
+    const names = (await this.store.listFiles(`${this.name}/checkpoints`)).filter((name) => /^step-\d+\.ckpt$/.test(name));
+    const newest = names[names.length - 1];
+    return newest === undefined ? null : this.store.read(`${this.name}/checkpoints/${newest}`);
+  }
+
+  async setTotalSteps(totalSteps: number): Promise<void> {
+    this.config = { ...this.config, totalSteps };
+    await writeText(this.store, `${this.name}/config.json`, `${JSON.stringify(this.config, null, 2)}\n`);
+  }
+}
