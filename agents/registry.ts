@@ -2,6 +2,7 @@ import type { Trainer } from './trainer.ts';
 import type { VecEnv } from '../sim/env.ts';
 import type { AlgorithmConfig } from './config.ts';
 import { ppoEntry, ppoKlEntry } from './ppo.ts';
+import { a2cEntry } from './a2c.ts';
 
 /**
  * Algorithm names -> what the CLI, the app and benchmarks need to know about them: their kind, default
@@ -45,6 +46,7 @@ export interface AlgorithmEntry {
 export const algorithms: Record<string, AlgorithmEntry> = {
   ppo: ppoEntry,
   'ppo-kl': ppoKlEntry,
+  a2c: a2cEntry,
 };
 
 export function getAlgorithm(name: string): AlgorithmEntry {
