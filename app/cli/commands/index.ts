@@ -2,10 +2,12 @@ import type { Command } from '../command.ts';
 import { benchCommand } from './bench.ts';
 import { trainCommand } from './train.ts';
 import { resumeCommand } from './resume.ts';
+import { reportCommand } from './report.ts';
 
 /** Every sub-command of `sinew`, in the order `sinew --help` lists them. */
 export const commands: readonly Command[] = [
   trainCommand,
   resumeCommand,
+  reportCommand,
   benchCommand,
 ];

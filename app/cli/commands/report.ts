@@ -1,0 +1,38 @@
+import type { Command } from '../command.ts';
+import { optionString, parseArgs, parseNumber } from '../args.ts';
+import type { OptionSpec } from '../args.ts';
+import { defaultCliDeps, expectPositionals } from '../../runtime/cli-support.node.ts';
+import type { CliDeps } from '../../runtime/cli-support.node.ts';
+import { findRuns, writeReport } from '../../runtime/report-files.node.ts';
+
+export const reportOptions: readonly OptionSpec[] = [
+  { name: 'out', description: 'folder for report.md, curves.svg and curves.png (default: the folder of runs given, else ./report)' },
+  { name: 'threshold', description: "return that counts as solved for 'time to threshold' (default: reacher -5, hopper 2400; 'none' to omit)" },
+];
+
+/** --threshold: a number, 'none' (null) or absent (undefined: the robot's default). */
+export function thresholdOption(text: string | undefined): number | null | undefined {
+  if (text === undefined) return undefined;
+  return text === 'none' ? null : parseNumber(text, '--threshold');
+}
+
+export function makeReportCommand(deps: CliDeps): Command {
+  return {
+    name: 'report',
+    usage: 'sinew report <run or folder of runs>... [options]',
+    summary: 'Write a comparison report (markdown table and learning-curve PNG) from existing runs.',
+    options: reportOptions,
+    async run(argv) {
+      const args = parseArgs(argv, reportOptions);
+      const paths = expectPositionals(args, 1, Number.MAX_SAFE_INTEGER, 'one or more run folders');
+      const threshold = thresholdOption(optionString(args, 'threshold'));
+      const runs = findRuns(paths);
+      const single = paths.length === 1 && runs.length > 1 ? paths[0] : 'report';
+      const { files } = writeReport(runs, optionString(args, 'out') ?? single, threshold);
+      deps.print(`report of ${runs.length} run${runs.length === 1 ? '' : 's'}: ${files.join(', ')}`);
+      return 0;
+    },
+  };
+}
+
+export const reportCommand = makeReportCommand(defaultCliDeps);

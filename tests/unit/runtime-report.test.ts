@@ -1,0 +1,66 @@
+import { describe, it, expect } from 'vitest';
+import { band, meanStd, reportMarkdown, smoothedCurve, summariseAlgorithms, summariseRun } from '../../app/runtime/report.ts';
+import { learningCurvesSvg, niceTicks, tickLabel } from '../../app/runtime/report-svg.ts';
+import type { MetricsRecord } from '../../agents/trainer.ts';
+
+const rec = (envSteps: number, ret: number): MetricsRecord => ({ envSteps, wallTime: envSteps / 100, episode_return: ret });
+
+describe('report numbers', () => {
+  it('mean and sample std', () => {
+    // values 1, 2, 3, 6: mean 3; squared deviations 4 + 1 + 0 + 9 = 14; 14 / 3 -> std 2.1602.
+    const stats = meanStd([1, 2, 3, 6]);
+    expect(stats?.mean).toBe(3);
+    expect(stats?.std).toBeCloseTo(Math.sqrt(14 / 3), 12);
+    expect(meanStd([5])).toEqual({ mean: 5, std: 0, n: 1 });
+    expect(meanStd([])).toBeNull();
+  });
+
+  it('smooths returns over a window, skipping records without one', () => {
+    const curve = smoothedCurve([rec(1, 1), { envSteps: 2, wallTime: 0 }, rec(3, 3), rec(4, 8)], 2);
+    expect(curve.map((p) => p.value)).toEqual([1, 2, 5.5]);
+    expect(curve.map((p) => p.envSteps)).toEqual([1, 3, 4]);
+  });
+
+  it('summarises a run: final over the last 10% of steps, best, first time over the threshold, speed', () => {
+    // Returns 0, 10, ..., 90 at steps 100..1000; smoothed over 5: 0, 5, 10, 15, 20, 30, 40, 50, 60, 70.
+    const records = Array.from({ length: 10 }, (_, i) => rec(100 * (i + 1), 10 * i));
+    const run = summariseRun({ name: 'r', robot: 'reacher', algorithm: 'a', seed: 1, records }, 30);
+    // Last 10% of 1000 steps: points at steps >= 900: 60 and 70 -> 65.
+    expect(run.finalReturn).toBe(65);
+    expect(run.bestReturn).toBe(70);
+    expect(run.reached).toEqual({ envSteps: 600, wallTime: 6 });
+    expect(run.stepsPerSecond).toBe(100);
+    expect(summariseRun({ name: 'r', robot: 'reacher', algorithm: 'a', seed: 1, records }, 1000).reached).toBeNull();
+  });
+
+  it('aggregates seeds per algorithm and bands curves on the shortest run', () => {
+    const a = summariseRun({ name: 'a1', robot: 'r', algorithm: 'a', seed: 1, records: [rec(0, 0), rec(100, 0), rec(200, 0)] }, null);
+    const b = summariseRun({ name: 'a2', robot: 'r', algorithm: 'a', seed: 2, records: [rec(0, 2), rec(100, 2)] }, null);
+    const [group] = summariseAlgorithms([a, b]);
+    expect(group.finalReturn).toEqual({ mean: 1, std: Math.SQRT2, n: 2 });
+    const curves = band([a, b], 'envSteps', 3);
+    expect(curves.x).toEqual([0, 50, 100]);
+    expect(curves.mean).toEqual([1, 1, 1]);
+    expect(curves.std.every((s) => Math.abs(s - Math.SQRT2) < 1e-12)).toBe(true);
+    const markdown = reportMarkdown('r', [group], null, 'curves.png');
+    expect(markdown).toContain('| a | 2 | 1.0 ± 1.4 | 1.0 ± 1.4 | not reached (0/2) | — | 100 |');
+    expect(markdown).toContain('![learning curves](curves.png)');
+  });
+});
+
+describe('report svg', () => {
+  it('picks round ticks and short labels', () => {
+    expect(niceTicks(0, 1_000_000)).toEqual([0, 200_000, 400_000, 600_000, 800_000, 1_000_000]);
+    expect(niceTicks(-52, -1)).toEqual([-50, -40, -30, -20, -10]);
+    expect([tickLabel(250_000), tickLabel(1_500_000), tickLabel(-12.345)]).toEqual(['250k', '1.5M', '-12.3']);
+  });
+
+  it('draws a band polygon and a mean line per series, with escaped labels', () => {
+    const b = { x: [0, 1], mean: [0, 1], std: [0.5, 0.5] };
+    const svg = learningCurvesSvg('t <1>', [{ label: 'a&b', byEnvSteps: b, byWallTime: b }]);
+    expect(svg.match(/<polygon/g)?.length).toBe(2);
+    expect(svg.match(/<polyline/g)?.length).toBe(2);
+    expect(svg).toContain('t &lt;1&gt;');
+    expect(svg).toContain('a&amp;b');
+  });
+});
