@@ -1,8 +1,10 @@
 import type { Trainer } from './trainer.ts';
 import type { VecEnv } from '../sim/env.ts';
 import type { AlgorithmConfig } from './config.ts';
+import { td3Entry } from './td3.ts';
 import { ppoEntry, ppoKlEntry } from './ppo.ts';
 import { a2cEntry } from './a2c.ts';
+import { trpoEntry } from './trpo.ts';
 
 /**
  * Algorithm names -> what the CLI, the app and benchmarks need to know about them: their kind, default
@@ -47,6 +49,8 @@ export const algorithms: Record<string, AlgorithmEntry> = {
   ppo: ppoEntry,
   'ppo-kl': ppoKlEntry,
   a2c: a2cEntry,
+  trpo: trpoEntry,
+  td3: td3Entry,
 };
 
 export function getAlgorithm(name: string): AlgorithmEntry {
