@@ -3,11 +3,13 @@ import { benchCommand } from './bench.ts';
 import { trainCommand } from './train.ts';
 import { resumeCommand } from './resume.ts';
 import { reportCommand } from './report.ts';
+import { compareCommand } from './compare.ts';
 
 /** Every sub-command of `sinew`, in the order `sinew --help` lists them. */
 export const commands: readonly Command[] = [
   trainCommand,
   resumeCommand,
+  compareCommand,
   reportCommand,
   benchCommand,
 ];
