@@ -12,7 +12,8 @@ import type { Activation } from './policy.ts';
 
 type DenseOp = (x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D;
 
-function activationGradient(activation: Activation, dy: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {
+/** dy through the activation's derivative, from the activation's output y. */
+export function activationGradient(activation: Activation, dy: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {
   switch (activation) {
     case 'relu':
       return tf.mul(dy, tf.step(y));

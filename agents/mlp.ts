@@ -1,5 +1,5 @@
 import { tf } from './tf.ts';
-import { dense } from './dense.ts';
+import { activationGradient, dense } from './dense.ts';
 import type { Activation, DenseLayerSnapshot } from './policy.ts';
 import type { Rng } from '../sim/rng.ts';
 
@@ -20,6 +20,23 @@ interface Layer {
   readonly kernel: tf.Variable<tf.Rank.R2>;
   readonly bias: tf.Variable<tf.Rank.R1>;
   readonly activation: Activation;
+  /** K^T for the hand-written backward pass, valid while the kernel still holds `transposedOf`. */
+  transposed: tf.Tensor2D | null;
+  transposedOf: object | null;
+}
+
+/** What forwardTrace keeps for backward: the input and output of every layer. */
+export interface MlpTrace {
+  readonly inputs: readonly tf.Tensor2D[];
+  readonly outputs: readonly tf.Tensor2D[];
+  readonly output: tf.Tensor2D;
+}
+
+export interface MlpGradients {
+  /** d loss / d parameters, flat in the layout of getParameters(); null when not asked for. */
+  readonly parameters: Float32Array | null;
+  /** d loss / d input; null when not asked for. */
+  readonly input: tf.Tensor2D | null;
 }
 
 /** tf.variable copies its initial value, which no tidy would free: dispose it here. */
@@ -61,6 +78,8 @@ export class Mlp {
         kernel: variableFrom(tf.tensor2d(kernelValues, [sizes[i], sizes[i + 1]])),
         bias: variableFrom(tf.tensor1d(biasValues)),
         activation,
+        transposed: null,
+        transposedOf: null,
       });
     }
   }
@@ -70,6 +89,109 @@ export class Mlp {
     let h = x;
     for (const layer of this.layers) h = dense(h, layer.kernel, layer.bias, layer.activation);
     return h;
+  }
+
+  /**
+   * Forward pass without the gradient tape, keeping each layer's input and output for backward().
+   * Off the tape tfjs fuses matMul + bias + relu into one kernel; with the hand-written backward this is
+   * the fast path of the off-policy updates. Call inside tf.tidy.
+   */
+  forwardTrace(x: tf.Tensor2D): MlpTrace {
+    const inputs: tf.Tensor2D[] = [];
+    const outputs: tf.Tensor2D[] = [];
+    let h = x;
+    for (const layer of this.layers) {
+      inputs.push(h);
+      const activation = layer.activation === 'relu' ? 'relu' : 'linear';
+      const fused = tf.fused.matMul({ a: h, b: layer.kernel, bias: layer.bias, activation }) as tf.Tensor2D;
+      h = layer.activation === 'tanh' ? tf.tanh(fused) : fused;
+      outputs.push(h);
+    }
+    return { inputs, outputs, output: h };
+  }
+
+  /**
+   * Backpropagates d loss / d output through a trace, by hand: dz = dy * act'(y), dK = x^T dz, db = sum(dz),
+   * dx = dz K^T, with explicit transposes and plain matMul (wasm's transposed matMul is ~13x slower) and no
+   * tape. Parameter gradients come back as one flat array (read from the backend, so call this inside
+   * tf.tidy but do not return the array from the tidy).
+   */
+  backward(trace: MlpTrace, outputGradient: tf.Tensor2D, want: { parameters: boolean; input: boolean }): MlpGradients {
+    const flat = want.parameters ? new Float32Array(this.parameterCount) : null;
+    let offset = this.parameterCount;
+    let dy = outputGradient;
+    let inputGradient: tf.Tensor2D | null = null;
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const layer = this.layers[i];
+      const dz = activationGradient(layer.activation, dy, trace.outputs[i]);
+      offset -= layer.kernel.size + layer.bias.size;
+      if (flat) {
+        flat.set(tf.matMul(tf.transpose(trace.inputs[i]), dz).dataSync() as Float32Array, offset);
+        // Row sums as ones[1, n] x dz: wasm's Sum over the batch axis transposes first and is ~10x slower.
+        flat.set(tf.matMul(this.onesRow(dz.shape[0]), dz).dataSync() as Float32Array, offset + layer.kernel.size);
+      }
+      if (i > 0 || want.input) {
+        dy = tf.matMul(dz, this.transposedKernel(layer));
+        if (i === 0) inputGradient = dy;
+      }
+    }
+    return { parameters: flat, input: inputGradient };
+  }
+
+  /** All parameters as one flat array: per layer, the kernel (row-major) then the bias. */
+  getParameters(): Float32Array {
+    const flat = new Float32Array(this.parameterCount);
+    let offset = 0;
+    for (const v of this.variables) {
+      flat.set(v.dataSync() as Float32Array, offset);
+      offset += v.size;
+    }
+    return flat;
+  }
+
+  /**
+   * Uploads parameters from a flat array (layout of getParameters). With `forBackward` (the default) the
+   * transposed kernels backward() needs are uploaded too; target networks that only run forward skip them.
+   */
+  setParameters(flat: Float32Array, forBackward = true): void {
+    if (flat.length !== this.parameterCount) {
+      throw new Error(`Mlp.setParameters: expected ${this.parameterCount} values, got ${flat.length}`);
+    }
+    let offset = 0;
+    for (const layer of this.layers) {
+      const [rows, columns] = layer.kernel.shape;
+      const kernel = flat.subarray(offset, offset + rows * columns);
+      tf.tidy(() => layer.kernel.assign(tf.tensor2d(kernel, [rows, columns])));
+      offset += rows * columns;
+      tf.tidy(() => layer.bias.assign(tf.tensor1d(flat.subarray(offset, offset + columns))));
+      offset += columns;
+      if (!forBackward) continue;
+      // Transposing here in JavaScript is cheaper than wasm's Transpose kernel, and spares one per backward.
+      const transposed = new Float32Array(rows * columns);
+      for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) transposed[c * rows + r] = kernel[r * columns + c];
+      layer.transposed?.dispose();
+      layer.transposed = tf.tensor2d(transposed, [columns, rows]);
+      layer.transposedOf = layer.kernel.dataId;
+    }
+  }
+
+  private ones: tf.Tensor2D | null = null;
+
+  private onesRow(size: number): tf.Tensor2D {
+    if (this.ones?.shape[1] !== size) {
+      this.ones?.dispose();
+      this.ones = tf.keep(tf.ones([1, size]) as tf.Tensor2D);
+    }
+    return this.ones as tf.Tensor2D;
+  }
+
+  private transposedKernel(layer: Layer): tf.Tensor2D {
+    if (layer.transposedOf !== layer.kernel.dataId || !layer.transposed) {
+      layer.transposed?.dispose();
+      layer.transposed = tf.keep(tf.transpose(layer.kernel));
+      layer.transposedOf = layer.kernel.dataId;
+    }
+    return layer.transposed;
   }
 
   /** Kernel and bias of each layer, in order: what an optimiser updates. */
@@ -125,5 +247,7 @@ export class Mlp {
 
   dispose(): void {
     for (const v of this.variables) v.dispose();
+    for (const layer of this.layers) layer.transposed?.dispose();
+    this.ones?.dispose();
   }
 }

@@ -58,4 +58,16 @@ export interface VecEnv {
   /** Steps every env with `actions`; resolves when obs/rewards/flags are filled. */
   step(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Optional: everything needed to continue bit-exactly after loadState (physics state, per-env RNG, step
+   * counters, obs). Trainers save it in checkpoints; without it a resumed run starts fresh episodes.
+   */
+  saveState?(): Promise<VecEnvState>;
+  loadState?(state: VecEnvState): Promise<void>;
+}
+
+/** A VecEnv's saved state: JSON-able scalars plus named typed arrays (as a TrainerState). */
+export interface VecEnvState {
+  readonly json: unknown;
+  readonly arrays: Readonly<Record<string, Float32Array | Float64Array | Int32Array | Uint8Array>>;
 }

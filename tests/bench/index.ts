@@ -4,4 +4,6 @@
  */
 export type BenchSuite = (argv: readonly string[]) => Promise<number>;
 
-export const benchSuites: Record<string, BenchSuite> = {};
+export const benchSuites: Record<string, BenchSuite> = {
+  learner: (argv) => import('./learner.ts').then((m) => m.learnerBench(argv)),
+};

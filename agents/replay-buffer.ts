@@ -1,0 +1,126 @@
+import type { Rng } from '../sim/rng.ts';
+
+/**
+ * Experience replay on preallocated ring buffers (SB3's ReplayBuffer without its 954 lines). Each transition
+ * keeps its own next observation, so the final observation of a truncated episode is kept and bootstrapped
+ * from, while `terminated` (a true end, no bootstrap) is stored apart from truncation.
+ */
+
+/** A sampled minibatch, row-major. obsActions holds [obs | action] per row: the critics' input as is. */
+export interface TransitionBatch {
+  readonly size: number;
+  readonly obs: Float32Array; // [size * obsSize]
+  readonly actions: Float32Array; // [size * actionSize]
+  readonly obsActions: Float32Array; // [size * (obsSize + actionSize)]
+  readonly rewards: Float32Array; // [size]
+  readonly nextObs: Float32Array; // [size * obsSize]
+  readonly terminated: Float32Array; // [size], 1 for a true terminal state
+}
+
+export interface ReplayBufferState {
+  readonly json: { readonly capacity: number; readonly position: number; readonly size: number };
+  readonly arrays: { obs: Float32Array; actions: Float32Array; rewards: Float32Array; nextObs: Float32Array; terminated: Uint8Array };
+}
+
+export function allocateBatch(size: number, obsSize: number, actionSize: number): TransitionBatch {
+  return {
+    size,
+    obs: new Float32Array(size * obsSize),
+    actions: new Float32Array(size * actionSize),
+    obsActions: new Float32Array(size * (obsSize + actionSize)),
+    rewards: new Float32Array(size),
+    nextObs: new Float32Array(size * obsSize),
+    terminated: new Float32Array(size),
+  };
+}
+
+export class ReplayBuffer {
+  readonly capacity: number;
+  readonly obsSize: number;
+  readonly actionSize: number;
+  private obs: Float32Array;
+  private actions: Float32Array;
+  private rewards: Float32Array;
+  private nextObs: Float32Array;
+  private terminated: Uint8Array;
+  /** Where the next transition goes. */
+  private position = 0;
+  private count = 0;
+
+  constructor(capacity: number, obsSize: number, actionSize: number) {
+    for (const [name, value] of [['capacity', capacity], ['obsSize', obsSize], ['actionSize', actionSize]] as const) {
+      if (!Number.isInteger(value) || value < 1) throw new Error(`ReplayBuffer: ${name} must be a positive integer, got ${value}`);
+    }
+    this.capacity = capacity;
+    this.obsSize = obsSize;
+    this.actionSize = actionSize;
+    this.obs = new Float32Array(capacity * obsSize);
+    this.actions = new Float32Array(capacity * actionSize);
+    this.rewards = new Float32Array(capacity);
+    this.nextObs = new Float32Array(capacity * obsSize);
+    this.terminated = new Uint8Array(capacity);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Stores one transition; the oldest is overwritten once the buffer is full. */
+  add(obs: ArrayLike<number>, action: ArrayLike<number>, reward: number, nextObs: ArrayLike<number>, terminated: boolean): void {
+    const i = this.position;
+    for (let j = 0; j < this.obsSize; j++) {
+      this.obs[i * this.obsSize + j] = obs[j];
+      this.nextObs[i * this.obsSize + j] = nextObs[j];
+    }
+    for (let j = 0; j < this.actionSize; j++) this.actions[i * this.actionSize + j] = action[j];
+    this.rewards[i] = reward;
+    this.terminated[i] = terminated ? 1 : 0;
+    this.position = (i + 1) % this.capacity;
+    this.count = Math.min(this.count + 1, this.capacity);
+  }
+
+  /** Fills `batch` with batch.size transitions drawn uniformly with replacement. */
+  sample(rng: Rng, batch: TransitionBatch): void {
+    if (this.count === 0) throw new Error('ReplayBuffer.sample: the buffer is empty');
+    const { obsSize: o, actionSize: a } = this;
+    for (let b = 0; b < batch.size; b++) {
+      const i = rng.int(this.count);
+      batch.obs.set(this.obs.subarray(i * o, (i + 1) * o), b * o);
+      batch.nextObs.set(this.nextObs.subarray(i * o, (i + 1) * o), b * o);
+      batch.actions.set(this.actions.subarray(i * a, (i + 1) * a), b * a);
+      batch.obsActions.set(this.obs.subarray(i * o, (i + 1) * o), b * (o + a));
+      batch.obsActions.set(this.actions.subarray(i * a, (i + 1) * a), b * (o + a) + o);
+      batch.rewards[b] = this.rewards[i];
+      batch.terminated[b] = this.terminated[i];
+    }
+  }
+
+  getState(): ReplayBufferState {
+    const n = this.count;
+    return {
+      json: { capacity: this.capacity, position: this.position, size: n },
+      arrays: {
+        obs: this.obs.slice(0, n * this.obsSize),
+        actions: this.actions.slice(0, n * this.actionSize),
+        rewards: this.rewards.slice(0, n),
+        nextObs: this.nextObs.slice(0, n * this.obsSize),
+        terminated: this.terminated.slice(0, n),
+      },
+    };
+  }
+
+  setState(state: ReplayBufferState): void {
+    const { capacity, position, size } = state.json;
+    if (capacity !== this.capacity) throw new Error(`ReplayBuffer.setState: capacity ${capacity} != ${this.capacity}`);
+    if (state.arrays.obs.length !== size * this.obsSize || state.arrays.actions.length !== size * this.actionSize) {
+      throw new Error(`ReplayBuffer.setState: arrays do not hold ${size} transitions of obs ${this.obsSize}, action ${this.actionSize}`);
+    }
+    this.obs.set(state.arrays.obs);
+    this.actions.set(state.arrays.actions);
+    this.rewards.set(state.arrays.rewards);
+    this.nextObs.set(state.arrays.nextObs);
+    this.terminated.set(state.arrays.terminated);
+    this.position = position;
+    this.count = size;
+  }
+}

@@ -1,0 +1,271 @@
+import { tf } from './tf.ts';
+import { Mlp } from './mlp.ts';
+import { polyakUpdateFlat } from './polyak.ts';
+import { createLearner, forwardToHost, learnerState, restoreLearner, stepLearner, tidyToHost, type Learner } from './host-learner.ts';
+import { GaussianNoise, type ActionNoise } from './noise.ts';
+import type { TransitionBatch } from './replay-buffer.ts';
+import { createOffPolicyTrainer, offPolicyFieldDocs, offPolicyRules, type OffPolicyAgent, type AgentState, type OffPolicyConfig } from './off-policy-trainer.ts';
+import { validateConfig, type FieldRule } from './config.ts';
+import type { AlgorithmEntry } from './registry.ts';
+import presets from '../assets/presets/td3.json' with { type: 'json' };
+import type { DenseLayerSnapshot } from './policy.ts';
+import type { Rng } from '../sim/rng.ts';
+
+/**
+ * TD3 (Fujimoto et al. 2018; the seed's pseudo-code, CleanRL's td3_continuous_action.py): a deterministic
+ * actor, twin critics trained towards y = r + gamma (1 - d) min(Q1', Q2')(s', clip(mu'(s') + clip(eps, -c, c),
+ * -1, 1)), and the actor and all targets updated every `policyDelay` critic steps. DDPG is the same agent
+ * without its three additions (one critic, no target smoothing, no delay): see ddpg.ts.
+ *
+ * Speed: matMuls run in tfjs (wasm) through Mlp's hand-written backward pass; everything elementwise on
+ * [batch, action] arrays (targets, smoothing, loss gradients) and Adam/Polyak run in plain JavaScript, because
+ * on wasm each kernel launch costs more than the arithmetic of such small arrays.
+ */
+
+export interface DeterministicAgentOptions {
+  readonly obsSize: number;
+  readonly actionSize: number;
+  readonly hiddenSizes: readonly number[];
+  readonly actorLearningRate: number;
+  readonly criticLearningRate: number;
+  readonly gamma: number;
+  readonly tau: number;
+  /** 2 for TD3, 1 for DDPG. */
+  readonly criticCount: 1 | 2;
+  /** Std of the target-policy smoothing noise (0: none, as DDPG). */
+  readonly targetPolicyNoise: number;
+  /** The smoothing noise is clipped to +-targetNoiseClip. */
+  readonly targetNoiseClip: number;
+  /** Actor and target updates happen every policyDelay critic updates. */
+  readonly policyDelay: number;
+  readonly explorationNoise: ActionNoise;
+}
+
+/** Target-policy smoothing: out = clip(a + clip(sigma * N(0, 1), -c, c), -1, 1), per component. */
+export function smoothTargetActions(actions: Float32Array, sigma: number, noiseClip: number, rng: Rng, out: Float32Array): void {
+  for (let i = 0; i < actions.length; i++) {
+    const noise = sigma > 0 ? Math.min(noiseClip, Math.max(-noiseClip, sigma * rng.normal())) : 0;
+    out[i] = Math.min(1, Math.max(-1, actions[i] + noise));
+  }
+}
+
+/** y = r + gamma (1 - d) min over the target critics (one or two) of Q'(s', a'). */
+export function criticTargets(rewards: Float32Array, terminated: Float32Array, gamma: number, nextQs: readonly Float32Array[], out: Float32Array): void {
+  for (let b = 0; b < rewards.length; b++) {
+    let q = nextQs[0][b];
+    for (let k = 1; k < nextQs.length; k++) q = Math.min(q, nextQs[k][b]);
+    out[b] = rewards[b] + gamma * (1 - terminated[b]) * q;
+  }
+}
+
+export class DeterministicActorCritic implements OffPolicyAgent {
+  private readonly options: DeterministicAgentOptions;
+  private readonly actor: Learner;
+  private readonly critics: Learner[];
+  private updates = 0;
+  // Scratch arrays reused by every update (sized on first use).
+  private scratch: { size: number; nextActions: Float32Array; nextInput: Float32Array; nextQs: Float32Array[]; y: Float32Array; q: Float32Array; dq: Float32Array } | null = null;
+
+  constructor(options: DeterministicAgentOptions, rng: Rng) {
+    this.options = options;
+    const { obsSize, actionSize, hiddenSizes } = options;
+    const actorSpec = { inputSize: obsSize, hiddenSizes, outputSize: actionSize, outputActivation: 'tanh' as const };
+    const criticSpec = { inputSize: obsSize + actionSize, hiddenSizes, outputSize: 1 };
+    this.actor = createLearner(new Mlp(actorSpec, rng), new Mlp(actorSpec, rng), options.actorLearningRate);
+    this.critics = Array.from({ length: options.criticCount }, () =>
+      createLearner(new Mlp(criticSpec, rng), new Mlp(criticSpec, rng), options.criticLearningRate),
+    );
+  }
+
+  act(obs: Float32Array, rows: number, explore: boolean, rng: Rng, out: Float32Array): void {
+    forwardToHost(this.actor.net, obs, rows, out);
+    if (!explore) return;
+    this.options.explorationNoise.addTo(out, rng);
+    for (let i = 0; i < out.length; i++) out[i] = Math.min(1, Math.max(-1, out[i]));
+  }
+
+  resetNoise(env: number): void {
+    this.options.explorationNoise.reset(env);
+  }
+
+  update(batch: TransitionBatch, rng: Rng, wantMetrics: boolean): Record<string, number> | null {
+    const { obsSize, actionSize, gamma, tau, policyDelay } = this.options;
+    const n = batch.size;
+    const s = this.scratchFor(n);
+    this.updates++;
+
+    // Critic targets: smoothed target actions, then the (min of the) target critics.
+    forwardToHost(this.actor.target, batch.nextObs, n, s.nextActions);
+    smoothTargetActions(s.nextActions, this.options.targetPolicyNoise, this.options.targetNoiseClip, rng, s.nextActions);
+    for (let b = 0; b < n; b++) {
+      s.nextInput.set(batch.nextObs.subarray(b * obsSize, (b + 1) * obsSize), b * (obsSize + actionSize));
+      s.nextInput.set(s.nextActions.subarray(b * actionSize, (b + 1) * actionSize), b * (obsSize + actionSize) + obsSize);
+    }
+    this.critics.forEach((critic, k) => forwardToHost(critic.target, s.nextInput, n, s.nextQs[k]));
+    criticTargets(batch.rewards, batch.terminated, gamma, s.nextQs, s.y);
+
+    // Critic step: loss mean((Q(s, a) - y)^2) per critic, gradient 2 (Q - y) / n.
+    let criticLoss = 0;
+    let qMean = 0;
+    for (const critic of this.critics) {
+      const gradient = tidyToHost(() => {
+        const trace = critic.net.forwardTrace(tf.tensor2d(batch.obsActions, [n, obsSize + actionSize]));
+        s.q.set(trace.output.dataSync() as Float32Array);
+        for (let b = 0; b < n; b++) s.dq[b] = (2 * (s.q[b] - s.y[b])) / n;
+        return critic.net.backward(trace, tf.tensor2d(s.dq, [n, 1]), { parameters: true, input: false }).parameters;
+      });
+      stepLearner(critic, gradient);
+      if (wantMetrics) {
+        for (let b = 0; b < n; b++) criticLoss += (s.q[b] - s.y[b]) ** 2 / (n * this.critics.length);
+        if (critic === this.critics[0]) qMean = s.q.reduce((a, v) => a + v, 0) / n;
+      }
+    }
+    if (this.updates % policyDelay !== 0) return wantMetrics ? { critic_loss: criticLoss, q_mean: qMean } : null;
+
+    // Actor step: maximise Q1(s, mu(s)); d(-mean Q1)/dQ1 = -1/n, through Q1's input into the actor.
+    let actorLoss = 0;
+    const gradient = tidyToHost(() => {
+      const obs = tf.tensor2d(batch.obs, [n, obsSize]);
+      const actorTrace = this.actor.net.forwardTrace(obs);
+      const criticTrace = this.critics[0].net.forwardTrace(tf.concat([obs, actorTrace.output], 1));
+      if (wantMetrics) actorLoss = -tf.mean(criticTrace.output).dataSync()[0];
+      const { input } = this.critics[0].net.backward(criticTrace, tf.fill([n, 1], -1 / n), { parameters: false, input: true });
+      const actionGradient = tf.slice(input as tf.Tensor2D, [0, obsSize], [n, actionSize]);
+      return this.actor.net.backward(actorTrace, actionGradient, { parameters: true, input: false }).parameters;
+    });
+    stepLearner(this.actor, gradient);
+
+    for (const learner of [this.actor, ...this.critics]) {
+      polyakUpdateFlat(learner.targetParams, learner.params, tau);
+      learner.target.setParameters(learner.targetParams, false);
+    }
+    return wantMetrics ? { critic_loss: criticLoss, q_mean: qMean, actor_loss: actorLoss } : null;
+  }
+
+  private scratchFor(size: number) {
+    if (this.scratch?.size !== size) {
+      const { obsSize, actionSize } = this.options;
+      this.scratch = {
+        size,
+        nextActions: new Float32Array(size * actionSize),
+        nextInput: new Float32Array(size * (obsSize + actionSize)),
+        nextQs: this.critics.map(() => new Float32Array(size)),
+        y: new Float32Array(size),
+        q: new Float32Array(size),
+        dq: new Float32Array(size),
+      };
+    }
+    return this.scratch;
+  }
+
+  actorLayers(): DenseLayerSnapshot[] {
+    return this.actor.net.snapshot();
+  }
+
+  getState(): AgentState {
+    const arrays: Record<string, Float32Array | Float64Array> = { noise: this.options.explorationNoise.getState() };
+    const adamSteps = [this.actor, ...this.critics].map((learner, k) => learnerState(learner, `net${k}`, arrays));
+    return { json: { updates: this.updates, adamSteps }, arrays };
+  }
+
+  setState(state: AgentState): void {
+    const json = state.json as { updates: number; adamSteps: number[] };
+    this.updates = json.updates;
+    this.options.explorationNoise.setState(state.arrays.noise as Float64Array);
+    [this.actor, ...this.critics].forEach((learner, k) => restoreLearner(learner, `net${k}`, state.arrays, json.adamSteps[k]));
+  }
+
+  dispose(): void {
+    for (const learner of [this.actor, ...this.critics]) {
+      learner.net.dispose();
+      learner.target.dispose();
+    }
+  }
+}
+
+export type Td3Config = OffPolicyConfig & {
+  actorLearningRate: number;
+  criticLearningRate: number;
+  explorationNoise: number;
+  policyNoise: number;
+  noiseClip: number;
+  policyDelay: number;
+};
+
+/** CleanRL's td3_continuous_action.py defaults (actions in [-1, 1], so noises are in action units). */
+export const td3Defaults: Td3Config = {
+  numEnvs: 1,
+  bufferSize: 1_000_000,
+  learningStarts: 25_000,
+  batchSize: 256,
+  gamma: 0.99,
+  tau: 0.005,
+  hiddenSizes: [256, 256],
+  updatesPerStep: 1,
+  stepsPerIteration: 1000,
+  normaliseObservations: false,
+  actorLearningRate: 3e-4,
+  criticLearningRate: 3e-4,
+  explorationNoise: 0.1,
+  policyNoise: 0.2,
+  noiseClip: 0.5,
+  policyDelay: 2,
+};
+
+const td3Docs: Record<keyof Td3Config, string> = {
+  ...offPolicyFieldDocs,
+  actorLearningRate: 'Adam learning rate of the actor',
+  criticLearningRate: 'Adam learning rate of the critics',
+  explorationNoise: 'std of the Gaussian noise added to actions while collecting',
+  policyNoise: 'std of the target-policy smoothing noise',
+  noiseClip: 'the smoothing noise is clipped to +-noiseClip',
+  policyDelay: 'critic updates per actor and target update',
+};
+
+const td3Rules: Partial<Record<keyof Td3Config, FieldRule>> = {
+  ...offPolicyRules,
+  actorLearningRate: { min: 0, exclusiveMin: true },
+  criticLearningRate: { min: 0, exclusiveMin: true },
+  explorationNoise: { min: 0 },
+  policyNoise: { min: 0 },
+  noiseClip: { min: 0 },
+  policyDelay: { min: 1, integer: true },
+};
+
+export function createTd3Agent(config: Td3Config, obsSize: number, actionSize: number, rng: Rng): DeterministicActorCritic {
+  return new DeterministicActorCritic(
+    {
+      obsSize,
+      actionSize,
+      hiddenSizes: config.hiddenSizes,
+      actorLearningRate: config.actorLearningRate,
+      criticLearningRate: config.criticLearningRate,
+      gamma: config.gamma,
+      tau: config.tau,
+      criticCount: 2,
+      targetPolicyNoise: config.policyNoise,
+      targetNoiseClip: config.noiseClip,
+      policyDelay: config.policyDelay,
+      explorationNoise: new GaussianNoise(config.explorationNoise),
+    },
+    rng,
+  );
+}
+
+/**
+ * Presets (assets/presets/td3.json): hopper takes RL Zoo's learning_starts 10k, otherwise CleanRL (the Zoo's
+ * [400, 300] networks cost 1.8x the arithmetic of [256, 256] on our CPUs); reacher's 50-step episodes start
+ * learning after 20 episodes and log every 10.
+ */
+export const td3Entry: AlgorithmEntry = {
+  kind: 'off-policy',
+  summary: 'TD3: twin critics, target policy smoothing, delayed actor updates (Fujimoto et al. 2018)',
+  defaultConfig: td3Defaults,
+  presets,
+  fieldDocs: td3Docs,
+  validate: (config) => validateConfig('td3', td3Defaults, config, td3Rules),
+  createTrainer: (options) => {
+    const config = validateConfig('td3', td3Defaults, options.config, td3Rules);
+    return createOffPolicyTrainer('td3', options, config, (o, a, rng) => createTd3Agent(config, o, a, rng));
+  },
+};

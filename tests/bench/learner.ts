@@ -1,0 +1,68 @@
+import { initTf, backendName } from '../../agents/tf.ts';
+import { Rng } from '../../sim/rng.ts';
+import { allocateBatch, type TransitionBatch } from '../../agents/replay-buffer.ts';
+import { getAlgorithm } from '../../agents/registry.ts';
+import { createTd3Agent, type Td3Config } from '../../agents/td3.ts';
+import type { OffPolicyAgent } from '../../agents/off-policy-trainer.ts';
+
+/**
+ * `npm run bench -- learner [--algo td3,...] [--hidden 64,256] [--batch 256] [--updates N]`: milliseconds per
+ * gradient step of each off-policy agent on random data with the Hopper's sizes (11 observations, 3 actions).
+ * `td3-full` runs TD3 with policyDelay 1, i.e. every step is a full update: twin critics + actor + targets.
+ */
+
+const OBS = 11;
+const ACTIONS = 3;
+
+type AgentMaker = (hidden: number[], rng: Rng) => OffPolicyAgent;
+
+const makers: Record<string, AgentMaker> = {
+  td3: (hidden, rng) => createTd3Agent({ ...(getAlgorithm('td3').defaultConfig as Td3Config), hiddenSizes: hidden }, OBS, ACTIONS, rng),
+  'td3-full': (hidden, rng) =>
+    createTd3Agent({ ...(getAlgorithm('td3').defaultConfig as Td3Config), hiddenSizes: hidden, policyDelay: 1 }, OBS, ACTIONS, rng),
+};
+
+function randomBatch(size: number, rng: Rng): TransitionBatch {
+  const batch = allocateBatch(size, OBS, ACTIONS);
+  for (const array of [batch.obs, batch.nextObs, batch.rewards]) for (let i = 0; i < array.length; i++) array[i] = rng.normal();
+  for (let i = 0; i < batch.actions.length; i++) batch.actions[i] = rng.uniformRange(-1, 1);
+  for (let b = 0; b < size; b++) {
+    batch.obsActions.set(batch.obs.subarray(b * OBS, (b + 1) * OBS), b * (OBS + ACTIONS));
+    batch.obsActions.set(batch.actions.subarray(b * ACTIONS, (b + 1) * ACTIONS), b * (OBS + ACTIONS) + OBS);
+  }
+  return batch;
+}
+
+function option(argv: readonly string[], name: string, fallback: string): string {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : fallback;
+}
+
+export async function learnerBench(argv: readonly string[]): Promise<number> {
+  await initTf();
+  const algos = option(argv, 'algo', Object.keys(makers).join(',')).split(',');
+  const hiddens = option(argv, 'hidden', '64,256').split(',').map(Number);
+  const batchSize = Number(option(argv, 'batch', '256'));
+  const updates = Number(option(argv, 'updates', '200'));
+  for (const algo of algos) {
+    const make = makers[algo];
+    if (!make) throw new Error(`learner bench: unknown algo '${algo}'; known: ${Object.keys(makers).join(', ')}`);
+    for (const hidden of hiddens) {
+      const rng = new Rng(1);
+      const agent = make([hidden, hidden], rng);
+      const batch = randomBatch(batchSize, rng);
+      for (let i = 0; i < 20; i++) agent.update(batch, rng, false);
+      const start = performance.now();
+      const cpuStart = process.cpuUsage();
+      for (let i = 0; i < updates; i++) agent.update(batch, rng, false);
+      const ms = (performance.now() - start) / updates;
+      const cpu = process.cpuUsage(cpuStart);
+      // CPU time of this process per update: what the wall time would be on an idle machine (the CPU is shared).
+      const cpuMs = (cpu.user + cpu.system) / 1000 / updates;
+      agent.dispose();
+      const line = { bench: 'learner', algo, hidden: `${hidden}-${hidden}`, batch: batchSize, ms_per_update: Number(ms.toFixed(3)), updates_per_s: Number((1000 / ms).toFixed(1)), cpu_ms_per_update: Number(cpuMs.toFixed(3)), backend: backendName() };
+      console.log(JSON.stringify(line));
+    }
+  }
+  return 0;
+}
