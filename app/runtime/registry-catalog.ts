@@ -2,9 +2,12 @@ import type { Catalog } from './catalog.ts';
 
 /**
  * The real catalog: agents/registry.ts for algorithms, sim/'s robot registry for robot names. Imported lazily
- * so that `--help` and argument errors answer without loading tfjs or Rapier.
+ * so that `--help` and argument errors answer without loading tfjs or Rapier. Starts tfjs (wasm backend) too:
+ * every real trainer needs it.
  */
 export async function loadCatalog(): Promise<Catalog> {
+  const { initTf } = await import('../../agents/tf.ts');
+  await initTf();
   const { algorithms } = await import('../../agents/registry.ts');
   return { algorithms, robots: await robotNames() };
 }
@@ -14,9 +17,7 @@ async function robotNames(): Promise<string[]> {
   const simRegistry = '../../sim/registry.ts';
   try {
     const module = (await import(/* @vite-ignore */ simRegistry)) as Record<string, unknown>;
-    for (const exported of Object.values(module)) {
-      if (typeof exported === 'function' && exported.name === 'robotNames') return (exported as () => string[])();
-    }
+    if (Array.isArray(module.robotNames)) return module.robotNames.map(String);
     const robots = module.robots;
     if (Array.isArray(robots)) return robots.map(String);
     if (typeof robots === 'object' && robots !== null) return Object.keys(robots);

@@ -99,6 +99,11 @@ export class RunFolder {
     appendFileSync(this.eventsPath, Buffer.concat(events));
   }
 
+  /** True while nothing but config.json has been written. */
+  isEmpty(): boolean {
+    return !existsSync(this.metricsPath) && this.stepCheckpoints().length === 0;
+  }
+
   readMetrics(): MetricsRecord[] {
     if (!existsSync(this.metricsPath)) return [];
     return parseMetrics(readFileSync(this.metricsPath, 'utf8'), this.metricsPath);

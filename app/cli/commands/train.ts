@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import type { Command } from '../command.ts';
 import { optionString, parseArgs, requireString } from '../args.ts';
 import type { OptionSpec } from '../args.ts';
@@ -63,7 +64,11 @@ export function makeTrainCommand(deps: CliDeps): Command {
       const config = resolveRunConfig(catalog, request, runtimeVersions());
       const folder = RunFolder.create(optionString(args, 'out') ?? 'runs', config, optionString(args, 'name'));
       deps.print(`run folder: ${folder.path}`);
-      const result = await runSession(folder, { catalog, progress: deps.progress, handleSignals: deps.handleSignals });
+      const result = await runSession(folder, { catalog, progress: deps.progress, handleSignals: deps.handleSignals }).catch((error: unknown) => {
+        // A run that failed before logging anything (e.g. its trainer could not start) leaves no folder behind.
+        if (folder.isEmpty()) rmSync(folder.path, { recursive: true, force: true });
+        throw error;
+      });
       return result.outcome === 'finished' ? 0 : 130;
     },
   };
