@@ -78,11 +78,11 @@ export function smoothedCurve(records: readonly MetricsRecord[], window = SMOOTH
   return curve;
 }
 
-export function summariseRun(run: RunInput, threshold: number | null): RunSummary {
+export function summariseRun(run: RunInput, threshold: number | null, smoothing = SMOOTHING): RunSummary {
   const last = run.records[run.records.length - 1];
   const envSteps = last?.envSteps ?? 0;
   const wallTime = last?.wallTime ?? 0;
-  const curve = smoothedCurve(run.records);
+  const curve = smoothedCurve(run.records, smoothing);
   const tail = curve.filter((point) => point.envSteps >= 0.9 * envSteps);
   const hit = threshold === null ? undefined : curve.find((point) => point.value >= threshold);
   return {
