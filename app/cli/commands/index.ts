@@ -4,6 +4,8 @@ import { trainCommand } from './train.ts';
 import { resumeCommand } from './resume.ts';
 import { reportCommand } from './report.ts';
 import { compareCommand } from './compare.ts';
+import { playCommand } from './play.ts';
+import { exportCommand } from './export.ts';
 
 /** Every sub-command of `sinew`, in the order `sinew --help` lists them. */
 export const commands: readonly Command[] = [
@@ -11,5 +13,7 @@ export const commands: readonly Command[] = [
   resumeCommand,
   compareCommand,
   reportCommand,
+  playCommand,
+  exportCommand,
   benchCommand,
 ];

@@ -1,0 +1,38 @@
+import type { VecEnv } from '../../sim/env.ts';
+import type { EvaluationResult } from '../trainer.ts';
+import type { PolicyEvaluator } from './evaluator.ts';
+
+/**
+ * Plays an imported policy: deterministic episodes on `env` (reset with `seed`) until `episodes` have
+ * finished, the same protocol as the trainers' evaluate(), so a played export can be compared with the
+ * trained policy return for return. The caller owns (and closes) the environment.
+ */
+export async function playPolicy(evaluator: PolicyEvaluator, env: VecEnv, seed: number, episodes: number): Promise<EvaluationResult> {
+  if (!Number.isInteger(episodes) || episodes < 1) throw new Error(`play: episodes must be a positive integer, got ${episodes}`);
+  if (env.observationSize !== evaluator.snapshot.observationSize || env.actionSize !== evaluator.snapshot.actionSize) {
+    throw new Error(`play: the policy maps ${evaluator.snapshot.observationSize} -> ${evaluator.snapshot.actionSize} values, the environment ${env.observationSize} -> ${env.actionSize}`);
+  }
+  const returns: number[] = [];
+  const lengths: number[] = [];
+  const running = new Float64Array(env.numEnvs);
+  const length = new Float64Array(env.numEnvs);
+  await env.reset(seed);
+  while (returns.length < episodes) {
+    env.actions.set(evaluator.actBatch(env.obs, env.numEnvs));
+    await env.step();
+    for (let e = 0; e < env.numEnvs; e++) {
+      running[e] += env.rewards[e];
+      length[e] += 1;
+      if (!env.terminated[e] && !env.truncated[e]) continue;
+      if (returns.length < episodes) {
+        returns.push(running[e]);
+        lengths.push(length[e]);
+      }
+      running[e] = 0;
+      length[e] = 0;
+    }
+  }
+  const mean = returns.reduce((sum, r) => sum + r, 0) / returns.length;
+  const std = Math.sqrt(returns.reduce((sum, r) => sum + (r - mean) ** 2, 0) / returns.length);
+  return { returns, lengths, meanReturn: mean, stdReturn: std };
+}
