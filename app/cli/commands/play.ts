@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from '../command.ts';
+import { optionString, parseArgs } from '../args.ts';
+import type { OptionSpec } from '../args.ts';
+import { defaultCliDeps, expectPositionals, intOption } from '../../runtime/cli-support.node.ts';
+import type { CliDeps } from '../../runtime/cli-support.node.ts';
+import { getRuntimeAlgorithm } from '../../runtime/catalog.ts';
+import { playEpisodes, playSummary } from '../../runtime/play.ts';
+import type { PlayResult } from '../../runtime/play.ts';
+import { RunFolder } from '../../runtime/run-folder.node.ts';
+import type { Env } from '../../../sim/env.ts';
+
+const options: readonly OptionSpec[] = [
+  { name: 'episodes', description: 'episodes to play', default: '5' },
+  { name: 'checkpoint', description: 'for a run folder: latest, best, a step count or a file', default: 'best' },
+  { name: 'seed', description: 'for an exported policy: episode i resets with seed + i', default: '0' },
+];
+
+type CreateEnv = (robot: string, options?: { seed?: number }) => Promise<Env>;
+
+export interface PlayDeps extends CliDeps {
+  /** Builds one environment for exported policies (sim/registry.ts's createEnv). */
+  createEnv(): Promise<CreateEnv>;
+}
+
+async function simCreateEnv(): Promise<CreateEnv> {
+  const simRegistry = '../../../sim/registry.ts';
+  const module = (await import(/* @vite-ignore */ simRegistry)) as { createEnv: CreateEnv };
+  return module.createEnv;
+}
+
+async function playRun(deps: PlayDeps, path: string, which: string, episodes: number): Promise<PlayResult> {
+  const folder = RunFolder.open(path);
+  const { state, path: checkpoint, meta } = folder.loadCheckpoint(which);
+  const catalog = await deps.loadCatalog();
+  const entry = getRuntimeAlgorithm(catalog, folder.config.algorithm);
+  const trainer = await entry.createTrainer({ robot: folder.config.robot, config: folder.config.algorithmConfig, seed: folder.config.seed, workers: 0 });
+  try {
+    await trainer.setState(state);
+    deps.print(`${folder.config.algorithm} on ${folder.config.robot}, ${checkpoint} (${meta.envSteps} env steps)`);
+    return await trainer.evaluate(episodes);
+  } finally {
+    await trainer.dispose();
+  }
+}
+
+async function playPolicy(deps: PlayDeps, path: string, seed: number, episodes: number): Promise<PlayResult> {
+  const { loadPolicy } = await import('../../../agents/export/load-policy.node.ts');
+  const policy = loadPolicy(path);
+  const env = await (await deps.createEnv())(policy.snapshot.robot, { seed });
+  try {
+    if (env.observationSize !== policy.snapshot.observationSize || env.actionSize !== policy.snapshot.actionSize) {
+      throw new Error(`${path} expects ${policy.snapshot.observationSize} observations and ${policy.snapshot.actionSize} actions; ${policy.snapshot.robot} has ${env.observationSize} and ${env.actionSize}`);
+    }
+    deps.print(`${policy.snapshot.algorithm} on ${policy.snapshot.robot}, ${policy.networkFile} (${policy.snapshot.envSteps} env steps)`);
+    return playEpisodes(env, (obs) => policy.evaluator.act(obs), episodes, seed);
+  } finally {
+    env.dispose();
+  }
+}
+
+export function makePlayCommand(deps: PlayDeps): Command {
+  return {
+    name: 'play',
+    usage: 'sinew play <run folder | exported policy> [options]',
+    summary: 'Play a trained policy without exploration noise and print the episode returns.',
+    options,
+    async run(argv) {
+      const args = parseArgs(argv, options);
+      const [path] = expectPositionals(args, 1, 1, 'a run folder or an exported policy');
+      const episodes = intOption(args, 'episodes', 1) ?? 5;
+      const seed = intOption(args, 'seed', 0) ?? 0;
+      const isRun = existsSync(join(path, 'config.json'));
+      const result = isRun
+        ? await playRun(deps, path, optionString(args, 'checkpoint') ?? 'best', episodes)
+        : await playPolicy(deps, path, seed, episodes);
+      for (const line of playSummary(result)) deps.print(line);
+      return 0;
+    },
+  };
+}
+
+export const playCommand = makePlayCommand({ ...defaultCliDeps, createEnv: simCreateEnv });
