@@ -89,12 +89,32 @@ export class DeterministicActorCritic implements OffPolicyAgent {
   }
 
   update(batch: TransitionBatch, rng: Rng, wantMetrics: boolean): Record<string, number> | null {
-    const { obsSize, actionSize, gamma, tau, policyDelay } = this.options;
+    this.updates++;
+    const y = this.computeTargets(batch, rng);
+    let criticLoss = 0;
+    let qMean = 0;
+    this.critics.forEach((critic, k) => {
+      const { loss, gradient, q } = this.criticLossGradient(k, batch, y);
+      stepLearner(critic, gradient);
+      criticLoss += loss / this.critics.length;
+      if (k === 0 && wantMetrics) qMean = q.reduce((sum, v) => sum + v, 0) / q.length;
+    });
+    if (this.updates % this.options.policyDelay !== 0) return wantMetrics ? { critic_loss: criticLoss, q_mean: qMean } : null;
+
+    const { loss: actorLoss, gradient } = this.actorLossGradient(batch);
+    stepLearner(this.actor, gradient);
+    for (const learner of [this.actor, ...this.critics]) {
+      polyakUpdateFlat(learner.targetParams, learner.params, this.options.tau);
+      learner.target.setParameters(learner.targetParams, false);
+    }
+    return wantMetrics ? { critic_loss: criticLoss, q_mean: qMean, actor_loss: actorLoss } : null;
+  }
+
+  /** Critic targets y for a batch: smoothed target actions, then the (min of the) target critics. */
+  computeTargets(batch: TransitionBatch, rng: Rng): Float32Array {
+    const { obsSize, actionSize } = this.options;
     const n = batch.size;
     const s = this.scratchFor(n);
-    this.updates++;
-
-    // Critic targets: smoothed target actions, then the (min of the) target critics.
     forwardToHost(this.actor.target, batch.nextObs, n, s.nextActions);
     smoothTargetActions(s.nextActions, this.options.targetPolicyNoise, this.options.targetNoiseClip, rng, s.nextActions);
     for (let b = 0; b < n; b++) {
@@ -102,44 +122,47 @@ export class DeterministicActorCritic implements OffPolicyAgent {
       s.nextInput.set(s.nextActions.subarray(b * actionSize, (b + 1) * actionSize), b * (obsSize + actionSize) + obsSize);
     }
     this.critics.forEach((critic, k) => forwardToHost(critic.target, s.nextInput, n, s.nextQs[k]));
-    criticTargets(batch.rewards, batch.terminated, gamma, s.nextQs, s.y);
+    criticTargets(batch.rewards, batch.terminated, this.options.gamma, s.nextQs, s.y);
+    return s.y;
+  }
 
-    // Critic step: loss mean((Q(s, a) - y)^2) per critic, gradient 2 (Q - y) / n.
-    let criticLoss = 0;
-    let qMean = 0;
-    for (const critic of this.critics) {
-      const gradient = tidyToHost(() => {
-        const trace = critic.net.forwardTrace(tf.tensor2d(batch.obsActions, [n, obsSize + actionSize]));
-        s.q.set(trace.output.dataSync() as Float32Array);
-        for (let b = 0; b < n; b++) s.dq[b] = (2 * (s.q[b] - s.y[b])) / n;
-        return critic.net.backward(trace, tf.tensor2d(s.dq, [n, 1]), { parameters: true, input: false }).parameters;
-      });
-      stepLearner(critic, gradient);
-      if (wantMetrics) {
-        for (let b = 0; b < n; b++) criticLoss += (s.q[b] - s.y[b]) ** 2 / (n * this.critics.length);
-        if (critic === this.critics[0]) qMean = s.q.reduce((a, v) => a + v, 0) / n;
-      }
-    }
-    if (this.updates % policyDelay !== 0) return wantMetrics ? { critic_loss: criticLoss, q_mean: qMean } : null;
+  /** Critic k's loss mean((Q(s, a) - y)^2), its parameter gradient (2 (Q - y) / n backpropagated) and Q. */
+  criticLossGradient(k: number, batch: TransitionBatch, y: Float32Array): { loss: number; gradient: Float32Array; q: Float32Array } {
+    const { obsSize, actionSize } = this.options;
+    const n = batch.size;
+    const s = this.scratchFor(n);
+    const critic = this.critics[k];
+    const gradient = tidyToHost(() => {
+      const trace = critic.net.forwardTrace(tf.tensor2d(batch.obsActions, [n, obsSize + actionSize]));
+      s.q.set(trace.output.dataSync() as Float32Array);
+      for (let b = 0; b < n; b++) s.dq[b] = (2 * (s.q[b] - y[b])) / n;
+      return critic.net.backward(trace, tf.tensor2d(s.dq, [n, 1]), { parameters: true, input: false }).parameters;
+    });
+    let loss = 0;
+    for (let b = 0; b < n; b++) loss += (s.q[b] - y[b]) ** 2 / n;
+    return { loss, gradient: gradient as Float32Array, q: s.q };
+  }
 
-    // Actor step: maximise Q1(s, mu(s)); d(-mean Q1)/dQ1 = -1/n, through Q1's input into the actor.
-    let actorLoss = 0;
+  /** The actor's loss -mean Q1(s, mu(s)) and its gradient: d/dQ1 = -1/n, through Q1's input into the actor. */
+  actorLossGradient(batch: TransitionBatch): { loss: number; gradient: Float32Array } {
+    const { obsSize, actionSize } = this.options;
+    const n = batch.size;
+    let loss = 0;
     const gradient = tidyToHost(() => {
       const obs = tf.tensor2d(batch.obs, [n, obsSize]);
       const actorTrace = this.actor.net.forwardTrace(obs);
       const criticTrace = this.critics[0].net.forwardTrace(tf.concat([obs, actorTrace.output], 1));
-      if (wantMetrics) actorLoss = -tf.mean(criticTrace.output).dataSync()[0];
+      loss = -tf.mean(criticTrace.output).dataSync()[0];
       const { input } = this.critics[0].net.backward(criticTrace, tf.fill([n, 1], -1 / n), { parameters: false, input: true });
       const actionGradient = tf.slice(input as tf.Tensor2D, [0, obsSize], [n, actionSize]);
       return this.actor.net.backward(actorTrace, actionGradient, { parameters: true, input: false }).parameters;
     });
-    stepLearner(this.actor, gradient);
+    return { loss, gradient: gradient as Float32Array };
+  }
 
-    for (const learner of [this.actor, ...this.critics]) {
-      polyakUpdateFlat(learner.targetParams, learner.params, tau);
-      learner.target.setParameters(learner.targetParams, false);
-    }
-    return wantMetrics ? { critic_loss: criticLoss, q_mean: qMean, actor_loss: actorLoss } : null;
+  /** The networks, for tests and export: online and target Mlps of the actor and each critic. */
+  get networks(): { actor: Learner; critics: readonly Learner[] } {
+    return { actor: this.actor, critics: this.critics };
   }
 
   private scratchFor(size: number) {

@@ -64,3 +64,47 @@ describe('Mlp', () => {
     x.dispose();
   });
 });
+
+describe('Mlp hand-written backward', () => {
+  it('equals tfjs autograd for parameters and input', () => {
+    const mlp = new Mlp({ inputSize: 3, hiddenSizes: [6, 5], outputSize: 2, outputActivation: 'tanh' }, new Rng(9));
+    const x = tf.randomNormal([7, 3], 0, 1, 'float32', 1) as tf.Tensor2D;
+    const weights = tf.randomNormal([7, 2], 0, 1, 'float32', 2) as tf.Tensor2D;
+    const loss = (input: tf.Tensor2D) => tf.sum(tf.mul(weights, mlp.apply(input))) as tf.Scalar;
+    const reference = tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => loss(x), mlp.variables);
+      return mlp.variables.map((v) => Float32Array.from(grads[v.name].dataSync() as Float32Array));
+    });
+    const referenceInput = tf.grad((input: tf.Tensor) => loss(input as tf.Tensor2D))(x).dataSync();
+    let parameters: Float32Array | null = null;
+    let input: Float32Array | null = null;
+    tf.tidy(() => {
+      const trace = mlp.forwardTrace(x);
+      const gradients = mlp.backward(trace, weights, { parameters: true, input: true });
+      parameters = gradients.parameters;
+      input = Float32Array.from(gradients.input?.dataSync() ?? []);
+    });
+    const flatReference = Float32Array.from(reference.flatMap((r) => Array.from(r)));
+    expect(parameters).not.toBeNull();
+    (parameters as unknown as Float32Array).forEach((g, i) => expect(g).toBeCloseTo(flatReference[i], 5));
+    (input as unknown as Float32Array).forEach((g, i) => expect(g).toBeCloseTo(referenceInput[i], 5));
+    mlp.dispose();
+  });
+
+  it('round-trips flat parameters and keeps the transposed kernels in step with writes', () => {
+    const mlp = new Mlp({ inputSize: 2, hiddenSizes: [3], outputSize: 1 }, new Rng(1));
+    const flat = Float32Array.from({ length: mlp.parameterCount }, (_, i) => i / 10 - 0.5);
+    mlp.setParameters(flat);
+    expect(mlp.getParameters()).toEqual(flat);
+    mlp.writeWeights([new Float32Array([1, 0, 0, 0, 1, 0]), new Float32Array(3), new Float32Array([1, 1, 1]), new Float32Array(1)]);
+    // After writeWeights, backward must use the new kernel: y = sum relu(x K1) with K1 = [[1,0,0],[0,1,0]], x = [2, 3]:
+    // dy/dx = K1 (relu' = 1 where positive) times ones = [1, 1].
+    const dx = tf.tidy(() => {
+      const trace = mlp.forwardTrace(tf.tensor2d([2, 3], [1, 2]));
+      return Array.from(mlp.backward(trace, tf.ones([1, 1]) as tf.Tensor2D, { parameters: false, input: true }).input?.dataSync() ?? []);
+    });
+    expect(dx).toEqual([1, 1]);
+    expect(() => mlp.setParameters(new Float32Array(2))).toThrow(/expected 13 values/);
+    mlp.dispose();
+  });
+});
