@@ -6,4 +6,5 @@ export type BenchSuite = (argv: readonly string[]) => Promise<number>;
 
 export const benchSuites: Record<string, BenchSuite> = {
   learner: (argv) => import('./learner.ts').then((m) => m.learnerBench(argv)),
+  soak: (argv) => import('./soak.ts').then((m) => m.soakBench(argv)),
 };
