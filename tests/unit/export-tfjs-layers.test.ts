@@ -1,37 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as tf from '@tensorflow/tfjs';
 import { createPolicyEvaluator } from '../../agents/export/evaluator.ts';
 import { readTfjsLayers, writeTfjsLayers, type TfjsLayersFiles } from '../../agents/export/tfjs-layers.ts';
 import { PolicyFormatError } from '../../agents/export/snapshot-check.ts';
 import type { PolicySnapshot } from '../../agents/policy.ts';
 import { fixturePolicies, randomObservations } from '../fixtures/export/random-policy.ts';
+import { FileServer } from '../fixtures/export/serve.ts';
 
-/** Serves exported files on 127.0.0.1 so the STOCK tf.loadLayersModel loads them over http, as a web page would. */
-const served = new Map<string, Uint8Array>();
-let server: Server;
-let baseUrl = '';
+const server = new FileServer();
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  server = createServer((request, response) => {
-    const body = served.get(request.url ?? '');
-    response.writeHead(body ? 200 : 404, { 'content-type': 'application/octet-stream' });
-    response.end(body ?? '');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await server.start();
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.stop();
 });
 
 function serve(folder: string, files: TfjsLayersFiles): string {
-  served.set(`/${folder}/model.json`, new TextEncoder().encode(files.modelJson));
-  served.set(`/${folder}/weights.bin`, files.weights);
-  return `${baseUrl}/${folder}/model.json`;
+  const published = new Map([['model.json', new TextEncoder().encode(files.modelJson)], ['weights.bin', files.weights]]);
+  return server.publish(folder, published, 'model.json');
 }
 
 function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
