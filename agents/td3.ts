@@ -181,8 +181,11 @@ export class DeterministicActorCritic implements OffPolicyAgent {
     return this.scratch;
   }
 
+  /** The actor's layers with the final tanh left to PolicySnapshot.outputSquash (applied once, there). */
   actorLayers(): DenseLayerSnapshot[] {
-    return this.actor.net.snapshot();
+    const layers = this.actor.net.snapshot();
+    layers[layers.length - 1] = { ...layers[layers.length - 1], activation: 'linear' };
+    return layers;
   }
 
   getState(): AgentState {
