@@ -10,11 +10,13 @@ import { playEpisodes, playSummary } from '../../runtime/play.ts';
 import type { PlayResult } from '../../runtime/play.ts';
 import { RunFolder } from '../../runtime/run-folder.node.ts';
 import type { Env } from '../../../sim/env.ts';
+import type { PolicySnapshot } from '../../../agents/policy.ts';
+import { createPolicyEvaluator } from '../../../agents/export/evaluator.ts';
 
 const options: readonly OptionSpec[] = [
   { name: 'episodes', description: 'episodes to play', default: '5' },
   { name: 'checkpoint', description: 'for a run folder: latest, best, a step count or a file', default: 'best' },
-  { name: 'seed', description: 'for an exported policy: episode i resets with seed + i', default: '0' },
+  { name: 'seed', description: 'episode i starts from a reset with seed + i', default: '0' },
 ];
 
 type CreateEnv = (robot: string, options?: { seed?: number }) => Promise<Env>;
@@ -30,34 +32,45 @@ async function simCreateEnv(): Promise<CreateEnv> {
   return module.createEnv;
 }
 
-async function playRun(deps: PlayDeps, path: string, which: string, episodes: number): Promise<PlayResult> {
+/**
+ * A run folder plays through the same path as its export: the checkpoint's trainer hands over its policy
+ * snapshot, which runs on a fresh environment with the same seeds, so `play RUN` and `play RUN/exports` agree.
+ */
+async function playRun(deps: PlayDeps, path: string, which: string, seed: number, episodes: number): Promise<PlayResult> {
   const folder = RunFolder.open(path);
   const { state, path: checkpoint, meta } = folder.loadCheckpoint(which);
   const catalog = await deps.loadCatalog();
   const entry = getRuntimeAlgorithm(catalog, folder.config.algorithm);
   const trainer = await entry.createTrainer({ robot: folder.config.robot, config: folder.config.algorithmConfig, seed: folder.config.seed, workers: 0 });
+  let snapshot: PolicySnapshot;
   try {
     await trainer.setState(state);
-    deps.print(`${folder.config.algorithm} on ${folder.config.robot}, ${checkpoint} (${meta.envSteps} env steps)`);
-    return await trainer.evaluate(episodes);
+    snapshot = trainer.exportPolicy();
   } finally {
     await trainer.dispose();
+  }
+  deps.print(`${folder.config.algorithm} on ${folder.config.robot}, ${checkpoint} (${meta.envSteps} env steps)`);
+  return playSnapshot(deps, snapshot, path, seed, episodes);
+}
+
+async function playSnapshot(deps: PlayDeps, snapshot: PolicySnapshot, path: string, seed: number, episodes: number): Promise<PlayResult> {
+  const evaluator = createPolicyEvaluator(snapshot);
+  const env = await (await deps.createEnv())(snapshot.robot, { seed });
+  try {
+    if (env.observationSize !== snapshot.observationSize || env.actionSize !== snapshot.actionSize) {
+      throw new Error(`${path} expects ${snapshot.observationSize} observations and ${snapshot.actionSize} actions; ${snapshot.robot} has ${env.observationSize} and ${env.actionSize}`);
+    }
+    return playEpisodes(env, (obs) => evaluator.act(obs), episodes, seed);
+  } finally {
+    env.dispose();
   }
 }
 
 async function playPolicy(deps: PlayDeps, path: string, seed: number, episodes: number): Promise<PlayResult> {
   const { loadPolicy } = await import('../../../agents/export/load-policy.node.ts');
   const policy = loadPolicy(path);
-  const env = await (await deps.createEnv())(policy.snapshot.robot, { seed });
-  try {
-    if (env.observationSize !== policy.snapshot.observationSize || env.actionSize !== policy.snapshot.actionSize) {
-      throw new Error(`${path} expects ${policy.snapshot.observationSize} observations and ${policy.snapshot.actionSize} actions; ${policy.snapshot.robot} has ${env.observationSize} and ${env.actionSize}`);
-    }
-    deps.print(`${policy.snapshot.algorithm} on ${policy.snapshot.robot}, ${policy.networkFile} (${policy.snapshot.envSteps} env steps)`);
-    return playEpisodes(env, (obs) => policy.evaluator.act(obs), episodes, seed);
-  } finally {
-    env.dispose();
-  }
+  deps.print(`${policy.snapshot.algorithm} on ${policy.snapshot.robot}, ${policy.networkFile} (${policy.snapshot.envSteps} env steps)`);
+  return playSnapshot(deps, policy.snapshot, path, seed, episodes);
 }
 
 export function makePlayCommand(deps: PlayDeps): Command {
@@ -73,7 +86,7 @@ export function makePlayCommand(deps: PlayDeps): Command {
       const seed = intOption(args, 'seed', 0) ?? 0;
       const isRun = existsSync(join(path, 'config.json'));
       const result = isRun
-        ? await playRun(deps, path, optionString(args, 'checkpoint') ?? 'best', episodes)
+        ? await playRun(deps, path, optionString(args, 'checkpoint') ?? 'best', seed, episodes)
         : await playPolicy(deps, path, seed, episodes);
       for (const line of playSummary(result)) deps.print(line);
       return 0;
