@@ -2,9 +2,11 @@ import type { Trainer } from './trainer.ts';
 import type { VecEnv } from '../sim/env.ts';
 import type { AlgorithmConfig } from './config.ts';
 import { td3Entry } from './td3.ts';
+import { ddpgEntry } from './ddpg.ts';
 import { ppoEntry, ppoKlEntry } from './ppo.ts';
 import { a2cEntry } from './a2c.ts';
 import { trpoEntry } from './trpo.ts';
+import { a3cEntry } from './a3c.ts';
 
 /**
  * Algorithm names -> what the CLI, the app and benchmarks need to know about them: their kind, default
@@ -50,7 +52,9 @@ export const algorithms: Record<string, AlgorithmEntry> = {
   'ppo-kl': ppoKlEntry,
   a2c: a2cEntry,
   trpo: trpoEntry,
+  a3c: a3cEntry,
   td3: td3Entry,
+  ddpg: ddpgEntry,
 };
 
 export function getAlgorithm(name: string): AlgorithmEntry {

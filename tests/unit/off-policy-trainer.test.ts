@@ -52,7 +52,7 @@ function snapshotAction(policy: PolicySnapshot, obs: number[]): number[] {
 }
 
 describe('off-policy trainer', () => {
-  for (const algorithm of ['td3']) {
+  for (const algorithm of ['td3', 'ddpg']) {
     it(`${algorithm}: a run resumed from its state continues bit-exactly`, async () => {
       const uninterrupted = await trainer(algorithm);
       const resumedFrom = await trainer(algorithm);
