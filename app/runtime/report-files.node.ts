@@ -32,17 +32,23 @@ export interface WrittenReport {
 }
 
 /** Writes report.md, curves.svg and curves.png into `outDir` from the given runs (all of one robot). */
-export function writeReport(runs: readonly RunFolder[], outDir: string, thresholdOption: number | null | undefined): WrittenReport {
+export function writeReport(
+  runs: readonly RunFolder[],
+  outDir: string,
+  thresholdOption: number | null | undefined,
+  by: 'algorithm' | 'run' = 'algorithm',
+): WrittenReport {
   const robots = [...new Set(runs.map((run) => run.config.robot))];
   if (robots.length !== 1) throw new Error(`a report compares runs of one robot; got ${robots.join(', ')}`);
   const robot = robots[0];
   const threshold = thresholdOption === undefined ? (DEFAULT_THRESHOLDS[robot] ?? null) : thresholdOption;
   const summaries = runs.map((run) =>
-    summariseRun({ name: run.name, robot, algorithm: run.config.algorithm, seed: run.config.seed, records: run.readMetrics() }, threshold),
+    // Grouping by run gives every run its own row and curve (e.g. a resumed run against an uninterrupted one).
+    summariseRun({ name: run.name, robot, algorithm: by === 'run' ? run.name : run.config.algorithm, seed: run.config.seed, records: run.readMetrics() }, threshold),
   );
   const groups = summariseAlgorithms(summaries);
   const series = groups.map((group) => ({
-    label: `${group.algorithm} (${group.runs.length} seed${group.runs.length === 1 ? '' : 's'})`,
+    label: by === 'run' ? group.algorithm : `${group.algorithm} (${group.runs.length} seed${group.runs.length === 1 ? '' : 's'})`,
     byEnvSteps: band(group.runs, 'envSteps'),
     byWallTime: band(group.runs, 'wallTime'),
   }));
@@ -50,7 +56,7 @@ export function writeReport(runs: readonly RunFolder[], outDir: string, threshol
   const png = new Resvg(svg, { background: '#ffffff', font: { loadSystemFonts: true } }).render().asPng();
   const dir = resolve(outDir);
   mkdirSync(dir, { recursive: true });
-  const markdown = reportMarkdown(robot, groups, threshold, 'curves.png');
+  const markdown = reportMarkdown(robot, groups, threshold, 'curves.png', by);
   const files = [join(dir, 'report.md'), join(dir, 'curves.svg'), join(dir, 'curves.png')];
   writeFileAtomic(files[0], markdown);
   writeFileAtomic(files[1], svg);

@@ -154,13 +154,14 @@ const fixed = (value: number, digits = 1) => value.toFixed(digits);
 const pm = (stats: MeanStd | null, digits = 1) => (stats ? `${fixed(stats.mean, digits)} ± ${fixed(stats.std, digits)}` : '—');
 const steps = (n: number) => Math.round(n).toLocaleString('en-US');
 
-export function reportMarkdown(robot: string, groups: readonly AlgorithmSummary[], threshold: number | null, image: string): string {
+/** `groupedBy` names the first column: 'algorithm' (seeds pooled) or 'run' (each run its own row and curve). */
+export function reportMarkdown(robot: string, groups: readonly AlgorithmSummary[], threshold: number | null, image: string, groupedBy = 'algorithm'): string {
   const lines = [
     `# ${robot}: ${groups.map((g) => g.algorithm).join(' vs ')}`,
     '',
     `Returns are means of the last ${SMOOTHING} episodes; "final" averages that over the last 10% of each run's env steps; ± is the sample standard deviation over seeds.`,
     '',
-    `| algorithm | seeds | final return | best return | time to ${threshold ?? '(no threshold)'} (env steps) | time to threshold (wall) | env steps/s |`,
+    `| ${groupedBy} | seeds | final return | best return | time to ${threshold ?? '(no threshold)'} (env steps) | time to threshold (wall) | env steps/s |`,
     '|---|---|---|---|---|---|---|',
   ];
   for (const group of groups) {

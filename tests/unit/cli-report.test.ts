@@ -55,3 +55,15 @@ describe('sinew report', () => {
     await expect(report.run([reacher, '--threshold', 'high'])).rejects.toThrow("--threshold: 'high' is not a number");
   });
 });
+
+describe('sinew report --by run', () => {
+  it('gives each run its own row and curve', async () => {
+    const out = await makeRuns();
+    await makeReportCommand(deps).run([join(out, 'fake-on-1'), join(out, 'fake-on-2'), '--by', 'run', '--out', join(out, 'rep')]);
+    const markdown = readFileSync(join(out, 'rep', 'report.md'), 'utf8');
+    expect(markdown).toContain('| run | seeds |');
+    expect(markdown).toMatch(/\| fake-on-1 \| 1 \|/);
+    expect(markdown).toMatch(/\| fake-on-2 \| 1 \|/);
+    await expect(makeReportCommand(deps).run([out, '--by', 'seed'])).rejects.toThrow("--by must be 'algorithm' or 'run', got 'seed'");
+  });
+});

@@ -23,7 +23,7 @@ const options: readonly OptionSpec[] = [
   { name: 'out', description: 'folder that receives the comparison folder', default: 'runs' },
   { name: 'name', description: 'comparison folder name (default: compare-<robot>-<time>)' },
   { name: 'parallel', description: `runs at once, at most the cores available (${availableParallelism()} here)`, default: String(availableParallelism()) },
-  reportOptions[1],
+  ...reportOptions.filter((option) => option.name === 'threshold'),
 ];
 
 /** Options forwarded unchanged to each `sinew train` child. */

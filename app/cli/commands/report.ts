@@ -1,11 +1,12 @@
 import type { Command } from '../command.ts';
-import { optionString, parseArgs, parseNumber } from '../args.ts';
+import { optionString, parseArgs, parseNumber, UsageError } from '../args.ts';
 import type { OptionSpec } from '../args.ts';
 import { defaultCliDeps, expectPositionals } from '../../runtime/cli-support.node.ts';
 import type { CliDeps } from '../../runtime/cli-support.node.ts';
 import { findRuns, writeReport } from '../../runtime/report-files.node.ts';
 
 export const reportOptions: readonly OptionSpec[] = [
+  { name: 'by', description: "one row and curve per 'algorithm' (seeds pooled) or per 'run'", default: 'algorithm' },
   { name: 'out', description: 'folder for report.md, curves.svg and curves.png (default: the folder of runs given, else ./report)' },
   { name: 'threshold', description: "return that counts as solved for 'time to threshold' (default: reacher -5, hopper 2400; 'none' to omit)" },
 ];
@@ -26,9 +27,11 @@ export function makeReportCommand(deps: CliDeps): Command {
       const args = parseArgs(argv, reportOptions);
       const paths = expectPositionals(args, 1, Number.MAX_SAFE_INTEGER, 'one or more run folders');
       const threshold = thresholdOption(optionString(args, 'threshold'));
+      const by = optionString(args, 'by') ?? 'algorithm';
+      if (by !== 'algorithm' && by !== 'run') throw new UsageError(`--by must be 'algorithm' or 'run', got '${by}'`);
       const runs = findRuns(paths);
       const single = paths.length === 1 && runs.length > 1 ? paths[0] : 'report';
-      const { files } = writeReport(runs, optionString(args, 'out') ?? single, threshold);
+      const { files } = writeReport(runs, optionString(args, 'out') ?? single, threshold, by);
       deps.print(`report of ${runs.length} run${runs.length === 1 ? '' : 's'}: ${files.join(', ')}`);
       return 0;
     },
