@@ -33,6 +33,19 @@ describe('policy folders', () => {
     expect(maxAbsDifference(imported.evaluator.actBatch(observations, 32), createPolicyEvaluator(reacher).actBatch(observations, 32))).toBeLessThan(1e-5);
   });
 
+  it('round-trips a normaliser without clipping (clip = Infinity) through every form', () => {
+    const unclipped = { ...hopper, obsNormaliser: { ...hopper.obsNormaliser!, clip: Infinity } };
+    const files = exportPolicyFiles(unclipped, ['tfjs', 'onnx', 'card'], { sinewVersion: '0.1.0' });
+    const observations = randomObservations(unclipped, 32, 5);
+    const expected = createPolicyEvaluator(unclipped).actBatch(observations, 32);
+    for (const entry of [null, 'model.json', 'policy.onnx']) {
+      const imported = importPolicy(reader(files), entry);
+      expect(imported.snapshot.obsNormaliser?.clip).toBe(Infinity);
+      expect(maxAbsDifference(imported.evaluator.actBatch(observations, 32), expected)).toBeLessThan(1e-5);
+    }
+    expect(importPolicy(reader(files), null).card?.observation.normalisation?.clip).toBeNull();
+  });
+
   it('loads the ONNX file named by a card written without tfjs', () => {
     const files = exportPolicyFiles(hopper, ['onnx', 'card'], { sinewVersion: '0.1.0' });
     expect(importPolicy(reader(files), null).networkFile).toBe('policy.onnx');
