@@ -1,5 +1,6 @@
 import { GaussianActorCritic } from './gaussian-actor-critic.ts';
-import { RunningNormaliser } from './normaliser.ts';
+import { RunningNormaliser, type NormaliserState } from './normaliser.ts';
+import { evaluateGaussianPolicy } from './on-policy-evaluate.ts';
 import { RolloutBuffer } from './rollout-buffer.ts';
 import { scheduledLearningRate, type OnPolicyConfig } from './on-policy-config.ts';
 import { Rng, type RngState } from '../sim/rng.ts';
@@ -55,6 +56,8 @@ export class OnPolicyTrainer implements Trainer {
   private readonly buffer: RolloutBuffer;
   private readonly obsNormaliser: RunningNormaliser | null;
   private readonly returnNormaliser: RunningNormaliser | null;
+  private newObsStatistics: RunningNormaliser | null = null;
+  private newReturnStatistics: RunningNormaliser | null = null;
   /** Running discounted return per env, the statistic reward scaling divides by (gym's NormalizeReward). */
   private discountedReturns: Float64Array;
   private episodeReturns: Float64Array;
@@ -97,7 +100,10 @@ export class OnPolicyTrainer implements Trainer {
 
   private normalise(raw: Float32Array, rows: number, learn: boolean): Float32Array {
     if (!this.obsNormaliser) return Float32Array.from(raw);
-    if (learn) this.obsNormaliser.update(raw, rows);
+    if (learn) {
+      this.obsNormaliser.update(raw, rows);
+      this.newObsStatistics?.update(raw, rows);
+    }
     return this.obsNormaliser.normalise(raw, rows);
   }
 
@@ -106,6 +112,7 @@ export class OnPolicyTrainer implements Trainer {
     const { gamma, clipRewards } = this.config;
     for (let e = 0; e < rewards.length; e++) this.discountedReturns[e] = this.discountedReturns[e] * gamma + rewards[e];
     this.returnNormaliser.update(this.discountedReturns, rewards.length);
+    this.newReturnStatistics?.update(this.discountedReturns, rewards.length);
     const std = Math.sqrt(this.returnNormaliser.getState().variance[0] + 1e-8);
     const scaled = new Float32Array(rewards.length);
     for (let e = 0; e < rewards.length; e++) {
@@ -172,37 +179,22 @@ export class OnPolicyTrainer implements Trainer {
   }
 
   async evaluate(episodes: number): Promise<EvaluationResult> {
-    if (!Number.isInteger(episodes) || episodes < 1) throw new Error(`evaluate: episodes must be a positive integer, got ${episodes}`);
-    const env = await this.options.makeEvalEnv(this.options.seed + 1_000_003);
-    const returns: number[] = [];
-    const lengths: number[] = [];
-    try {
-      await env.reset(this.options.seed + 1_000_003 + this.iterations);
-      const out = this.model.actOutput(env.numEnvs);
-      const running = new Float64Array(env.numEnvs);
-      const length = new Float64Array(env.numEnvs);
-      while (returns.length < episodes) {
-        this.model.act(this.normalise(env.obs, env.numEnvs, false), env.numEnvs, null, out);
-        for (let i = 0; i < env.actions.length; i++) env.actions[i] = Math.max(-1, Math.min(1, out.actions[i]));
-        await env.step();
-        for (let e = 0; e < env.numEnvs; e++) {
-          running[e] += env.rewards[e];
-          length[e] += 1;
-          if (!env.terminated[e] && !env.truncated[e]) continue;
-          if (returns.length < episodes) {
-            returns.push(running[e]);
-            lengths.push(length[e]);
-          }
-          running[e] = 0;
-          length[e] = 0;
-        }
-      }
-    } finally {
-      await env.close();
-    }
-    const mean = returns.reduce((s, r) => s + r, 0) / returns.length;
-    const std = Math.sqrt(returns.reduce((s, r) => s + (r - mean) ** 2, 0) / returns.length);
-    return { returns, lengths, meanReturn: mean, stdReturn: std };
+    const seed = this.options.seed + 1_000_003;
+    return evaluateGaussianPolicy(this.model, this.obsNormaliser, await this.options.makeEvalEnv(seed), seed + this.iterations, episodes);
+  }
+
+  /** Normaliser statistics gathered since the last call (A3C's workers send them to the global normalisers). */
+  takeNewStatistics(): { obs: NormaliserState | null; returns: NormaliserState | null } {
+    const taken = { obs: this.newObsStatistics?.getState() ?? null, returns: this.newReturnStatistics?.getState() ?? null };
+    this.newObsStatistics = this.obsNormaliser ? new RunningNormaliser(this.obsNormaliser.size) : null;
+    this.newReturnStatistics = this.returnNormaliser ? new RunningNormaliser(1) : null;
+    return taken;
+  }
+
+  /** Replaces the normalisers' statistics (A3C: the global ones). */
+  loadStatistics(obs: NormaliserState | null, returns: NormaliserState | null): void {
+    if (obs && this.obsNormaliser) this.obsNormaliser.setState(obs);
+    if (returns && this.returnNormaliser) this.returnNormaliser.setState(returns);
   }
 
   async getState(): Promise<TrainerState> {

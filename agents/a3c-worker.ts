@@ -1,0 +1,171 @@
+import { OnPolicyTrainer, type OnPolicyAlgorithm } from './on-policy-trainer.ts';
+import { actorCriticGradient } from './a2c.ts';
+import type { A3cConfig } from './a3c.ts';
+import type { GaussianActorCritic } from './gaussian-actor-critic.ts';
+import type { NormaliserState } from './normaliser.ts';
+import type { VecEnvFactory } from './registry.ts';
+import type { RolloutBuffer } from './rollout-buffer.ts';
+
+/**
+ * One A3C actor-learner (the seed's pseudo-code, thread side), platform-free: it owns a copy of the
+ * parameters theta' and its own environments. On each 'parameters' message it synchronises theta' = theta,
+ * acts for t_max steps, accumulates d theta over them from the n-step returns (bootstrapped from V at the
+ * cut, 0 at a terminal) and answers with that gradient. The global side (a3c.ts) applies it as it arrives.
+ * The same core runs in a Node worker thread (a3c-worker.node.ts) or in this thread (inThreadWorkers).
+ */
+
+export type ToWorker =
+  | { readonly type: 'init'; readonly index: number; readonly robot: string; readonly config: A3cConfig; readonly seed: number }
+  | {
+      readonly type: 'parameters';
+      /** How many gradients the global network had applied when these parameters were sent. */
+      readonly version: number;
+      readonly parameters: Float32Array;
+      readonly obsStatistics: NormaliserState | null;
+      readonly returnStatistics: NormaliserState | null;
+    }
+  | { readonly type: 'stop' };
+
+export interface EpisodeSummary {
+  readonly ret: number;
+  readonly len: number;
+}
+
+export type FromWorker =
+  | { readonly type: 'ready'; readonly index: number; readonly observationSize: number; readonly actionSize: number }
+  | {
+      readonly type: 'gradient';
+      readonly index: number;
+      /** The version of the parameters this gradient was computed at (staleness = applied since then). */
+      readonly version: number;
+      readonly gradient: Float32Array;
+      readonly steps: number;
+      readonly episodes: readonly EpisodeSummary[];
+      readonly obsStatistics: NormaliserState | null;
+      readonly returnStatistics: NormaliserState | null;
+      readonly metrics: Readonly<Record<string, number>>;
+    }
+  | { readonly type: 'error'; readonly index: number; readonly message: string };
+
+/** The thread-specific learner: computes d theta (no optimiser step) into `gradient`. */
+class GradientOnly implements OnPolicyAlgorithm {
+  readonly gradient: Float32Array;
+  constructor(
+    private readonly model: GaussianActorCritic,
+    private readonly config: A3cConfig,
+  ) {
+    this.gradient = new Float32Array(model.parameterCount);
+  }
+  update(buffer: RolloutBuffer, lastValues: Float32Array): Record<string, number> {
+    if (this.config.gaeLambda === 1) buffer.computeNStep(lastValues, this.config.gamma);
+    else buffer.computeGae(lastValues, this.config.gamma, this.config.gaeLambda);
+    if (this.config.normaliseAdvantages) buffer.normaliseAdvantages();
+    const result = actorCriticGradient(this.model, buffer.all(), this.config, this.gradient);
+    return { actor_loss: result.policyLoss, critic_loss: result.valueLoss, entropy: result.entropy };
+  }
+  getState(): { json: Record<string, number>; arrays: Record<string, Float32Array> } {
+    return { json: {}, arrays: {} };
+  }
+  setState(): void {}
+}
+
+export class A3cWorkerCore {
+  private trainer: OnPolicyTrainer | null = null;
+  private learner: GradientOnly | null = null;
+  private index = -1;
+
+  constructor(private readonly makeVecEnv: VecEnvFactory) {}
+
+  /** Handles one message; resolves to the reply (none for 'stop'). */
+  async handle(message: ToWorker): Promise<FromWorker | null> {
+    try {
+      if (message.type === 'init') return await this.init(message);
+      if (message.type === 'parameters') return await this.segment(message);
+      await this.trainer?.dispose();
+      this.trainer = null;
+      return null;
+    } catch (error) {
+      return { type: 'error', index: this.index, message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    }
+  }
+
+  private async init(message: Extract<ToWorker, { type: 'init' }>): Promise<FromWorker> {
+    this.index = message.index;
+    const { config, seed, robot } = message;
+    const vecEnv = await this.makeVecEnv({ robot, numEnvs: config.numEnvs, workers: 0, seed });
+    const trainer = new OnPolicyTrainer({
+      algorithm: 'a3c',
+      config,
+      seed,
+      vecEnv,
+      makeEvalEnv: () => Promise.reject(new Error('A3C workers do not evaluate; the global trainer does')),
+      createAlgorithm: (model) => (this.learner = new GradientOnly(model, config)),
+    });
+    trainer.takeNewStatistics(); // start collecting the statistics this worker will report
+    this.trainer = trainer;
+    return { type: 'ready', index: this.index, observationSize: vecEnv.observationSize, actionSize: vecEnv.actionSize };
+  }
+
+  private async segment(message: Extract<ToWorker, { type: 'parameters' }>): Promise<FromWorker> {
+    const trainer = this.trainer;
+    const learner = this.learner;
+    if (!trainer || !learner) throw new Error('A3C worker: parameters before init');
+    trainer.model.writeParameters(message.parameters);
+    trainer.loadStatistics(message.obsStatistics, message.returnStatistics);
+    const before = trainer.envSteps;
+    const [record] = await trainer.iterate();
+    const statistics = trainer.takeNewStatistics();
+    const episodes: EpisodeSummary[] = [];
+    if (record.episodes !== undefined) {
+      // The trainer reports the mean of the episodes that ended; count them with that mean.
+      for (let i = 0; i < record.episodes; i++) episodes.push({ ret: record.episode_return, len: record.episode_length });
+    }
+    return {
+      type: 'gradient',
+      index: this.index,
+      version: message.version,
+      gradient: Float32Array.from(learner.gradient),
+      steps: trainer.envSteps - before,
+      episodes,
+      obsStatistics: statistics.obs,
+      returnStatistics: statistics.returns,
+      metrics: { actor_loss: record.actor_loss, critic_loss: record.critic_loss, entropy: record.entropy },
+    };
+  }
+}
+
+/** A message channel to one worker: the injected seam between the A3C core and the platform's threads. */
+export interface A3cWorkerPort {
+  post(message: ToWorker): void;
+  onMessage(handler: (message: FromWorker) => void): void;
+  terminate(): Promise<void>;
+}
+
+export type A3cWorkerFactory = (index: number) => A3cWorkerPort;
+
+/**
+ * Workers in this thread (tests, or where threads are unavailable): still asynchronous, interleaved at
+ * every await of the environment, but not parallel.
+ */
+export function inThreadWorkers(makeVecEnv: VecEnvFactory): A3cWorkerFactory {
+  return () => {
+    const core = new A3cWorkerCore(makeVecEnv);
+    let handler: (message: FromWorker) => void = () => {};
+    let queue = Promise.resolve();
+    return {
+      post(message) {
+        queue = queue.then(async () => {
+          const reply = await core.handle(message);
+          if (reply) handler(reply);
+        });
+      },
+      onMessage(h) {
+        handler = h;
+      },
+      async terminate() {
+        await queue;
+        await core.handle({ type: 'stop' });
+      },
+    };
+  };
+}
