@@ -48,6 +48,9 @@ async function defaultWasmPath(): Promise<string | undefined> {
 async function start(options: TfSetupOptions): Promise<BackendName> {
   const wanted = options.backend ?? 'wasm';
   if (wanted === 'wasm') {
+    // Multi-threaded wasm starts its threads with importScripts from blob URLs, which module workers (the
+    // app's trainers) cannot do; it also gave no speed-up on these 2-core machines (FINDINGS.md).
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     const path = options.wasmPath ?? (await defaultWasmPath());
     if (path !== undefined) setWasmPaths(path.endsWith('/') ? path : `${path}/`);
   }
