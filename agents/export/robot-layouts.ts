@@ -49,3 +49,23 @@ export function robotLayout(robot: string, observationSize: number, actionSize: 
     source: 'unknown (no layout for this robot and size)',
   };
 }
+
+function signalList(value: unknown, size: number): SignalEntry[] | null {
+  if (!Array.isArray(value) || value.length !== size) return null;
+  const entries = value.map((item: unknown) => {
+    const record = item as { name?: unknown; unit?: unknown } | null;
+    return typeof record?.name === 'string' && typeof record.unit === 'string' ? entry(record.name, record.unit) : null;
+  });
+  return entries.every((item) => item !== null) ? (entries as SignalEntry[]) : null;
+}
+
+/**
+ * The layout a robot description from sim/ carries (fields observationLayout and actionLayout: arrays of
+ * {name, unit}), or null when it has none or its sizes disagree.
+ */
+export function layoutFromRobotInfo(info: unknown, observationSize: number, actionSize: number): RobotLayout | null {
+  const record = info as { observationLayout?: unknown; actionLayout?: unknown } | null;
+  const observation = signalList(record?.observationLayout, observationSize);
+  const action = signalList(record?.actionLayout, actionSize);
+  return observation && action ? { observation, action, source: 'the robot description in sim/' } : null;
+}
