@@ -28,7 +28,7 @@ export function formatDuration(seconds: number): string {
 /** "12,345/1,000,000 steps  4,321 steps/s  ETA 3m48s  return -12.3" */
 export function progressText(figures: ProgressFigures): string {
   const { envSteps, totalSteps, stepsPerSecond, latestReturn } = figures;
-  const eta = stepsPerSecond > 0 ? (totalSteps - envSteps) / stepsPerSecond : Number.NaN;
+  const eta = stepsPerSecond > 0 ? Math.max(0, totalSteps - envSteps) / stepsPerSecond : Number.NaN;
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   const ret = latestReturn === null ? 'return --' : `return ${latestReturn.toFixed(1)}`;
   return `${fmt(envSteps)}/${fmt(totalSteps)} steps  ${fmt(stepsPerSecond)} steps/s  ETA ${formatDuration(eta)}  ${ret}`;

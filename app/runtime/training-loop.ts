@@ -28,6 +28,10 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Loo
   let nextCheckpoint = nextMultiple(trainer.envSteps);
   let checkpointedAt = trainer.envSteps;
   while (trainer.envSteps < totalSteps && !options.shouldStop()) {
+    // A trainer whose steps all resolve as microtasks never returns to the event loop, where signals (Ctrl-C)
+    // and worker messages are delivered: give it one turn per iteration.
+    await yieldToEventLoop();
+    if (options.shouldStop()) break;
     const before = trainer.envSteps;
     const records = await trainer.iterate();
     if (trainer.envSteps <= before) throw new Error(`${trainer.algorithm}: an iteration took no environment steps`);
@@ -40,4 +44,8 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Loo
   }
   if (checkpointedAt !== trainer.envSteps) await options.saveCheckpoint();
   return trainer.envSteps >= totalSteps ? 'finished' : 'stopped';
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }

@@ -48,3 +48,16 @@ describe('runTrainingLoop', () => {
     await expect(runTrainingLoop({ ...options, checkpointEvery: 0 })).rejects.toThrow('checkpointEvery must be positive');
   });
 });
+
+describe('runTrainingLoop and the event loop', () => {
+  it('lets timers (and so signal handlers) run between iterations of a trainer that never yields', async () => {
+    const trainer = new FakeTrainer('reacher', 'fake-on', config, 1); // delayMs 0: iterate() resolves as a microtask
+    let stop = false;
+    setTimeout(() => void (stop = true), 0);
+    const outcome = await runTrainingLoop({
+      trainer, totalSteps: 1e9, checkpointEvery: 1e9, shouldStop: () => stop, onRecords: () => undefined, saveCheckpoint: async () => undefined,
+    });
+    expect(outcome).toBe('stopped');
+    expect(trainer.envSteps).toBeLessThan(64 * 10);
+  });
+});
