@@ -118,9 +118,15 @@ export function readPolicyCard(text: string, source = CARD_FILE): PolicyCard {
     observation: { size: observationSize, layout: readLayout(observation, observationSize, `${source}: observation`), layoutSource: readString(observation, 'layoutSource', `${source}: observation`), normalisation },
     action: { size: actionSize, layout: readLayout(action, actionSize, `${source}: action`), range: [-1, 1], squash },
     network: { layers },
-    training: { envSteps: readNumber(training, 'envSteps', `${source}: training`), evalReturn: training.evalReturn === null ? null : readNumber(training, 'evalReturn', `${source}: training`) },
+    training: { envSteps: readEnvSteps(training, `${source}: training`), evalReturn: training.evalReturn === null ? null : readNumber(training, 'evalReturn', `${source}: training`) },
     files: { ...(typeof files.tfjs === 'string' ? { tfjs: files.tfjs } : {}), ...(typeof files.onnx === 'string' ? { onnx: files.onnx } : {}) },
   };
+}
+
+function readEnvSteps(record: JsonRecord, what: string): number {
+  const envSteps = readNumber(record, 'envSteps', what);
+  if (!Number.isInteger(envSteps) || envSteps < 0) throw new PolicyFormatError(`${what}.envSteps must be a whole number >= 0, got ${envSteps}`);
+  return envSteps;
 }
 
 const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(a), Math.abs(b));
@@ -135,6 +141,8 @@ export function checkCardMatches(card: PolicyCard, snapshot: PolicySnapshot, net
   if (card.observation.size !== snapshot.observationSize) mismatch('the observation size', card.observation.size, snapshot.observationSize);
   if (card.action.size !== snapshot.actionSize) mismatch('the action size', card.action.size, snapshot.actionSize);
   if (card.action.squash !== snapshot.outputSquash) mismatch('the action squash', card.action.squash, snapshot.outputSquash);
+  // Without a normaliser the card holds no number of the network: the training steps tell checkpoints apart.
+  if (card.training.envSteps !== snapshot.envSteps) mismatch('the training steps', card.training.envSteps, snapshot.envSteps);
   const shape = (layers: readonly { inputSize: number; outputSize: number; activation: string }[]): string => layers.map((l) => `${l.inputSize}-${l.outputSize}:${l.activation}`).join(' ');
   if (shape(card.network.layers) !== shape(snapshot.layers)) mismatch('the network', shape(card.network.layers), shape(snapshot.layers));
   const stats = card.observation.normalisation;
