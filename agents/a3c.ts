@@ -3,6 +3,7 @@ import { GaussianActorCritic } from './gaussian-actor-critic.ts';
 import { clipGradientNorm, FlatAdam } from './flat-adam.ts';
 import { RunningNormaliser } from './normaliser.ts';
 import { evaluateGaussianPolicy } from './on-policy-evaluate.ts';
+import { loadNormalisers, saveNormalisers, type NamedNormalisers } from './on-policy-state.ts';
 import { onPolicyDefaults, onPolicyDocs, onPolicyRules, scheduledLearningRate } from './on-policy-config.ts';
 import { simVecEnv } from './on-policy-entry.ts';
 import { inThreadWorkers, type A3cWorkerFactory, type A3cWorkerPort, type FromWorker } from './a3c-worker.ts';
@@ -209,14 +210,14 @@ export class A3cTrainer implements Trainer {
     return evaluateGaussianPolicy(this.model, this.obsNormaliser, await this.options.makeEvalEnv(seed), seed + this.iterations, episodes);
   }
 
+  private normalisers(): NamedNormalisers {
+    return [['obsNormaliser', this.obsNormaliser], ['returnNormaliser', this.returnNormaliser]];
+  }
+
   async getState(): Promise<TrainerState> {
     const adam = this.adam.getState();
     const arrays: Record<string, Float32Array | Float64Array> = { parameters: Float32Array.from(this.parameters), adamM: adam.firstMoment, adamV: adam.secondMoment };
-    for (const [name, normaliser] of [['obsNormaliser', this.obsNormaliser], ['returnNormaliser', this.returnNormaliser]] as const) {
-      if (!normaliser) continue;
-      const state = normaliser.getState();
-      Object.assign(arrays, { [`${name}.mean`]: state.mean, [`${name}.variance`]: state.variance, [`${name}.count`]: Float64Array.of(state.count) });
-    }
+    saveNormalisers(this.normalisers(), arrays);
     return { json: { envSteps: this.steps, version: this.version, wallTime: this.wallTime, iterations: this.iterations, adamSteps: adam.steps }, arrays };
   }
 
@@ -230,12 +231,7 @@ export class A3cTrainer implements Trainer {
     if (parameters.length !== this.parameters.length) throw new Error(`A3cTrainer.setState: ${parameters.length} parameters, expected ${this.parameters.length}`);
     this.parameters.set(parameters);
     this.adam.setState({ firstMoment: adamM, secondMoment: adamV, steps: json.adamSteps });
-    for (const [name, normaliser] of [['obsNormaliser', this.obsNormaliser], ['returnNormaliser', this.returnNormaliser]] as const) {
-      const mean = state.arrays[`${name}.mean`];
-      const variance = state.arrays[`${name}.variance`];
-      const count = state.arrays[`${name}.count`];
-      if (normaliser && mean && variance && count) normaliser.setState({ mean: Float64Array.from(mean), variance: Float64Array.from(variance), count: count[0] });
-    }
+    loadNormalisers(this.normalisers(), state.arrays);
     Object.assign(this, { steps: json.envSteps, version: json.version, wallTime: json.wallTime, iterations: json.iterations });
   }
 

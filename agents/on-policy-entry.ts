@@ -3,6 +3,7 @@ import type { OnPolicyConfig } from './on-policy-config.ts';
 import type { GaussianActorCritic } from './gaussian-actor-critic.ts';
 import type { AlgorithmConfig, AlgorithmEntry, CreateTrainerOptions, VecEnvFactory } from './registry.ts';
 import type { VecEnv } from '../sim/env.ts';
+import { createVecEnv } from '../sim/vec-env.ts';
 import type { Rng } from '../sim/rng.ts';
 
 /**
@@ -10,13 +11,8 @@ import type { Rng } from '../sim/rng.ts';
  * trainer over a VecEnv, the algorithm's own validate and update. A3C has its own entry (it is asynchronous).
  */
 
-/** sim/'s createVecEnv, loaded lazily (a variable specifier keeps the platform-free typecheck independent of it). */
-export const simVecEnv: VecEnvFactory = async (options) => {
-  const path = '../sim/vec-env.ts';
-  const module = (await import(/* @vite-ignore */ path)) as { createVecEnv?: VecEnvFactory };
-  if (typeof module.createVecEnv !== 'function') throw new Error('sim/vec-env.ts does not export createVecEnv');
-  return module.createVecEnv(options);
-};
+/** The robots of sim/: the default source of environments. */
+export const simVecEnv: VecEnvFactory = (options) => createVecEnv(options);
 
 export interface OnPolicyEntrySpec<C extends OnPolicyConfig> {
   readonly name: string;

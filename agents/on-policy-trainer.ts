@@ -1,6 +1,7 @@
 import { GaussianActorCritic } from './gaussian-actor-critic.ts';
 import { RunningNormaliser, type NormaliserState } from './normaliser.ts';
 import { evaluateGaussianPolicy } from './on-policy-evaluate.ts';
+import { loadNormalisers, saveNormalisers, type NamedNormalisers } from './on-policy-state.ts';
 import { RolloutBuffer } from './rollout-buffer.ts';
 import { scheduledLearningRate, type OnPolicyConfig } from './on-policy-config.ts';
 import { Rng, type RngState } from '../sim/rng.ts';
@@ -42,6 +43,8 @@ interface SavedJson {
   wallTime: number;
   rng: RngState;
   algorithm: Record<string, number>;
+  /** The VecEnv's own state when it can save one (exact resume), else null (fresh episodes on resume). */
+  env: unknown;
 }
 
 export class OnPolicyTrainer implements Trainer {
@@ -197,6 +200,10 @@ export class OnPolicyTrainer implements Trainer {
     if (returns && this.returnNormaliser) this.returnNormaliser.setState(returns);
   }
 
+  private normalisers(): NamedNormalisers {
+    return [['obsNormaliser', this.obsNormaliser], ['returnNormaliser', this.returnNormaliser]];
+  }
+
   async getState(): Promise<TrainerState> {
     const algorithm = this.update.getState();
     const json: SavedJson = {
@@ -205,21 +212,25 @@ export class OnPolicyTrainer implements Trainer {
       wallTime: this.wallTime,
       rng: this.rng.getState(),
       algorithm: algorithm.json,
+      env: null,
     };
-    const arrays: StateArrays = { parameters: this.model.readParameters() };
+    const arrays: Record<string, TrainerState['arrays'][string]> = { parameters: this.model.readParameters() };
     for (const [name, array] of Object.entries(algorithm.arrays)) arrays[`algorithm.${name}`] = array;
-    const normalisers: [string, RunningNormaliser | null][] = [['obsNormaliser', this.obsNormaliser], ['returnNormaliser', this.returnNormaliser]];
-    for (const [name, normaliser] of normalisers) {
-      if (!normaliser) continue;
-      const state = normaliser.getState();
-      arrays[`${name}.mean`] = state.mean;
-      arrays[`${name}.variance`] = state.variance;
-      arrays[`${name}.count`] = Float64Array.of(state.count);
+    saveNormalisers(this.normalisers(), arrays);
+    if (this.vecEnv.saveState && !this.needsReset) {
+      const envState = await this.vecEnv.saveState();
+      json.env = envState.json;
+      for (const [name, array] of Object.entries(envState.arrays)) arrays[`env.${name}`] = array;
+      Object.assign(arrays, { episodeReturns: Float64Array.from(this.episodeReturns), episodeLengths: Float64Array.from(this.episodeLengths) });
+      arrays.discountedReturns = Float64Array.from(this.discountedReturns);
     }
     return { json, arrays };
   }
 
-  /** Restores networks, optimiser, normalisers, counters and RNG; the environments start fresh episodes. */
+  /**
+   * Restores networks, optimiser, normalisers, counters and RNG, and the environments mid-episode when the
+   * VecEnv saved its state (saveState/loadState); otherwise the environments start fresh episodes.
+   */
   async setState(state: TrainerState): Promise<void> {
     const json = state.json as SavedJson;
     if (typeof json?.envSteps !== 'number' || !json.rng) throw new Error('OnPolicyTrainer.setState: not an on-policy trainer state');
@@ -233,23 +244,25 @@ export class OnPolicyTrainer implements Trainer {
       }
     }
     this.update.setState(json.algorithm, algorithmArrays);
-    const normalisers: [string, RunningNormaliser | null][] = [['obsNormaliser', this.obsNormaliser], ['returnNormaliser', this.returnNormaliser]];
-    for (const [name, normaliser] of normalisers) {
-      if (!normaliser) continue;
-      const mean = state.arrays[`${name}.mean`];
-      const variance = state.arrays[`${name}.variance`];
-      const count = state.arrays[`${name}.count`];
-      if (!mean || !variance || !count) throw new Error(`OnPolicyTrainer.setState: the state lacks ${name}`);
-      normaliser.setState({ mean: Float64Array.from(mean), variance: Float64Array.from(variance), count: count[0] });
-    }
+    loadNormalisers(this.normalisers(), state.arrays);
     this.steps = json.envSteps;
     this.iterations = json.iterations;
     this.wallTime = json.wallTime;
     this.rng = Rng.fromState(json.rng);
-    this.discountedReturns.fill(0);
-    this.episodeReturns.fill(0);
-    this.episodeLengths.fill(0);
-    this.needsReset = true;
+    const { episodeReturns, episodeLengths, discountedReturns } = state.arrays;
+    if (json.env !== null && json.env !== undefined && this.vecEnv.loadState && episodeReturns && episodeLengths && discountedReturns) {
+      const envArrays = Object.fromEntries(Object.entries(state.arrays).filter(([k]) => k.startsWith('env.')).map(([k, v]) => [k.slice(4), v]));
+      await this.vecEnv.loadState({ json: json.env, arrays: envArrays });
+      this.episodeReturns.set(episodeReturns);
+      this.episodeLengths.set(episodeLengths);
+      this.discountedReturns.set(discountedReturns);
+      this.needsReset = false;
+    } else {
+      this.discountedReturns.fill(0);
+      this.episodeReturns.fill(0);
+      this.episodeLengths.fill(0);
+      this.needsReset = true;
+    }
   }
 
   exportPolicy(): PolicySnapshot {
