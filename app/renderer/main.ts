@@ -1,7 +1,18 @@
 import './styles.css';
-import { ChartStrip, trainingCharts } from './panels/charts.ts';
+import { algorithms } from '../../agents/registry.ts';
+import { robotNames } from '../../sim/registry.ts';
+import { version as sinewVersion } from '../../package.json';
+import { resolveRunConfig } from '../runtime/run-config.ts';
 import { installGlobalErrorHandlers, showError } from './errors.ts';
+import { ChartStrip, trainingCharts } from './panels/charts.ts';
+import { RunControls, type RunRequest } from './panels/run-controls.ts';
+import { RunsList, lastReturn } from './panels/runs-list.ts';
 import { Stage, darkTheme, lightTheme } from './scene/stage.ts';
+import { TrainView } from './scene/train-view.ts';
+import { openRunStore } from './storage/run-store.ts';
+import { RunManager, type LiveRun } from './training/run-manager.ts';
+import { PoliciesView } from './panels/policies-view.ts';
+import { CompareView } from './panels/compare-view.ts';
 
 installGlobalErrorHandlers();
 
@@ -15,37 +26,172 @@ const darkQuery = window.matchMedia('(prefers-color-scheme: dark)');
 const stage = new Stage(element<HTMLCanvasElement>('scene'), darkQuery.matches ? darkTheme : lightTheme);
 darkQuery.addEventListener('change', (event) => stage.applyTheme(event.matches ? darkTheme : lightTheme));
 stage.start();
-
+const trainView = new TrainView(stage, element('scene-caption'));
 const charts = new ChartStrip(element('charts'), trainingCharts);
+const summary = element('run-summary');
+const store = await openRunStore();
+
+let selected: LiveRun | null = null;
+let chartsDirty = false;
+let listDirty = false;
+
+const manager = new RunManager(store, {
+  runsChanged: () => {
+    runsList.render(manager.runs.values());
+    refreshSelection();
+    compareView.refresh();
+  },
+  recordsAdded: (run, records) => {
+    if (run !== selected) return;
+    for (const record of records) charts.appendRecord(record);
+    chartsDirty = true;
+  },
+  progress: (run) => {
+    if (run === selected) renderSummary();
+    listDirty = true;
+  },
+  error: (message, advice) => showError(message, advice),
+});
+
+const runsList = new RunsList(element('run-list'), element('runs-empty'), element('run-search'), (name) => select(name), () => compareView.refresh());
+const compareView = new CompareView(element('view-compare'), () => [...runsList.checked].map((name) => manager.runs.get(name)).filter((run): run is LiveRun => run !== undefined));
+const policiesView = new PoliciesView(element('view-policies'), manager, () => selected, trainView, () => selectView('train'));
+
+function select(name: string): void {
+  policiesView.stopPlaying();
+  runsList.selected = name;
+  selected = manager.runs.get(name) ?? null;
+  charts.clear();
+  for (const record of selected?.records ?? []) charts.appendRecord(record);
+  charts.redraw();
+  runsList.render(manager.runs.values());
+  refreshSelection();
+}
+
+function refreshSelection(): void {
+  if (selected && !manager.runs.has(selected.stored.name)) selected = null;
+  if (policiesView.isPlaying) return renderSummary();
+  const live = selected?.poseBoard && selected.worker ? selected : null;
+  const caption = selected ? (live ? selected.stored.name : `${selected.stored.name} is ${selected.phase}: press Start to train a new run, or Resume to continue it.`) : 'No run selected. Start one in New run.';
+  trainView.show(live?.stored.config.robot ?? null, live?.numEnvs ?? 0, live?.poseBoard ?? null, caption);
+  const phase = selected?.phase;
+  const resumable = (phase === 'stopped' || phase === 'saved' || phase === 'failed') && selected !== null && selected.envSteps < selected.stored.config.totalSteps;
+  controls.setState(phase === 'training' || phase === 'starting' ? 'training' : phase === 'paused' ? 'paused' : resumable ? 'resumable' : 'idle', selected !== null);
+  renderSummary();
+}
+
+function renderSummary(): void {
+  if (!selected) {
+    summary.textContent = '';
+    return;
+  }
+  const total = selected.stored.config.totalSteps;
+  const remaining = Math.max(0, total - selected.envSteps);
+  const eta = selected.stepsPerSecond > 0 && selected.phase === 'training' ? `ETA ${formatDuration(remaining / selected.stepsPerSecond)}` : selected.phase;
+  const ret = lastReturn(selected);
+  summary.textContent = `${selected.envSteps.toLocaleString()} / ${total.toLocaleString()} steps · ${Math.round(selected.stepsPerSecond).toLocaleString()} steps/s · ${eta} · last return ${ret === null ? '—' : ret.toFixed(2)}`;
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${Math.ceil(seconds)} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+  return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
+}
+
+async function startRun(request: RunRequest): Promise<void> {
+  const config = resolveRunConfig(
+    { algorithms, robots: robotNames },
+    {
+      robot: request.robot,
+      algorithm: request.algorithm,
+      preset: request.preset === 'robot' ? 'auto' : 'none',
+      seed: request.seed,
+      workers: request.workers,
+      totalSteps: request.totalSteps,
+      checkpointEvery: Math.max(1000, Math.round(request.totalSteps / 20)),
+      keepCheckpoints: 3,
+      set: [],
+    },
+    { sinew: sinewVersion, app: window.sinew ? 'desktop' : 'web' },
+  );
+  const withEdits = { ...config, algorithmConfig: request.config, overrides: request.config };
+  const stamp = config.createdAt.replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const run = await manager.create(`${request.robot}-${request.algorithm}-seed${request.seed}-${stamp}`, withEdits);
+  select(run.stored.name);
+}
+
+const controls = new RunControls(element('run-controls'), robotNames, algorithms, {
+  start: (request) => startRun(request).catch((error: unknown) => showError(`Could not start the run: ${error instanceof Error ? error.message : String(error)}`, 'Check the settings marked in New run.')),
+  pauseOrResume: () => togglePause(),
+  stop: () => selected && manager.stop(selected.stored.name),
+  exportPolicy: () => {
+    selectView('policies');
+    policiesView.exportSelected();
+  },
+  invalid: (message) => showError(message, 'Change the settings in New run.'),
+}, navigator.hardwareConcurrency || 2);
+
+function togglePause(): void {
+  if (!selected) return;
+  if (selected.phase === 'training') manager.pause(selected.stored.name);
+  else if (selected.phase === 'paused') manager.resume(selected.stored.name);
+  else if (selected.phase === 'stopped' || selected.phase === 'saved' || selected.phase === 'failed') {
+    manager.resumeSaved(selected.stored.name).catch((error: unknown) => showError(`Could not resume: ${error instanceof Error ? error.message : String(error)}`, 'Start a new run instead.'));
+  }
+}
 
 function selectView(view: string): void {
   for (const tab of document.querySelectorAll<HTMLButtonElement>('.tabs button')) tab.setAttribute('aria-selected', String(tab.dataset.view === view));
   for (const panel of document.querySelectorAll<HTMLElement>('.stage .view')) panel.hidden = panel.dataset.view !== view;
+  if (view === 'compare') compareView.refresh();
+  if (view === 'policies') policiesView.refresh();
 }
 for (const tab of document.querySelectorAll<HTMLButtonElement>('.tabs button')) tab.addEventListener('click', () => selectView(tab.dataset.view ?? 'train'));
+
+window.addEventListener('keydown', (event) => {
+  if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) return;
+  if (event.key === ' ') {
+    event.preventDefault();
+    togglePause();
+  } else if (event.key === 'f' || event.key === 'F') trainView.toggleFollow();
+  else if (event.key === 'Escape') trainView.follow(null);
+});
 
 const mode = window.sinew ? 'desktop' : 'web';
 const status = element('app-status');
 function renderStatus(): void {
   const isolation = globalThis.crossOriginIsolated ? 'isolated' : 'not isolated';
-  status.textContent = '';
-  for (const text of [`${mode}`, `${navigator.hardwareConcurrency} cores`, isolation, `${stage.fps.toFixed(0)} fps`]) {
-    const span = document.createElement('span');
-    span.textContent = text;
-    status.appendChild(span);
-  }
+  status.replaceChildren(
+    ...[mode, `${navigator.hardwareConcurrency} cores`, isolation, `${stage.fps.toFixed(0)} fps`].map((text) => {
+      const span = document.createElement('span');
+      span.textContent = text;
+      return span;
+    }),
+  );
 }
 renderStatus();
-setInterval(renderStatus, 1000);
+setInterval(() => {
+  renderStatus();
+  if (listDirty) {
+    runsList.render(manager.runs.values());
+    listDirty = false;
+  }
+  if (chartsDirty) {
+    charts.redraw();
+    chartsDirty = false;
+  }
+}, 400);
 
 if (!globalThis.crossOriginIsolated) {
   showError('This page is not cross-origin isolated, so parallel simulation cannot share memory', 'Open Sinew through `npm start`, which serves the required headers.');
 }
 
+await manager.loadSaved();
+
 /** Hooks the e2e tests read; nothing in the app depends on them. */
 declare global {
   interface Window {
-    sinewDebug?: { stage: Stage; charts: ChartStrip; selectView: (view: string) => void };
+    sinewDebug?: { stage: Stage; charts: ChartStrip; manager: RunManager; trainView: TrainView; selectView: (view: string) => void };
   }
 }
-window.sinewDebug = { stage, charts, selectView };
+window.sinewDebug = { stage, charts, manager, trainView, selectView };

@@ -19,10 +19,12 @@ export interface RunControlsHandlers {
   pauseOrResume(): void;
   stop(): void;
   exportPolicy(): void;
+  /** The settings cannot start a run (a combination no single field shows). */
+  invalid(message: string): void;
 }
 
 /** Buttons' availability follows the selected run's state. */
-export type ControlState = 'idle' | 'training' | 'paused' | 'busy';
+export type ControlState = 'idle' | 'training' | 'paused' | 'resumable' | 'busy';
 
 interface FormState {
   robot: string;
@@ -96,8 +98,8 @@ export class RunControls {
 
   setState(state: ControlState, hasRun: boolean): void {
     this.buttons.start.disabled = state === 'training' || state === 'paused' || state === 'busy' || this.validConfig === null;
-    this.buttons.pause.disabled = state !== 'training' && state !== 'paused';
-    this.buttons.pause.title = state === 'paused' ? 'Resume' : 'Pause';
+    this.buttons.pause.disabled = state !== 'training' && state !== 'paused' && state !== 'resumable';
+    this.buttons.pause.title = state === 'paused' || state === 'resumable' ? 'Resume' : 'Pause';
     this.buttons.stop.disabled = state !== 'training' && state !== 'paused';
     this.buttons.export.disabled = !hasRun || state === 'busy';
   }
@@ -125,7 +127,11 @@ export class RunControls {
     const entry = this.entry();
     const values: Record<string, EditableValue> = Object.fromEntries(Object.entries(base).map(([key, value]) => [key, toEditable(value)]));
     const folder = this.pane.addFolder({ title: 'Hyperparameters', expanded: false, index: 7 });
+    // numEnvs is edited at the top of the panel (envs), beside workers.
+    if (typeof base.numEnvs === 'number') this.form.numEnvs = base.numEnvs;
+    this.pane.refresh();
     for (const field of Object.keys(values)) {
+      if (field === 'numEnvs') continue;
       const binding = folder.addBinding(values, field);
       binding.element.title = `${entry.fieldDocs[field] ?? field} (default: ${String(toEditable(entry.defaultConfig[field]))})`;
       const message = document.createElement('div');
@@ -165,6 +171,15 @@ export class RunControls {
 
   private startPressed(): void {
     if (!this.validConfig) return;
-    this.handlers.start({ ...this.form, config: this.validConfig });
+    let config = this.validConfig;
+    if ('numEnvs' in config) {
+      try {
+        config = this.entry().validate({ ...config, numEnvs: this.form.numEnvs });
+      } catch (error) {
+        this.handlers.invalid(error instanceof Error ? error.message : String(error));
+        return;
+      }
+    }
+    this.handlers.start({ ...this.form, config });
   }
 }

@@ -13,7 +13,8 @@ import {
   Vector3,
   type BufferGeometry,
 } from 'three';
-import type { GeomDescription, RobotDescription } from '../../../sim/robot-description.ts';
+import type { GeomDescription } from '../../../sim/robot-description.ts';
+import type { RobotInfo } from '../../../sim/registry.ts';
 
 /** Floats per body in the pose board: x, y, z, qx, qy, qz, qw (MuJoCo world frame, z up). */
 export const POSE_STRIDE = 7;
@@ -65,14 +66,12 @@ export class RobotGrid {
   readonly spacing: number;
 
   constructor(
-    readonly description: RobotDescription,
+    readonly robot: RobotInfo,
     readonly count: number,
-    /** Which of the robot's bodies the pose board holds, in its order (bodies with geoms to draw). */
-    bodyNames: readonly string[],
   ) {
     this.root.rotation.x = -Math.PI / 2;
-    this.bodyCount = bodyNames.length;
-    const hopper = description.name === 'hopper';
+    this.bodyCount = robot.bodies.length;
+    const hopper = robot.name === 'hopper';
     this.spacing = hopper ? 1.2 : 0.6;
     const columns = Math.ceil(Math.sqrt(count));
     for (let i = 0; i < count; i++) {
@@ -83,9 +82,7 @@ export class RobotGrid {
       const y = (row - ((hopper ? count : Math.ceil(count / columns)) - 1) / 2) * this.spacing;
       this.lanes.push(new Matrix4().makeTranslation(x, y, 0));
     }
-    for (const [bodyIndex, name] of bodyNames.entries()) {
-      const body = description.bodies.find((candidate) => candidate.name === name);
-      if (!body) throw new Error(`robot ${description.name} has no body '${name}'`);
+    for (const [bodyIndex, body] of robot.bodies.entries()) {
       for (const geom of body.geoms) {
         const [r, g, b, a] = geom.rgba;
         const material = new MeshStandardMaterial({ color: new Color(r, g, b), roughness: 0.55, metalness: 0.1, transparent: a < 1, opacity: a });

@@ -7,7 +7,7 @@ import {
   HemisphereLight,
   Mesh,
   MeshStandardMaterial,
-  PCFSoftShadowMap,
+  PCFShadowMap,
   PerspectiveCamera,
   PlaneGeometry,
   Scene,
@@ -23,8 +23,8 @@ export interface StageTheme {
   readonly gridMinor: number;
 }
 
-export const lightTheme: StageTheme = { background: 0xdfe4ea, ground: 0xc9cfd8, gridMajor: 0x8a93a3, gridMinor: 0xaeb5c1 };
-export const darkTheme: StageTheme = { background: 0x16191f, ground: 0x1f232b, gridMajor: 0x4a5262, gridMinor: 0x2d333e };
+export const lightTheme: StageTheme = { background: 0xdfe4ea, ground: 0xd5dae2, gridMajor: 0x5d6573, gridMinor: 0x9aa3b2 };
+export const darkTheme: StageTheme = { background: 0x16191f, ground: 0x1f232b, gridMajor: 0x6a7385, gridMinor: 0x3a414e };
 
 /**
  * The 3D stage: renderer, camera, orbit controls, lights with shadows and a ground. Robots are added by
@@ -50,7 +50,7 @@ export class Stage {
     this.renderer.outputColorSpace = SRGBColorSpace;
     this.renderer.toneMapping = ACESFilmicToneMapping;
     this.renderer.shadowMap.enabled = true;
-    this.renderer.shadowMap.type = PCFSoftShadowMap;
+    this.renderer.shadowMap.type = PCFShadowMap;
 
     this.camera.position.set(3.2, 2.4, 3.6);
     this.controls = new OrbitControls(this.camera, canvas);
@@ -88,7 +88,7 @@ export class Stage {
       this.grid.dispose();
     }
     // 0.5 m cells; lifted a millimetre so it never fights the ground for depth.
-    this.grid = new GridHelper(80, 160, theme.gridMajor, theme.gridMinor);
+    this.grid = new GridHelper(40, 200, theme.gridMajor, theme.gridMinor);
     this.grid.position.y = 0.002;
     this.scene.add(this.grid);
   }

@@ -10,21 +10,27 @@ export type ToTrainer =
       readonly config: RunConfig;
       /** Checkpoint bytes to resume from. */
       readonly checkpoint: Uint8Array | null;
-      /** Shared pose board the environments write each step and the renderer reads each frame. */
-      readonly poseBoard: SharedArrayBuffer;
       /** Folder URL of tfjs-backend-wasm's .wasm files. */
       readonly wasmPath: string;
     }
   | { readonly type: 'pause' }
   | { readonly type: 'resume' }
   | { readonly type: 'stop' }
-  | { readonly type: 'export'; readonly requestId: number };
+  | { readonly type: 'export'; readonly requestId: number }
+  /** Builds the trainer from a checkpoint only to export its policy (a run that is not training). */
+  | { readonly type: 'exportCheckpoint'; readonly requestId: number; readonly config: RunConfig; readonly checkpoint: Uint8Array; readonly wasmPath: string };
 
 export type TrainerPhase = 'starting' | 'training' | 'paused' | 'finished' | 'stopped' | 'failed';
 
 export type FromTrainer =
   | { readonly type: 'phase'; readonly phase: TrainerPhase; readonly detail?: string }
-  | { readonly type: 'ready'; readonly backend: string; readonly numEnvs: number; readonly bodyNames: readonly string[] }
+  | {
+      readonly type: 'ready';
+      readonly backend: string;
+      readonly numEnvs: number;
+      /** The training environments' pose board over shared memory: written each step, read by the renderer each frame. */
+      readonly poses: Float32Array;
+    }
   | { readonly type: 'records'; readonly records: readonly MetricsRecord[] }
   | { readonly type: 'progress'; readonly envSteps: number; readonly stepsPerSecond: number }
   | { readonly type: 'checkpoint'; readonly bytes: Uint8Array; readonly envSteps: number; readonly meanReturn: number | null }

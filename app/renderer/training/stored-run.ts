@@ -94,6 +94,13 @@ export class StoredRun {
     return newest === undefined ? null : this.store.read(`${this.name}/checkpoints/${newest}`);
   }
 
+  /** Drops records logged after a checkpoint being resumed from, so the resumed run does not log them twice. */
+  async truncateMetricsAfter(envSteps: number, records: readonly MetricsRecord[]): Promise<MetricsRecord[]> {
+    const kept = records.filter((record) => record.envSteps <= envSteps);
+    if (kept.length !== records.length) await writeText(this.store, `${this.name}/metrics.jsonl`, kept.map(metricsLine).join(''));
+    return kept;
+  }
+
   async setTotalSteps(totalSteps: number): Promise<void> {
     this.config = { ...this.config, totalSteps };
     await writeText(this.store, `${this.name}/config.json`, `${JSON.stringify(this.config, null, 2)}\n`);
