@@ -52,7 +52,8 @@ export function writeReport(
     byEnvSteps: band(group.runs, 'envSteps'),
     byWallTime: band(group.runs, 'wallTime'),
   }));
-  const svg = learningCurvesSvg(`${robot}: episode return, mean ± std over seeds`, series);
+  const title = by === 'run' ? `${robot}: episode return per run` : `${robot}: episode return, mean ± std over seeds`;
+  const svg = learningCurvesSvg(title, series);
   const png = new Resvg(svg, { background: '#ffffff', font: { loadSystemFonts: true } }).render().asPng();
   const dir = resolve(outDir);
   mkdirSync(dir, { recursive: true });

@@ -161,15 +161,18 @@ export function reportMarkdown(robot: string, groups: readonly AlgorithmSummary[
     '',
     `Returns are means of the last ${SMOOTHING} episodes; "final" averages that over the last 10% of each run's env steps; ± is the sample standard deviation over seeds.`,
     '',
-    `| ${groupedBy} | seeds | final return | best return | time to ${threshold ?? '(no threshold)'} (env steps) | time to threshold (wall) | env steps/s |`,
-    '|---|---|---|---|---|---|---|',
+    threshold === null
+      ? `| ${groupedBy} | seeds | final return | best return | env steps/s |`
+      : `| ${groupedBy} | seeds | final return | best return | time to ${threshold} (env steps) | time to ${threshold} (wall) | env steps/s |`,
+    threshold === null ? '|---|---|---|---|---|' : '|---|---|---|---|---|---|---|',
   ];
   for (const group of groups) {
     const reached = group.reachedEnvSteps;
     const reachedText = reached ? `${steps(reached.mean)} ± ${steps(reached.std)} (${reached.n}/${group.runs.length})` : `not reached (0/${group.runs.length})`;
     const wall = group.reachedWallTime ? `${fixed(group.reachedWallTime.mean)} ± ${fixed(group.reachedWallTime.std)} s` : '—';
     const sps = group.stepsPerSecond ? steps(group.stepsPerSecond.mean) : '—';
-    lines.push(`| ${group.algorithm} | ${group.runs.length} | ${pm(group.finalReturn)} | ${pm(group.bestReturn)} | ${reachedText} | ${wall} | ${sps} |`);
+    const timing = threshold === null ? '' : ` ${reachedText} | ${wall} |`;
+    lines.push(`| ${group.algorithm} | ${group.runs.length} | ${pm(group.finalReturn)} | ${pm(group.bestReturn)} |${timing} ${sps} |`);
   }
   lines.push('', `![learning curves](${image})`, '', '## Runs', '', '| run | seed | env steps | wall time (s) | final return | best return | env steps/s |', '|---|---|---|---|---|---|---|');
   for (const run of groups.flatMap((group) => group.runs)) {

@@ -42,8 +42,9 @@ describe('report numbers', () => {
     expect(curves.x).toEqual([0, 50, 100]);
     expect(curves.mean).toEqual([1, 1, 1]);
     expect(curves.std.every((s) => Math.abs(s - Math.SQRT2) < 1e-12)).toBe(true);
-    const markdown = reportMarkdown('r', [group], null, 'curves.png');
+    const markdown = reportMarkdown('r', [group], 5, 'curves.png');
     expect(markdown).toContain('| a | 2 | 1.0 ± 1.4 | 1.0 ± 1.4 | not reached (0/2) | — | 100 |');
+    expect(reportMarkdown('r', [group], null, 'curves.png')).toContain('| a | 2 | 1.0 ± 1.4 | 1.0 ± 1.4 | 100 |');
     expect(markdown).toContain('![learning curves](curves.png)');
   });
 });
