@@ -5,15 +5,16 @@ import { PolicyFormatError } from './snapshot-check.ts';
 /**
  * A policy as a plain sequence of stock Keras/tfjs layers (Dense, ReLU with max_value, Activation), and back.
  * Stock tfjs has no symmetric clip layer, so clip(z, -c, c) is written exactly as Dense(+c) -> ReLU(max 2c)
- * -> Dense(-c), with identity kernels; the normaliser is a Dense with the diagonal kernel 1/sqrt(var + eps)
- * and the bias -mean/sqrt(var + eps). The trained layers are copied unchanged.
+ * -> Dense(-c), with identity kernels; the normaliser is Dense(identity, bias -mean) -> Dense(diagonal kernel
+ * 1/sqrt(var + eps), no bias), which keeps the mean exactly as trained. The trained layers are copied unchanged.
  */
 export type LayerSpec =
   | { readonly kind: 'dense'; readonly name: string; readonly inputSize: number; readonly units: number; readonly activation: Activation; readonly kernel: Float32Array; readonly bias: Float32Array }
   | { readonly kind: 'relu'; readonly name: string; readonly maxValue: number }
   | { readonly kind: 'tanh'; readonly name: string };
 
-export const OBS_NORMALISE = 'obs_normalise';
+export const OBS_CENTRE = 'obs_centre';
+export const OBS_SCALE = 'obs_scale';
 export const OBS_SHIFT = 'obs_shift';
 export const OBS_CLIP = 'obs_clip';
 export const OBS_UNSHIFT = 'obs_unshift';
@@ -23,10 +24,14 @@ export const ACTION_CLIP = 'action_clip';
 export const ACTION_UNSHIFT = 'action_unshift';
 export const denseName = (index: number): string => `dense_${index}`;
 
-function shiftLayer(name: string, size: number, shift: number): LayerSpec {
+function identity(size: number): Float32Array {
   const kernel = new Float32Array(size * size);
   for (let i = 0; i < size; i++) kernel[i * size + i] = 1;
-  return { kind: 'dense', name, inputSize: size, units: size, activation: 'linear', kernel, bias: new Float32Array(size).fill(shift) };
+  return kernel;
+}
+
+function shiftLayer(name: string, size: number, shift: number): LayerSpec {
+  return { kind: 'dense', name, inputSize: size, units: size, activation: 'linear', kernel: identity(size), bias: new Float32Array(size).fill(shift) };
 }
 
 /** clip(x, -c, c) = ReLU_max2c(x + c) - c, exact in float32 up to the rounding of x + c. */
@@ -40,13 +45,9 @@ export function policyToLayers(snapshot: PolicySnapshot): LayerSpec[] {
   const normaliser = snapshot.obsNormaliser;
   if (normaliser) {
     const kernel = new Float32Array(n * n);
-    const bias = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      const scale = 1 / Math.sqrt(normaliser.variance[i] + normaliser.epsilon);
-      kernel[i * n + i] = scale;
-      bias[i] = -normaliser.mean[i] * scale;
-    }
-    specs.push({ kind: 'dense', name: OBS_NORMALISE, inputSize: n, units: n, activation: 'linear', kernel, bias });
+    for (let i = 0; i < n; i++) kernel[i * n + i] = 1 / Math.sqrt(normaliser.variance[i] + normaliser.epsilon);
+    specs.push({ kind: 'dense', name: OBS_CENTRE, inputSize: n, units: n, activation: 'linear', kernel: identity(n), bias: Float32Array.from(normaliser.mean, (m) => -m) });
+    specs.push({ kind: 'dense', name: OBS_SCALE, inputSize: n, units: n, activation: 'linear', kernel, bias: new Float32Array(n) });
     if (Number.isFinite(normaliser.clip)) specs.push(...clipLayers([OBS_SHIFT, OBS_CLIP, OBS_UNSHIFT], n, normaliser.clip));
   }
   snapshot.layers.forEach((layer, index) => {
@@ -68,7 +69,7 @@ export function layersToPolicy(specs: readonly LayerSpec[], metadata: PolicyMeta
     at++;
     return spec;
   };
-  const dense = (name: string): Extract<LayerSpec, { kind: 'dense' }> => {
+  const dense = (name: string): DenseSpec => {
     const spec = take(name);
     if (spec.kind !== 'dense') throw new PolicyFormatError(`${source}: layer '${name}' must be Dense`);
     return spec;
@@ -86,19 +87,19 @@ export function layersToPolicy(specs: readonly LayerSpec[], metadata: PolicyMeta
   let obsNormaliser: PolicySnapshot['obsNormaliser'] = null;
   if (metadata.normaliser) {
     const { epsilon, clip } = metadata.normaliser;
-    const layer = dense(OBS_NORMALISE);
-    if (layer.inputSize !== n || layer.units !== n || layer.activation !== 'linear') {
-      throw new PolicyFormatError(`${source}: '${OBS_NORMALISE}' must be a linear Dense ${n} -> ${n} (the model's observation size)`);
-    }
-    const mean = new Float32Array(n);
+    const centre = dense(OBS_CENTRE);
+    expectShape(centre, n, source);
+    const mean = Float32Array.from(centre.bias, (b) => -b);
+    if (!isIdentity(centre, n)) throw new PolicyFormatError(`${source}: '${OBS_CENTRE}' must have the identity kernel`);
+    const scale = dense(OBS_SCALE);
+    expectShape(scale, n, source);
     const variance = new Float32Array(n);
     for (let i = 0; i < n; i++) {
-      const scale = layer.kernel[i * n + i];
-      if (!(scale > 0) || !isDiagonalRow(layer.kernel, n, i)) {
-        throw new PolicyFormatError(`${source}: '${OBS_NORMALISE}' kernel must be diagonal with positive scales (row ${i})`);
+      const factor = scale.kernel[i * n + i];
+      if (!(factor > 0) || !isDiagonalRow(scale.kernel, n, i) || scale.bias[i] !== 0) {
+        throw new PolicyFormatError(`${source}: '${OBS_SCALE}' must be diagonal with positive scales and no bias (row ${i})`);
       }
-      mean[i] = -layer.bias[i] / scale;
-      variance[i] = Math.max(0, 1 / (scale * scale) - epsilon);
+      variance[i] = Math.max(0, 1 / (factor * factor) - epsilon);
     }
     if (clip !== null) expectClip([OBS_SHIFT, OBS_CLIP, OBS_UNSHIFT], n, clip);
     obsNormaliser = { mean, variance, epsilon, clip: clip ?? Infinity };
@@ -133,11 +134,22 @@ function isDiagonalRow(kernel: Float32Array, n: number, row: number): boolean {
   return true;
 }
 
-function expectShift(layer: Extract<LayerSpec, { kind: 'dense' }>, size: number, shift: number, source: string): void {
-  const fits = layer.inputSize === size && layer.units === size && layer.activation === 'linear';
-  let identity = fits;
-  for (let i = 0; identity && i < size; i++) {
-    identity = layer.kernel[i * size + i] === 1 && isDiagonalRow(layer.kernel, size, i) && layer.bias[i] === Math.fround(shift);
+type DenseSpec = Extract<LayerSpec, { kind: 'dense' }>;
+
+function expectShape(layer: DenseSpec, size: number, source: string): void {
+  if (layer.inputSize !== size || layer.units !== size || layer.activation !== 'linear') {
+    throw new PolicyFormatError(`${source}: '${layer.name}' must be a linear Dense ${size} -> ${size} (the observation size)`);
   }
-  if (!identity) throw new PolicyFormatError(`${source}: layer '${layer.name}' must be the identity ${size} -> ${size} with bias ${shift}`);
+}
+
+function isIdentity(layer: DenseSpec, size: number): boolean {
+  for (let i = 0; i < size; i++) if (layer.kernel[i * size + i] !== 1 || !isDiagonalRow(layer.kernel, size, i)) return false;
+  return true;
+}
+
+function expectShift(layer: DenseSpec, size: number, shift: number, source: string): void {
+  const fits = layer.inputSize === size && layer.units === size && layer.activation === 'linear' && isIdentity(layer, size);
+  if (!fits || !layer.bias.every((b) => b === Math.fround(shift))) {
+    throw new PolicyFormatError(`${source}: layer '${layer.name}' must be the identity ${size} -> ${size} with bias ${shift}`);
+  }
 }

@@ -24,13 +24,18 @@ describe('policy folders', () => {
     ['the card', 'policy-card.json', 'model.json'],
     ['model.json', 'model.json', 'model.json'],
     ['the ONNX file', 'policy.onnx', 'policy.onnx'],
-  ])('loads %s to a policy acting like the original', (_label, entry, networkFile) => {
-    const files = exportPolicyFiles(reacher, ['tfjs', 'onnx', 'card'], { sinewVersion: '0.1.0' });
-    const imported = importPolicy(reader(files), entry, { robot: 'reacher', observationSize: 10 });
-    expect(imported.networkFile).toBe(networkFile);
-    expect(imported.card === null).toBe(entry === 'model.json' || entry === 'policy.onnx');
-    const observations = randomObservations(reacher, 32, 3);
-    expect(maxAbsDifference(imported.evaluator.actBatch(observations, 32), createPolicyEvaluator(reacher).actBatch(observations, 32))).toBeLessThan(1e-5);
+  ])('loads %s to a policy acting like the original', (label, entry, networkFile) => {
+    let worst = 0;
+    for (const { snapshot } of fixturePolicies()) {
+      const files = exportPolicyFiles(snapshot, ['tfjs', 'onnx', 'card'], { sinewVersion: '0.1.0' });
+      const imported = importPolicy(reader(files), entry, { robot: snapshot.robot, observationSize: snapshot.observationSize });
+      expect(imported.networkFile).toBe(networkFile);
+      expect(imported.card === null).toBe(entry === 'model.json' || entry === 'policy.onnx');
+      const observations = randomObservations(snapshot, 256, 3);
+      worst = Math.max(worst, maxAbsDifference(imported.evaluator.actBatch(observations, 256), createPolicyEvaluator(snapshot).actBatch(observations, 256)));
+    }
+    console.log(`[export] imported ${label} vs reference (4 fixtures x 256 observations): max |action difference| = ${worst.toExponential(2)}`);
+    expect(worst).toBeLessThan(1e-5);
   });
 
   it('round-trips a normaliser without clipping (clip = Infinity) through every form', () => {

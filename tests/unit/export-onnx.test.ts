@@ -55,6 +55,9 @@ describe('ONNX export', () => {
 
   it.each(fixturePolicies())('reads its own file back into an equivalent snapshot: $name', ({ snapshot }) => {
     const back = readOnnx(writeOnnx(snapshot, '0.1.0'));
+    // The normalisation statistics survive exactly: the mean bit for bit, the variance to float32 rounding.
+    expect(Array.from(back.obsNormaliser?.mean ?? [])).toEqual(Array.from(snapshot.obsNormaliser?.mean ?? []));
+    back.obsNormaliser?.variance.forEach((v, i) => expect(v).toBeCloseTo(snapshot.obsNormaliser!.variance[i], 5));
     expect({ ...back, layers: [], obsNormaliser: null }).toEqual({ ...snapshot, layers: [], obsNormaliser: null });
     expect(back.layers.map((layer) => layer.activation)).toEqual(snapshot.layers.map((layer) => layer.activation));
     const observations = randomObservations(snapshot, 64, 10);

@@ -53,6 +53,9 @@ describe('tfjs layers export', () => {
   it.each(fixturePolicies())('reads its own files back into an equivalent snapshot: $name', ({ snapshot }) => {
     const files = writeTfjsLayers(snapshot, '0.1.0');
     const back = readTfjsLayers(files.modelJson, files.weights);
+    // The normalisation statistics survive exactly: the mean bit for bit, the variance to float32 rounding.
+    expect(Array.from(back.obsNormaliser?.mean ?? [])).toEqual(Array.from(snapshot.obsNormaliser?.mean ?? []));
+    back.obsNormaliser?.variance.forEach((v, i) => expect(v).toBeCloseTo(snapshot.obsNormaliser!.variance[i], 5));
     expect({ ...back, layers: [], obsNormaliser: null }).toEqual({ ...snapshot, layers: [], obsNormaliser: null });
     expect(back.layers.map((layer) => Array.from(layer.kernel))).toEqual(snapshot.layers.map((layer) => Array.from(layer.kernel)));
     const observations = randomObservations(snapshot, 64, 8);
@@ -60,7 +63,7 @@ describe('tfjs layers export', () => {
     expect(worst).toBeLessThan(1e-5);
   });
 
-  it('writes the normaliser as a diagonal Dense and the clips as shift-ReLU-shift (hand-checked numbers)', () => {
+  it('writes the normaliser as centre and diagonal-scale Dense layers and the clips as shift-ReLU-shift (hand-checked numbers)', () => {
     const snapshot: PolicySnapshot = {
       robot: 'reacher', algorithm: 'ppo', observationSize: 2, actionSize: 1, outputSquash: 'clip', envSteps: 10,
       obsNormaliser: { mean: Float32Array.of(1, -2), variance: Float32Array.of(4, 0.25), epsilon: 0, clip: 3 },
@@ -70,13 +73,14 @@ describe('tfjs layers export', () => {
     const model = JSON.parse(files.modelJson) as { modelTopology: { config: { layers: { class_name: string; config: { name: string; max_value?: number } }[] } } };
     const layers = model.modelTopology.config.layers;
     expect(layers.map((layer) => `${layer.class_name}:${layer.config.name}`)).toEqual([
-      'Dense:obs_normalise', 'Dense:obs_shift', 'ReLU:obs_clip', 'Dense:obs_unshift', 'Dense:dense_0', 'Dense:action_shift', 'ReLU:action_clip', 'Dense:action_unshift',
+      'Dense:obs_centre', 'Dense:obs_scale', 'Dense:obs_shift', 'ReLU:obs_clip', 'Dense:obs_unshift', 'Dense:dense_0', 'Dense:action_shift', 'ReLU:action_clip', 'Dense:action_unshift',
     ]);
-    expect(layers[2].config.max_value).toBe(6);
-    expect(layers[6].config.max_value).toBe(2);
-    // obs_normalise: kernel diag(1/2, 1/0.5) = [[0.5, 0], [0, 2]], bias -mean/std = [-0.5, 4]; then obs_shift kernel I, bias [3, 3].
-    const weights = new Float32Array(files.weights.buffer.slice(0, 4 * 12));
-    expect(Array.from(weights)).toEqual([0.5, 0, 0, 2, -0.5, 4, 1, 0, 0, 1, 3, 3]);
+    expect(layers[3].config.max_value).toBe(6);
+    expect(layers[7].config.max_value).toBe(2);
+    // obs_centre: kernel I, bias -mean = [-1, 2]; obs_scale: kernel diag(1/2, 1/0.5) = [[0.5, 0], [0, 2]], bias 0;
+    // obs_shift: kernel I, bias [3, 3].
+    const weights = new Float32Array(files.weights.buffer.slice(0, 4 * 18));
+    expect(Array.from(weights)).toEqual([1, 0, 0, 1, -1, 2, 0.5, 0, 0, 2, 0, 0, 1, 0, 0, 1, 3, 3]);
     // x = (3, -2.5): normalised (1, -1) -> 0.5*1 - 1*(-1) + 0.25 = 1.75 -> clipped to 1.
     expect(Array.from(createPolicyEvaluator(readTfjsLayers(files.modelJson, files.weights)).act([3, -2.5]))).toEqual([1]);
   });
