@@ -82,6 +82,8 @@ export function resolveRunConfig(catalog: Catalog, request: RunRequest, versions
     if (!('numEnvs' in entry.defaultConfig)) throw new Error(`${request.algorithm} has no numEnvs setting; drop --envs`);
     overrides.numEnvs = request.numEnvs;
   }
+  // An algorithm that schedules by its own totalSteps (learning-rate annealing) should end with the run.
+  if ('totalSteps' in entry.defaultConfig) overrides.totalSteps = request.totalSteps;
   for (const setting of request.set) {
     const [key, value] = parseSetting(setting);
     overrides[key] = value;

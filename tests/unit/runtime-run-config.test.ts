@@ -67,3 +67,19 @@ describe('checkRunConfig', () => {
     expect(() => checkRunConfig([], 'c')).toThrow('has no run format');
   });
 });
+
+describe('resolveRunConfig and an algorithm with its own totalSteps', () => {
+  it('sets the algorithm totalSteps to --steps (its schedules end with the run) unless --set says otherwise', () => {
+    const scheduled = {
+      ...fakeCatalog.algorithms['fake-on'],
+      defaultConfig: { totalSteps: 1e6, learningRate: 1 },
+      presets: {},
+      validate: (config: Readonly<Record<string, unknown>>) => ({ totalSteps: 1e6, learningRate: 1, ...config }) as Record<string, number>,
+    };
+    const catalog = { robots: ['reacher'], algorithms: { scheduled } };
+    const plain = resolveRunConfig(catalog, { ...request, algorithm: 'scheduled' }, {});
+    expect(plain.algorithmConfig).toEqual({ totalSteps: 1000, learningRate: 1 });
+    const set = resolveRunConfig(catalog, { ...request, algorithm: 'scheduled', set: ['totalSteps=5000'] }, {});
+    expect(set.algorithmConfig.totalSteps).toBe(5000);
+  });
+});
