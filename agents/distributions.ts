@@ -63,3 +63,51 @@ export function squashedGaussianSample(mean: tf.Tensor2D, logStd: tf.Tensor2D, n
     return { action: tf.tanh(u), logProb: squashedGaussianLogProb(mean, logStd, u) };
   });
 }
+
+/** A batch of squashed-Gaussian samples on the host, with what the actor's backward pass needs. */
+export interface SquashedSamples {
+  readonly actions: Float32Array; // a = tanh(u), [n * A]
+  readonly logProbs: Float32Array; // log pi(a|s), tanh correction included, [n]
+  readonly std: Float32Array; // [n * A]
+  readonly squashedRaw: Float32Array; // tanh(raw log std), [n * A]
+}
+
+/**
+ * Host-side (plain JavaScript) sampling of a tanh-squashed Gaussian whose log std is itself squashed into a
+ * range, as SAC's actor (CleanRL) outputs it: log std = min + (max - min) (tanh(raw) + 1) / 2.
+ * a = tanh(mean + std * noise) and log pi(a) = sum(-noise^2 / 2 - log std - log(2 pi) / 2 - log(1 - a^2)), with
+ * log(1 - tanh(u)^2) = 2 (log 2 - u - softplus(-2u)) (exact where tanh(u) rounds to +-1).
+ * `raw` is the actor output [n, 2A]: means, then raw log stds.
+ */
+export function sampleSquashedGaussian(
+  raw: Float32Array,
+  noise: Float32Array,
+  n: number,
+  actionSize: number,
+  logStdRange: { readonly min: number; readonly max: number },
+): SquashedSamples {
+  const A = actionSize;
+  const out: SquashedSamples = {
+    actions: new Float32Array(n * A),
+    logProbs: new Float32Array(n),
+    std: new Float32Array(n * A),
+    squashedRaw: new Float32Array(n * A),
+  };
+  for (let b = 0; b < n; b++) {
+    let logProb = 0;
+    for (let j = 0; j < A; j++) {
+      const i = b * A + j;
+      const t = Math.tanh(raw[b * 2 * A + A + j]);
+      const logStd = logStdRange.min + 0.5 * (logStdRange.max - logStdRange.min) * (t + 1);
+      const std = Math.exp(logStd);
+      const u = raw[b * 2 * A + j] + std * noise[i];
+      const softplus = Math.max(-2 * u, 0) + Math.log1p(Math.exp(-Math.abs(2 * u)));
+      logProb += -0.5 * noise[i] * noise[i] - logStd - HALF_LOG_TWO_PI - 2 * (Math.LN2 - u - softplus);
+      out.actions[i] = Math.tanh(u);
+      out.std[i] = std;
+      out.squashedRaw[i] = t;
+    }
+    out.logProbs[b] = logProb;
+  }
+  return out;
+}

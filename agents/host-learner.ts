@@ -77,3 +77,32 @@ export function forwardToHost(net: Mlp, input: Float32Array, rows: number, out: 
     out.set(net.forwardTrace(tf.tensor2d(input, [rows, input.length / rows])).output.dataSync() as Float32Array);
   });
 }
+
+/**
+ * A critic's regression loss mean((Q(s, a) - y)^2) on [obs | action] rows, its parameter gradient
+ * (2 (Q - y) / n backpropagated by hand) and Q itself: the critic step TD3, DDPG and SAC share.
+ */
+export function criticLossGradient(critic: Learner, obsActions: Float32Array, y: Float32Array): { loss: number; gradient: Float32Array; q: Float32Array } {
+  const n = y.length;
+  const q = new Float32Array(n);
+  const gradient = tidyToHost(() => {
+    const trace = critic.net.forwardTrace(tf.tensor2d(obsActions, [n, obsActions.length / n]));
+    q.set(trace.output.dataSync() as Float32Array);
+    const dq = q.map((v, b) => (2 * (v - y[b])) / n);
+    return critic.net.backward(trace, tf.tensor2d(dq, [n, 1]), { parameters: true, input: false }).parameters;
+  });
+  if (!gradient) throw new Error('criticLossGradient: no parameter gradient was computed');
+  const loss = q.reduce((sum, v, b) => sum + (v - y[b]) ** 2 / n, 0);
+  return { loss, gradient, q };
+}
+
+/** Rows [left | right] from n rows of each, e.g. [next obs | next action] for the target critics. */
+export function concatRows(left: Float32Array, right: Float32Array, n: number, out: Float32Array = new Float32Array(left.length + right.length)): Float32Array {
+  const l = left.length / n;
+  const r = right.length / n;
+  for (let b = 0; b < n; b++) {
+    out.set(left.subarray(b * l, (b + 1) * l), b * (l + r));
+    out.set(right.subarray(b * r, (b + 1) * r), b * (l + r) + l);
+  }
+  return out;
+}

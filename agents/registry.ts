@@ -3,6 +3,7 @@ import type { VecEnv } from '../sim/env.ts';
 import type { AlgorithmConfig } from './config.ts';
 import { td3Entry } from './td3.ts';
 import { ddpgEntry } from './ddpg.ts';
+import { sacEntry } from './sac.ts';
 import { ppoEntry, ppoKlEntry } from './ppo.ts';
 import { a2cEntry } from './a2c.ts';
 import { trpoEntry } from './trpo.ts';
@@ -55,6 +56,7 @@ export const algorithms: Record<string, AlgorithmEntry> = {
   a3c: a3cEntry,
   td3: td3Entry,
   ddpg: ddpgEntry,
+  sac: sacEntry,
 };
 
 export function getAlgorithm(name: string): AlgorithmEntry {

@@ -1,7 +1,7 @@
 import { tf } from './tf.ts';
 import { Mlp } from './mlp.ts';
 import { polyakUpdateFlat } from './polyak.ts';
-import { createLearner, forwardToHost, learnerState, restoreLearner, stepLearner, tidyToHost, type Learner } from './host-learner.ts';
+import { concatRows, createLearner, criticLossGradient, forwardToHost, learnerState, restoreLearner, stepLearner, tidyToHost, type Learner } from './host-learner.ts';
 import { GaussianNoise, type ActionNoise } from './noise.ts';
 import type { TransitionBatch } from './replay-buffer.ts';
 import { createOffPolicyTrainer, offPolicyFieldDocs, offPolicyRules, type OffPolicyAgent, type AgentState, type OffPolicyConfig } from './off-policy-trainer.ts';
@@ -94,7 +94,7 @@ export class DeterministicActorCritic implements OffPolicyAgent {
     let criticLoss = 0;
     let qMean = 0;
     this.critics.forEach((critic, k) => {
-      const { loss, gradient, q } = this.criticLossGradient(k, batch, y);
+      const { loss, gradient, q } = criticLossGradient(critic, batch.obsActions, y);
       stepLearner(critic, gradient);
       criticLoss += loss / this.critics.length;
       if (k === 0 && wantMetrics) qMean = q.reduce((sum, v) => sum + v, 0) / q.length;
@@ -112,35 +112,14 @@ export class DeterministicActorCritic implements OffPolicyAgent {
 
   /** Critic targets y for a batch: smoothed target actions, then the (min of the) target critics. */
   computeTargets(batch: TransitionBatch, rng: Rng): Float32Array {
-    const { obsSize, actionSize } = this.options;
     const n = batch.size;
     const s = this.scratchFor(n);
     forwardToHost(this.actor.target, batch.nextObs, n, s.nextActions);
     smoothTargetActions(s.nextActions, this.options.targetPolicyNoise, this.options.targetNoiseClip, rng, s.nextActions);
-    for (let b = 0; b < n; b++) {
-      s.nextInput.set(batch.nextObs.subarray(b * obsSize, (b + 1) * obsSize), b * (obsSize + actionSize));
-      s.nextInput.set(s.nextActions.subarray(b * actionSize, (b + 1) * actionSize), b * (obsSize + actionSize) + obsSize);
-    }
+    concatRows(batch.nextObs, s.nextActions, n, s.nextInput);
     this.critics.forEach((critic, k) => forwardToHost(critic.target, s.nextInput, n, s.nextQs[k]));
     criticTargets(batch.rewards, batch.terminated, this.options.gamma, s.nextQs, s.y);
     return s.y;
-  }
-
-  /** Critic k's loss mean((Q(s, a) - y)^2), its parameter gradient (2 (Q - y) / n backpropagated) and Q. */
-  criticLossGradient(k: number, batch: TransitionBatch, y: Float32Array): { loss: number; gradient: Float32Array; q: Float32Array } {
-    const { obsSize, actionSize } = this.options;
-    const n = batch.size;
-    const s = this.scratchFor(n);
-    const critic = this.critics[k];
-    const gradient = tidyToHost(() => {
-      const trace = critic.net.forwardTrace(tf.tensor2d(batch.obsActions, [n, obsSize + actionSize]));
-      s.q.set(trace.output.dataSync() as Float32Array);
-      for (let b = 0; b < n; b++) s.dq[b] = (2 * (s.q[b] - y[b])) / n;
-      return critic.net.backward(trace, tf.tensor2d(s.dq, [n, 1]), { parameters: true, input: false }).parameters;
-    });
-    let loss = 0;
-    for (let b = 0; b < n; b++) loss += (s.q[b] - y[b]) ** 2 / n;
-    return { loss, gradient: gradient as Float32Array, q: s.q };
   }
 
   /** The actor's loss -mean Q1(s, mu(s)) and its gradient: d/dQ1 = -1/n, through Q1's input into the actor. */

@@ -4,6 +4,7 @@ import {
   gaussianEntropy,
   gaussianKl,
   gaussianLogProb,
+  sampleSquashedGaussian,
   squashedGaussianLogProb,
   squashedGaussianSample,
   tanhLogDetJacobian,
@@ -86,5 +87,38 @@ describe('tanh-squashed Gaussian', () => {
       Math.log(normalDensity(u[0], 0.5, 0.5)) - Math.log(1 - Math.tanh(u[0]) ** 2) +
       Math.log(normalDensity(u[1], -1, 1)) - Math.log(1 - Math.tanh(u[1]) ** 2);
     expect(values(logProb)[0]).toBeCloseTo(expected, 4);
+  });
+});
+
+describe('host-side tanh-Gaussian with a squashed log std (SAC)', () => {
+  it('gives tanh(mean + std noise) and the change-of-variables log-prob', () => {
+    const range = { min: -5, max: 2 };
+    // One row, two action dims: raw = [means | raw log stds].
+    const raw = new Float32Array([0.3, -1.2, 0.4, -0.8]);
+    const noise = new Float32Array([0.7, -1.5]);
+    const sample = sampleSquashedGaussian(raw, noise, 1, 2, range);
+    let expected = 0;
+    for (let j = 0; j < 2; j++) {
+      const logStd = -5 + 3.5 * (Math.tanh(raw[2 + j]) + 1);
+      const u = raw[j] + Math.exp(logStd) * noise[j];
+      expect(sample.actions[j]).toBeCloseTo(Math.tanh(u), 6);
+      expected += Math.log(normalDensity(u, raw[j], Math.exp(logStd))) - Math.log(1 - Math.tanh(u) ** 2);
+    }
+    expect(sample.logProbs[0]).toBeCloseTo(expected, 4);
+  });
+
+  it('agrees with the tensor squashedGaussianLogProb on a batch', () => {
+    const n = 5;
+    const raw = Float32Array.from({ length: n * 6 }, (_, i) => Math.sin(i) * 1.5);
+    const noise = Float32Array.from({ length: n * 3 }, (_, i) => Math.cos(3 * i));
+    const sample = sampleSquashedGaussian(raw, noise, n, 3, { min: -5, max: 2 });
+    const reference = tf.tidy(() => {
+      const r = tf.tensor2d(raw, [n, 6]);
+      const mean = tf.slice(r, [0, 0], [n, 3]);
+      const logStd = tf.add(-5, tf.mul(3.5, tf.add(tf.tanh(tf.slice(r, [0, 3], [n, 3])), 1)));
+      const u = tf.add(mean, tf.mul(tf.exp(logStd), tf.tensor2d(noise, [n, 3])));
+      return Array.from(squashedGaussianLogProb(mean, logStd, u).dataSync());
+    });
+    sample.logProbs.forEach((lp, b) => expect(lp).toBeCloseTo(reference[b], 3));
   });
 });

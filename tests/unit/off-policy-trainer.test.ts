@@ -52,7 +52,7 @@ function snapshotAction(policy: PolicySnapshot, obs: number[]): number[] {
 }
 
 describe('off-policy trainer', () => {
-  for (const algorithm of ['td3', 'ddpg']) {
+  for (const algorithm of ['td3', 'ddpg', 'sac']) {
     it(`${algorithm}: a run resumed from its state continues bit-exactly`, async () => {
       const uninterrupted = await trainer(algorithm);
       const resumedFrom = await trainer(algorithm);

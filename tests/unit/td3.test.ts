@@ -4,6 +4,7 @@ import { criticTargets, smoothTargetActions, createTd3Agent, td3Defaults, td3Ent
 import { allocateBatch, type TransitionBatch } from '../../agents/replay-buffer.ts';
 import { Rng } from '../../sim/rng.ts';
 import type { Mlp } from '../../agents/mlp.ts';
+import { criticLossGradient } from '../../agents/host-learner.ts';
 
 beforeAll(async () => {
   await initTf();
@@ -101,7 +102,7 @@ describe('TD3 gradients', () => {
     const td3 = agent(2);
     const batch = randomBatch(16, new Rng(3));
     const y = Float32Array.from(td3.computeTargets(batch, new Rng(4)));
-    const { loss, gradient } = td3.criticLossGradient(1, batch, y);
+    const { loss, gradient } = criticLossGradient(td3.networks.critics[1], batch.obsActions, y);
     const critic = td3.networks.critics[1].net;
     const reference = autogradFlat(critic, () =>
       tf.mean(tf.square(tf.sub(critic.apply(tf.tensor2d(batch.obsActions, [16, OBS + ACTIONS])), tf.tensor2d(y, [16, 1])))) as tf.Scalar,

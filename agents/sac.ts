@@ -1,0 +1,293 @@
+import { tf } from './tf.ts';
+import { Mlp } from './mlp.ts';
+import { FlatAdam } from './flat-adam.ts';
+import { polyakUpdateFlat } from './polyak.ts';
+import { criticTargets } from './td3.ts';
+import { sampleSquashedGaussian } from './distributions.ts';
+import { concatRows, createLearner, criticLossGradient, forwardToHost, learnerState, restoreLearner, stepLearner, tidyToHost, type Learner } from './host-learner.ts';
+import { createOffPolicyTrainer, offPolicyFieldDocs, offPolicyRules, type AgentState, type OffPolicyAgent, type OffPolicyConfig } from './off-policy-trainer.ts';
+import { validateConfig, type FieldRule } from './config.ts';
+import type { TransitionBatch } from './replay-buffer.ts';
+import type { AlgorithmEntry } from './registry.ts';
+import type { DenseLayerSnapshot } from './policy.ts';
+import type { Rng } from '../sim/rng.ts';
+import presets from '../assets/presets/sac.json' with { type: 'json' };
+
+/**
+ * SAC (Haarnoja et al. 2018, with automatic temperature; the maximum-entropy objective of the seed's MaxEnt
+ * section; CleanRL's sac_continuous_action.py): twin soft critics towards
+ * y = r + gamma (1 - d) (min Q'(s', a') - alpha log pi(a'|s')), a' ~ pi(s'); a reparameterised tanh-Gaussian
+ * actor minimising mean(alpha log pi(a|s) - min Q(s, a)); alpha tuned so the entropy approaches -|A|.
+ * The actor's last layer gives [mean | raw log std]; log std = min + (max - min) (tanh(raw) + 1) / 2.
+ * As in td3.ts, matMuls run in tfjs and the [batch, action]-sized arithmetic on the host.
+ */
+
+/** CleanRL's log-std range. */
+const LOG_STD_RANGE = { min: -5, max: 2 } as const;
+
+/** Temperature loss mean(-alpha (log pi + target entropy)) and its derivative in log alpha (CleanRL's form). */
+export function temperatureLoss(logAlpha: number, logProbs: Float32Array, targetEntropy: number): { loss: number; gradient: number } {
+  const alpha = Math.exp(logAlpha);
+  let meanTerm = 0;
+  for (const lp of logProbs) meanTerm += (lp + targetEntropy) / logProbs.length;
+  return { loss: -alpha * meanTerm, gradient: -alpha * meanTerm };
+}
+
+export class SoftActorCritic implements OffPolicyAgent {
+  private readonly obsSize: number;
+  private readonly actionSize: number;
+  private readonly config: SacConfig;
+  private readonly actor: Learner;
+  private readonly critics: Learner[];
+  private readonly alphaAdam: FlatAdam;
+  private readonly logAlpha: Float32Array;
+  private updates = 0;
+
+  constructor(options: { obsSize: number; actionSize: number; config: SacConfig }, rng: Rng) {
+    const { obsSize, actionSize, config } = options;
+    this.obsSize = obsSize;
+    this.actionSize = actionSize;
+    this.config = config;
+    const actorSpec = { inputSize: obsSize, hiddenSizes: config.hiddenSizes, outputSize: 2 * actionSize };
+    const criticSpec = { inputSize: obsSize + actionSize, hiddenSizes: config.hiddenSizes, outputSize: 1 };
+    // SAC has no target actor; the Learner's target slot holds an unused copy so state handling stays uniform.
+    this.actor = createLearner(new Mlp(actorSpec, rng), new Mlp(actorSpec, rng), config.policyLearningRate);
+    this.critics = [0, 1].map(() => createLearner(new Mlp(criticSpec, rng), new Mlp(criticSpec, rng), config.qLearningRate));
+    this.logAlpha = new Float32Array([Math.log(config.alpha)]);
+    this.alphaAdam = new FlatAdam(1, { learningRate: config.qLearningRate });
+  }
+
+  get alpha(): number {
+    return Math.exp(this.logAlpha[0]);
+  }
+
+  get targetEntropy(): number {
+    return this.config.targetEntropy === 'auto' ? -this.actionSize : Number(this.config.targetEntropy);
+  }
+
+  private normals(rng: Rng, count: number): Float32Array {
+    const noise = new Float32Array(count);
+    for (let i = 0; i < count; i++) noise[i] = rng.normal();
+    return noise;
+  }
+
+  act(obs: Float32Array, rows: number, explore: boolean, rng: Rng, out: Float32Array): void {
+    const raw = new Float32Array(rows * 2 * this.actionSize);
+    forwardToHost(this.actor.net, obs, rows, raw);
+    if (explore) {
+      out.set(sampleSquashedGaussian(raw, this.normals(rng, rows * this.actionSize), rows, this.actionSize, LOG_STD_RANGE).actions);
+      return;
+    }
+    const A = this.actionSize;
+    for (let i = 0; i < rows * A; i++) out[i] = Math.tanh(raw[Math.floor(i / A) * 2 * A + (i % A)]);
+  }
+
+  resetNoise(): void {}
+
+  update(batch: TransitionBatch, rng: Rng, wantMetrics: boolean): Record<string, number> | null {
+    this.updates++;
+    const y = this.computeTargets(batch, this.normals(rng, batch.size * this.actionSize));
+    let criticLoss = 0;
+    let qMean = 0;
+    this.critics.forEach((critic, k) => {
+      const { loss, gradient, q } = criticLossGradient(critic, batch.obsActions, y);
+      stepLearner(critic, gradient);
+      criticLoss += loss / 2;
+      if (k === 0) qMean = q.reduce((sum, v) => sum + v, 0) / q.length;
+    });
+    const metrics: Record<string, number> = { critic_loss: criticLoss, q_mean: qMean, alpha: this.alpha };
+    // CleanRL's delayed actor: policyFrequency actor steps every policyFrequency updates, so the ratio stays 1.
+    if (this.updates % this.config.policyFrequency === 0) {
+      for (let i = 0; i < this.config.policyFrequency; i++) {
+        const { loss, gradient, logProbs } = this.actorLossGradient(batch, this.normals(rng, batch.size * this.actionSize));
+        stepLearner(this.actor, gradient);
+        metrics.actor_loss = loss;
+        metrics.entropy = -logProbs.reduce((sum, v) => sum + v, 0) / logProbs.length;
+        if (this.config.autotuneAlpha) {
+          const temperature = temperatureLoss(this.logAlpha[0], logProbs, this.targetEntropy);
+          this.alphaAdam.step(this.logAlpha, [temperature.gradient]);
+          metrics.alpha_loss = temperature.loss;
+        }
+      }
+    }
+    for (const critic of this.critics) {
+      polyakUpdateFlat(critic.targetParams, critic.params, this.config.tau);
+      critic.target.setParameters(critic.targetParams, false);
+    }
+    return wantMetrics ? metrics : null;
+  }
+
+  /** y = r + gamma (1 - d) (min Q'(s', a') - alpha log pi(a'|s')), a' = the actor's sample with `noise`. */
+  computeTargets(batch: TransitionBatch, noise: Float32Array): Float32Array {
+    const A = this.actionSize;
+    const n = batch.size;
+    const raw = new Float32Array(n * 2 * A);
+    forwardToHost(this.actor.net, batch.nextObs, n, raw);
+    const next = sampleSquashedGaussian(raw, noise, n, A, LOG_STD_RANGE);
+    const input = concatRows(batch.nextObs, next.actions, n);
+    const nextQs = this.critics.map((critic) => {
+      const q = new Float32Array(n);
+      forwardToHost(critic.target, input, n, q);
+      return q;
+    });
+    // The entropy bonus enters through the min: min(Q1, Q2) - alpha log pi = min(Q1 - alpha log pi, Q2 - ...).
+    for (const q of nextQs) for (let b = 0; b < n; b++) q[b] -= this.alpha * next.logProbs[b];
+    const y = new Float32Array(n);
+    criticTargets(batch.rewards, batch.terminated, this.config.gamma, nextQs, y);
+    return y;
+  }
+
+  /**
+   * The actor's loss mean(alpha log pi(a|s) - min(Q1, Q2)(s, a)) for a = the sample with `noise`, and its gradient:
+   * dL/du = dL/da (1 - a^2) + (alpha / n) 2a (the tanh correction), dL/dmean = dL/du,
+   * dL/dlogstd = dL/du std noise - alpha / n, dL/draw = dL/dlogstd (max - min) / 2 (1 - tanh(raw)^2).
+   */
+  actorLossGradient(batch: TransitionBatch, noise: Float32Array): { loss: number; gradient: Float32Array; logProbs: Float32Array } {
+    const { obsSize: o, actionSize: A } = this;
+    const n = batch.size;
+    const alpha = this.alpha;
+    let loss = 0;
+    let logProbs: Float32Array = new Float32Array(0);
+    const gradient = tidyToHost(() => {
+      const obs = tf.tensor2d(batch.obs, [n, o]);
+      const actorTrace = this.actor.net.forwardTrace(obs);
+      const sample = sampleSquashedGaussian(actorTrace.output.dataSync() as Float32Array, noise, n, A, LOG_STD_RANGE);
+      logProbs = sample.logProbs;
+      const criticInput = tf.concat([obs, tf.tensor2d(sample.actions, [n, A])], 1);
+      const traces = this.critics.map((critic) => critic.net.forwardTrace(criticInput));
+      const [q1, q2] = traces.map((trace) => trace.output.dataSync() as Float32Array);
+      // d(-min(Q1, Q2))/dQk = -1/n on the smaller critic, 0 on the other.
+      const dq = [q1.map((v, b) => (v <= q2[b] ? -1 / n : 0)), q2.map((v, b) => (v < q1[b] ? -1 / n : 0))];
+      for (let b = 0; b < n; b++) loss += (alpha * sample.logProbs[b] - Math.min(q1[b], q2[b])) / n;
+      const dActions = new Float32Array(n * A);
+      traces.forEach((trace, k) => {
+        const { input } = this.critics[k].net.backward(trace, tf.tensor2d(dq[k], [n, 1]), { parameters: false, input: true });
+        const fromCritic = tf.slice(input as tf.Tensor2D, [0, o], [n, A]).dataSync();
+        for (let i = 0; i < n * A; i++) dActions[i] += fromCritic[i];
+      });
+      const dRaw = new Float32Array(n * 2 * A);
+      for (let b = 0; b < n; b++) {
+        for (let j = 0; j < A; j++) {
+          const i = b * A + j;
+          const a = sample.actions[i];
+          const du = dActions[i] * (1 - a * a) + ((alpha / n) * 2 * a);
+          const dLogStd = du * sample.std[i] * noise[i] - alpha / n;
+          dRaw[b * 2 * A + j] = du;
+          dRaw[b * 2 * A + A + j] = dLogStd * 0.5 * (LOG_STD_RANGE.max - LOG_STD_RANGE.min) * (1 - sample.squashedRaw[i] ** 2);
+        }
+      }
+      return this.actor.net.backward(actorTrace, tf.tensor2d(dRaw, [n, 2 * A]), { parameters: true, input: false }).parameters;
+    });
+    return { loss, gradient: gradient as Float32Array, logProbs };
+  }
+
+  /** The networks, for tests: online and (unused for the actor) target Mlps. */
+  get networks(): { actor: Learner; critics: readonly Learner[] } {
+    return { actor: this.actor, critics: this.critics };
+  }
+
+  /** The mean head only (the deterministic action before its tanh, which PolicySnapshot.outputSquash applies). */
+  actorLayers(): DenseLayerSnapshot[] {
+    const layers = this.actor.net.snapshot();
+    const last = layers[layers.length - 1];
+    const A = this.actionSize;
+    const kernel = new Float32Array(last.inputSize * A);
+    for (let r = 0; r < last.inputSize; r++) kernel.set(last.kernel.subarray(r * 2 * A, r * 2 * A + A), r * A);
+    layers[layers.length - 1] = { inputSize: last.inputSize, outputSize: A, kernel, bias: last.bias.slice(0, A), activation: 'linear' };
+    return layers;
+  }
+
+  getState(): AgentState {
+    const arrays: Record<string, Float32Array | Float64Array> = { logAlpha: Float32Array.from(this.logAlpha) };
+    const alphaAdam = this.alphaAdam.getState();
+    arrays['logAlpha.adam.m'] = alphaAdam.firstMoment;
+    arrays['logAlpha.adam.v'] = alphaAdam.secondMoment;
+    const adamSteps = [this.actor, ...this.critics].map((learner, k) => learnerState(learner, `net${k}`, arrays));
+    return { json: { updates: this.updates, adamSteps, alphaAdamSteps: alphaAdam.steps }, arrays };
+  }
+
+  setState(state: AgentState): void {
+    const json = state.json as { updates: number; adamSteps: number[]; alphaAdamSteps: number };
+    this.updates = json.updates;
+    this.logAlpha.set(state.arrays.logAlpha);
+    const m = state.arrays['logAlpha.adam.m'] as Float32Array;
+    this.alphaAdam.setState({ firstMoment: m, secondMoment: state.arrays['logAlpha.adam.v'] as Float32Array, steps: json.alphaAdamSteps });
+    [this.actor, ...this.critics].forEach((learner, k) => restoreLearner(learner, `net${k}`, state.arrays, json.adamSteps[k]));
+  }
+
+  dispose(): void {
+    for (const learner of [this.actor, ...this.critics]) {
+      learner.net.dispose();
+      learner.target.dispose();
+    }
+  }
+}
+
+export type SacConfig = OffPolicyConfig & {
+  policyLearningRate: number;
+  qLearningRate: number;
+  policyFrequency: number;
+  alpha: number;
+  autotuneAlpha: boolean;
+  targetEntropy: string;
+};
+
+/** CleanRL's sac_continuous_action.py defaults. */
+export const sacDefaults: SacConfig = {
+  numEnvs: 1,
+  bufferSize: 1_000_000,
+  learningStarts: 5000,
+  batchSize: 256,
+  gamma: 0.99,
+  tau: 0.005,
+  hiddenSizes: [256, 256],
+  updatesPerStep: 1,
+  stepsPerIteration: 1000,
+  normaliseObservations: false,
+  policyLearningRate: 3e-4,
+  qLearningRate: 1e-3,
+  policyFrequency: 2,
+  alpha: 0.2,
+  autotuneAlpha: true,
+  targetEntropy: 'auto',
+};
+
+const sacDocs: Record<keyof SacConfig, string> = {
+  ...offPolicyFieldDocs,
+  policyLearningRate: 'Adam learning rate of the actor',
+  qLearningRate: 'Adam learning rate of the critics and of the temperature',
+  policyFrequency: 'the actor takes policyFrequency steps every policyFrequency updates (delayed, same ratio)',
+  alpha: 'entropy temperature (its starting value when autotuned)',
+  autotuneAlpha: 'tune alpha so the policy entropy approaches targetEntropy',
+  targetEntropy: "target entropy: 'auto' (-number of actions) or a number written as a string",
+};
+
+const sacRules: Partial<Record<keyof SacConfig, FieldRule>> = {
+  ...offPolicyRules,
+  policyLearningRate: { min: 0, exclusiveMin: true },
+  qLearningRate: { min: 0, exclusiveMin: true },
+  policyFrequency: { min: 1, integer: true },
+  alpha: { min: 0, exclusiveMin: true },
+};
+
+function validateSac(config: Readonly<Record<string, unknown>>): SacConfig {
+  const result = validateConfig('sac', sacDefaults, config, sacRules);
+  if (result.targetEntropy !== 'auto' && !Number.isFinite(Number(result.targetEntropy))) {
+    throw new Error(`sac: targetEntropy must be 'auto' or a number, got '${result.targetEntropy}'`);
+  }
+  return result;
+}
+
+/** Presets (assets/presets/sac.json): hopper takes RL Zoo's learning_starts 10k; reacher as TD3's. */
+export const sacEntry: AlgorithmEntry = {
+  kind: 'off-policy',
+  summary: 'SAC: soft actor-critic, maximum entropy with automatic temperature (Haarnoja et al. 2018)',
+  defaultConfig: sacDefaults,
+  presets,
+  fieldDocs: sacDocs,
+  validate: validateSac,
+  createTrainer: (options) => {
+    const config = validateSac(options.config);
+    return createOffPolicyTrainer('sac', options, config, (obsSize, actionSize, rng) => new SoftActorCritic({ obsSize, actionSize, config }, rng));
+  },
+};
