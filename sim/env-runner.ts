@@ -1,0 +1,83 @@
+import type { Env } from './env.ts';
+import type { VecBuffers, VecLayout } from './vec-buffers.ts';
+
+/**
+ * Steps a contiguous slice of a vector environment's envs (global indices first .. first+envs.length-1) and
+ * writes their results into the shared buffers: the one loop behind the in-thread VecEnv and each worker.
+ * Auto-reset keeps the finished episode's last observation in finalObs; env i is seeded with seed + i.
+ */
+export class EnvRunner {
+  private readonly obsDim: number;
+  private readonly actDim: number;
+  private readonly termNames: readonly string[];
+
+  constructor(
+    private readonly envs: readonly Env[],
+    private readonly first: number,
+    private readonly layout: VecLayout,
+    private readonly buffers: VecBuffers,
+    termNames: readonly string[],
+  ) {
+    this.obsDim = layout.observationSize;
+    this.actDim = layout.actionSize;
+    this.termNames = termNames;
+  }
+
+  reset(seed: number): void {
+    const b = this.buffers;
+    for (let k = 0; k < this.envs.length; k++) {
+      const i = this.first + k;
+      b.obs.set(this.envs[k].reset(seed + i), i * this.obsDim);
+      b.rewards[i] = 0;
+      b.terminated[i] = 0;
+      b.truncated[i] = 0;
+      b.physicsBlowUp[i] = 0;
+      b.episodeReturns[i] = 0;
+      b.episodeLengths[i] = 0;
+      b.finishedReturns[i] = 0;
+      b.finishedLengths[i] = 0;
+      b.rewardTerms.fill(0, i * this.termNames.length, (i + 1) * this.termNames.length);
+      this.envs[k].writePoses(b.poses, i * this.layout.bodyCount * 7);
+    }
+  }
+
+  step(): void {
+    const b = this.buffers;
+    const { obsDim, actDim, termNames } = this;
+    const termCount = termNames.length;
+    for (let k = 0; k < this.envs.length; k++) {
+      const env = this.envs[k];
+      const i = this.first + k;
+      const action = b.actions.subarray(i * actDim, (i + 1) * actDim);
+      let result;
+      try {
+        result = env.step(action);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new Error(`env ${i}: ${message}`);
+      }
+      b.rewards[i] = result.reward;
+      b.terminated[i] = result.terminated ? 1 : 0;
+      b.truncated[i] = result.truncated ? 1 : 0;
+      b.physicsBlowUp[i] = result.info.physicsBlowUp ? 1 : 0;
+      for (let t = 0; t < termCount; t++) b.rewardTerms[i * termCount + t] = result.info.terms[termNames[t]] ?? 0;
+      b.episodeReturns[i] += result.reward;
+      b.episodeLengths[i] += 1;
+      if (result.terminated || result.truncated) {
+        b.finalObs.set(result.obs, i * obsDim);
+        b.finishedReturns[i] = b.episodeReturns[i];
+        b.finishedLengths[i] = b.episodeLengths[i];
+        b.episodeReturns[i] = 0;
+        b.episodeLengths[i] = 0;
+        b.obs.set(env.reset(), i * obsDim);
+      } else {
+        b.obs.set(result.obs, i * obsDim);
+      }
+      env.writePoses(b.poses, i * this.layout.bodyCount * 7);
+    }
+  }
+
+  dispose(): void {
+    for (const env of this.envs) env.dispose();
+  }
+}

@@ -1,0 +1,65 @@
+import type { Env } from './env.ts';
+import { EnvRunner } from './env-runner.ts';
+import { createEnv, robotInfo } from './registry.ts';
+import { viewVecMemory } from './vec-buffers.ts';
+import { COMMAND, CONTROL, STATUS, writeError, type WorkerInit, type WorkerReply } from './worker-protocol.ts';
+
+/** What an env worker needs from its platform (Node worker_threads or a Web Worker). */
+export interface WorkerEndpoint {
+  postMessage(message: WorkerReply): void;
+  onMessage(listener: (message: WorkerInit) => void): void;
+  /** Ends the worker after CLOSE. */
+  exit(): void;
+}
+
+/**
+ * The body of an env worker: on `init`, builds its slice of envs and replies `ready`; then blocks on the control
+ * block (Atomics.wait: workers may block) and runs RESET / STEP / CLOSE commands until closed.
+ */
+export function runEnvWorker(endpoint: WorkerEndpoint): void {
+  endpoint.onMessage((init) => {
+    void start(init, endpoint);
+  });
+}
+
+async function start(init: WorkerInit, endpoint: WorkerEndpoint): Promise<void> {
+  const control = new Int32Array(init.control);
+  const error = new Uint8Array(init.error);
+  let runner: EnvRunner;
+  try {
+    const envs: Env[] = [];
+    for (let k = 0; k < init.count; k++) {
+      envs.push(await createEnv(init.robot, { seed: init.seed + init.first + k, maxEpisodeSteps: init.maxEpisodeSteps }));
+    }
+    runner = new EnvRunner(envs, init.first, init.layout, viewVecMemory(init.layout, init.memory), robotInfo(init.robot).rewardTerms);
+    runner.reset(init.seed);
+  } catch (failure) {
+    endpoint.postMessage({ type: 'failed', message: failure instanceof Error ? failure.message : String(failure) });
+    return;
+  }
+  // Read the sequence number before saying ready: the host may send its first command at once.
+  let seen = Atomics.load(control, CONTROL.SEQ);
+  endpoint.postMessage({ type: 'ready' });
+  for (;;) {
+    Atomics.wait(control, CONTROL.SEQ, seen);
+    seen = Atomics.load(control, CONTROL.SEQ);
+    const command = control[CONTROL.COMMAND];
+    let status: number = STATUS.OK;
+    try {
+      if (command === COMMAND.STEP) runner.step();
+      else if (command === COMMAND.RESET) runner.reset(control[CONTROL.ARG]);
+      else if (command === COMMAND.CLOSE) runner.dispose();
+      else throw new Error(`unknown command ${command}`);
+    } catch (failure) {
+      status = STATUS.ERROR;
+      writeError(error, control, failure instanceof Error ? failure.message : String(failure));
+    }
+    control[CONTROL.STATUS] = status;
+    Atomics.store(control, CONTROL.DONE, seen);
+    Atomics.notify(control, CONTROL.DONE);
+    if (command === COMMAND.CLOSE) {
+      endpoint.exit();
+      return;
+    }
+  }
+}

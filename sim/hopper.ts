@@ -1,0 +1,327 @@
+import type { ImpulseJoint, RevoluteImpulseJoint, RigidBody, World } from '@dimforge/rapier3d-compat';
+import description from '../assets/robots/hopper.json' with { type: 'json' };
+import type { Env, StepResult } from './env.ts';
+import { clipAction, isAbsurd, sumOfSquares } from './env-common.ts';
+import { loadRapier, type Rapier } from './rapier.ts';
+import { bodyMassProperties, type RobotDescription } from './robot-description.ts';
+import { Rng } from './rng.ts';
+
+export const hopperDescription = description as unknown as RobotDescription;
+
+/** Gymnasium Hopper-v5 task constants (hopper_v5.py). */
+export const HOPPER = {
+  observationSize: 11,
+  actionSize: 3,
+  forwardRewardWeight: 1,
+  healthyReward: 1,
+  controlCostWeight: 1e-3,
+  resetNoise: 5e-3,
+  healthyZ: 0.7,
+  healthyAngle: 0.2,
+  healthyStateRange: 100,
+  velocityClip: 10,
+  initQpos: [0, 1.25, 0, 0, 0, 0],
+} as const;
+
+export const HOPPER_BODIES = ['torso', 'thigh', 'leg', 'foot'] as const;
+
+/** Planar kinematics of the Hopper chain: rotation about +y by angle phi maps (x, z) to this. */
+function rotate(phi: number, x: number, z: number): [number, number] {
+  const c = Math.cos(phi);
+  const s = Math.sin(phi);
+  return [x * c + z * s, -x * s + z * c];
+}
+
+/**
+ * Hopper-v5 in Rapier: four dynamic bodies, three revolute impulse joints (axis -y as in the XML), the torso
+ * restricted to the xz plane and pitch (MuJoCo's rootx, rootz, rooty), contacts with the ground only.
+ * Joint armature and damping act in joint space as an implicit damper through each joint's force-based velocity
+ * motor (target: the joint velocity at the step's start, factor armature/h + damping), solved together with
+ * the contacts; gear torques are applied as equal and opposite torques on the two bodies of a joint.
+ */
+export class HopperEnv implements Env {
+  readonly robot = 'hopper';
+  readonly observationSize = HOPPER.observationSize;
+  readonly actionSize = HOPPER.actionSize;
+  readonly dt: number;
+  readonly bodyCount = HOPPER_BODIES.length;
+  private readonly action = new Float64Array(3);
+  private readonly qpos = new Float64Array(6);
+  private readonly qvel = new Float64Array(6);
+  private readonly obs = new Float32Array(HOPPER.observationSize);
+  private readonly bodies: RigidBody[] = [];
+  private readonly joints: RevoluteImpulseJoint[] = [];
+  /** Per body: com in the body frame (x, z) and, per joint, anchor in parent and child frames (x, z). */
+  private readonly comLocal: [number, number][] = [];
+  private readonly anchorParent: [number, number][] = [];
+  private readonly anchorChild: [number, number][] = [];
+  private readonly gear: number[];
+  private readonly armature: number[];
+  private readonly damping: number[];
+  private rng: Rng;
+
+  private constructor(
+    private readonly RAPIER: Rapier,
+    private world: World,
+    seed: number,
+  ) {
+    this.dt = hopperDescription.timestep * hopperDescription.frameSkip;
+    this.rng = new Rng(seed);
+    const hinges = hopperDescription.bodies.slice(1).map((body) => body.joints[0]);
+    this.gear = hinges.map((joint) => {
+      const actuator = hopperDescription.actuators.find((a) => a.joint === joint.name);
+      if (!actuator) throw new Error(`hopper: no actuator on ${joint.name}`);
+      return actuator.gear;
+    });
+    this.armature = hinges.map((joint) => joint.armature);
+    this.damping = hinges.map((joint) => joint.damping);
+  }
+
+  static async create(options: { seed?: number } = {}): Promise<HopperEnv> {
+    const RAPIER = await loadRapier();
+    const d = hopperDescription;
+    const world = new RAPIER.World({ x: d.gravity[0], y: d.gravity[1], z: d.gravity[2] });
+    world.timestep = d.timestep;
+    world.integrationParameters.numSolverIterations = 1;
+    world.integrationParameters.numInternalPgsIterations = 16;
+    const env = new HopperEnv(RAPIER, world, options.seed ?? 0);
+    env.build();
+    env.reset(options.seed ?? 0);
+    return env;
+  }
+
+  private build(): void {
+    const { RAPIER, world } = this;
+    const d = hopperDescription;
+    const contact = d.contact;
+    if (!contact) throw new Error('hopper: description lacks contact parameters');
+    const max = RAPIER.CoefficientCombineRule.Max;
+    const floor = d.scenery[0];
+    const ground = world.createRigidBody(RAPIER.RigidBodyDesc.fixed().setTranslation(floor.pos[0], floor.pos[1], floor.pos[2]));
+    // Membership group 1 = ground, group 2 = robot parts; robot parts only collide with the ground.
+    world.createCollider(
+      RAPIER.ColliderDesc.cuboid(1000, 1000, floor.size[2]).setFriction(contact.floorFriction).setFrictionCombineRule(max).setCollisionGroups(0x0001_0002),
+      ground,
+    );
+    const worldPos = new Map<string, [number, number, number]>([['world', [0, 0, 0]]]);
+    const toCapsuleY = { x: Math.SQRT1_2, y: 0, z: 0, w: Math.SQRT1_2 }; // Rapier capsules lie along y, MuJoCo's along z
+    for (const body of d.bodies) {
+      const parentPos = worldPos.get(body.parent);
+      if (!parentPos) throw new Error(`hopper: body ${body.name} before its parent ${body.parent}`);
+      const pos: [number, number, number] = [parentPos[0] + body.pos[0], parentPos[1] + body.pos[1], parentPos[2] + body.pos[2]];
+      worldPos.set(body.name, pos);
+      const mass = bodyMassProperties(body, d.density);
+      const [ix, iy, iz, iw] = mass.inertiaFrame;
+      const desc = RAPIER.RigidBodyDesc.dynamic()
+        .setTranslation(pos[0], pos[1], pos[2])
+        .setCanSleep(false)
+        .setAdditionalMassProperties(
+          mass.mass,
+          { x: mass.com[0], y: mass.com[1], z: mass.com[2] },
+          { x: mass.principalInertia[0], y: mass.principalInertia[1], z: mass.principalInertia[2] },
+          { x: ix, y: iy, z: iz, w: iw },
+        );
+      if (body.parent === 'world') desc.enabledTranslations(true, false, true).enabledRotations(false, true, false);
+      const rigid = this.world.createRigidBody(desc);
+      const geom = body.geoms[0];
+      const [qx, qy, qz, qw] = geom.quat;
+      const rotation = multiply({ x: qx, y: qy, z: qz, w: qw }, toCapsuleY);
+      world.createCollider(
+        RAPIER.ColliderDesc.capsule(geom.size[1], geom.size[0])
+          .setDensity(0)
+          .setTranslation(geom.pos[0], geom.pos[1], geom.pos[2])
+          .setRotation(rotation)
+          .setFriction(geom.friction ?? 1)
+          .setFrictionCombineRule(max)
+          .setCollisionGroups(0x0002_0001),
+        rigid,
+      );
+      this.bodies.push(rigid);
+      this.comLocal.push([mass.com[0], mass.com[2]]);
+      if (body.parent !== 'world') {
+        const joint = body.joints[0];
+        const parentIndex = d.bodies.findIndex((b) => b.name === body.parent);
+        const anchorChild = joint.pos;
+        const anchorParent = [body.pos[0] + joint.pos[0], body.pos[1] + joint.pos[1], body.pos[2] + joint.pos[2]];
+        const data = RAPIER.JointData.revolute(
+          { x: anchorParent[0], y: anchorParent[1], z: anchorParent[2] },
+          { x: anchorChild[0], y: anchorChild[1], z: anchorChild[2] },
+          { x: joint.axis[0], y: joint.axis[1], z: joint.axis[2] },
+        );
+        const impulseJoint: ImpulseJoint = world.createImpulseJoint(data, this.bodies[parentIndex], rigid, true);
+        const revolute = impulseJoint as RevoluteImpulseJoint;
+        revolute.setContactsEnabled(false);
+        if (joint.range) revolute.setLimits(joint.range[0], joint.range[1]);
+        revolute.configureMotorModel(RAPIER.MotorModel.ForceBased);
+        this.joints.push(revolute);
+        this.anchorParent.push([anchorParent[0], anchorParent[2]]);
+        this.anchorChild.push([anchorChild[0], anchorChild[2]]);
+      }
+    }
+  }
+
+  reset(seed?: number): Float32Array {
+    if (seed !== undefined) this.rng = new Rng(seed);
+    const noise = HOPPER.resetNoise;
+    const qpos = new Float64Array(6);
+    const qvel = new Float64Array(6);
+    for (let i = 0; i < 6; i++) qpos[i] = HOPPER.initQpos[i] + this.rng.uniformRange(-noise, noise);
+    for (let i = 0; i < 6; i++) qvel[i] = this.rng.uniformRange(-noise, noise);
+    this.setState(qpos, qvel);
+    return this.observe();
+  }
+
+  step(action: ArrayLike<number>): StepResult {
+    const u = clipAction(this.robot, action, this.action);
+    const xBefore = this.qpos[0];
+    const h = hopperDescription.timestep;
+    for (let k = 0; k < hopperDescription.frameSkip; k++) {
+      this.readState();
+      for (const body of this.bodies) body.resetTorques(false);
+      for (let i = 0; i < 3; i++) {
+        const tau = this.gear[i] * u[i];
+        // Implicit armature + damping: factor (A/h + D) towards A/h * qvel / (A/h + D).
+        const factor = this.armature[i] / h + this.damping[i];
+        this.joints[i].configureMotorVelocity(((this.armature[i] / h) * this.qvel[3 + i]) / factor, factor);
+        // Torque tau about the joint axis (-y) on the child, its reaction on the parent.
+        this.bodies[i + 1].addTorque({ x: 0, y: -tau, z: 0 }, false);
+        this.bodies[i].addTorque({ x: 0, y: tau, z: 0 }, false);
+      }
+      this.world.step();
+    }
+    this.readState();
+    if (isAbsurd(this.qpos) || isAbsurd(this.qvel)) {
+      return { obs: this.obs.slice(), reward: 0, terminated: true, truncated: false, info: { terms: { forward: 0, healthy: 0, control: 0 }, physicsBlowUp: true } };
+    }
+    const healthy = this.isHealthy();
+    const forward = (HOPPER.forwardRewardWeight * (this.qpos[0] - xBefore)) / this.dt;
+    const healthyReward = healthy ? HOPPER.healthyReward : 0;
+    const control = -HOPPER.controlCostWeight * sumOfSquares(u);
+    return {
+      obs: this.observe(),
+      reward: forward + healthyReward + control,
+      terminated: !healthy,
+      truncated: false,
+      info: { terms: { forward, healthy: healthyReward, control } },
+    };
+  }
+
+  /** Gymnasium's health check: z and torso angle in range, every other state entry within +-100. */
+  private isHealthy(): boolean {
+    const { qpos, qvel } = this;
+    if (!(qpos[1] > HOPPER.healthyZ) || !(Math.abs(qpos[2]) < HOPPER.healthyAngle)) return false;
+    const range = HOPPER.healthyStateRange;
+    for (let i = 2; i < 6; i++) if (!(Math.abs(qpos[i]) < range)) return false;
+    for (let i = 0; i < 6; i++) if (!(Math.abs(qvel[i]) < range)) return false;
+    return true;
+  }
+
+  private observe(): Float32Array {
+    const { qpos, qvel, obs } = this;
+    for (let i = 1; i < 6; i++) obs[i - 1] = qpos[i];
+    const clip = HOPPER.velocityClip;
+    for (let i = 0; i < 6; i++) obs[5 + i] = Math.max(-clip, Math.min(clip, qvel[i]));
+    return obs.slice();
+  }
+
+  /** Generalised coordinates from the Rapier bodies. */
+  private readState(): void {
+    const { bodies, qpos, qvel } = this;
+    const torso = bodies[0];
+    const t = torso.translation();
+    const v = torso.linvel();
+    let previousPitch = 0;
+    let previousRate = 0;
+    for (let i = 0; i < 4; i++) {
+      const r = bodies[i].rotation();
+      const pitch = 2 * Math.atan2(r.y, r.w);
+      const rate = bodies[i].angvel().y;
+      if (i === 0) {
+        qpos[2] = pitch;
+        qvel[2] = rate;
+      } else {
+        // Hinge axis -y: the joint angle is minus the pitch of the child relative to the parent.
+        qpos[2 + i] = -wrapAngle(pitch - previousPitch);
+        qvel[2 + i] = -(rate - previousRate);
+      }
+      previousPitch = pitch;
+      previousRate = rate;
+    }
+    // rootx/rootz are the torso frame's origin; Rapier's linvel is its centre of mass (the same for the torso).
+    const [cx, cz] = rotate(qpos[2], this.comLocal[0][0], this.comLocal[0][1]);
+    qpos[0] = t.x;
+    qpos[1] = t.z;
+    qvel[0] = v.x - qvel[2] * cz;
+    qvel[1] = v.z + qvel[2] * cx;
+  }
+
+  getState(): { qpos: Float64Array; qvel: Float64Array } {
+    return { qpos: this.qpos.slice(), qvel: this.qvel.slice() };
+  }
+
+  setState(qpos: ArrayLike<number>, qvel: ArrayLike<number>): void {
+    if (qpos.length !== 6 || qvel.length !== 6) throw new Error(`hopper: setState needs qpos[6] and qvel[6], got ${qpos.length} and ${qvel.length}`);
+    for (let i = 0; i < 6; i++) {
+      if (!Number.isFinite(qpos[i]) || !Number.isFinite(qvel[i])) throw new Error('hopper: setState needs finite values');
+    }
+    // Body pitch and rate: torso from rooty, each child minus its joint (axis -y).
+    const pitch = [qpos[2], 0, 0, 0];
+    const rate = [qvel[2], 0, 0, 0];
+    const origin: [number, number][] = [[qpos[0], qpos[1]]];
+    const velocity: [number, number][] = [[qvel[0], qvel[1]]];
+    for (let i = 1; i < 4; i++) {
+      pitch[i] = pitch[i - 1] - qpos[2 + i];
+      rate[i] = rate[i - 1] - qvel[2 + i];
+      const [ax, az] = rotate(pitch[i - 1], this.anchorParent[i - 1][0], this.anchorParent[i - 1][1]);
+      const jointX = origin[i - 1][0] + ax;
+      const jointZ = origin[i - 1][1] + az;
+      const [bx, bz] = rotate(pitch[i], this.anchorChild[i - 1][0], this.anchorChild[i - 1][1]);
+      origin.push([jointX - bx, jointZ - bz]);
+      // v(point) = v(origin) + w x r, with w about +y: (w rz, -w rx) in (x, z).
+      const vjx = velocity[i - 1][0] + rate[i - 1] * az;
+      const vjz = velocity[i - 1][1] - rate[i - 1] * ax;
+      velocity.push([vjx - rate[i] * bz, vjz + rate[i] * bx]);
+    }
+    for (let i = 0; i < 4; i++) {
+      const body = this.bodies[i];
+      body.setTranslation({ x: origin[i][0], y: 0, z: origin[i][1] }, true);
+      body.setRotation({ x: 0, y: Math.sin(pitch[i] / 2), z: 0, w: Math.cos(pitch[i] / 2) }, true);
+      const [cx, cz] = rotate(pitch[i], this.comLocal[i][0], this.comLocal[i][1]);
+      body.setLinvel({ x: velocity[i][0] + rate[i] * cz, y: 0, z: velocity[i][1] - rate[i] * cx }, true);
+      body.setAngvel({ x: 0, y: rate[i], z: 0 }, true);
+    }
+    this.readState();
+  }
+
+  writePoses(out: Float32Array, offset: number): void {
+    for (let i = 0; i < 4; i++) {
+      const t = this.bodies[i].translation();
+      const r = this.bodies[i].rotation();
+      const o = offset + 7 * i;
+      out[o] = t.x;
+      out[o + 1] = t.y;
+      out[o + 2] = t.z;
+      out[o + 3] = r.x;
+      out[o + 4] = r.y;
+      out[o + 5] = r.z;
+      out[o + 6] = r.w;
+    }
+  }
+
+  dispose(): void {
+    this.world.free();
+  }
+}
+
+function wrapAngle(angle: number): number {
+  return angle - 2 * Math.PI * Math.round(angle / (2 * Math.PI));
+}
+
+function multiply(a: { x: number; y: number; z: number; w: number }, b: { x: number; y: number; z: number; w: number }) {
+  return {
+    x: a.w * b.x + a.x * b.w + a.y * b.z - a.z * b.y,
+    y: a.w * b.y - a.x * b.z + a.y * b.w + a.z * b.x,
+    z: a.w * b.z + a.x * b.y - a.y * b.x + a.z * b.w,
+    w: a.w * b.w - a.x * b.x - a.y * b.y - a.z * b.z,
+  };
+}

@@ -1,0 +1,108 @@
+import type { Env } from './env.ts';
+import { HOPPER, HOPPER_BODIES, HopperEnv, hopperDescription } from './hopper.ts';
+import { REACHER, REACHER_BODIES, ReacherEnv, reacherDescription } from './reacher.ts';
+import type { GeomDescription, RobotDescription } from './robot-description.ts';
+import { TimeLimit } from './time-limit.ts';
+
+/** The robots Sinew simulates. */
+export const robotNames = ['reacher', 'hopper'] as const;
+export type RobotName = (typeof robotNames)[number];
+
+/** What the renderer needs to draw one body: its geoms (poses in the body frame) and their colours. */
+export interface RenderBody {
+  readonly name: string;
+  readonly geoms: readonly GeomDescription[];
+}
+
+/** Everything about a robot that does not need a physics world. */
+export interface RobotInfo {
+  readonly name: RobotName;
+  readonly observationSize: number;
+  readonly actionSize: number;
+  /** Seconds of simulated time per environment step (timestep x frameSkip). */
+  readonly dt: number;
+  readonly timestep: number;
+  readonly frameSkip: number;
+  /** Gymnasium's TimeLimit for the robot, applied by createEnv unless told otherwise. */
+  readonly maxEpisodeSteps: number;
+  /** Gymnasium's reward threshold ("solved"). */
+  readonly rewardThreshold: number;
+  /** Names of the reward terms in StepInfo.terms (they sum to the reward). */
+  readonly rewardTerms: readonly string[];
+  /**
+   * Bodies in pose-board order: writePoses emits 7 floats (x, y, z, qx, qy, qz, qw) per body, the body frame
+   * in the world (MuJoCo's xpos/xquat; z up, metres).
+   */
+  readonly bodies: readonly RenderBody[];
+  /** Fixed decoration (ground, arena) in world coordinates. */
+  readonly scenery: readonly GeomDescription[];
+  readonly description: RobotDescription;
+}
+
+function renderBodies(description: RobotDescription, names: readonly string[]): RenderBody[] {
+  return names.map((name) => {
+    const body = description.bodies.find((b) => b.name === name);
+    if (!body) throw new Error(`${description.name}: no body ${name}`);
+    return { name, geoms: body.geoms };
+  });
+}
+
+export const robots: Readonly<Record<RobotName, RobotInfo>> = {
+  reacher: {
+    name: 'reacher',
+    observationSize: REACHER.observationSize,
+    actionSize: REACHER.actionSize,
+    dt: reacherDescription.timestep * reacherDescription.frameSkip,
+    timestep: reacherDescription.timestep,
+    frameSkip: reacherDescription.frameSkip,
+    maxEpisodeSteps: 50,
+    rewardThreshold: -3.75,
+    rewardTerms: ['distance', 'control'],
+    bodies: renderBodies(reacherDescription, REACHER_BODIES),
+    scenery: reacherDescription.scenery,
+    description: reacherDescription,
+  },
+  hopper: {
+    name: 'hopper',
+    observationSize: HOPPER.observationSize,
+    actionSize: HOPPER.actionSize,
+    dt: hopperDescription.timestep * hopperDescription.frameSkip,
+    timestep: hopperDescription.timestep,
+    frameSkip: hopperDescription.frameSkip,
+    maxEpisodeSteps: 1000,
+    rewardThreshold: 3800,
+    rewardTerms: ['forward', 'healthy', 'control'],
+    bodies: renderBodies(hopperDescription, HOPPER_BODIES),
+    scenery: hopperDescription.scenery,
+    description: hopperDescription,
+  },
+};
+
+export function isRobotName(name: string): name is RobotName {
+  return (robotNames as readonly string[]).includes(name);
+}
+
+/** The robot's metadata; throws a clear Error for an unknown name. */
+export function robotInfo(robot: string): RobotInfo {
+  if (!isRobotName(robot)) throw new Error(`unknown robot '${robot}'; robots: ${robotNames.join(', ')}`);
+  return robots[robot];
+}
+
+export interface CreateEnvOptions {
+  /** Seed of the first reset (and of the env's random stream). Default 0. */
+  readonly seed?: number;
+  /** Steps before truncation; default the robot's Gymnasium limit; 0 or Infinity for none. */
+  readonly maxEpisodeSteps?: number;
+}
+
+/**
+ * Builds one environment of `robot`, reset with `seed`, wrapped in Gymnasium's TimeLimit (50 steps Reacher,
+ * 1000 Hopper) unless `maxEpisodeSteps` says otherwise. Initialises Rapier once per thread.
+ */
+export async function createEnv(robot: string, options: CreateEnvOptions = {}): Promise<Env> {
+  const info = robotInfo(robot);
+  const seed = options.seed ?? 0;
+  const env = info.name === 'reacher' ? await ReacherEnv.create({ seed }) : await HopperEnv.create({ seed });
+  const limit = options.maxEpisodeSteps ?? info.maxEpisodeSteps;
+  return limit > 0 && Number.isFinite(limit) ? new TimeLimit(env, limit) : env;
+}

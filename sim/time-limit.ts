@@ -1,0 +1,61 @@
+import type { Env, StepResult } from './env.ts';
+
+/**
+ * Gymnasium's TimeLimit wrapper: truncates an episode after `maxEpisodeSteps` steps (whether or not it also
+ * terminated on that step), counting from the last reset.
+ */
+export class TimeLimit implements Env {
+  private elapsed = 0;
+
+  constructor(
+    readonly inner: Env,
+    readonly maxEpisodeSteps: number,
+  ) {
+    if (!(Number.isInteger(maxEpisodeSteps) && maxEpisodeSteps > 0)) throw new Error(`TimeLimit: maxEpisodeSteps must be a positive integer, got ${maxEpisodeSteps}`);
+  }
+
+  get robot(): string {
+    return this.inner.robot;
+  }
+  get observationSize(): number {
+    return this.inner.observationSize;
+  }
+  get actionSize(): number {
+    return this.inner.actionSize;
+  }
+  get dt(): number {
+    return this.inner.dt;
+  }
+  get bodyCount(): number {
+    return this.inner.bodyCount;
+  }
+  /** Steps taken since the last reset. */
+  get elapsedSteps(): number {
+    return this.elapsed;
+  }
+
+  reset(seed?: number): Float32Array {
+    this.elapsed = 0;
+    return this.inner.reset(seed);
+  }
+
+  step(action: ArrayLike<number>): StepResult {
+    const result = this.inner.step(action);
+    this.elapsed++;
+    if (this.elapsed >= this.maxEpisodeSteps && !result.truncated) return { ...result, truncated: true };
+    return result;
+  }
+
+  getState(): { qpos: Float64Array; qvel: Float64Array } {
+    return this.inner.getState();
+  }
+  setState(qpos: ArrayLike<number>, qvel: ArrayLike<number>): void {
+    this.inner.setState(qpos, qvel);
+  }
+  writePoses(out: Float32Array, offset: number): void {
+    this.inner.writePoses(out, offset);
+  }
+  dispose(): void {
+    this.inner.dispose();
+  }
+}

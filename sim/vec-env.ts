@@ -1,0 +1,132 @@
+import type { Env, VecEnv } from './env.ts';
+import { EnvRunner } from './env-runner.ts';
+import { createEnv, robotInfo } from './registry.ts';
+import { allocateVecMemory, viewVecMemory, type VecBuffers, type VecLayout } from './vec-buffers.ts';
+
+/**
+ * A VecEnv plus the per-env bookkeeping trainers need (see VecBuffers): returns and lengths of the episodes
+ * that just ended, this step's reward terms, blow-up flags, and the pose board.
+ */
+export interface SimVecEnv extends VecEnv, Omit<VecBuffers, 'obs' | 'actions' | 'rewards' | 'terminated' | 'truncated' | 'finalObs'> {
+  /** Names of the reward terms, the column order of rewardTerms. */
+  readonly rewardTermNames: readonly string[];
+  /** Bodies per env in `poses` (7 floats each). */
+  readonly bodyCount: number;
+  /** Seconds of simulated time per step. */
+  readonly dt: number;
+  /** Worker threads stepping the envs (0 = this thread). */
+  readonly workers: number;
+  /** Completed step() calls since construction; bumped after poses are written (the pose board's clock). */
+  readonly stepCount: number;
+}
+
+export interface VecEnvOptions {
+  readonly robot: string;
+  readonly numEnvs: number;
+  /** 0 or 1: step in this thread; K >= 2: spread the envs over K worker threads. */
+  readonly workers?: number;
+  /** Seed of the first reset (env i uses seed + i). Default 0. */
+  readonly seed?: number;
+  /** Per-episode step limit; default the robot's Gymnasium limit. */
+  readonly maxEpisodeSteps?: number;
+  /** Worker factory for workers >= 2 (defaults: Node worker_threads in Node; the app passes its web one). */
+  readonly workerFactory?: import('./worker-vec-env.ts').WorkerFactory;
+}
+
+export function vecLayout(robot: string, numEnvs: number): VecLayout {
+  const info = robotInfo(robot);
+  if (!(Number.isInteger(numEnvs) && numEnvs > 0)) throw new Error(`numEnvs must be a positive integer, got ${numEnvs}`);
+  return { numEnvs, observationSize: info.observationSize, actionSize: info.actionSize, termCount: info.rewardTerms.length, bodyCount: info.bodies.length };
+}
+
+/** All envs stepped in the calling thread, one after another. */
+export class InThreadVecEnv implements SimVecEnv {
+  readonly robot: string;
+  readonly numEnvs: number;
+  readonly observationSize: number;
+  readonly actionSize: number;
+  readonly rewardTermNames: readonly string[];
+  readonly bodyCount: number;
+  readonly dt: number;
+  readonly workers = 0;
+  readonly obs: Float32Array;
+  readonly actions: Float32Array;
+  readonly rewards: Float32Array;
+  readonly terminated: Uint8Array;
+  readonly truncated: Uint8Array;
+  readonly finalObs: Float32Array;
+  readonly finishedReturns: Float64Array;
+  readonly finishedLengths: Int32Array;
+  readonly episodeReturns: Float64Array;
+  readonly episodeLengths: Int32Array;
+  readonly rewardTerms: Float32Array;
+  readonly physicsBlowUp: Uint8Array;
+  readonly poses: Float32Array;
+  private steps = 0;
+  private readonly runner: EnvRunner;
+
+  private constructor(robot: string, envs: Env[], buffers: VecBuffers, layout: VecLayout) {
+    const info = robotInfo(robot);
+    this.robot = info.name;
+    this.numEnvs = layout.numEnvs;
+    this.observationSize = layout.observationSize;
+    this.actionSize = layout.actionSize;
+    this.rewardTermNames = info.rewardTerms;
+    this.bodyCount = layout.bodyCount;
+    this.dt = info.dt;
+    ({
+      obs: this.obs,
+      actions: this.actions,
+      rewards: this.rewards,
+      terminated: this.terminated,
+      truncated: this.truncated,
+      finalObs: this.finalObs,
+      finishedReturns: this.finishedReturns,
+      finishedLengths: this.finishedLengths,
+      episodeReturns: this.episodeReturns,
+      episodeLengths: this.episodeLengths,
+      rewardTerms: this.rewardTerms,
+      physicsBlowUp: this.physicsBlowUp,
+      poses: this.poses,
+    } = buffers);
+    this.runner = new EnvRunner(envs, 0, layout, buffers, info.rewardTerms);
+  }
+
+  /** `shared`: allocate over SharedArrayBuffer so another thread (the renderer) can read the pose board. */
+  static async create(options: VecEnvOptions & { shared?: boolean }): Promise<InThreadVecEnv> {
+    const layout = vecLayout(options.robot, options.numEnvs);
+    const seed = options.seed ?? 0;
+    const envs: Env[] = [];
+    for (let i = 0; i < layout.numEnvs; i++) envs.push(await createEnv(options.robot, { seed: seed + i, maxEpisodeSteps: options.maxEpisodeSteps }));
+    const buffers = viewVecMemory(layout, allocateVecMemory(layout, options.shared ?? false));
+    const vec = new InThreadVecEnv(options.robot, envs, buffers, layout);
+    vec.runner.reset(seed);
+    return vec;
+  }
+
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  async reset(seed: number): Promise<void> {
+    this.runner.reset(seed);
+  }
+
+  async step(): Promise<void> {
+    this.runner.step();
+    this.steps++;
+  }
+
+  async close(): Promise<void> {
+    this.runner.dispose();
+  }
+}
+
+/** The in-thread VecEnv for workers 0/1, the worker-thread one for workers >= 2. Reset with `seed` on creation. */
+export async function createVecEnv(options: VecEnvOptions): Promise<SimVecEnv> {
+  const workers = options.workers ?? 0;
+  if (!(Number.isInteger(workers) && workers >= 0)) throw new Error(`workers must be a non-negative integer, got ${workers}`);
+  if (workers <= 1) return InThreadVecEnv.create(options);
+  const { WorkerVecEnv } = await import('./worker-vec-env.ts');
+  return WorkerVecEnv.create({ ...options, workers });
+}

@@ -1,0 +1,40 @@
+/**
+ * The handshake between a WorkerVecEnv and its env workers: one Int32Array control block per worker over a
+ * SharedArrayBuffer. The host writes the command and its argument, bumps SEQ and notifies; the worker runs it,
+ * writes STATUS (and an error text on failure), sets DONE = SEQ and notifies back.
+ */
+import type { VecLayout, VecMemory } from './vec-buffers.ts';
+
+export const CONTROL = { SEQ: 0, DONE: 1, COMMAND: 2, ARG: 3, STATUS: 4, ERROR_LENGTH: 5 } as const;
+export const CONTROL_INTS = 8;
+export const ERROR_BYTES = 2048;
+export const COMMAND = { RESET: 1, STEP: 2, CLOSE: 3 } as const;
+export const STATUS = { OK: 0, ERROR: 1 } as const;
+
+/** The one postMessage a worker receives: everything it needs to build its envs. */
+export interface WorkerInit {
+  readonly type: 'init';
+  readonly robot: string;
+  readonly first: number;
+  readonly count: number;
+  readonly seed: number;
+  readonly maxEpisodeSteps?: number;
+  readonly layout: VecLayout;
+  readonly memory: VecMemory;
+  readonly control: SharedArrayBuffer;
+  readonly error: SharedArrayBuffer;
+}
+
+/** Replies by postMessage (only around start-up; stepping goes through the control block). */
+export type WorkerReply = { readonly type: 'ready' } | { readonly type: 'failed'; readonly message: string };
+
+export function writeError(error: Uint8Array, control: Int32Array, message: string): void {
+  const bytes = new TextEncoder().encode(message).subarray(0, ERROR_BYTES);
+  error.set(bytes);
+  control[CONTROL.ERROR_LENGTH] = bytes.length;
+}
+
+export function readError(error: Uint8Array, control: Int32Array): string {
+  // TextDecoder refuses views of shared memory: copy out first.
+  return new TextDecoder().decode(error.slice(0, control[CONTROL.ERROR_LENGTH]));
+}
