@@ -56,3 +56,34 @@ describe('tensorboard event records', () => {
     expect(eventFileName(1700000000.7, 'box')).toBe('events.out.tfevents.1700000000.box');
   });
 });
+
+describe('tensorboard events read back with an independent protobuf decoder', () => {
+  it('decodes as tensorflow.Event with TensorFlow\'s own field numbers (event.proto, summary.proto)', async () => {
+    const protobuf = (await import('protobufjs')).default;
+    // The subset of tensorflow/core/util/event.proto and tensorflow/core/framework/summary.proto we write.
+    const root = protobuf.parse(`
+      syntax = "proto3";
+      message Value { string tag = 1; float simple_value = 2; }
+      message Summary { repeated Value value = 1; }
+      message Event { double wall_time = 1; int64 step = 2; string file_version = 3; Summary summary = 5; }
+    `).root;
+    const Event = root.lookupType('Event');
+    const file = new Uint8Array([...fileVersionEvent(1700000000.5), ...metricsEvent({ envSteps: 123_456_789, wallTime: 9.5, episode_return: -4.25 }, 1700000001)]);
+    const events: Record<string, unknown>[] = [];
+    for (let offset = 0; offset < file.length; ) {
+      const view = new DataView(file.buffer, offset);
+      const length = view.getUint32(0, true);
+      expect(view.getUint32(8, true)).toBe(slowMaskedCrc(file.subarray(offset, offset + 8)));
+      const data = file.subarray(offset + 12, offset + 12 + length);
+      expect(view.getUint32(12 + length, true)).toBe(slowMaskedCrc(data));
+      events.push(Event.toObject(Event.decode(data), { longs: Number }));
+      offset += 16 + length;
+    }
+    expect(events[0]).toEqual({ wallTime: 1700000000.5, fileVersion: 'brain.Event:2' });
+    expect(events[1]).toEqual({
+      wallTime: 1700000001,
+      step: 123_456_789,
+      summary: { value: [{ tag: 'wallTime', simpleValue: 9.5 }, { tag: 'episode_return', simpleValue: -4.25 }] },
+    });
+  });
+});
