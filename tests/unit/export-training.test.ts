@@ -16,12 +16,12 @@ const SEED = 3;
 
 const cases: TrainedExportCase[] = [
   {
-    name: 'ppo', robot: 'point-reach', entry: ppoEntry, seed: SEED, iterations: 6, episodes: 6, protocol: 'first-finished', makeVecEnv: makePointReachVecEnv,
+    name: 'ppo', robot: 'point-reach', entry: ppoEntry, seed: SEED, iterations: 6, episodes: 6, returnTolerance: 1e-5, protocol: 'first-finished', makeVecEnv: makePointReachVecEnv,
     config: { numEnvs: 4, numSteps: 64, minibatchSize: 64, updateEpochs: 2, hiddenSizes: [32, 32], learningRate: 1e-3 },
     evalEnv: (_episodes, iterations) => ({ numEnvs: 1, resetSeed: evalSeedOf(SEED) + iterations }),
   },
   {
-    name: 'td3', robot: 'point-reach', entry: td3Entry, seed: SEED, iterations: 3, episodes: 6, protocol: 'one-per-env', makeVecEnv: makePointReachVecEnv,
+    name: 'td3', robot: 'point-reach', entry: td3Entry, seed: SEED, iterations: 3, episodes: 6, returnTolerance: 1e-5, protocol: 'one-per-env', makeVecEnv: makePointReachVecEnv,
     config: { numEnvs: 2, bufferSize: 5000, learningStarts: 200, batchSize: 64, hiddenSizes: [32, 32], stepsPerIteration: 200, normaliseObservations: true },
     evalEnv: (episodes) => ({ numEnvs: episodes, resetSeed: evalSeedOf(SEED) }),
   },

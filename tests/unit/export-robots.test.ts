@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import * as ort from 'onnxruntime-web';
+import { initTf } from '../../agents/tf.ts';
+import { ppoEntry } from '../../agents/ppo.ts';
+import { td3Entry } from '../../agents/td3.ts';
+import { createVecEnv } from '../../sim/vec-env.ts';
+import type { VecEnvFactory } from '../../agents/registry.ts';
+import { FileServer } from '../fixtures/export/serve.ts';
+import { checkTrainedExport, evalSeedOf, type TrainedExportCase } from '../fixtures/export/trained-export.ts';
+
+/**
+ * The same check on the real robots (Rapier physics): a briefly trained PPO Reacher and TD3 Hopper, exported,
+ * act like the in-training actor in every form and play to the trained returns, episode for episode.
+ */
+const server = new FileServer();
+const SEED = 5;
+const simVecEnv: VecEnvFactory = (options) => createVecEnv(options);
+
+const cases: TrainedExportCase[] = [
+  {
+    name: 'ppo', robot: 'reacher', entry: ppoEntry, seed: SEED, iterations: 1, episodes: 2, returnTolerance: 1e-5, protocol: 'first-finished', makeVecEnv: simVecEnv,
+    config: { numEnvs: 2, numSteps: 64, minibatchSize: 64, updateEpochs: 1, hiddenSizes: [32, 32] },
+    evalEnv: (_episodes, iterations) => ({ numEnvs: 1, resetSeed: evalSeedOf(SEED) + iterations }),
+  },
+  {
+    name: 'td3', robot: 'hopper', entry: td3Entry, seed: SEED, iterations: 1, episodes: 3, returnTolerance: 1e-3, protocol: 'one-per-env', makeVecEnv: simVecEnv,
+    config: { numEnvs: 1, bufferSize: 2000, learningStarts: 100, batchSize: 32, hiddenSizes: [32, 32], stepsPerIteration: 200, normaliseObservations: true },
+    evalEnv: (episodes) => ({ numEnvs: episodes, resetSeed: evalSeedOf(SEED) }),
+  },
+];
+
+beforeAll(async () => {
+  await initTf();
+  ort.env.wasm.numThreads = 1;
+  await server.start();
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+describe.each(cases)('export of a $name $robot policy', (test) => {
+  it('every form acts like the in-training actor to 1e-5, and played exports give its returns', async () => {
+    await checkTrainedExport(test, server);
+  }, 120_000);
+});
