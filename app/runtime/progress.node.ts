@@ -68,7 +68,8 @@ export class ProgressReporter {
     const text = progressText({ envSteps, totalSteps: this.totalSteps, stepsPerSecond, latestReturn });
     if (this.stream.isTTY) {
       const bar = progressBar(envSteps / this.totalSteps, 24);
-      const line = `${bar} ${text}`.slice(0, Math.max(20, (this.stream.columns ?? 120) - 1));
+      // Some pseudo-terminals report 0 columns: treat that as unknown.
+      const line = `${bar} ${text}`.slice(0, Math.max(20, (this.stream.columns || 120) - 1));
       this.stream.write(`\r\x1b[2K${line}`);
       this.drawn = true;
     } else {

@@ -34,4 +34,11 @@ describe('progress', () => {
     expect(out[0].startsWith('\r\x1b[2K[############------------]  50.0% 50/100 steps')).toBe(true);
     expect(out.slice(1)).toEqual(['\r\x1b[2K', 'hello\n']);
   });
+
+  it('treats a terminal reporting 0 columns as 120 wide', () => {
+    const out: string[] = [];
+    const reporter = new ProgressReporter({ isTTY: true, columns: 0, write: (s: string) => out.push(s) }, 100, 0, 10, () => 1);
+    reporter.update(50, 1, true);
+    expect(out[0]).toContain('return 1.0');
+  });
 });
