@@ -1,9 +1,7 @@
-import { tf } from './tf.ts';
 import { validateConfig } from './config.ts';
 import { clipGradientNorm, FlatAdam } from './flat-adam.ts';
 import { onPolicyDefaults, onPolicyDocs, onPolicyRules, type OnPolicyConfig } from './on-policy-config.ts';
 import { onPolicyEntry } from './on-policy-entry.ts';
-import { policyGradientLoss, valueLoss } from './policy-gradient-losses.ts';
 import type { GaussianActorCritic } from './gaussian-actor-critic.ts';
 import type { OnPolicyAlgorithm, StateArrays } from './on-policy-trainer.ts';
 import type { Minibatch, RolloutBuffer } from './rollout-buffer.ts';
@@ -37,24 +35,9 @@ export function actorCriticGradient(
   config: Pick<OnPolicyConfig, 'entropyCoef' | 'valueCoef'>,
   out: Float32Array,
 ): { loss: number; policyLoss: number; valueLoss: number; entropy: number } {
-  const { observationSize, actionSize } = model.spec;
-  const n = batch.size;
-  const observations = tf.tensor2d(batch.observations, [n, observationSize]);
-  const actions = tf.tensor2d(batch.actions, [n, actionSize]);
-  const advantages = tf.tensor1d(batch.advantages);
-  const returns = tf.tensor1d(batch.returns);
-  const kept: tf.Scalar[] = [];
-  const { loss } = model.gradient(() => {
-    const e = model.evaluateActions(observations, actions);
-    const actor = policyGradientLoss(e.logProbs, advantages);
-    const critic = valueLoss(e.values, returns);
-    kept.push(tf.keep(actor), tf.keep(critic), tf.keep(e.entropy));
-    return tf.add(tf.sub(actor, tf.mul(config.entropyCoef, e.entropy)), tf.mul(config.valueCoef, critic)) as tf.Scalar;
-  }, out);
-  const [policyLoss, criticLoss, entropy] = kept.map((s) => s.dataSync()[0]);
-  tf.dispose([observations, actions, advantages, returns, ...kept]);
-  if (!Number.isFinite(loss)) throw new Error(`a2c: the loss became ${loss}; lower the learning rate`);
-  return { loss, policyLoss, valueLoss: criticLoss, entropy };
+  const result = model.lossGradient(batch, { kind: 'pg' }, { entropyCoef: config.entropyCoef, valueCoef: config.valueCoef, valueClip: 0 }, out);
+  if (!Number.isFinite(result.loss)) throw new Error(`a2c: the loss became ${result.loss}; lower the learning rate`);
+  return result;
 }
 
 export class A2c implements OnPolicyAlgorithm {

@@ -1,6 +1,8 @@
 import { tf } from './tf.ts';
 import { Mlp } from './mlp.ts';
 import { gaussianEntropy, gaussianLogProb } from './distributions.ts';
+import { gaussianPolicyLoss, valueLossGradient, type PolicyLossResult, type PolicyObjective } from './policy-gradient-math.ts';
+import type { Minibatch } from './rollout-buffer.ts';
 import type { Activation, DenseLayerSnapshot } from './policy.ts';
 import type { Rng } from '../sim/rng.ts';
 
@@ -27,6 +29,19 @@ export interface ActOutput {
   readonly values: Float32Array;
   readonly means: Float32Array;
   readonly logStds: Float32Array;
+}
+
+export interface LossCoefficients {
+  readonly entropyCoef: number;
+  readonly valueCoef: number;
+  /** PPO2's value clipping range (0: none). */
+  readonly valueClip: number;
+}
+
+export interface ActorCriticLoss extends PolicyLossResult {
+  readonly valueLoss: number;
+  /** policyLoss - entropyCoef H + valueCoef valueLoss. */
+  readonly loss: number;
 }
 
 export interface BatchEvaluation {
@@ -128,11 +143,9 @@ export class GaussianActorCritic {
 
   /** All parameters as one flat vector. */
   readParameters(out: Float32Array = new Float32Array(this.parameterCount)): Float32Array {
-    let offset = 0;
-    for (const v of this.variables) {
-      out.set(v.dataSync() as Float32Array, offset);
-      offset += v.size;
-    }
+    out.set(this.actor.getParameters(), 0);
+    out.set(this.logStd.dataSync() as Float32Array, this.actor.parameterCount);
+    out.set(this.critic.getParameters(), this.policyParameterCount);
     return out;
   }
 
@@ -141,12 +154,48 @@ export class GaussianActorCritic {
     if (flat.length !== this.parameterCount) {
       throw new Error(`writeParameters: expected ${this.parameterCount} values, got ${flat.length}`);
     }
-    let offset = 0;
-    for (const v of this.variables) {
-      const values = flat.subarray(offset, offset + v.size);
-      tf.tidy(() => v.assign(tf.tensor(values, v.shape)));
-      offset += v.size;
-    }
+    const actorSize = this.actor.parameterCount;
+    this.actor.setParameters(flat.subarray(0, actorSize));
+    tf.tidy(() => this.logStd.assign(tf.tensor1d(flat.subarray(actorSize, this.policyParameterCount))));
+    this.critic.setParameters(flat.subarray(this.policyParameterCount));
+  }
+
+  /**
+   * The fast path of every actor-critic update: objective - entropyCoef H + valueCoef (value loss) on a
+   * batch and its gradient, flat in the parameter order, without tfjs's tape (policy-gradient-math.ts for
+   * the loss, Mlp.backward for the networks). valueClip > 0 clips the value loss as PPO2.
+   */
+  lossGradient(batch: Minibatch, objective: PolicyObjective, coefficients: LossCoefficients, out: Float32Array): ActorCriticLoss {
+    const n = batch.size;
+    const a = this.spec.actionSize;
+    if (out.length !== this.parameterCount) throw new Error(`lossGradient: out holds ${out.length}, expected ${this.parameterCount}`);
+    let result: ActorCriticLoss | null = null;
+    tf.tidy(() => {
+      const x = tf.tensor2d(batch.observations, [n, this.spec.observationSize]);
+      const actorTrace = this.actor.forwardTrace(x);
+      const criticTrace = this.critic.forwardTrace(x);
+      const means = actorTrace.output.dataSync() as Float32Array;
+      const values = criticTrace.output.dataSync() as Float32Array;
+      const meanGradient = new Float32Array(n * a);
+      const logStdGradient = new Float32Array(a);
+      const logStd = this.logStd.dataSync() as Float32Array;
+      const policy = gaussianPolicyLoss(
+        { size: n, actionSize: a, means, logStd, actions: batch.actions, oldLogProbs: batch.logProbs, oldMeans: batch.means, oldLogStds: batch.logStds, advantages: batch.advantages },
+        objective,
+        coefficients.entropyCoef,
+        meanGradient,
+        logStdGradient,
+      );
+      const valueGradient = new Float32Array(n);
+      const valueLoss = valueLossGradient(values, batch.returns, batch.values, coefficients.valueClip, coefficients.valueCoef, valueGradient);
+      out.set(this.actor.backward(actorTrace, tf.tensor2d(meanGradient, [n, a]), { parameters: true, input: false }).parameters as Float32Array, 0);
+      out.set(logStdGradient, this.actor.parameterCount);
+      out.set(this.critic.backward(criticTrace, tf.tensor2d(valueGradient, [n, 1]), { parameters: true, input: false }).parameters as Float32Array, this.policyParameterCount);
+      const loss = policy.policyLoss - coefficients.entropyCoef * policy.entropy + coefficients.valueCoef * valueLoss;
+      result = { ...policy, valueLoss, loss };
+    });
+    if (result === null) throw new Error('lossGradient: no result');
+    return result;
   }
 
   /**

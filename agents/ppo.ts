@@ -4,7 +4,8 @@ import { gaussianKl } from './distributions.ts';
 import { clipGradientNorm, FlatAdam } from './flat-adam.ts';
 import { normaliseAdvantages } from './advantage.ts';
 import { onPolicyDefaults, onPolicyDocs, onPolicyRules } from './on-policy-config.ts';
-import { adaptKlBeta, clippedSurrogateLoss, klPenaltyLoss, probabilityRatio, valueLoss } from './policy-gradient-losses.ts';
+import { adaptKlBeta } from './policy-gradient-losses.ts';
+import type { PolicyObjective } from './policy-gradient-math.ts';
 import type { GaussianActorCritic } from './gaussian-actor-critic.ts';
 import type { OnPolicyAlgorithm, StateArrays } from './on-policy-trainer.ts';
 import type { Minibatch, RolloutBuffer } from './rollout-buffer.ts';
@@ -17,7 +18,9 @@ import ppoKlPresets from '../assets/presets/ppo-kl.json' with { type: 'json' };
  * PPO (the seed's two forms): the clipped surrogate min(r A, clip(r, 1 - eps, 1 + eps) A), or the adaptive
  * KL penalty r A - beta KL(pi_old || pi) with beta halved when d < delta / 1.5 and doubled when d > 1.5 delta.
  * Either way: GAE advantages, several epochs of shuffled minibatches, one Adam over actor and critic on
- *   loss = policy loss - entropyCoef H + valueCoef (G - V)^2 (optionally value-clipped).
+ *   loss = policy loss - entropyCoef H + valueCoef (G - V)^2 (optionally value-clipped),
+ * its gradient written out by hand (policy-gradient-math.ts, checked against tfjs's autodiff of
+ * policy-gradient-losses.ts): a minibatch of 64 is too small for tfjs's tape to pay for itself.
  * Defaults follow CleanRL's ppo_continuous_action (64-64 tanh, 2048 steps, 32 minibatches of 64, 10 epochs).
  */
 
@@ -67,21 +70,6 @@ export function validatePpoConfig(config: Readonly<Record<string, unknown>>, nam
   return result;
 }
 
-/** Tensors of one minibatch. */
-function tensorsOf(batch: Minibatch, observationSize: number, actionSize: number) {
-  const n = batch.size;
-  return {
-    observations: tf.tensor2d(batch.observations, [n, observationSize]),
-    actions: tf.tensor2d(batch.actions, [n, actionSize]),
-    oldLogProbs: tf.tensor1d(batch.logProbs),
-    oldValues: tf.tensor1d(batch.values),
-    oldMeans: tf.tensor2d(batch.means, [n, actionSize]),
-    oldLogStds: tf.tensor2d(batch.logStds, [n, actionSize]),
-    advantages: tf.tensor1d(batch.advantages),
-    returns: tf.tensor1d(batch.returns),
-  };
-}
-
 export class Ppo implements OnPolicyAlgorithm {
   readonly config: PpoConfig;
   private readonly model: GaussianActorCritic;
@@ -102,39 +90,18 @@ export class Ppo implements OnPolicyAlgorithm {
     this.klBeta = config.initialKlBeta;
   }
 
-  /** One gradient step on one minibatch; returns the loss terms (positive objective terms as logged). */
+  /** One gradient step on one minibatch (normalising its advantages in place when configured). */
   minibatchStep(batch: Minibatch): { policyLoss: number; valueLoss: number; entropy: number; approxKl: number; clipFraction: number } {
     const c = this.config;
-    const { observationSize, actionSize } = this.model.spec;
     if (c.normaliseAdvantages && batch.size > 1) normaliseAdvantages(batch.advantages);
-    const t = tensorsOf(batch, observationSize, actionSize);
-    const terms: tf.Scalar[] = [];
-    const { loss } = this.model.gradient(() => {
-      const e = this.model.evaluateActions(t.observations, t.actions);
-      const ratio = probabilityRatio(e.logProbs, t.oldLogProbs);
-      const policyLoss =
-        c.objective === 'kl'
-          ? klPenaltyLoss(ratio, t.advantages, gaussianKl(t.oldMeans, t.oldLogStds, e.mean, this.model.logStd), this.klBeta)
-          : clippedSurrogateLoss(ratio, t.advantages, c.clipRange);
-      const critic = valueLoss(e.values, t.returns, t.oldValues, c.valueClipRange > 0 ? c.valueClipRange : undefined);
-      // Diagnostics, kept out of the gradient: CleanRL's approximate KL (r - 1) - log r and the clipped share.
-      const logRatio = tf.sub(e.logProbs, t.oldLogProbs);
-      terms.push(
-        tf.keep(policyLoss),
-        tf.keep(critic),
-        tf.keep(e.entropy),
-        tf.keep(tf.mean(tf.sub(tf.sub(ratio, 1), logRatio)) as tf.Scalar),
-        tf.keep(tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), c.clipRange), 'float32')) as tf.Scalar),
-      );
-      return tf.add(tf.sub(policyLoss, tf.mul(c.entropyCoef, e.entropy)), tf.mul(c.valueCoef, critic)) as tf.Scalar;
-    }, this.gradient);
-    if (!Number.isFinite(loss)) throw new Error(`ppo: the loss became ${loss}; lower the learning rate`);
+    const objective: PolicyObjective = c.objective === 'kl' ? { kind: 'kl', beta: this.klBeta } : { kind: 'clip', clipRange: c.clipRange };
+    const coefficients = { entropyCoef: c.entropyCoef, valueCoef: c.valueCoef, valueClip: c.valueClipRange };
+    const result = this.model.lossGradient(batch, objective, coefficients, this.gradient);
+    if (!Number.isFinite(result.loss)) throw new Error(`ppo: the loss became ${result.loss}; lower the learning rate`);
     if (c.maxGradNorm > 0) clipGradientNorm(this.gradient, c.maxGradNorm);
     this.adam.step(this.parameters, this.gradient);
     this.model.writeParameters(this.parameters);
-    const [policyLoss, criticLoss, entropy, approxKl, clipFraction] = terms.map((s) => s.dataSync()[0]);
-    tf.dispose([...terms, ...Object.values(t)]);
-    return { policyLoss, valueLoss: criticLoss, entropy, approxKl, clipFraction };
+    return result;
   }
 
   update(buffer: RolloutBuffer, lastValues: Float32Array, learningRate: number): Record<string, number> {

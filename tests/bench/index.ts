@@ -6,5 +6,6 @@ export type BenchSuite = (argv: readonly string[]) => Promise<number>;
 
 export const benchSuites: Record<string, BenchSuite> = {
   learner: (argv) => import('./learner.ts').then((m) => m.learnerBench(argv)),
+  'learner-ppo': (argv) => import('./learner-on-policy.ts').then((m) => m.learnerOnPolicyBench(argv)),
   soak: (argv) => import('./soak.ts').then((m) => m.soakBench(argv)),
 };

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initTf, tf } from '../../agents/tf.ts';
 import { GaussianActorCritic } from '../../agents/gaussian-actor-critic.ts';
+import { RolloutBuffer } from '../../agents/rollout-buffer.ts';
+import { clippedSurrogateLoss, probabilityRatio, valueLoss } from '../../agents/policy-gradient-losses.ts';
 import { Rng } from '../../sim/rng.ts';
 
 beforeAll(async () => {
@@ -55,18 +57,50 @@ describe('GaussianActorCritic', () => {
     net.dispose();
   });
 
+  it('lossGradient (hand-written path) equals the tape gradient of the same PPO loss', () => {
+    const net = network();
+    const rng = new Rng(9);
+    const buffer = new RolloutBuffer({ numSteps: 5, numEnvs: 1, observationSize: 3, actionSize: 2 });
+    const draw = (array: Float32Array, scale: number) => array.forEach((_, i) => (array[i] = scale * rng.normal()));
+    draw(buffer.observations, 1);
+    draw(buffer.actions, 1);
+    draw(buffer.means, 0.2);
+    draw(buffer.logStds, 0.2);
+    draw(buffer.logProbs, 0.3);
+    buffer.logProbs.forEach((_, i) => (buffer.logProbs[i] -= 2.5));
+    draw(buffer.values, 1);
+    draw(buffer.advantages, 1);
+    draw(buffer.returns, 1);
+    const batch = buffer.all();
+    const fast = new Float32Array(net.parameterCount);
+    const result = net.lossGradient(batch, { kind: 'clip', clipRange: 0.2 }, { entropyCoef: 0.01, valueCoef: 0.5, valueClip: 0.2 }, fast);
+    const { loss, gradient } = net.gradient(() => {
+      const e = net.evaluateActions(tf.tensor2d(batch.observations, [5, 3]), tf.tensor2d(batch.actions, [5, 2]));
+      const ratio = probabilityRatio(e.logProbs, tf.tensor1d(batch.logProbs));
+      const policy = clippedSurrogateLoss(ratio, tf.tensor1d(batch.advantages), 0.2);
+      const critic = valueLoss(e.values, tf.tensor1d(batch.returns), tf.tensor1d(batch.values), 0.2);
+      return tf.add(tf.sub(policy, tf.mul(0.01, e.entropy)), tf.mul(0.5, critic)) as tf.Scalar;
+    });
+    expect(result.loss).toBeCloseTo(loss, 5);
+    fast.forEach((g, i) => expect(g).toBeCloseTo(gradient[i], 5));
+    net.dispose();
+  });
+
   it('leaks no tensors while acting and differentiating', () => {
     const net = network();
     const out = net.actOutput(1);
     const obs = new Float32Array([1, 2, 3]);
-    net.act(obs, 1, new Rng(1), out);
-    const before = tf.memory().numTensors;
-    for (let i = 0; i < 3; i++) {
+    const bufferOfOne = new RolloutBuffer({ numSteps: 1, numEnvs: 1, observationSize: 3, actionSize: 2 });
+    const round = () => {
       net.act(obs, 1, new Rng(1), out);
       net.predictValues(obs, 1);
       net.gradient(() => tf.sum(net.critic.apply(tf.tensor2d(obs, [1, 3]))));
       net.writeParameters(net.readParameters());
-    }
+      net.lossGradient(bufferOfOne.all(), { kind: 'pg' }, { entropyCoef: 0, valueCoef: 1, valueClip: 0 }, new Float32Array(net.parameterCount));
+    };
+    round(); // the first round creates the networks' cached transposed kernels
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) round();
     expect(tf.memory().numTensors).toBe(before);
     net.dispose();
   });

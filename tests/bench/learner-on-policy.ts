@@ -1,0 +1,67 @@
+import { initTf, backendName } from '../../agents/tf.ts';
+import { Rng } from '../../sim/rng.ts';
+import { GaussianActorCritic } from '../../agents/gaussian-actor-critic.ts';
+import { RolloutBuffer, type Minibatch } from '../../agents/rollout-buffer.ts';
+import { Ppo, validatePpoConfig } from '../../agents/ppo.ts';
+
+/**
+ * `npm run bench -- learner-ppo [--objective clip,kl] [--hidden 64,256] [--batch 64] [--updates N]`: milliseconds
+ * per PPO minibatch step (forward, backward, gradient clipping, Adam) on random data with the Hopper's sizes
+ * (11 observations, 3 actions). Prints the same JSON line as the `learner` suite, with algo 'ppo' / 'ppo-kl'.
+ */
+
+const OBS = 11;
+const ACTIONS = 3;
+
+function option(argv: readonly string[], name: string, fallback: string): string {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : fallback;
+}
+
+function randomMinibatch(size: number, rng: Rng): Minibatch {
+  const buffer = new RolloutBuffer({ numSteps: size, numEnvs: 1, observationSize: OBS, actionSize: ACTIONS });
+  const fill = (array: Float32Array, scale = 1) => array.forEach((_, i) => (array[i] = scale * rng.normal()));
+  fill(buffer.observations);
+  fill(buffer.actions);
+  fill(buffer.means, 0.1);
+  fill(buffer.logProbs, 0.5);
+  fill(buffer.values);
+  fill(buffer.advantages);
+  fill(buffer.returns);
+  return buffer.all();
+}
+
+export async function learnerOnPolicyBench(argv: readonly string[]): Promise<number> {
+  await initTf();
+  const objectives = option(argv, 'objective', 'clip,kl').split(',');
+  const hiddens = option(argv, 'hidden', '64').split(',').map(Number);
+  const batchSize = Number(option(argv, 'batch', '64'));
+  const updates = Number(option(argv, 'updates', '500'));
+  for (const objective of objectives) {
+    for (const hidden of hiddens) {
+      const rng = new Rng(1);
+      const config = validatePpoConfig({ objective, hiddenSizes: [hidden, hidden], minibatchSize: batchSize, normaliseAdvantages: true });
+      const model = new GaussianActorCritic({ observationSize: OBS, actionSize: ACTIONS, hiddenSizes: [hidden, hidden], activation: 'tanh', initialLogStd: 0 }, rng);
+      const ppo = new Ppo(model, config, () => rng);
+      const batch = randomMinibatch(batchSize, rng);
+      const advantages = Float32Array.from(batch.advantages);
+      const step = () => {
+        batch.advantages.set(advantages); // minibatchStep normalises them in place
+        ppo.minibatchStep(batch);
+      };
+      for (let i = 0; i < 30; i++) step();
+      const start = performance.now();
+      const cpuStart = process.cpuUsage();
+      for (let i = 0; i < updates; i++) step();
+      const ms = (performance.now() - start) / updates;
+      const cpu = process.cpuUsage(cpuStart);
+      // CPU time of this process per update: what the wall time would be on an idle machine (the CPU is shared).
+      const cpuMs = (cpu.user + cpu.system) / 1000 / updates;
+      model.dispose();
+      const algo = objective === 'kl' ? 'ppo-kl' : 'ppo';
+      const line = { bench: 'learner', algo, hidden: `${hidden}-${hidden}`, batch: batchSize, ms_per_update: Number(ms.toFixed(3)), updates_per_s: Number((1000 / ms).toFixed(1)), cpu_ms_per_update: Number(cpuMs.toFixed(3)), backend: backendName() };
+      console.log(JSON.stringify(line));
+    }
+  }
+  return 0;
+}
