@@ -340,8 +340,11 @@ export async function createOffPolicyTrainer(
   return OffPolicyTrainer.create({ robot: options.robot, algorithm, config, seed: options.seed, workers: options.workers ?? 0, makeVecEnv, createAgent });
 }
 
+/** sim/'s createVecEnv: the robots. Imported on demand so that agents/ loads (and tests run) without physics. */
 async function defaultVecEnvFactory(): Promise<VecEnvFactory> {
-  throw new Error('no makeVecEnv given and sim/vec-env.ts is not available yet');
+  const simVecEnv = '../sim/vec-env.ts';
+  const sim = (await import(/* @vite-ignore */ simVecEnv)) as { createVecEnv: VecEnvFactory };
+  return sim.createVecEnv;
 }
 
 interface OffPolicyTrainerJson {
