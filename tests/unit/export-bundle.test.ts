@@ -51,6 +51,19 @@ describe('policy folders', () => {
     expect(importPolicy(reader(files), null).card?.observation.normalisation?.clip).toBeNull();
   });
 
+  it.each([
+    ['tanh', 'tanh'], ['tanh', 'clip'], ['relu', 'tanh'], ['relu', 'clip'], ['linear', 'tanh'],
+  ] as const)('keeps a last layer with %s activation apart from the %s squash in every form', (activation, outputSquash) => {
+    const layers = reacher.layers.map((layer, i) => (i === reacher.layers.length - 1 ? { ...layer, activation } : layer));
+    const policy = { ...reacher, layers, outputSquash };
+    const files = exportPolicyFiles(policy, ['tfjs', 'onnx'], { sinewVersion: '0.1.0' });
+    for (const entry of ['model.json', 'policy.onnx']) {
+      const imported = importPolicy(reader(files), entry).snapshot;
+      expect(imported.layers.map((l) => l.activation)).toEqual(['tanh', 'tanh', activation]);
+      expect(imported.outputSquash).toBe(outputSquash);
+    }
+  });
+
   it('loads the ONNX file named by a card written without tfjs', () => {
     const files = exportPolicyFiles(hopper, ['onnx', 'card'], { sinewVersion: '0.1.0' });
     expect(importPolicy(reader(files), null).networkFile).toBe('policy.onnx');
