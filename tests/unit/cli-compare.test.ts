@@ -42,3 +42,14 @@ describe('sinew compare', () => {
     expect(existsSync(join(out, 'logs'))).toBe(false);
   });
 });
+
+describe('sinew compare when children fail', () => {
+  it('points at the logs when no run finished', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sinew-compare-'));
+    // An entry that is not sinew: every child exits with an error.
+    const failing = { ...deps([]), sinewEntry: ['-e', 'process.exit(3)'] };
+    await expect(makeCompareCommand(failing).run(['--robot', 'reacher', '--algos', 'fake-on', '--seeds', '2', '--out', out, '--name', 'c'])).rejects.toThrow(
+      `no run finished; see the logs in ${join(out, 'c', 'logs')}`,
+    );
+  });
+});

@@ -81,8 +81,8 @@ export function makeCompareCommand(deps: CompareDeps): Command {
         if (deps.handleSignals) process.off('SIGINT', onSignal);
       });
       const failed = jobs.filter((_, i) => results[i]?.exitCode !== 0).map((job) => job.name);
-      const runs = findRuns([dir]);
-      const { files } = writeReport(runs, dir, threshold);
+      if (failed.length === jobs.length) throw new Error(`no run finished; see the logs in ${join(dir, 'logs')}`);
+      const { files } = writeReport(findRuns([dir]), dir, threshold);
       deps.print(`report: ${files.join(', ')}`);
       if (failed.length > 0) {
         deps.print(`not finished: ${failed.join(', ')} (logs in ${join(dir, 'logs')}; sinew resume <run> continues one)`);
