@@ -45,6 +45,7 @@ export class ProgressReporter {
   private readonly startTime: number;
   private lastDraw = -Infinity;
   private drawn = false;
+  private lastLoggedSteps = -1;
 
   constructor(
     private readonly stream: ProgressStream,
@@ -74,6 +75,7 @@ export class ProgressReporter {
       this.drawn = true;
     } else {
       this.stream.write(`[${formatDuration(elapsed)}] ${text}\n`);
+      this.lastLoggedSteps = envSteps;
     }
   }
 
@@ -85,7 +87,7 @@ export class ProgressReporter {
   }
 
   finish(envSteps: number, latestReturn: number | null): void {
-    this.update(envSteps, latestReturn, true);
+    if (this.stream.isTTY || envSteps !== this.lastLoggedSteps) this.update(envSteps, latestReturn, true);
     if (this.drawn) this.stream.write('\n');
     this.drawn = false;
   }

@@ -70,16 +70,19 @@ export async function soakBench(argv: readonly string[]): Promise<number> {
   } finally {
     await trainer.dispose();
   }
-  // Compare from the middle, after replay buffers and caches have filled.
-  const middle = samples[Math.floor(samples.length / 2)];
+  // RSS saw-tooths with garbage collection, so compare the peaks of the two halves (after the first sample,
+  // taken before any buffer was filled) rather than two arbitrary points.
+  const warm = samples.slice(1);
+  const half = Math.ceil(warm.length / 2);
+  const peak = (part: Sample[]) => Math.max(...part.map((s) => s.rssMB));
   const last = samples[samples.length - 1];
   console.log(JSON.stringify({
     summary: 'soak',
     envSteps: last.envSteps,
-    rssGrowthMB: Math.round((last.rssMB - middle.rssMB) * 10) / 10,
-    tensorGrowth: last.numTensors - middle.numTensors,
-    fromT: middle.t,
-    toT: last.t,
+    rssPeakFirstHalfMB: peak(warm.slice(0, half)),
+    rssPeakSecondHalfMB: peak(warm.slice(half)),
+    numTensorsFirst: warm[0]?.numTensors,
+    numTensorsLast: last.numTensors,
   }));
   return 0;
 }

@@ -42,3 +42,13 @@ describe('progress', () => {
     expect(out[0]).toContain('return 1.0');
   });
 });
+
+describe('progress lines off a terminal at the end', () => {
+  it('does not repeat a line that already shows the final step count', () => {
+    const out: string[] = [];
+    const reporter = new ProgressReporter({ isTTY: false, write: (s: string) => out.push(s) }, 100, 0, 10, () => 1);
+    reporter.update(100, -1);
+    reporter.finish(100, -1);
+    expect(out.length).toBe(1);
+  });
+});
