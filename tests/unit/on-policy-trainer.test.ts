@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initTf } from '../../agents/tf.ts';
 import { OnPolicyTrainer } from '../../agents/on-policy-trainer.ts';
-import { onPolicyDefaults, scheduledLearningRate } from '../../agents/on-policy-config.ts';
+import { onPolicyDefaults } from '../../agents/on-policy-config.ts';
 import { ppoEntry } from '../../agents/ppo.ts';
 import { makePointReachVecEnv } from '../fixtures/point-reach.ts';
 import type { RolloutBuffer } from '../../agents/rollout-buffer.ts';
@@ -67,11 +67,5 @@ describe('OnPolicyTrainer', () => {
     await expect(b.setState({ json: {}, arrays: {} })).rejects.toThrow(/not an on-policy trainer state/);
     await Promise.all([a.dispose(), b.dispose()]);
   });
-
-  it('anneals the learning rate linearly over totalSteps', () => {
-    const config = { ...onPolicyDefaults, learningRate: 1e-3, totalSteps: 1000 };
-    expect(scheduledLearningRate(config, 0)).toBe(1e-3);
-    expect(scheduledLearningRate(config, 250)).toBeCloseTo(7.5e-4, 12);
-    expect(scheduledLearningRate({ ...config, annealLearningRate: false }, 900)).toBe(1e-3);
-  });
+});
 });
