@@ -68,4 +68,3 @@ describe('OnPolicyTrainer', () => {
     await Promise.all([a.dispose(), b.dispose()]);
   });
 });
-});
