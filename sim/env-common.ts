@@ -1,3 +1,6 @@
+import type { Env } from './env.ts';
+import type { RngState } from './rng.ts';
+
 /** What every robot's step shares: checking and clipping actions, spotting a physics blow-up. */
 
 /**
@@ -32,4 +35,26 @@ export function sumOfSquares(values: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i] * values[i];
   return sum;
+}
+
+/** Everything that decides an env's future: physics state, its random stream, steps into the episode. */
+export interface EnvSnapshot {
+  readonly qpos: readonly number[];
+  readonly qvel: readonly number[];
+  readonly rng: RngState;
+  /** Steps since the last reset (set by TimeLimit; 0 for a bare env). */
+  readonly elapsedSteps: number;
+}
+
+/** An Env that can be snapshot and restored exactly (every env createEnv returns). */
+export interface SnapshotEnv extends Env {
+  snapshot(): EnvSnapshot;
+  restore(snapshot: EnvSnapshot): void;
+}
+
+/** Throws a clear error unless qpos/qvel have the right lengths and finite entries. */
+export function checkState(robot: string, qpos: ArrayLike<number>, qvel: ArrayLike<number>, nq: number, nv: number): void {
+  if (qpos.length !== nq || qvel.length !== nv) throw new Error(`${robot}: setState needs qpos[${nq}] and qvel[${nv}], got ${qpos.length} and ${qvel.length}`);
+  for (let i = 0; i < nq; i++) if (!Number.isFinite(qpos[i])) throw new Error(`${robot}: qpos[${i}] is ${qpos[i]}`);
+  for (let i = 0; i < nv; i++) if (!Number.isFinite(qvel[i])) throw new Error(`${robot}: qvel[${i}] is ${qvel[i]}`);
 }

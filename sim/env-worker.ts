@@ -24,7 +24,7 @@ export function runEnvWorker(endpoint: WorkerEndpoint): void {
 
 async function start(init: WorkerInit, endpoint: WorkerEndpoint): Promise<void> {
   const control = new Int32Array(init.control);
-  const error = new Uint8Array(init.error);
+  const error = new Uint16Array(init.error);
   let runner: EnvRunner;
   try {
     const envs: Env[] = [];

@@ -1,29 +1,8 @@
 import type { ImpulseJoint, RevoluteImpulseJoint, RigidBody, World } from '@dimforge/rapier3d-compat';
-import description from '../assets/robots/hopper.json' with { type: 'json' };
-import type { Env, StepResult } from './env.ts';
-import { clipAction, isAbsurd, sumOfSquares } from './env-common.ts';
+import type { HopperPhysics } from './hopper.ts';
+import { hopperDescription } from './hopper-model.ts';
 import { loadRapier, type Rapier } from './rapier.ts';
-import { bodyMassProperties, type RobotDescription } from './robot-description.ts';
-import { Rng } from './rng.ts';
-
-export const hopperDescription = description as unknown as RobotDescription;
-
-/** Gymnasium Hopper-v5 task constants (hopper_v5.py). */
-export const HOPPER = {
-  observationSize: 11,
-  actionSize: 3,
-  forwardRewardWeight: 1,
-  healthyReward: 1,
-  controlCostWeight: 1e-3,
-  resetNoise: 5e-3,
-  healthyZ: 0.7,
-  healthyAngle: 0.2,
-  healthyStateRange: 100,
-  velocityClip: 10,
-  initQpos: [0, 1.25, 0, 0, 0, 0],
-} as const;
-
-export const HOPPER_BODIES = ['torso', 'thigh', 'leg', 'foot'] as const;
+import { bodyMassProperties } from './robot-description.ts';
 
 /** Planar kinematics of the Hopper chain: rotation about +y by angle phi maps (x, z) to this. */
 function rotate(phi: number, x: number, z: number): [number, number] {
@@ -33,22 +12,18 @@ function rotate(phi: number, x: number, z: number): [number, number] {
 }
 
 /**
- * Hopper-v5 in Rapier: four dynamic bodies, three revolute impulse joints (axis -y as in the XML), the torso
+ * The Hopper's physics in Rapier (the alternative to the joint-space model; `createEnv('hopper', { physics:
+ * 'rapier' })`): four dynamic bodies, three revolute impulse joints (axis -y as in the XML), the torso
  * restricted to the xz plane and pitch (MuJoCo's rootx, rootz, rooty), contacts with the ground only.
  * Joint armature and damping act in joint space as an implicit damper through each joint's force-based velocity
  * motor (target: the joint velocity at the step's start, factor armature/h + damping), solved together with
- * the contacts; gear torques are applied as equal and opposite torques on the two bodies of a joint.
+ * the contacts; gear torques are applied as equal and opposite torques on the two bodies of a joint. Joint limits are Rapier's
+ * (hard), contacts Rapier's. Measured against MuJoCo it is far less faithful and slower than HopperDynamics;
+ * it stays for comparison (see the fidelity command's --physics option).
  */
-export class HopperEnv implements Env {
-  readonly robot = 'hopper';
-  readonly observationSize = HOPPER.observationSize;
-  readonly actionSize = HOPPER.actionSize;
-  readonly dt: number;
-  readonly bodyCount = HOPPER_BODIES.length;
-  private readonly action = new Float64Array(3);
-  private readonly qpos = new Float64Array(6);
-  private readonly qvel = new Float64Array(6);
-  private readonly obs = new Float32Array(HOPPER.observationSize);
+export class RapierHopperPhysics implements HopperPhysics {
+  readonly qpos = new Float64Array(6);
+  readonly qvel = new Float64Array(6);
   private readonly bodies: RigidBody[] = [];
   private readonly joints: RevoluteImpulseJoint[] = [];
   /** Per body: com in the body frame (x, z) and, per joint, anchor in parent and child frames (x, z). */
@@ -58,15 +33,11 @@ export class HopperEnv implements Env {
   private readonly gear: number[];
   private readonly armature: number[];
   private readonly damping: number[];
-  private rng: Rng;
 
   private constructor(
     private readonly RAPIER: Rapier,
-    private world: World,
-    seed: number,
+    private readonly world: World,
   ) {
-    this.dt = hopperDescription.timestep * hopperDescription.frameSkip;
-    this.rng = new Rng(seed);
     const hinges = hopperDescription.bodies.slice(1).map((body) => body.joints[0]);
     this.gear = hinges.map((joint) => {
       const actuator = hopperDescription.actuators.find((a) => a.joint === joint.name);
@@ -77,17 +48,16 @@ export class HopperEnv implements Env {
     this.damping = hinges.map((joint) => joint.damping);
   }
 
-  static async create(options: { seed?: number } = {}): Promise<HopperEnv> {
+  static async create(): Promise<RapierHopperPhysics> {
     const RAPIER = await loadRapier();
     const d = hopperDescription;
     const world = new RAPIER.World({ x: d.gravity[0], y: d.gravity[1], z: d.gravity[2] });
     world.timestep = d.timestep;
     world.integrationParameters.numSolverIterations = 1;
     world.integrationParameters.numInternalPgsIterations = 16;
-    const env = new HopperEnv(RAPIER, world, options.seed ?? 0);
-    env.build();
-    env.reset(options.seed ?? 0);
-    return env;
+    const physics = new RapierHopperPhysics(RAPIER, world);
+    physics.build();
+    return physics;
   }
 
   private build(): void {
@@ -160,20 +130,8 @@ export class HopperEnv implements Env {
     }
   }
 
-  reset(seed?: number): Float32Array {
-    if (seed !== undefined) this.rng = new Rng(seed);
-    const noise = HOPPER.resetNoise;
-    const qpos = new Float64Array(6);
-    const qvel = new Float64Array(6);
-    for (let i = 0; i < 6; i++) qpos[i] = HOPPER.initQpos[i] + this.rng.uniformRange(-noise, noise);
-    for (let i = 0; i < 6; i++) qvel[i] = this.rng.uniformRange(-noise, noise);
-    this.setState(qpos, qvel);
-    return this.observe();
-  }
-
-  step(action: ArrayLike<number>): StepResult {
-    const u = clipAction(this.robot, action, this.action);
-    const xBefore = this.qpos[0];
+  /** One environment step (frameSkip Rapier steps) with clipped controls u. */
+  step(u: Float64Array): void {
     const h = hopperDescription.timestep;
     for (let k = 0; k < hopperDescription.frameSkip; k++) {
       this.readState();
@@ -190,38 +148,6 @@ export class HopperEnv implements Env {
       this.world.step();
     }
     this.readState();
-    if (isAbsurd(this.qpos) || isAbsurd(this.qvel)) {
-      return { obs: this.obs.slice(), reward: 0, terminated: true, truncated: false, info: { terms: { forward: 0, healthy: 0, control: 0 }, physicsBlowUp: true } };
-    }
-    const healthy = this.isHealthy();
-    const forward = (HOPPER.forwardRewardWeight * (this.qpos[0] - xBefore)) / this.dt;
-    const healthyReward = healthy ? HOPPER.healthyReward : 0;
-    const control = -HOPPER.controlCostWeight * sumOfSquares(u);
-    return {
-      obs: this.observe(),
-      reward: forward + healthyReward + control,
-      terminated: !healthy,
-      truncated: false,
-      info: { terms: { forward, healthy: healthyReward, control } },
-    };
-  }
-
-  /** Gymnasium's health check: z and torso angle in range, every other state entry within +-100. */
-  private isHealthy(): boolean {
-    const { qpos, qvel } = this;
-    if (!(qpos[1] > HOPPER.healthyZ) || !(Math.abs(qpos[2]) < HOPPER.healthyAngle)) return false;
-    const range = HOPPER.healthyStateRange;
-    for (let i = 2; i < 6; i++) if (!(Math.abs(qpos[i]) < range)) return false;
-    for (let i = 0; i < 6; i++) if (!(Math.abs(qvel[i]) < range)) return false;
-    return true;
-  }
-
-  private observe(): Float32Array {
-    const { qpos, qvel, obs } = this;
-    for (let i = 1; i < 6; i++) obs[i - 1] = qpos[i];
-    const clip = HOPPER.velocityClip;
-    for (let i = 0; i < 6; i++) obs[5 + i] = Math.max(-clip, Math.min(clip, qvel[i]));
-    return obs.slice();
   }
 
   /** Generalised coordinates from the Rapier bodies. */
@@ -255,15 +181,7 @@ export class HopperEnv implements Env {
     qvel[1] = v.z + qvel[2] * cx;
   }
 
-  getState(): { qpos: Float64Array; qvel: Float64Array } {
-    return { qpos: this.qpos.slice(), qvel: this.qvel.slice() };
-  }
-
   setState(qpos: ArrayLike<number>, qvel: ArrayLike<number>): void {
-    if (qpos.length !== 6 || qvel.length !== 6) throw new Error(`hopper: setState needs qpos[6] and qvel[6], got ${qpos.length} and ${qvel.length}`);
-    for (let i = 0; i < 6; i++) {
-      if (!Number.isFinite(qpos[i]) || !Number.isFinite(qvel[i])) throw new Error('hopper: setState needs finite values');
-    }
     // Body pitch and rate: torso from rooty, each child minus its joint (axis -y).
     const pitch = [qpos[2], 0, 0, 0];
     const rate = [qvel[2], 0, 0, 0];

@@ -1,8 +1,6 @@
-import type { RigidBody, World } from '@dimforge/rapier3d-compat';
 import description from '../assets/robots/reacher.json' with { type: 'json' };
-import type { Env, StepResult } from './env.ts';
-import { clipAction, isAbsurd, sumOfSquares } from './env-common.ts';
-import { loadRapier } from './rapier.ts';
+import type { StepResult } from './env.ts';
+import { checkState, clipAction, isAbsurd, sumOfSquares, type EnvSnapshot, type SnapshotEnv } from './env-common.ts';
 import { ReacherDynamics } from './reacher-dynamics.ts';
 import type { RobotDescription } from './robot-description.ts';
 import { Rng } from './rng.ts';
@@ -24,11 +22,10 @@ export const REACHER = {
 export const REACHER_BODIES = ['body0', 'body1', 'fingertip', 'target'] as const;
 
 /**
- * Reacher-v5. Its physics is the joint-space model of ReacherDynamics (see there); the Rapier world holds the
- * arm and target as kinematic bodies placed from the joint state after every step, for poses and queries.
- * Generalised coordinates as MuJoCo: qpos = [joint0, joint1, target_x, target_y], qvel likewise.
+ * Reacher-v5 over the joint-space model of ReacherDynamics (see there). Generalised coordinates as MuJoCo's:
+ * qpos = [joint0, joint1, target_x, target_y], qvel likewise.
  */
-export class ReacherEnv implements Env {
+export class ReacherEnv implements SnapshotEnv {
   readonly robot = 'reacher';
   readonly observationSize = REACHER.observationSize;
   readonly actionSize = REACHER.actionSize;
@@ -39,30 +36,13 @@ export class ReacherEnv implements Env {
   private readonly qvel = new Float64Array(4);
   private readonly action = new Float64Array(2);
   private readonly obs = new Float32Array(REACHER.observationSize);
-  private readonly poses = new Float64Array(7 * REACHER_BODIES.length);
-  private readonly bodies: RigidBody[];
-  private readonly bodyZ: number;
+  private readonly bodyZ = reacherDescription.bodies[0].pos[2];
   private rng: Rng;
 
-  private constructor(
-    private readonly world: World,
-    seed: number,
-  ) {
+  constructor(seed = 0) {
     this.dt = reacherDescription.timestep * reacherDescription.frameSkip;
     this.rng = new Rng(seed);
-    this.bodyZ = reacherDescription.bodies[0].pos[2];
-    this.bodies = [];
-  }
-
-  static async create(options: { seed?: number } = {}): Promise<ReacherEnv> {
-    const RAPIER = await loadRapier();
-    const world = new RAPIER.World({ x: 0, y: 0, z: reacherDescription.gravity[2] });
-    const env = new ReacherEnv(world, options.seed ?? 0);
-    for (let i = 0; i < REACHER_BODIES.length; i++) {
-      env.bodies.push(world.createRigidBody(RAPIER.RigidBodyDesc.kinematicPositionBased()));
-    }
-    env.reset(options.seed ?? 0);
-    return env;
+    this.reset(seed);
   }
 
   reset(seed?: number): Float32Array {
@@ -81,7 +61,6 @@ export class ReacherEnv implements Env {
     for (let i = 0; i < 2; i++) this.qvel[i] = rng.uniformRange(-velocityNoise, velocityNoise);
     this.qvel[2] = 0;
     this.qvel[3] = 0;
-    this.syncBodies();
     return this.observe();
   }
 
@@ -93,7 +72,6 @@ export class ReacherEnv implements Env {
       // Keep the last finite observation; the episode ends here.
       return { obs: this.obs.slice(), reward: 0, terminated: true, truncated: false, info: { terms: { distance: 0, control: 0 }, physicsBlowUp: true } };
     }
-    this.syncBodies();
     const obs = this.observe();
     const distance = -Math.hypot(obs[8], obs[9]) * REACHER.rewardDistWeight;
     const control = -sumOfSquares(u) * REACHER.rewardControlWeight;
@@ -124,54 +102,47 @@ export class ReacherEnv implements Env {
     return obs.slice();
   }
 
-  /** Places the kinematic bodies at the joint state: body frames as MuJoCo's xpos/xquat. */
-  private syncBodies(): void {
-    const { length0 } = this.dynamics;
-    const a = this.qpos[0];
-    const b = a + this.qpos[1];
-    const [tipX, tipY] = this.fingertip();
-    const z = this.bodyZ;
-    const frames: [number, number, number][] = [
-      [0, 0, a],
-      [length0 * Math.cos(a), length0 * Math.sin(a), b],
-      [tipX, tipY, b],
-      [this.qpos[2], this.qpos[3], 0],
-    ];
-    for (let i = 0; i < frames.length; i++) {
-      const [x, y, angle] = frames[i];
-      const o = 7 * i;
-      this.poses[o] = x;
-      this.poses[o + 1] = y;
-      this.poses[o + 2] = z;
-      this.poses[o + 3] = 0;
-      this.poses[o + 4] = 0;
-      this.poses[o + 5] = Math.sin(angle / 2);
-      this.poses[o + 6] = Math.cos(angle / 2);
-      const body = this.bodies[i];
-      body.setTranslation({ x, y, z }, false);
-      body.setRotation({ x: 0, y: 0, z: this.poses[o + 5], w: this.poses[o + 6] }, false);
-    }
-  }
-
   getState(): { qpos: Float64Array; qvel: Float64Array } {
     return { qpos: this.qpos.slice(), qvel: this.qvel.slice() };
   }
 
+  /** The target's velocity is always 0 (no force acts on its slides). */
   setState(qpos: ArrayLike<number>, qvel: ArrayLike<number>): void {
-    if (qpos.length !== 4 || qvel.length !== 4) throw new Error(`reacher: setState needs qpos[4] and qvel[4], got ${qpos.length} and ${qvel.length}`);
-    for (let i = 0; i < 4; i++) {
-      if (!Number.isFinite(qpos[i]) || !Number.isFinite(qvel[i])) throw new Error('reacher: setState needs finite values');
-      this.qpos[i] = qpos[i];
-      this.qvel[i] = i < 2 ? qvel[i] : 0;
-    }
-    this.syncBodies();
+    checkState(this.robot, qpos, qvel, 4, 4);
+    this.qpos.set(qpos);
+    this.qvel.set([qvel[0], qvel[1], 0, 0]);
   }
 
+  snapshot(): EnvSnapshot {
+    return { qpos: [...this.qpos], qvel: [...this.qvel], rng: this.rng.getState(), elapsedSteps: 0 };
+  }
+
+  restore(snapshot: EnvSnapshot): void {
+    this.setState(snapshot.qpos, snapshot.qvel);
+    this.rng = Rng.fromState(snapshot.rng);
+  }
+
+  /** Body frames as MuJoCo's xpos/xquat: the arm turns about z; the target does not turn. */
   writePoses(out: Float32Array, offset: number): void {
-    for (let i = 0; i < this.poses.length; i++) out[offset + i] = this.poses[i];
+    const { length0 } = this.dynamics;
+    const a = this.qpos[0];
+    const b = a + this.qpos[1];
+    const [tipX, tipY] = this.fingertip();
+    this.writeFrame(out, offset, 0, 0, a);
+    this.writeFrame(out, offset + 7, length0 * Math.cos(a), length0 * Math.sin(a), b);
+    this.writeFrame(out, offset + 14, tipX, tipY, b);
+    this.writeFrame(out, offset + 21, this.qpos[2], this.qpos[3], 0);
   }
 
-  dispose(): void {
-    this.world.free();
+  private writeFrame(out: Float32Array, o: number, x: number, y: number, angle: number): void {
+    out[o] = x;
+    out[o + 1] = y;
+    out[o + 2] = this.bodyZ;
+    out[o + 3] = 0;
+    out[o + 4] = 0;
+    out[o + 5] = Math.sin(angle / 2);
+    out[o + 6] = Math.cos(angle / 2);
   }
+
+  dispose(): void {}
 }

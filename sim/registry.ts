@@ -1,5 +1,5 @@
-import type { Env } from './env.ts';
-import { HOPPER, HOPPER_BODIES, HopperEnv, hopperDescription } from './hopper.ts';
+import type { SnapshotEnv } from './env-common.ts';
+import { HOPPER, HOPPER_BODIES, HopperEnv, JointSpaceHopperPhysics, hopperDescription } from './hopper.ts';
 import { REACHER, REACHER_BODIES, ReacherEnv, reacherDescription } from './reacher.ts';
 import type { GeomDescription, RobotDescription } from './robot-description.ts';
 import { TimeLimit } from './time-limit.ts';
@@ -89,6 +89,11 @@ export function robotInfo(robot: string): RobotInfo {
 }
 
 export interface CreateEnvOptions {
+  /**
+   * Physics of the Hopper: 'joint-space' (default) computes MuJoCo's equations for hopper.xml and matches its
+   * trajectories; 'rapier' steps Rapier bodies and joints (less faithful, slower: kept for comparison).
+   */
+  readonly physics?: 'joint-space' | 'rapier';
   /** Seed of the first reset (and of the env's random stream). Default 0. */
   readonly seed?: number;
   /** Steps before truncation; default the robot's Gymnasium limit; 0 or Infinity for none. */
@@ -97,12 +102,22 @@ export interface CreateEnvOptions {
 
 /**
  * Builds one environment of `robot`, reset with `seed`, wrapped in Gymnasium's TimeLimit (50 steps Reacher,
- * 1000 Hopper) unless `maxEpisodeSteps` says otherwise. Initialises Rapier once per thread.
+ * 1000 Hopper) unless `maxEpisodeSteps` says otherwise. Rapier is initialised (once per thread) only for the
+ * Rapier physics.
  */
-export async function createEnv(robot: string, options: CreateEnvOptions = {}): Promise<Env> {
+export async function createEnv(robot: string, options: CreateEnvOptions = {}): Promise<SnapshotEnv> {
   const info = robotInfo(robot);
   const seed = options.seed ?? 0;
-  const env = info.name === 'reacher' ? await ReacherEnv.create({ seed }) : await HopperEnv.create({ seed });
+  let env: SnapshotEnv;
+  if (info.name === 'reacher') {
+    if (options.physics === 'rapier') throw new Error("reacher: only 'joint-space' physics (it has no contacts for Rapier to solve)");
+    env = new ReacherEnv(seed);
+  } else if (options.physics === 'rapier') {
+    const { RapierHopperPhysics } = await import('./hopper-rapier.ts');
+    env = new HopperEnv(await RapierHopperPhysics.create(), seed);
+  } else {
+    env = new HopperEnv(new JointSpaceHopperPhysics(), seed);
+  }
   const limit = options.maxEpisodeSteps ?? info.maxEpisodeSteps;
   return limit > 0 && Number.isFinite(limit) ? new TimeLimit(env, limit) : env;
 }

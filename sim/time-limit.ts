@@ -1,14 +1,15 @@
-import type { Env, StepResult } from './env.ts';
+import type { StepResult } from './env.ts';
+import type { EnvSnapshot, SnapshotEnv } from './env-common.ts';
 
 /**
  * Gymnasium's TimeLimit wrapper: truncates an episode after `maxEpisodeSteps` steps (whether or not it also
  * terminated on that step), counting from the last reset.
  */
-export class TimeLimit implements Env {
+export class TimeLimit implements SnapshotEnv {
   private elapsed = 0;
 
   constructor(
-    readonly inner: Env,
+    readonly inner: SnapshotEnv,
     readonly maxEpisodeSteps: number,
   ) {
     if (!(Number.isInteger(maxEpisodeSteps) && maxEpisodeSteps > 0)) throw new Error(`TimeLimit: maxEpisodeSteps must be a positive integer, got ${maxEpisodeSteps}`);
@@ -51,6 +52,13 @@ export class TimeLimit implements Env {
   }
   setState(qpos: ArrayLike<number>, qvel: ArrayLike<number>): void {
     this.inner.setState(qpos, qvel);
+  }
+  snapshot(): EnvSnapshot {
+    return { ...this.inner.snapshot(), elapsedSteps: this.elapsed };
+  }
+  restore(snapshot: EnvSnapshot): void {
+    this.inner.restore(snapshot);
+    this.elapsed = snapshot.elapsedSteps;
   }
   writePoses(out: Float32Array, offset: number): void {
     this.inner.writePoses(out, offset);

@@ -28,13 +28,15 @@ export interface WorkerInit {
 /** Replies by postMessage (only around start-up; stepping goes through the control block). */
 export type WorkerReply = { readonly type: 'ready' } | { readonly type: 'failed'; readonly message: string };
 
-export function writeError(error: Uint8Array, control: Int32Array, message: string): void {
-  const bytes = new TextEncoder().encode(message).subarray(0, ERROR_BYTES);
-  error.set(bytes);
-  control[CONTROL.ERROR_LENGTH] = bytes.length;
+/** Error text as UTF-16 code units in shared memory (TextEncoder is not in every worker's core library). */
+export function writeError(error: Uint16Array, control: Int32Array, message: string): void {
+  const length = Math.min(message.length, error.length);
+  for (let i = 0; i < length; i++) error[i] = message.charCodeAt(i);
+  control[CONTROL.ERROR_LENGTH] = length;
 }
 
-export function readError(error: Uint8Array, control: Int32Array): string {
-  // TextDecoder refuses views of shared memory: copy out first.
-  return new TextDecoder().decode(error.slice(0, control[CONTROL.ERROR_LENGTH]));
+export function readError(error: Uint16Array, control: Int32Array): string {
+  let text = '';
+  for (let i = 0; i < control[CONTROL.ERROR_LENGTH]; i++) text += String.fromCharCode(error[i]);
+  return text;
 }

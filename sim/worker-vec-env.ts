@@ -18,7 +18,7 @@ export type WorkerFactory = () => WorkerPort;
 interface HostedWorker {
   readonly port: WorkerPort;
   readonly control: Int32Array;
-  readonly error: Uint8Array;
+  readonly error: Uint16Array;
   readonly first: number;
   readonly count: number;
 }
@@ -118,7 +118,7 @@ export class WorkerVecEnv implements SimVecEnv {
       const controlBuffer = new SharedArrayBuffer(CONTROL_INTS * 4);
       const errorBuffer = new SharedArrayBuffer(ERROR_BYTES);
       const port = factory();
-      const worker: HostedWorker = { port, control: new Int32Array(controlBuffer), error: new Uint8Array(errorBuffer), first, count };
+      const worker: HostedWorker = { port, control: new Int32Array(controlBuffer), error: new Uint16Array(errorBuffer), first, count };
       hosted.push(worker);
       started.push(
         new Promise<void>((resolve, reject) => {

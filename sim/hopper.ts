@@ -1,0 +1,153 @@
+import type { StepResult } from './env.ts';
+import { checkState, clipAction, isAbsurd, sumOfSquares, type EnvSnapshot, type SnapshotEnv } from './env-common.ts';
+import { HopperDynamics } from './hopper-dynamics.ts';
+import { HOPPER, HOPPER_BODIES, hopperDescription } from './hopper-model.ts';
+import { Rng } from './rng.ts';
+
+export { HOPPER, HOPPER_BODIES, hopperDescription };
+
+/** What the Hopper task needs from a physics backend. */
+export interface HopperPhysics {
+  /** Current generalised coordinates (MuJoCo's: rootx, rootz, rooty, thigh, leg, foot). */
+  readonly qpos: Float64Array;
+  readonly qvel: Float64Array;
+  setState(qpos: ArrayLike<number>, qvel: ArrayLike<number>): void;
+  /** One environment step (frameSkip physics steps) with controls in [-1, 1]. */
+  step(u: Float64Array): void;
+  /** Body frames (x, y, z, qx, qy, qz, qw) in HOPPER_BODIES order. */
+  writePoses(out: Float32Array, offset: number): void;
+  dispose(): void;
+}
+
+/** The default backend: MuJoCo's equations for hopper.xml in joint space (HopperDynamics). */
+export class JointSpaceHopperPhysics implements HopperPhysics {
+  readonly qpos = new Float64Array(6);
+  readonly qvel = new Float64Array(6);
+  private readonly dynamics = new HopperDynamics(hopperDescription);
+
+  setState(qpos: ArrayLike<number>, qvel: ArrayLike<number>): void {
+    this.qpos.set(qpos);
+    this.qvel.set(qvel);
+  }
+
+  step(u: Float64Array): void {
+    for (let k = 0; k < hopperDescription.frameSkip; k++) this.dynamics.step(this.qpos, this.qvel, u);
+  }
+
+  writePoses(out: Float32Array, offset: number): void {
+    const d = this.dynamics;
+    d.kinematics(this.qpos, this.qvel);
+    for (let b = 0; b < HOPPER_BODIES.length; b++) {
+      const o = offset + 7 * b;
+      const half = d.pitch[b] / 2;
+      out[o] = d.originX[b];
+      out[o + 1] = 0;
+      out[o + 2] = d.originZ[b];
+      out[o + 3] = 0;
+      out[o + 4] = Math.sin(half);
+      out[o + 5] = 0;
+      out[o + 6] = Math.cos(half);
+    }
+  }
+
+  dispose(): void {}
+}
+
+/**
+ * Hopper-v5: Gymnasium's task (observation, reward terms, health check, reset noise) over a physics backend.
+ * A physics blow-up (non-finite or absurd state) ends the episode with info.physicsBlowUp instead of
+ * propagating NaN into a batch.
+ */
+export class HopperEnv implements SnapshotEnv {
+  readonly robot = 'hopper';
+  readonly observationSize = HOPPER.observationSize;
+  readonly actionSize = HOPPER.actionSize;
+  readonly dt = hopperDescription.timestep * hopperDescription.frameSkip;
+  readonly bodyCount = HOPPER_BODIES.length;
+  private readonly action = new Float64Array(HOPPER.actionSize);
+  private readonly obs = new Float32Array(HOPPER.observationSize);
+  private rng: Rng;
+
+  constructor(
+    private readonly physics: HopperPhysics,
+    seed = 0,
+  ) {
+    this.rng = new Rng(seed);
+    this.reset(seed);
+  }
+
+  reset(seed?: number): Float32Array {
+    if (seed !== undefined) this.rng = new Rng(seed);
+    const noise = HOPPER.resetNoise;
+    const qpos = HOPPER.initQpos.map((value) => value + this.rng.uniformRange(-noise, noise));
+    const qvel = HOPPER.initQpos.map(() => this.rng.uniformRange(-noise, noise));
+    this.physics.setState(qpos, qvel);
+    return this.observe();
+  }
+
+  step(action: ArrayLike<number>): StepResult {
+    const u = clipAction(this.robot, action, this.action);
+    const { qpos, qvel } = this.physics;
+    const xBefore = qpos[0];
+    this.physics.step(u);
+    if (isAbsurd(qpos) || isAbsurd(qvel)) {
+      return { obs: this.obs.slice(), reward: 0, terminated: true, truncated: false, info: { terms: { forward: 0, healthy: 0, control: 0 }, physicsBlowUp: true } };
+    }
+    const healthy = this.isHealthy();
+    const forward = (HOPPER.forwardRewardWeight * (qpos[0] - xBefore)) / this.dt;
+    const healthyReward = healthy ? HOPPER.healthyReward : 0;
+    const control = -HOPPER.controlCostWeight * sumOfSquares(u);
+    return {
+      obs: this.observe(),
+      reward: forward + healthyReward + control,
+      terminated: !healthy,
+      truncated: false,
+      info: { terms: { forward, healthy: healthyReward, control } },
+    };
+  }
+
+  /** Gymnasium's health check: z and torso angle in range, every other state entry within +-100. */
+  private isHealthy(): boolean {
+    const { qpos, qvel } = this.physics;
+    if (!(qpos[1] > HOPPER.healthyZ) || !(Math.abs(qpos[2]) < HOPPER.healthyAngle)) return false;
+    const range = HOPPER.healthyStateRange;
+    for (let i = 2; i < 6; i++) if (!(Math.abs(qpos[i]) < range)) return false;
+    for (let i = 0; i < 6; i++) if (!(Math.abs(qvel[i]) < range)) return false;
+    return true;
+  }
+
+  private observe(): Float32Array {
+    const { qpos, qvel } = this.physics;
+    const obs = this.obs;
+    for (let i = 1; i < 6; i++) obs[i - 1] = qpos[i];
+    const clip = HOPPER.velocityClip;
+    for (let i = 0; i < 6; i++) obs[5 + i] = Math.max(-clip, Math.min(clip, qvel[i]));
+    return obs.slice();
+  }
+
+  getState(): { qpos: Float64Array; qvel: Float64Array } {
+    return { qpos: this.physics.qpos.slice(), qvel: this.physics.qvel.slice() };
+  }
+
+  setState(qpos: ArrayLike<number>, qvel: ArrayLike<number>): void {
+    checkState(this.robot, qpos, qvel, 6, 6);
+    this.physics.setState(qpos, qvel);
+  }
+
+  snapshot(): EnvSnapshot {
+    return { qpos: [...this.physics.qpos], qvel: [...this.physics.qvel], rng: this.rng.getState(), elapsedSteps: 0 };
+  }
+
+  restore(snapshot: EnvSnapshot): void {
+    this.setState(snapshot.qpos, snapshot.qvel);
+    this.rng = Rng.fromState(snapshot.rng);
+  }
+
+  writePoses(out: Float32Array, offset: number): void {
+    this.physics.writePoses(out, offset);
+  }
+
+  dispose(): void {
+    this.physics.dispose();
+  }
+}
