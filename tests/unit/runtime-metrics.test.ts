@@ -1,9 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import { latestReturn, metricsLine, parseMetrics } from '../../app/runtime/metrics.ts';
+import type { MetricsRecord } from '../../agents/trainer.ts';
 
 describe('metrics.jsonl', () => {
   it('writes one JSON object per line and reads it back', () => {
-    const records = [{ envSteps: 10, wallTime: 0.5, episode_return: -3 }, { envSteps: 20, wallTime: 1 }];
+    const records: MetricsRecord[] = [{ envSteps: 10, wallTime: 0.5, episode_return: -3 }, { envSteps: 20, wallTime: 1 }];
     const text = records.map(metricsLine).join('');
     expect(text).toBe('{"envSteps":10,"wallTime":0.5,"episode_return":-3}\n{"envSteps":20,"wallTime":1}\n');
     expect(parseMetrics(text)).toEqual(records);
