@@ -6,6 +6,7 @@ import { reportCommand } from './report.ts';
 import { compareCommand } from './compare.ts';
 import { playCommand } from './play.ts';
 import { exportCommand } from './export.ts';
+import { fidelityCommand } from './fidelity.ts';
 
 /** Every sub-command of `sinew`, in the order `sinew --help` lists them. */
 export const commands: readonly Command[] = [
@@ -15,5 +16,6 @@ export const commands: readonly Command[] = [
   reportCommand,
   playCommand,
   exportCommand,
+  fidelityCommand,
   benchCommand,
 ];
