@@ -1,12 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Versions recorded in config.json, read from the installed packages (no tfjs or Rapier start-up needed). */
 export function runtimeVersions(): Record<string, string> {
   const require = createRequire(import.meta.url);
   return {
-    sinew: readVersion(join(dirname(new URL(import.meta.url).pathname), '../../package.json')),
+    sinew: readVersion(fileURLToPath(new URL('../../package.json', import.meta.url))),
     tfjs: packageVersion(require, '@tensorflow/tfjs'),
     rapier: packageVersion(require, '@dimforge/rapier3d-compat'),
     node: process.version,
