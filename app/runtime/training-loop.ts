@@ -27,9 +27,9 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Loo
   const nextMultiple = (steps: number) => (Math.floor(steps / checkpointEvery) + 1) * checkpointEvery;
   let nextCheckpoint = nextMultiple(trainer.envSteps);
   let checkpointedAt = trainer.envSteps;
-  while (trainer.envSteps < totalSteps && !options.shouldStop()) {
+  while (trainer.envSteps < totalSteps) {
     // A trainer whose steps all resolve as microtasks never returns to the event loop, where signals (Ctrl-C)
-    // and worker messages are delivered: give it one turn per iteration.
+    // and worker messages are delivered: give it one turn per iteration, then ask (once) whether to stop.
     await yieldToEventLoop();
     if (options.shouldStop()) break;
     const before = trainer.envSteps;
