@@ -1,0 +1,101 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createEnv } from '../../sim/registry.ts';
+import { createVecEnv, InThreadVecEnv, type SimVecEnv } from '../../sim/vec-env.ts';
+import { WorkerVecEnv } from '../../sim/worker-vec-env.ts';
+
+const open: SimVecEnv[] = [];
+afterAll(async () => {
+  for (const vec of open) await vec.close().catch(() => undefined);
+});
+
+async function make(workers: number, robot: string, numEnvs: number, seed: number, maxEpisodeSteps?: number): Promise<SimVecEnv> {
+  const vec = await createVecEnv({ robot, numEnvs, workers, seed, maxEpisodeSteps });
+  open.push(vec);
+  return vec;
+}
+
+// Float32 like the shared action buffer, so lone envs see the same numbers.
+const action = (step: number, i: number, k: number) => Math.fround(Math.sin(0.7 * step + 1.3 * i + 2.1 * k));
+
+describe.each([
+  ['in-thread', 0],
+  ['worker threads', 2],
+])('VecEnv (%s)', (_name, workers) => {
+  it('is the implementation the factory promises', async () => {
+    const vec = await make(workers, 'reacher', 2, 0);
+    expect(vec).toBeInstanceOf(workers === 0 ? InThreadVecEnv : WorkerVecEnv);
+    expect(vec.workers).toBe(workers);
+  });
+
+  it('steps each env like a lone env with seed + i, auto-resets keeping the final observation, and books episodes', async () => {
+    const numEnvs = 3;
+    const vec = await make(workers, 'reacher', numEnvs, 5, 4);
+    const lone = await Promise.all(Array.from({ length: numEnvs }, (_, i) => createEnv('reacher', { seed: 5 + i, maxEpisodeSteps: 4 })));
+    for (let i = 0; i < numEnvs; i++) expect(vec.obs.subarray(i * 10, (i + 1) * 10)).toEqual(lone[i].reset(5 + i));
+    const returns = new Float64Array(numEnvs);
+    for (let step = 0; step < 6; step++) {
+      for (let i = 0; i < numEnvs; i++) for (let k = 0; k < 2; k++) vec.actions[i * 2 + k] = action(step, i, k);
+      await vec.step();
+      for (let i = 0; i < numEnvs; i++) {
+        const result = lone[i].step([action(step, i, 0), action(step, i, 1)]);
+        returns[i] += result.reward;
+        expect(vec.rewards[i]).toBe(Math.fround(result.reward));
+        expect(vec.rewardTerms[i * 2]).toBe(Math.fround(result.info.terms.distance));
+        expect(vec.rewardTerms[i * 2 + 1]).toBe(Math.fround(result.info.terms.control));
+        expect(vec.truncated[i]).toBe(step === 3 ? 1 : 0);
+        expect(vec.terminated[i]).toBe(0);
+        if (step === 3) {
+          expect(vec.finalObs.subarray(i * 10, (i + 1) * 10)).toEqual(result.obs);
+          expect(vec.finishedLengths[i]).toBe(4);
+          expect(vec.finishedReturns[i]).toBeCloseTo(returns[i], 6);
+          returns[i] = 0;
+          expect(vec.obs.subarray(i * 10, (i + 1) * 10)).toEqual(lone[i].reset());
+        } else {
+          expect(vec.obs.subarray(i * 10, (i + 1) * 10)).toEqual(result.obs);
+        }
+      }
+    }
+    expect(Array.from(vec.episodeLengths)).toEqual([2, 2, 2]);
+    lone.forEach((env) => env.dispose());
+  });
+
+  it('writes every body pose of every robot to the pose board each step', async () => {
+    const vec = await make(workers, 'hopper', 2, 9);
+    const lone = await createEnv('hopper', { seed: 10 });
+    const expected = new Float32Array(4 * 7);
+    vec.actions.fill(0.3);
+    await vec.step();
+    lone.step([Math.fround(0.3), Math.fround(0.3), Math.fround(0.3)]);
+    lone.writePoses(expected, 0);
+    expect(vec.poses.length).toBe(2 * 4 * 7);
+    expect(vec.poses.subarray(28, 56)).toEqual(expected);
+    expect(vec.stepCount).toBe(1);
+    lone.dispose();
+  });
+
+  it('rejects a NaN action with a clear error naming the env', async () => {
+    const vec = await make(workers, 'hopper', 2, 0);
+    vec.actions.fill(0);
+    vec.actions[4] = Number.NaN;
+    await expect(vec.step()).rejects.toThrow(/env 1: hopper: action\[1\] is NaN/);
+  });
+});
+
+describe('VecEnv determinism across implementations', () => {
+  it('gives bit-identical observations in one thread and over 2 or 3 worker threads', async () => {
+    const run = async (workers: number) => {
+      const vec = await make(workers, 'hopper', 4, 21);
+      const trace: number[] = [];
+      for (let step = 0; step < 30; step++) {
+        for (let i = 0; i < vec.actions.length; i++) vec.actions[i] = action(step, i, 0);
+        await vec.step();
+        trace.push(...vec.obs, ...vec.rewards, ...vec.terminated);
+      }
+      await vec.close();
+      return trace;
+    };
+    const inThread = await run(0);
+    expect(await run(2)).toEqual(inThread);
+    expect(await run(3)).toEqual(inThread);
+  });
+});
