@@ -25,17 +25,17 @@ export function cholesky(a: Float64Array, n: number): boolean {
   return true;
 }
 
-/** Solves L L' x = b in place (b becomes x) for a factor from cholesky(). */
-export function choleskySolve(l: Float64Array, n: number, b: Float64Array): void {
+/** Solves L L' x = b in place (b[o .. o+n-1] becomes x) for a factor from cholesky(). */
+export function choleskySolve(l: Float64Array, n: number, b: Float64Array, o = 0): void {
   for (let i = 0; i < n; i++) {
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= l[i * n + k] * b[k];
-    b[i] = s / l[i * n + i];
+    let s = b[o + i];
+    for (let k = 0; k < i; k++) s -= l[i * n + k] * b[o + k];
+    b[o + i] = s / l[i * n + i];
   }
   for (let i = n - 1; i >= 0; i--) {
-    let s = b[i];
-    for (let k = i + 1; k < n; k++) s -= l[k * n + i] * b[k];
-    b[i] = s / l[i * n + i];
+    let s = b[o + i];
+    for (let k = i + 1; k < n; k++) s -= l[k * n + i] * b[o + k];
+    b[o + i] = s / l[i * n + i];
   }
 }
 
@@ -61,7 +61,8 @@ export class ConstraintRows {
     const row = this.count++;
     this.aref[row] = aref;
     this.d[row] = d;
-    this.jacobian.fill(0, row * this.n, (row + 1) * this.n);
+    const jacobian = this.jacobian;
+    for (let i = row * this.n, end = i + this.n; i < end; i++) jacobian[i] = 0;
     return row;
   }
 }
@@ -243,9 +244,8 @@ export class DualConstraintSolver {
     a.set(a0);
     if (count === 0) return true;
     for (let r = 0; r < count; r++) {
-      const yr = y.subarray(r * n, (r + 1) * n);
-      for (let i = 0; i < n; i++) yr[i] = J[r * n + i];
-      choleskySolve(factor, n, yr);
+      for (let i = 0; i < n; i++) y[r * n + i] = J[r * n + i];
+      choleskySolve(factor, n, y, r * n);
       let s = -rows.aref[r];
       for (let i = 0; i < n; i++) s += J[r * n + i] * a0[i];
       b[r] = s;

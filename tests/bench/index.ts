@@ -9,4 +9,5 @@ export const benchSuites: Record<string, BenchSuite> = {
   learn: (argv) => import('./learn.ts').then((m) => m.learnBench(argv)),
   'learner-ppo': (argv) => import('./learner-on-policy.ts').then((m) => m.learnerOnPolicyBench(argv)),
   soak: (argv) => import('./soak.ts').then((m) => m.soakBench(argv)),
+  sim: (argv) => import('./sim.ts').then((m) => m.simBench(argv)),
 };

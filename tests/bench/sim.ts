@@ -1,0 +1,68 @@
+import { robotInfo, robotNames } from '../../sim/registry.ts';
+import { Rng } from '../../sim/rng.ts';
+import { createVecEnv } from '../../sim/vec-env.ts';
+
+/**
+ * `npm run bench -- sim [--robot hopper,reacher] [--robots 1,16,64] [--workers 1,2] [--seconds 3]`: stepping
+ * throughput of the vector environments, one JSON line per (robot, robots, workers):
+ * {"bench":"sim","robot","robots","workers","physics_steps_per_s","env_steps_per_s"}, counting every robot's steps.
+ * workers 1 steps in the calling thread; K >= 2 spreads the robots over K worker threads. Random actions in [-1, 1]
+ * (the Hopper falls and resets often, so contacts and resets are in the figure). Run it alone:
+ * `flock /tmp/sinew-bench.lock npm run bench -- sim`.
+ */
+
+function list(argv: readonly string[], name: string, fallback: string): string[] {
+  const i = argv.indexOf(`--${name}`);
+  const value = i >= 0 ? argv[i + 1] : undefined;
+  if (i >= 0 && value === undefined) throw new Error(`--${name} needs a value`);
+  return (value ?? fallback).split(',').filter(Boolean);
+}
+
+function positiveInts(values: string[], name: string): number[] {
+  return values.map((value) => {
+    const n = Number(value);
+    if (!(Number.isInteger(n) && n > 0)) throw new Error(`--${name}: '${value}' is not a positive integer`);
+    return n;
+  });
+}
+
+export async function simBench(argv: readonly string[]): Promise<number> {
+  const robots = list(argv, 'robot', robotNames.join(','));
+  const counts = positiveInts(list(argv, 'robots', '1,16,64'), 'robots');
+  const workerCounts = positiveInts(list(argv, 'workers', '1,2'), 'workers');
+  const [seconds] = positiveInts(list(argv, 'seconds', '3'), 'seconds');
+  const rng = new Rng(1);
+  for (const robot of robots) {
+    const info = robotInfo(robot);
+    for (const numEnvs of counts) {
+      for (const workers of workerCounts) {
+        const vec = await createVecEnv({ robot, numEnvs, workers: workers === 1 ? 0 : workers, seed: 1 });
+        const stepFor = async (ms: number) => {
+          let steps = 0;
+          const start = performance.now();
+          while (performance.now() - start < ms) {
+            for (let i = 0; i < vec.actions.length; i++) vec.actions[i] = rng.uniformRange(-1, 1);
+            await vec.step();
+            steps++;
+          }
+          return { steps, elapsed: (performance.now() - start) / 1000 };
+        };
+        await stepFor(300); // warm up the JIT (and the workers')
+        const { steps, elapsed } = await stepFor(seconds * 1000);
+        await vec.close();
+        const envSteps = (steps * numEnvs) / elapsed;
+        console.log(
+          JSON.stringify({
+            bench: 'sim',
+            robot: info.name,
+            robots: numEnvs,
+            workers,
+            physics_steps_per_s: Math.round(envSteps * info.frameSkip),
+            env_steps_per_s: Math.round(envSteps),
+          }),
+        );
+      }
+    }
+  }
+  return 0;
+}
