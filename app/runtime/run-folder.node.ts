@@ -7,7 +7,7 @@ import type { CheckpointMeta } from './checkpoint.ts';
 import { metricsLine, parseMetrics } from './metrics.ts';
 import { checkRunConfig } from './run-config.ts';
 import type { RunConfig } from './run-config.ts';
-import { eventFileName, fileVersionEvent, metricsEvent } from './tensorboard.ts';
+import { dropEventsAfter, eventFileName, fileVersionEvent, metricsEvent } from './tensorboard.ts';
 import type { MetricsRecord, TrainerState } from '../../agents/trainer.ts';
 
 /**
@@ -109,11 +109,20 @@ export class RunFolder {
     return parseMetrics(readFileSync(this.metricsPath, 'utf8'), this.metricsPath);
   }
 
-  /** Drops records logged after `envSteps` (the resumed checkpoint) so a resumed run does not log them twice. */
+  /**
+   * Drops metrics lines and TensorBoard events logged after `envSteps` (the resumed checkpoint), so a resumed
+   * run does not log them twice.
+   */
   truncateMetricsAfter(envSteps: number): number {
     const records = this.readMetrics();
     const kept = records.filter((record) => record.envSteps <= envSteps);
     if (kept.length !== records.length) writeFileAtomic(this.metricsPath, kept.map(metricsLine).join(''));
+    for (const name of readdirSync(this.path).filter((file) => file.startsWith('events.out.tfevents.') && !isTemporaryFile(file))) {
+      const path = join(this.path, name);
+      const bytes = readFileSync(path);
+      const trimmed = dropEventsAfter(bytes, envSteps);
+      if (trimmed.length !== bytes.length) writeFileAtomic(path, trimmed);
+    }
     return records.length - kept.length;
   }
 

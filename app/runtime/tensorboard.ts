@@ -113,3 +113,56 @@ export function metricsEvent(record: MetricsRecord, wallTimeSeconds: number): Ui
 export function eventFileName(wallTimeSeconds: number, host: string): string {
   return `events.out.tfevents.${Math.floor(wallTimeSeconds)}.${host}`;
 }
+
+/** The step of a serialised Event (field 2), 0 when absent; other fields are skipped by wire type. */
+function eventStep(data: Uint8Array): number {
+  let offset = 0;
+  const varint = (): number => {
+    let value = 0;
+    let scale = 1;
+    while (offset < data.length) {
+      const byte = data[offset++];
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) return value;
+      scale *= 0x80;
+    }
+    throw new Error('truncated varint');
+  };
+  while (offset < data.length) {
+    const key = varint();
+    const [field, wire] = [Math.floor(key / 8), key % 8];
+    if (field === 2 && wire === 0) return varint();
+    if (wire === 0) varint();
+    else if (wire === 1) offset += 8;
+    else if (wire === 2) {
+      const length = varint(); // read first: `offset += varint()` would add to the offset before the varint
+      offset += length;
+    }
+    else if (wire === 5) offset += 4;
+    else throw new Error(`unsupported protobuf wire type ${wire}`);
+  }
+  return 0;
+}
+
+/**
+ * An events file without the records whose step is beyond `maxStep` (a resume from an earlier checkpoint
+ * re-logs them), and without a partial record a kill may have left at the end.
+ */
+export function dropEventsAfter(file: Uint8Array, maxStep: number): Uint8Array {
+  const kept: Uint8Array[] = [];
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  for (let offset = 0; offset + 16 <= file.length; ) {
+    const length = view.getUint32(offset, true) + view.getUint32(offset + 4, true) * 0x100000000;
+    const end = offset + 16 + length;
+    if (end > file.length) break;
+    if (eventStep(file.subarray(offset + 12, offset + 12 + length)) <= maxStep) kept.push(file.subarray(offset, end));
+    offset = end;
+  }
+  const out = new Uint8Array(kept.reduce((sum, record) => sum + record.length, 0));
+  let at = 0;
+  for (const record of kept) {
+    out.set(record, at);
+    at += record.length;
+  }
+  return out;
+}

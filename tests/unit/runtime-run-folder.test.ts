@@ -43,8 +43,11 @@ describe('RunFolder', () => {
     expect(run.readMetrics().map((r) => r.envSteps)).toEqual([10, 20, 30]);
     const events = readdirSync(run.path).filter((name) => name.startsWith('events.out.tfevents.'));
     expect(events.length).toBe(1);
+    const eventsPath = join(run.path, events[0]);
+    const before = readFileSync(eventsPath).length;
     expect(run.truncateMetricsAfter(20)).toBe(1);
     expect(run.readMetrics().map((r) => r.envSteps)).toEqual([10, 20]);
+    expect(readFileSync(eventsPath).length).toBeLessThan(before);
   });
 
   it('keeps the last checkpoints and the best one, ignoring interrupted writes', () => {

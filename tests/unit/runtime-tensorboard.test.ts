@@ -87,3 +87,14 @@ describe('tensorboard events read back with an independent protobuf decoder', ()
     });
   });
 });
+
+describe('dropEventsAfter', () => {
+  it('keeps the version event and every record up to the step, drops later and partial ones', async () => {
+    const { dropEventsAfter } = await import('../../app/runtime/tensorboard.ts');
+    const version = fileVersionEvent(1);
+    const at = (step: number) => scalarsEvent(2, step, { a: step });
+    const file = new Uint8Array([...version, ...at(100), ...at(300), ...at(200_000), ...at(400).subarray(0, 10)]);
+    expect([...dropEventsAfter(file, 300)]).toEqual([...version, ...at(100), ...at(300)]);
+    expect([...dropEventsAfter(file, 1e9)]).toEqual([...version, ...at(100), ...at(300), ...at(200_000)]);
+  });
+});
