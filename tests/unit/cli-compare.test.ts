@@ -44,12 +44,12 @@ describe('sinew compare', () => {
 });
 
 describe('sinew compare when children fail', () => {
-  it('points at the logs when no run finished', async () => {
+  it('points at the logs when no run started', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sinew-compare-'));
     // An entry that is not sinew: every child exits with an error.
     const failing = { ...deps([]), sinewEntry: ['-e', 'process.exit(3)'] };
     await expect(makeCompareCommand(failing).run(['--robot', 'reacher', '--algos', 'fake-on', '--seeds', '2', '--out', out, '--name', 'c'])).rejects.toThrow(
-      `no run finished; see the logs in ${join(out, 'c', 'logs')}`,
+      `no run started; see the logs in ${join(out, 'c', 'logs')}`,
     );
   });
 });

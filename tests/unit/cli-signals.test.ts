@@ -55,3 +55,33 @@ describe('Ctrl-C and the real command line', () => {
     expect(badRun.stderr.trim()).toBe('sinew resume: no run folder at no/such/run');
   });
 });
+
+describe('Ctrl-C during sinew compare', () => {
+  it('every running child checkpoints, nothing new starts, and the report covers what ran', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sinew-sig-'));
+    const args = ['compare', '--robot', 'reacher', '--algos', 'fake-on,fake-off', '--seeds', '2', '--parallel', '2', '--steps', '100000', '--set', 'delayMs=20', '--out', out, '--name', 'c'];
+    // Its own process group, like a terminal job: the signal goes to the parent and its children at once.
+    const parent = spawn(process.execPath, [...fakeSinew, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    parent.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+    parent.stderr.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+    const dir = join(out, 'c');
+    const started = Date.now();
+    const hasMetrics = (name: string) => {
+      try {
+        return readFileSync(join(dir, name, 'metrics.jsonl'), 'utf8').length > 0;
+      } catch {
+        return false;
+      }
+    };
+    while (!(hasMetrics('fake-on-seed1') && hasMetrics('fake-on-seed2')) && Date.now() - started < 30_000) await new Promise((r) => setTimeout(r, 50));
+    process.kill(-(parent.pid ?? 0), 'SIGINT');
+    const code = await new Promise<number | null>((resolve) => parent.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(stdout).toContain('finished fake-on-seed1: exit 130');
+    expect(stdout).toContain('not finished: fake-on-seed1, fake-on-seed2, fake-off-seed1, fake-off-seed2');
+    expect(readdirSync(dir).filter((name) => name.startsWith('fake-off'))).toEqual([]);
+    for (const run of ['fake-on-seed1', 'fake-on-seed2']) expect(readdirSync(join(dir, run, 'checkpoints')).length).toBeGreaterThan(0);
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain('| fake-on | 2 |');
+  });
+});

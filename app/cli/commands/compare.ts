@@ -81,7 +81,8 @@ export function makeCompareCommand(deps: CompareDeps): Command {
         if (deps.handleSignals) process.off('SIGINT', onSignal);
       });
       const failed = jobs.filter((_, i) => results[i]?.exitCode !== 0).map((job) => job.name);
-      if (failed.length === jobs.length) throw new Error(`no run finished; see the logs in ${join(dir, 'logs')}`);
+      // Interrupted runs (Ctrl-C) still have checkpoints and curves worth reporting; runs that never started do not.
+      if (!jobs.some((job) => existsSync(join(dir, job.name, 'config.json')))) throw new Error(`no run started; see the logs in ${join(dir, 'logs')}`);
       const { files } = writeReport(findRuns([dir]), dir, threshold);
       deps.print(`report: ${files.join(', ')}`);
       if (failed.length > 0) {
