@@ -199,7 +199,7 @@ export class OffPolicyTrainer implements Trainer {
 
   private normalised(obs: Float32Array, rows: number): Float32Array {
     if (!this.normaliser) return obs;
-    return this.normaliser.normalise(obs, rows, this.obsScratch.subarray(0, rows * obs.length / rows));
+    return this.normaliser.normalise(obs, rows, this.obsScratch.subarray(0, obs.length));
   }
 
   /** Batches are stored raw and normalised with the current statistics when sampled (as SB3's VecNormalize). */
@@ -340,11 +340,10 @@ export async function createOffPolicyTrainer(
   return OffPolicyTrainer.create({ robot: options.robot, algorithm, config, seed: options.seed, workers: options.workers ?? 0, makeVecEnv, createAgent });
 }
 
-/** sim/'s createVecEnv: the robots. Imported on demand so that agents/ loads (and tests run) without physics. */
+/** sim/'s createVecEnv: the robots. Imported on demand so that agents/ loads without the physics engine. */
 async function defaultVecEnvFactory(): Promise<VecEnvFactory> {
-  const simVecEnv = '../sim/vec-env.ts';
-  const sim = (await import(/* @vite-ignore */ simVecEnv)) as { createVecEnv: VecEnvFactory };
-  return sim.createVecEnv;
+  const { createVecEnv } = await import('../sim/vec-env.ts');
+  return createVecEnv;
 }
 
 interface OffPolicyTrainerJson {

@@ -1,14 +1,16 @@
 import { initTf, backendName } from '../../agents/tf.ts';
 import { Rng } from '../../sim/rng.ts';
 import { allocateBatch, type TransitionBatch } from '../../agents/replay-buffer.ts';
-import { getAlgorithm } from '../../agents/registry.ts';
-import { createTd3Agent, type Td3Config } from '../../agents/td3.ts';
+import { createTd3Agent, td3Defaults } from '../../agents/td3.ts';
+import { createDdpgAgent, ddpgDefaults } from '../../agents/ddpg.ts';
+import { SoftActorCritic, sacDefaults } from '../../agents/sac.ts';
 import type { OffPolicyAgent } from '../../agents/off-policy-trainer.ts';
 
 /**
  * `npm run bench -- learner [--algo td3,...] [--hidden 64,256] [--batch 256] [--updates N]`: milliseconds per
  * gradient step of each off-policy agent on random data with the Hopper's sizes (11 observations, 3 actions).
- * `td3-full` runs TD3 with policyDelay 1, i.e. every step is a full update: twin critics + actor + targets.
+ * `td3-full` runs TD3 with policyDelay 1, i.e. every step is a full update: twin critics + actor + targets;
+ * `td3` (delay 2) and `sac` (two actor steps every second update) give the average cost per gradient step.
  */
 
 const OBS = 11;
@@ -17,9 +19,10 @@ const ACTIONS = 3;
 type AgentMaker = (hidden: number[], rng: Rng) => OffPolicyAgent;
 
 const makers: Record<string, AgentMaker> = {
-  td3: (hidden, rng) => createTd3Agent({ ...(getAlgorithm('td3').defaultConfig as Td3Config), hiddenSizes: hidden }, OBS, ACTIONS, rng),
-  'td3-full': (hidden, rng) =>
-    createTd3Agent({ ...(getAlgorithm('td3').defaultConfig as Td3Config), hiddenSizes: hidden, policyDelay: 1 }, OBS, ACTIONS, rng),
+  td3: (hidden, rng) => createTd3Agent({ ...td3Defaults, hiddenSizes: hidden }, OBS, ACTIONS, rng),
+  'td3-full': (hidden, rng) => createTd3Agent({ ...td3Defaults, hiddenSizes: hidden, policyDelay: 1 }, OBS, ACTIONS, rng),
+  ddpg: (hidden, rng) => createDdpgAgent({ ...ddpgDefaults, hiddenSizes: hidden }, OBS, ACTIONS, rng),
+  sac: (hidden, rng) => new SoftActorCritic({ obsSize: OBS, actionSize: ACTIONS, config: { ...sacDefaults, hiddenSizes: hidden } }, rng),
 };
 
 function randomBatch(size: number, rng: Rng): TransitionBatch {

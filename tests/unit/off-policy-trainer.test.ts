@@ -1,10 +1,9 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { initTf } from '../../agents/tf.ts';
-import { getAlgorithm } from '../../agents/registry.ts';
+import { getAlgorithm, resolveConfig } from '../../agents/registry.ts';
 import type { Trainer, TrainerState, MetricsRecord } from '../../agents/trainer.ts';
 import type { PolicySnapshot } from '../../agents/policy.ts';
 import { makePointMassVecEnv } from '../fixtures/point-mass-vec-env.ts';
-import { makePointReachVecEnv } from '../fixtures/point-reach.ts';
 
 beforeAll(async () => {
   await initTf();
@@ -113,13 +112,19 @@ describe('off-policy trainer', () => {
     await t.dispose();
   });
 
-  it('TD3 learns the point-reach task: mean evaluation return from below -15 to above -6 within 3,000 steps', async () => {
-    const entry = getAlgorithm('td3');
-    const config = entry.validate({ hiddenSizes: [64, 64], batchSize: 128, bufferSize: 10_000, learningStarts: 500, stepsPerIteration: 500 });
-    const t = await entry.createTrainer({ robot: 'point-reach', config, seed: 1, makeVecEnv: makePointReachVecEnv });
-    expect((await t.evaluate(10)).meanReturn).toBeLessThan(-15);
-    while (t.envSteps < 3000) await t.iterate();
-    expect((await t.evaluate(10)).meanReturn).toBeGreaterThan(-6);
-    await t.dispose();
-  });
+  // The Reacher of sim/ with the reacher presets, seed 1. On the 10 evaluation start states, standing still
+  // scores -13.6 and the untrained TD3 actor -16.0; the thresholds sit below what these seeded runs reach.
+  for (const [algorithm, steps, threshold] of [
+    ['td3', 6000, -11],
+    ['sac', 8000, -9],
+  ] as const) {
+    it(`${algorithm} improves the Reacher: mean evaluation return above ${threshold} within ${steps} steps`, async () => {
+      const entry = getAlgorithm(algorithm);
+      const t = await entry.createTrainer({ robot: 'reacher', config: resolveConfig(algorithm, 'reacher'), seed: 1 });
+      while (t.envSteps < steps) await t.iterate();
+      expect((await t.evaluate(10)).meanReturn).toBeGreaterThan(threshold);
+      await t.dispose();
+    });
+  }
 });
+
