@@ -1,5 +1,5 @@
 import { getRuntimeAlgorithm } from './catalog.ts';
-import type { Catalog } from './catalog.ts';
+import type { AlgorithmConfig, Catalog, RuntimeAlgorithm } from './catalog.ts';
 import { latestReturn } from './metrics.ts';
 import { ProgressReporter } from './progress.node.ts';
 import type { ProgressStream } from './progress.node.ts';
@@ -40,7 +40,7 @@ export async function runSession(folder: RunFolder, options: SessionOptions): Pr
   const entry = getRuntimeAlgorithm(options.catalog, config.algorithm);
   const trainer: Trainer = await entry.createTrainer({
     robot: config.robot,
-    config: config.algorithmConfig,
+    config: validatedAlgorithmConfig(folder, entry),
     seed: config.seed,
     workers: config.workers,
   });
@@ -101,5 +101,15 @@ export async function runSession(folder: RunFolder, options: SessionOptions): Pr
       process.off('SIGTERM', onSignal);
     }
     await trainer.dispose();
+  }
+}
+
+/** The run's algorithm config checked by today's algorithm: a run from another version may not fit it. */
+export function validatedAlgorithmConfig(folder: RunFolder, entry: RuntimeAlgorithm): AlgorithmConfig {
+  try {
+    return entry.validate(folder.config.algorithmConfig);
+  } catch (error) {
+    const written = folder.config.versions?.sinew ?? 'an unknown version';
+    throw new Error(`${folder.path}/config.json does not fit this sinew (written by sinew ${written}): ${(error as Error).message}`);
   }
 }

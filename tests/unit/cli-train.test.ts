@@ -83,6 +83,13 @@ describe('sinew train / resume', () => {
     expect(readFileSync(join(run, 'metrics.jsonl'), 'utf8')).toBe(metricsBefore);
     writeFileSync(join(run, 'config.json'), JSON.stringify({ ...config, runFormat: 0 }));
     await expect(resume.run([run])).rejects.toThrow('has run format 0; this sinew reads run format 1 (incompatible version)');
+    writeFileSync(join(run, 'config.json'), JSON.stringify({ ...config, algorithmConfig: { ...config.algorithmConfig, momentum: 0.9 }, versions: { sinew: '9.0.0' } }));
+    writeFileSync(latest, good);
+    await expect(resume.run([run, '--steps', '4096'])).rejects.toThrow(
+      `${run}/config.json does not fit this sinew (written by sinew 9.0.0): fake-on: unknown config field 'momentum'`,
+    );
+    expect(JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')).totalSteps).toBe(1024);
+    expect(readFileSync(join(run, 'metrics.jsonl'), 'utf8')).toBe(metricsBefore);
     writeFileSync(join(run, 'config.json'), JSON.stringify({ ...config, algorithm: 'gone' }));
     writeFileSync(latest, good);
     await expect(resume.run([run, '--steps', '4096'])).rejects.toThrow('holds fake-on on reacher, but the run is gone on reacher');

@@ -9,6 +9,7 @@ import { getRuntimeAlgorithm } from '../../runtime/catalog.ts';
 import { playEpisodes, playSummary } from '../../runtime/play.ts';
 import type { PlayResult } from '../../runtime/play.ts';
 import { RunFolder } from '../../runtime/run-folder.node.ts';
+import { validatedAlgorithmConfig } from '../../runtime/session.node.ts';
 import type { Env } from '../../../sim/env.ts';
 import type { PolicySnapshot } from '../../../agents/policy.ts';
 import { createPolicyEvaluator } from '../../../agents/export/evaluator.ts';
@@ -41,7 +42,7 @@ async function playRun(deps: PlayDeps, path: string, which: string, seed: number
   const { state, path: checkpoint, meta } = folder.loadCheckpoint(which);
   const catalog = await deps.loadCatalog();
   const entry = getRuntimeAlgorithm(catalog, folder.config.algorithm);
-  const trainer = await entry.createTrainer({ robot: folder.config.robot, config: folder.config.algorithmConfig, seed: folder.config.seed, workers: 0 });
+  const trainer = await entry.createTrainer({ robot: folder.config.robot, config: validatedAlgorithmConfig(folder, entry), seed: folder.config.seed, workers: 0 });
   let snapshot: PolicySnapshot;
   try {
     await trainer.setState(state);

@@ -4,7 +4,8 @@ import type { OptionSpec } from '../args.ts';
 import { defaultCliDeps, expectPositionals, stepsOption } from '../../runtime/cli-support.node.ts';
 import type { CliDeps } from '../../runtime/cli-support.node.ts';
 import { RunFolder } from '../../runtime/run-folder.node.ts';
-import { runSession } from '../../runtime/session.node.ts';
+import { runSession, validatedAlgorithmConfig } from '../../runtime/session.node.ts';
+import { getRuntimeAlgorithm } from '../../runtime/catalog.ts';
 
 const options: readonly OptionSpec[] = [
   { name: 'checkpoint', description: "checkpoint to continue from: latest, best, a step count or a file", default: 'latest' },
@@ -33,6 +34,7 @@ export function makeResumeCommand(deps: CliDeps): Command {
       if (!(folder.config.algorithm in catalog.algorithms)) {
         throw new Error(`${path} was trained with '${folder.config.algorithm}', which this sinew does not know`);
       }
+      validatedAlgorithmConfig(folder, getRuntimeAlgorithm(catalog, folder.config.algorithm));
       if (totalSteps !== folder.config.totalSteps) folder.setTotalSteps(totalSteps);
       deps.print(`run folder: ${folder.path}`);
       const result = await runSession(folder, { catalog, progress: deps.progress, handleSignals: deps.handleSignals, resumeFrom: which });
