@@ -6,7 +6,7 @@ import type { ProgressStream } from './progress.node.ts';
 import type { RunFolder } from './run-folder.node.ts';
 import { runTrainingLoop } from './training-loop.ts';
 import type { LoopOutcome } from './training-loop.ts';
-import type { MetricsRecord, Trainer } from '../../agents/trainer.ts';
+import type { Trainer } from '../../agents/trainer.ts';
 
 /**
  * One training session of a run folder in this process: build the trainer, restore a checkpoint when resuming,
@@ -52,7 +52,6 @@ export async function runSession(folder: RunFolder, options: SessionOptions): Pr
   };
   const reporter = new ProgressReporter(options.progress, totalSteps, restored?.meta.envSteps ?? 0);
   try {
-    let recent: MetricsRecord[] = [];
     let lastReturn: number | null = null;
     if (restored) {
       await trainer.setState(restored.state);
@@ -72,8 +71,7 @@ export async function runSession(folder: RunFolder, options: SessionOptions): Pr
       shouldStop: () => stopRequested || (options.shouldStop?.() ?? false),
       onRecords(records) {
         folder.appendMetrics(records);
-        recent = [...records];
-        lastReturn = latestReturn(recent) ?? lastReturn;
+        lastReturn = latestReturn(records) ?? lastReturn;
         reporter.update(trainer.envSteps, lastReturn);
       },
       async saveCheckpoint() {
