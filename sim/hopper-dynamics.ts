@@ -266,7 +266,7 @@ export class HopperDynamics {
 
   /** Mass matrix (armature included) into m; also leaves each body's com and com Jacobian in comWorld/comJ. */
   private massMatrix(): void {
-    const { m, comJx, comJz } = this;
+    const { m, comJx, comJz, refX, refZ } = this;
     m.fill(0);
     for (let b = 0; b < NB; b++) {
       this.bodyPointInto(b, this.comX[b], this.comZ[b]);
@@ -275,18 +275,29 @@ export class HopperDynamics {
       this.comWorldX[b] = px;
       this.comWorldZ[b] = pz;
       const o = b * NV;
-      this.pointJacobian(b, px, pz, comJx, comJz, o);
+      // Jacobian of the com: slides, rooty (+y, about the root origin), hinges (-y, about their anchors).
+      comJx[o] = 1;
+      comJz[o] = 0;
+      comJx[o + 1] = 0;
+      comJz[o + 1] = 1;
+      comJx[o + 2] = pz - refZ[0];
+      comJz[o + 2] = refX[0] - px;
+      for (let k = 1; k < NB; k++) {
+        comJx[o + 2 + k] = k <= b ? refZ[k] - pz : 0;
+        comJz[o + 2 + k] = k <= b ? px - refX[k] : 0;
+      }
       const mass = this.mass[b];
       const inertia = this.inertia[b];
       const last = 2 + b; // dofs beyond it do not move body b
       for (let i = 0; i <= last; i++) {
         // angular Jacobian: +1 for rooty, -1 for each hinge up to b
-        const wi = i < 2 ? 0 : i === 2 ? 1 : -1;
-        const xi = comJx[o + i];
-        const zi = comJz[o + i];
+        const wi = i < 2 ? 0 : i === 2 ? inertia : -inertia;
+        const xi = mass * comJx[o + i];
+        const zi = mass * comJz[o + i];
+        const row = i * NV;
         for (let k = 0; k <= i; k++) {
           const wk = k < 2 ? 0 : k === 2 ? 1 : -1;
-          m[i * NV + k] += mass * (xi * comJx[o + k] + zi * comJz[o + k]) + inertia * wi * wk;
+          m[row + k] += xi * comJx[o + k] + zi * comJz[o + k] + wi * wk;
         }
       }
     }
@@ -442,9 +453,9 @@ export class HopperDynamics {
     const uu = -(a1x * dx + a1z * dz);
     const vv = a2x * dx + a2z * dz;
     const det = ma * mc - mb * mb;
-    const clamp = (x: number) => (x > 1 ? 1 : x < -1 ? -1 : x);
-    // Both geoms have condim 1: a frictionless contact.
-    const sphere = (x1: number, x2: number) => this.sphereSphere(b1, b2, p1x + a1x * x1, p1z + a1z * x1, c1.radius, p2x + a2x * x2, p2z + a2z * x2, c2.radius, 0, v);
+    // Segment points p + a x for x in [-1, 1]; both geoms have condim 1: frictionless contacts.
+    const r1 = c1.radius;
+    const r2 = c2.radius;
     if (Math.abs(det) >= MIN_VALUE) {
       let x1 = (mc * uu - mb * vv) / det;
       let x2 = (ma * vv - mb * uu) / det;
@@ -457,21 +468,25 @@ export class HopperDynamics {
       }
       if (x2 > 1) {
         x2 = 1;
-        x1 = clamp((uu - mb) / ma);
+        x1 = clampUnit((uu - mb) / ma);
       } else if (x2 < -1) {
         x2 = -1;
-        x1 = clamp((uu + mb) / ma);
+        x1 = clampUnit((uu + mb) / ma);
       }
-      sphere(x1, x2);
+      this.sphereSphere(b1, b2, p1x + a1x * x1, p1z + a1z * x1, r1, p2x + a2x * x2, p2z + a2z * x2, r2, 0, v);
       return;
     }
     // Parallel axes: up to two contacts from the segment ends.
-    let n = sphere(1, clamp((vv - mb) / mc));
-    n += sphere(-1, clamp((vv + mb) / mc));
+    let x2 = clampUnit((vv - mb) / mc);
+    let n = this.sphereSphere(b1, b2, p1x + a1x, p1z + a1z, r1, p2x + a2x * x2, p2z + a2z * x2, r2, 0, v);
+    x2 = clampUnit((vv + mb) / mc);
+    n += this.sphereSphere(b1, b2, p1x - a1x, p1z - a1z, r1, p2x + a2x * x2, p2z + a2z * x2, r2, 0, v);
     if (n >= 2) return;
-    n += sphere(clamp((uu - mb) / ma), 1);
+    let x1 = clampUnit((uu - mb) / ma);
+    n += this.sphereSphere(b1, b2, p1x + a1x * x1, p1z + a1z * x1, r1, p2x + a2x, p2z + a2z, r2, 0, v);
     if (n >= 2) return;
-    sphere(clamp((uu + mb) / ma), -1);
+    x1 = clampUnit((uu + mb) / ma);
+    this.sphereSphere(b1, b2, p1x + a1x * x1, p1z + a1z * x1, r1, p2x - a2x, p2z - a2z, r2, 0, v);
   }
 
   private sphereSphere(b1: number, b2: number, x1: number, z1: number, r1: number, x2: number, z2: number, r2: number, friction: number, v: Float64Array): number {
@@ -514,6 +529,10 @@ export class HopperDynamics {
       v[i] += (h / 6) * (kv[i] + 2 * kv[NV + i] + 2 * kv[2 * NV + i] + kv[3 * NV + i]);
     }
   }
+}
+
+function clampUnit(x: number): number {
+  return x > 1 ? 1 : x < -1 ? -1 : x;
 }
 
 /** Rotates vector v by quaternion [x, y, z, w]. */

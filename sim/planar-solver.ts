@@ -206,7 +206,8 @@ export class ConstraintSolver {
  * warm-started from the previous call's active set.
  */
 export class DualConstraintSolver {
-  private readonly y: Float64Array; // M^-1 J', row-major by constraint: y[r * n + i]
+  private readonly y: Float64Array; // L^-1 J' (M = L L'), row-major by constraint: y[r * n + i]
+  private readonly sum: Float64Array;
   private readonly ar: Float64Array; // A + R, capacity x capacity
   private readonly b: Float64Array;
   private readonly f: Float64Array;
@@ -223,6 +224,7 @@ export class DualConstraintSolver {
     private readonly capacity: number,
   ) {
     this.y = new Float64Array(capacity * n);
+    this.sum = new Float64Array(n);
     this.ar = new Float64Array(capacity * capacity);
     this.b = new Float64Array(capacity);
     this.f = new Float64Array(capacity);
@@ -243,17 +245,22 @@ export class DualConstraintSolver {
     const J = rows.jacobian;
     a.set(a0);
     if (count === 0) return true;
+    // With M = L L' and z_r = L^-1 J_r: A = Z' Z, and M^-1 J' f = L^-T (Z f). One triangular solve per row.
     for (let r = 0; r < count; r++) {
-      for (let i = 0; i < n; i++) y[r * n + i] = J[r * n + i];
-      choleskySolve(factor, n, y, r * n);
+      const o = r * n;
       let s = -rows.aref[r];
-      for (let i = 0; i < n; i++) s += J[r * n + i] * a0[i];
+      for (let i = 0; i < n; i++) {
+        s += J[o + i] * a0[i];
+        let z = J[o + i];
+        for (let k = 0; k < i; k++) z -= factor[i * n + k] * y[o + k];
+        y[o + i] = z / factor[i * n + i];
+      }
       b[r] = s;
     }
     for (let r = 0; r < count; r++) {
       for (let c = 0; c <= r; c++) {
         let s = 0;
-        for (let i = 0; i < n; i++) s += J[r * n + i] * y[c * n + i];
+        for (let i = 0; i < n; i++) s += y[r * n + i] * y[c * n + i];
         ar[r * count + c] = s;
         ar[c * count + r] = s;
       }
@@ -278,10 +285,19 @@ export class DualConstraintSolver {
         }
       }
       if (violated < 0) {
+        const sum = this.sum;
+        sum.fill(0);
         for (let r = 0; r < count; r++) {
           const force = f[r];
           if (force === 0) continue;
-          for (let i = 0; i < n; i++) a[i] += y[r * n + i] * force;
+          for (let i = 0; i < n; i++) sum[i] += y[r * n + i] * force;
+        }
+        // a += L^-T sum
+        for (let i = n - 1; i >= 0; i--) {
+          let v = sum[i];
+          for (let k = i + 1; k < n; k++) v -= factor[k * n + i] * sum[k];
+          sum[i] = v / factor[i * n + i];
+          a[i] += sum[i];
         }
         return true;
       }

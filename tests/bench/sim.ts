@@ -5,7 +5,9 @@ import { createVecEnv } from '../../sim/vec-env.ts';
 /**
  * `npm run bench -- sim [--robot hopper,reacher] [--robots 1,16,64] [--workers 1,2] [--seconds 3]`: stepping
  * throughput of the vector environments, one JSON line per (robot, robots, workers):
- * {"bench":"sim","robot","robots","workers","physics_steps_per_s","env_steps_per_s"}, counting every robot's steps.
+ * {"bench":"sim","robot","robots","workers","physics_steps_per_s","env_steps_per_s"}, counting every robot's steps,
+ * plus physics_steps_per_cpu_s (per second of CPU time of this process, all its threads): on a machine shared
+ * with other work, wall-clock figures fall while that one holds.
  * workers 1 steps in the calling thread; K >= 2 spreads the robots over K worker threads. Random actions in [-1, 1]
  * (the Hopper falls and resets often, so contacts and resets are in the figure). Run it alone:
  * `flock /tmp/sinew-bench.lock npm run bench -- sim`.
@@ -40,15 +42,17 @@ export async function simBench(argv: readonly string[]): Promise<number> {
         const stepFor = async (ms: number) => {
           let steps = 0;
           const start = performance.now();
+          const cpuStart = process.cpuUsage();
           while (performance.now() - start < ms) {
             for (let i = 0; i < vec.actions.length; i++) vec.actions[i] = rng.uniformRange(-1, 1);
             await vec.step();
             steps++;
           }
-          return { steps, elapsed: (performance.now() - start) / 1000 };
+          const cpu = process.cpuUsage(cpuStart);
+          return { steps, elapsed: (performance.now() - start) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
         };
         await stepFor(300); // warm up the JIT (and the workers')
-        const { steps, elapsed } = await stepFor(seconds * 1000);
+        const { steps, elapsed, cpuSeconds } = await stepFor(seconds * 1000);
         await vec.close();
         const envSteps = (steps * numEnvs) / elapsed;
         console.log(
@@ -59,6 +63,7 @@ export async function simBench(argv: readonly string[]): Promise<number> {
             workers,
             physics_steps_per_s: Math.round(envSteps * info.frameSkip),
             env_steps_per_s: Math.round(envSteps),
+            physics_steps_per_cpu_s: Math.round((steps * numEnvs * info.frameSkip) / cpuSeconds),
           }),
         );
       }
