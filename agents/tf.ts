@@ -14,7 +14,7 @@ export { tf };
 export type BackendName = 'wasm' | 'cpu' | 'webgl' | 'webgpu';
 
 export interface TfSetupOptions {
-  /** Preferred backend; wasm when absent. cpu is the fallback whenever the preferred one fails to start. */
+  /** Preferred backend; wasm when absent. If it fails to start, wasm, then cpu, are tried. */
   readonly backend?: BackendName;
   /** Folder holding tfjs-backend-wasm's .wasm files (ending in '/'); found automatically under Node. */
   readonly wasmPath?: string;
@@ -23,7 +23,7 @@ export interface TfSetupOptions {
 let ready: Promise<BackendName> | null = null;
 let fallbackReason: string | null = null;
 
-/** Why initTf ended on cpu instead of the requested backend (null if it did not): callers log it. */
+/** Why initTf ended on another backend than the requested one (null if it did not): callers log it. */
 export function tfFallbackReason(): string | null {
   return fallbackReason;
 }
@@ -45,27 +45,37 @@ async function defaultWasmPath(): Promise<string | undefined> {
   return adapter.nodeWasmPath();
 }
 
+async function tryBackend(name: BackendName, options: TfSetupOptions): Promise<string | null> {
+  try {
+    if (name === 'wasm') {
+      // Multi-threaded wasm starts its threads with importScripts from blob URLs, which module workers (the
+      // app's trainers) cannot do; it also gave no speed-up on these 2-core machines (FINDINGS.md).
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      const path = options.wasmPath ?? (await defaultWasmPath());
+      if (path !== undefined) setWasmPaths(path.endsWith('/') ? path : `${path}/`);
+    }
+    if (!(await tf.setBackend(name))) return `tfjs backend '${name}' is not available`;
+    await tf.ready();
+    return null;
+  } catch (error) {
+    return `tfjs backend '${name}' failed to start (${String(error)})`;
+  }
+}
+
+/** The wanted backend, else wasm, else cpu (a GPU backend missing in this browser still gets wasm's speed). */
 async function start(options: TfSetupOptions): Promise<BackendName> {
   const wanted = options.backend ?? 'wasm';
-  if (wanted === 'wasm') {
-    // Multi-threaded wasm starts its threads with importScripts from blob URLs, which module workers (the
-    // app's trainers) cannot do; it also gave no speed-up on these 2-core machines (FINDINGS.md).
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    const path = options.wasmPath ?? (await defaultWasmPath());
-    if (path !== undefined) setWasmPaths(path.endsWith('/') ? path : `${path}/`);
-  }
-  try {
-    if (await tf.setBackend(wanted)) {
-      await tf.ready();
-      return wanted;
+  const chain: BackendName[] = [...new Set<BackendName>([wanted, 'wasm', 'cpu'])];
+  const failures: string[] = [];
+  for (const name of chain) {
+    const failure = await tryBackend(name, options);
+    if (failure === null) {
+      fallbackReason = failures.length > 0 ? `${failures.join('; ')}; using ${name}` : null;
+      return name;
     }
-    fallbackReason = `tfjs backend '${wanted}' is not available; using cpu`;
-  } catch (error) {
-    fallbackReason = `tfjs backend '${wanted}' failed to start (${String(error)}); using cpu`;
+    failures.push(failure);
   }
-  if (!(await tf.setBackend('cpu'))) throw new Error('tfjs: neither the requested backend nor cpu could start');
-  await tf.ready();
-  return 'cpu';
+  throw new Error(`tfjs: no backend could start: ${failures.join('; ')}`);
 }
 
 /**

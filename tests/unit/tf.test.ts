@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, vi } from 'vitest';
 import { initTf, backendName, tf } from '../../agents/tf.ts';
 import { nodeWasmPath } from '../../agents/tf.node.ts';
 import { existsSync } from 'node:fs';
@@ -17,5 +17,13 @@ describe('tf set-up', () => {
     // 2x2 product checked by hand: [[1,2],[3,4]] [[5,6],[7,8]] = [[19,22],[43,50]].
     const product = tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([5, 6, 7, 8], [2, 2]));
     expect(Array.from(product.dataSync())).toEqual([19, 22, 43, 50]);
+  });
+
+  it('falls back to wasm, and says why, when the wanted backend is missing', async () => {
+    vi.resetModules();
+    const fresh = await import('../../agents/tf.ts');
+    // @tensorflow/tfjs registers no webgpu backend.
+    expect(await fresh.initTf({ backend: 'webgpu' })).toBe('wasm');
+    expect(fresh.tfFallbackReason()).toMatch(/'webgpu' (is not available|failed to start).*; using wasm$/);
   });
 });
