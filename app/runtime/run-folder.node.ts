@@ -39,6 +39,9 @@ export class RunFolder {
 
   /** Makes a new run folder; refuses to touch an existing one. */
   static create(parentDir: string, config: RunConfig, name?: string): RunFolder {
+    if (name !== undefined && (/[\\/]/.test(name) || name === '' || name === '.' || name === '..')) {
+      throw new Error(`run name '${name}' must be a plain folder name (no slashes); use --out for the parent folder`);
+    }
     const stamp = config.createdAt.replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
     const path = resolve(parentDir, name ?? `${config.robot}-${config.algorithm}-seed${config.seed}-${stamp}`);
     if (existsSync(path)) throw new Error(`run folder ${path} already exists; pick another --name or --out`);

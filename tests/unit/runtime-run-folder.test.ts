@@ -28,6 +28,7 @@ describe('RunFolder', () => {
     expect(readdirSync(run.path).sort()).toEqual(['checkpoints', 'config.json', 'exports']);
     expect(RunFolder.open(run.path).config).toEqual(config);
     expect(() => RunFolder.create(parent, config, 'r1')).toThrow('already exists');
+    expect(() => RunFolder.create(parent, config, '../escape')).toThrow("run name '../escape' must be a plain folder name");
     expect(readdirSync(parent)).toEqual(['r1']);
   });
 
