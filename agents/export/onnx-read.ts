@@ -22,8 +22,7 @@ interface Node {
 
 function decode(bytes: Uint8Array, source: string): JsonRecord {
   try {
-    const message = ModelProto.decode(bytes);
-    return ModelProto.toObject(message, { longs: Number, arrays: true }) as JsonRecord;
+    return ModelProto.decode(bytes);
   } catch (error) {
     throw new PolicyFormatError(`${source} is not a readable ONNX model (truncated or corrupt?): ${(error as Error).message}`);
   }

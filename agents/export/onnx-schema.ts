@@ -1,18 +1,15 @@
-import * as protobufModule from 'protobufjs/light.js';
+import { MessageCodec } from './protobuf-codec.ts';
 
 /**
  * The part of onnx.proto (github.com/onnx/onnx, onnx/onnx.proto3) a plain MLP needs, with the official
  * field numbers; fields we never use are left out (protobuf skips unknown fields when decoding).
  * Enums are declared as int32, which is the same on the wire.
  */
-type Protobuf = typeof protobufModule;
-// protobufjs is CommonJS: Node hands it over as the default export, bundlers as the namespace itself.
-const protobuf: Protobuf = (protobufModule as Protobuf & { default?: Protobuf }).default ?? protobufModule;
-
 const field = (id: number, type: string) => ({ id, type });
 const repeated = (id: number, type: string) => ({ id, type, rule: 'repeated' });
 
-const onnxSchema = {
+/** In protobufjs's JSON form, so the tests can check our codec against protobufjs itself. */
+export const onnxSchema = {
   nested: {
     onnx: {
       nested: {
@@ -86,7 +83,7 @@ const onnxSchema = {
   },
 };
 
-export const ModelProto = protobuf.Root.fromJSON(onnxSchema).lookupType('onnx.ModelProto');
+export const ModelProto = new MessageCodec(onnxSchema.nested.onnx.nested, 'ModelProto');
 
 /** ONNX TensorProto.DataType.FLOAT and AttributeProto.AttributeType values we write. */
 export const ONNX_FLOAT = 1;

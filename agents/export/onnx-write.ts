@@ -71,7 +71,7 @@ export function writeOnnx(snapshot: PolicySnapshot, sinewVersion: string): Uint8
   if (snapshot.outputSquash === 'tanh') addNode('Tanh', 'action_squash', [], ONNX_OUTPUT);
   else addClip('action_clip', -1, 1, ONNX_OUTPUT);
 
-  const model = ModelProto.fromObject({
+  return ModelProto.encode({
     ir_version: ONNX_IR_VERSION,
     opset_import: [{ domain: '', version: ONNX_OPSET }],
     producer_name: 'sinew',
@@ -86,5 +86,4 @@ export function writeOnnx(snapshot: PolicySnapshot, sinewVersion: string): Uint8
     },
     metadata_props: [{ key: 'sinew', value: JSON.stringify(policyMetadata(snapshot, sinewVersion)) }],
   });
-  return ModelProto.encode(model).finish();
 }

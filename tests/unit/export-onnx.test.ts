@@ -24,9 +24,9 @@ type Decoded = { graph: { node: { op_type: string; input: string[] }[]; initiali
 
 /** Decodes, edits and re-encodes a model: mutations a hand-edited or foreign file could carry. */
 function edited(bytes: Uint8Array, edit: (model: Decoded) => void): Uint8Array {
-  const model = ModelProto.toObject(ModelProto.decode(bytes), { longs: Number, arrays: true }) as Decoded;
+  const model = ModelProto.decode(bytes) as unknown as Decoded;
   edit(model);
-  return ModelProto.encode(ModelProto.fromObject(model)).finish();
+  return ModelProto.encode(model as unknown as Record<string, unknown>);
 }
 
 describe('ONNX export', () => {
@@ -47,7 +47,7 @@ describe('ONNX export', () => {
 
   it('states IR version 7 and opset 13, and writes the normaliser as Sub/Div/Clip before the Gemm chain', () => {
     const snapshot = fixturePolicies()[2].snapshot;
-    const model = ModelProto.toObject(ModelProto.decode(writeOnnx(snapshot, '0.1.0')), { longs: Number, arrays: true }) as Decoded & { ir_version: number; opset_import: { version: number }[] };
+    const model = ModelProto.decode(writeOnnx(snapshot, "0.1.0")) as unknown as Decoded & { ir_version: number; opset_import: { version: number }[] };
     expect([model.ir_version, model.opset_import[0].version]).toEqual([ONNX_IR_VERSION, ONNX_OPSET]);
     expect([ONNX_IR_VERSION, ONNX_OPSET]).toEqual([7, 13]);
     expect(model.graph.node.map((node) => node.op_type)).toEqual(['Sub', 'Div', 'Clip', 'Gemm', 'Tanh', 'Gemm', 'Tanh', 'Gemm', 'Clip']);
