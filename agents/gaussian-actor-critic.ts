@@ -133,6 +133,23 @@ export class GaussianActorCritic {
     };
   }
 
+  /** mean (G - V)^2 on a batch and its gradient over the critic's parameters only (TRPO's critic fit). */
+  valueGradient(batch: Minibatch, out: Float32Array): number {
+    let loss = Number.NaN;
+    tf.tidy(() => {
+      const trace = this.critic.forwardTrace(tf.tensor2d(batch.observations, [batch.size, this.spec.observationSize]));
+      const gradient = new Float32Array(batch.size);
+      loss = valueLossGradient(trace.output.dataSync() as Float32Array, batch.returns, batch.values, 0, 1, gradient);
+      out.set(this.critic.backward(trace, tf.tensor2d(gradient, [batch.size, 1]), { parameters: true, input: false }).parameters as Float32Array);
+    });
+    return loss;
+  }
+
+  /** Overwrites the critic's parameters only (the tail of the flat vector). */
+  writeCriticParameters(flat: Float32Array): void {
+    this.critic.setParameters(flat);
+  }
+
   /** V(s) for `rows` observations. */
   predictValues(observations: Float32Array, rows: number): Float32Array {
     const values = tf.tidy(() => this.critic.apply(tf.tensor2d(observations, [rows, this.spec.observationSize])));

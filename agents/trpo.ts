@@ -6,7 +6,7 @@ import { gaussianEntropy, gaussianKl } from './distributions.ts';
 import { clipGradientNorm, FlatAdam } from './flat-adam.ts';
 import { onPolicyDefaults, onPolicyDocs, onPolicyRules } from './on-policy-config.ts';
 import { onPolicyEntry } from './on-policy-entry.ts';
-import { probabilityRatio, valueLoss } from './policy-gradient-losses.ts';
+import { probabilityRatio } from './policy-gradient-losses.ts';
 import type { GaussianActorCritic } from './gaussian-actor-critic.ts';
 import type { OnPolicyAlgorithm, StateArrays } from './on-policy-trainer.ts';
 import type { Minibatch, RolloutBuffer } from './rollout-buffer.ts';
@@ -194,7 +194,8 @@ export class Trpo implements OnPolicyAlgorithm {
     const batchSize = Math.min(c.criticMinibatchSize, buffer.size);
     const minibatches = Math.floor(buffer.size / batchSize);
     const order = new Int32Array(buffer.size);
-    const { observationSize } = this.model.spec;
+    const criticParameters = this.parameters.subarray(start);
+    const criticGradient = this.gradient.subarray(start);
     this.criticAdam.learningRate = learningRate;
     let scratch: Minibatch | undefined;
     let sum = 0;
@@ -202,19 +203,10 @@ export class Trpo implements OnPolicyAlgorithm {
       this.random().permutation(buffer.size, order);
       for (let m = 0; m < minibatches; m++) {
         const batch = (scratch = buffer.gather(order, m * batchSize, batchSize, scratch));
-        const { loss } = this.model.gradient(
-          () =>
-            tf.tidy(() => {
-              const values = tf.reshape(this.model.critic.apply(tf.tensor2d(batch.observations, [batch.size, observationSize])), [-1]) as tf.Tensor1D;
-              return valueLoss(values, tf.tensor1d(batch.returns));
-            }),
-          this.gradient,
-        );
-        const criticGradient = this.gradient.subarray(start);
+        sum += this.model.valueGradient(batch, criticGradient);
         if (c.maxGradNorm > 0) clipGradientNorm(criticGradient, c.maxGradNorm);
-        this.criticAdam.step(this.parameters.subarray(start), criticGradient);
-        this.model.writeParameters(this.parameters);
-        sum += loss;
+        this.criticAdam.step(criticParameters, criticGradient);
+        this.model.writeCriticParameters(criticParameters);
       }
     }
     return sum / (c.criticEpochs * minibatches);

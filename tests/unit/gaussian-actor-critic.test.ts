@@ -86,6 +86,20 @@ describe('GaussianActorCritic', () => {
     net.dispose();
   });
 
+  it('valueGradient equals the critic part of the tape gradient of mean (G - V)^2', () => {
+    const net = network();
+    const buffer = new RolloutBuffer({ numSteps: 3, numEnvs: 1, observationSize: 3, actionSize: 2 });
+    buffer.observations.set([0.5, -1, 2, 1, 1, 1, -0.3, 0.2, 0.1]);
+    buffer.returns.set([1, -2, 0.5]);
+    const batch = buffer.all();
+    const fast = new Float32Array(net.parameterCount - net.policyParameterCount);
+    const loss = net.valueGradient(batch, fast);
+    const reference = net.gradient(() => valueLoss(tf.reshape(net.critic.apply(tf.tensor2d(batch.observations, [3, 3])), [-1]) as tf.Tensor1D, tf.tensor1d(batch.returns)));
+    expect(loss).toBeCloseTo(reference.loss, 5);
+    fast.forEach((g, i) => expect(g).toBeCloseTo(reference.gradient[net.policyParameterCount + i], 5));
+    net.dispose();
+  });
+
   it('leaks no tensors while acting and differentiating', () => {
     const net = network();
     const out = net.actOutput(1);
