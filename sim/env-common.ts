@@ -46,6 +46,35 @@ export interface EnvSnapshot {
   readonly elapsedSteps: number;
 }
 
+/** Floats one packed snapshot takes: elapsed steps, qpos, qvel, the Rng's 4 state words, its spare normal. */
+export function snapshotSize(nq: number, nv: number): number {
+  return 1 + nq + nv + 4 + 1;
+}
+
+/** Writes a snapshot as plain numbers at out[offset...] (for shared memory between threads). */
+export function packSnapshot(snapshot: EnvSnapshot, out: Float64Array, offset: number): void {
+  let o = offset;
+  out[o++] = snapshot.elapsedSteps;
+  for (const value of snapshot.qpos) out[o++] = value;
+  for (const value of snapshot.qvel) out[o++] = value;
+  if (snapshot.rng.words.length !== 4) throw new Error(`expected 4 Rng state words, got ${snapshot.rng.words.length}`);
+  for (const word of snapshot.rng.words) out[o++] = word;
+  out[o] = snapshot.rng.spareNormal ?? Number.NaN;
+}
+
+export function unpackSnapshot(data: Float64Array, offset: number, nq: number, nv: number): EnvSnapshot {
+  let o = offset;
+  const elapsedSteps = data[o++];
+  const qpos = Array.from(data.subarray(o, o + nq));
+  o += nq;
+  const qvel = Array.from(data.subarray(o, o + nv));
+  o += nv;
+  const words = Array.from(data.subarray(o, o + 4));
+  o += 4;
+  const spare = data[o];
+  return { qpos, qvel, rng: { words, spareNormal: Number.isNaN(spare) ? null : spare }, elapsedSteps };
+}
+
 /** An Env that can be snapshot and restored exactly (every env createEnv returns). */
 export interface SnapshotEnv extends Env {
   snapshot(): EnvSnapshot;

@@ -1,4 +1,4 @@
-import type { Env } from './env.ts';
+import { packSnapshot, snapshotSize, unpackSnapshot, type SnapshotEnv } from './env-common.ts';
 import type { VecBuffers, VecLayout } from './vec-buffers.ts';
 
 /**
@@ -12,7 +12,7 @@ export class EnvRunner {
   private readonly termNames: readonly string[];
 
   constructor(
-    private readonly envs: readonly Env[],
+    private readonly envs: readonly SnapshotEnv[],
     private readonly first: number,
     private readonly layout: VecLayout,
     private readonly buffers: VecBuffers,
@@ -75,6 +75,19 @@ export class EnvRunner {
       }
       env.writePoses(b.poses, i * this.layout.bodyCount * 7);
     }
+  }
+
+  /** Packs each env's snapshot into states (global env index i at i * snapshotSize). */
+  saveState(states: Float64Array, nq: number, nv: number): void {
+    const size = snapshotSize(nq, nv);
+    this.envs.forEach((env, k) => packSnapshot(env.snapshot(), states, (this.first + k) * size));
+  }
+
+  /** Restores each env from states; the buffers (obs, episode books) are the caller's to restore. */
+  loadState(states: Float64Array, nq: number, nv: number): void {
+    const size = snapshotSize(nq, nv);
+    this.envs.forEach((env, k) => env.restore(unpackSnapshot(states, (this.first + k) * size, nq, nv)));
+    for (let k = 0; k < this.envs.length; k++) this.envs[k].writePoses(this.buffers.poses, (this.first + k) * this.layout.bodyCount * 7);
   }
 
   dispose(): void {

@@ -1,4 +1,4 @@
-import type { Env } from './env.ts';
+import type { SnapshotEnv } from './env-common.ts';
 import { EnvRunner } from './env-runner.ts';
 import { createEnv, robotInfo } from './registry.ts';
 import { viewVecMemory } from './vec-buffers.ts';
@@ -24,10 +24,12 @@ export function runEnvWorker(endpoint: WorkerEndpoint): void {
 
 async function start(init: WorkerInit, endpoint: WorkerEndpoint): Promise<void> {
   const control = new Int32Array(init.control);
+  const states = new Float64Array(init.states);
+  const { nq, nv } = robotInfo(init.robot);
   const error = new Uint16Array(init.error);
   let runner: EnvRunner;
   try {
-    const envs: Env[] = [];
+    const envs: SnapshotEnv[] = [];
     for (let k = 0; k < init.count; k++) {
       envs.push(await createEnv(init.robot, { seed: init.seed + init.first + k, maxEpisodeSteps: init.maxEpisodeSteps }));
     }
@@ -48,6 +50,8 @@ async function start(init: WorkerInit, endpoint: WorkerEndpoint): Promise<void> 
     try {
       if (command === COMMAND.STEP) runner.step();
       else if (command === COMMAND.RESET) runner.reset(control[CONTROL.ARG]);
+      else if (command === COMMAND.SAVE) runner.saveState(states, nq, nv);
+      else if (command === COMMAND.LOAD) runner.loadState(states, nq, nv);
       else if (command === COMMAND.CLOSE) runner.dispose();
       else throw new Error(`unknown command ${command}`);
     } catch (failure) {

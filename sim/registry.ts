@@ -19,6 +19,9 @@ export interface RobotInfo {
   readonly name: RobotName;
   readonly observationSize: number;
   readonly actionSize: number;
+  /** Sizes of MuJoCo's qpos and qvel (getState/setState). */
+  readonly nq: number;
+  readonly nv: number;
   /** Seconds of simulated time per environment step (timestep x frameSkip). */
   readonly dt: number;
   readonly timestep: number;
@@ -52,6 +55,8 @@ export const robots: Readonly<Record<RobotName, RobotInfo>> = {
     name: 'reacher',
     observationSize: REACHER.observationSize,
     actionSize: REACHER.actionSize,
+    nq: 4,
+    nv: 4,
     dt: reacherDescription.timestep * reacherDescription.frameSkip,
     timestep: reacherDescription.timestep,
     frameSkip: reacherDescription.frameSkip,
@@ -66,6 +71,8 @@ export const robots: Readonly<Record<RobotName, RobotInfo>> = {
     name: 'hopper',
     observationSize: HOPPER.observationSize,
     actionSize: HOPPER.actionSize,
+    nq: 6,
+    nv: 6,
     dt: hopperDescription.timestep * hopperDescription.frameSkip,
     timestep: hopperDescription.timestep,
     frameSkip: hopperDescription.frameSkip,

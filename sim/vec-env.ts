@@ -1,4 +1,5 @@
-import type { Env, VecEnv } from './env.ts';
+import type { VecEnv, VecEnvState } from './env.ts';
+import { snapshotSize, type SnapshotEnv } from './env-common.ts';
 import { EnvRunner } from './env-runner.ts';
 import { createEnv, robotInfo } from './registry.ts';
 import { allocateVecMemory, viewVecMemory, type VecBuffers, type VecLayout } from './vec-buffers.ts';
@@ -18,6 +19,43 @@ export interface SimVecEnv extends VecEnv, Omit<VecBuffers, 'obs' | 'actions' | 
   readonly workers: number;
   /** Completed step() calls since construction; bumped after poses are written (the pose board's clock). */
   readonly stepCount: number;
+  saveState(): Promise<VecEnvState>;
+  loadState(state: VecEnvState): Promise<void>;
+}
+
+/** The buffers a saved VecEnv carries beside its envs' snapshots. */
+type SavedBuffers = Pick<VecBuffers, 'obs' | 'episodeReturns' | 'episodeLengths' | 'finishedReturns' | 'finishedLengths'>;
+
+/** A VecEnvState from packed env snapshots and the running buffers. */
+export function vecEnvState(vec: SimVecEnv, states: Float64Array): VecEnvState {
+  return {
+    json: { kind: 'sinew-vec-env', robot: vec.robot, numEnvs: vec.numEnvs },
+    arrays: {
+      states: states.slice(),
+      obs: vec.obs.slice(),
+      episodeReturns: vec.episodeReturns.slice(),
+      episodeLengths: vec.episodeLengths.slice(),
+      finishedReturns: vec.finishedReturns.slice(),
+      finishedLengths: vec.finishedLengths.slice(),
+    },
+  };
+}
+
+/** Checks a VecEnvState against this VecEnv, copies its buffers back and returns the packed snapshots. */
+export function restoreVecBuffers(vec: SimVecEnv & SavedBuffers, state: VecEnvState): Float64Array {
+  const json = state.json as { kind?: string; robot?: string; numEnvs?: number } | null;
+  if (json?.kind !== 'sinew-vec-env' || json.robot !== vec.robot || json.numEnvs !== vec.numEnvs) {
+    throw new Error(`VecEnv state is for ${json?.numEnvs} x ${json?.robot}, not ${vec.numEnvs} x ${vec.robot}`);
+  }
+  const { states, obs, episodeReturns, episodeLengths, finishedReturns, finishedLengths } = state.arrays;
+  const info = robotInfo(vec.robot);
+  if (!(states instanceof Float64Array) || states.length !== vec.numEnvs * snapshotSize(info.nq, info.nv)) throw new Error('VecEnv state: states array has the wrong size');
+  vec.obs.set(obs as Float32Array);
+  vec.episodeReturns.set(episodeReturns as Float64Array);
+  vec.episodeLengths.set(episodeLengths as Int32Array);
+  vec.finishedReturns.set(finishedReturns as Float64Array);
+  vec.finishedLengths.set(finishedLengths as Int32Array);
+  return states;
 }
 
 export interface VecEnvOptions {
@@ -65,7 +103,7 @@ export class InThreadVecEnv implements SimVecEnv {
   private steps = 0;
   private readonly runner: EnvRunner;
 
-  private constructor(robot: string, envs: Env[], buffers: VecBuffers, layout: VecLayout) {
+  private constructor(robot: string, envs: SnapshotEnv[], buffers: VecBuffers, layout: VecLayout) {
     const info = robotInfo(robot);
     this.robot = info.name;
     this.numEnvs = layout.numEnvs;
@@ -96,7 +134,7 @@ export class InThreadVecEnv implements SimVecEnv {
   static async create(options: VecEnvOptions & { shared?: boolean }): Promise<InThreadVecEnv> {
     const layout = vecLayout(options.robot, options.numEnvs);
     const seed = options.seed ?? 0;
-    const envs: Env[] = [];
+    const envs: SnapshotEnv[] = [];
     for (let i = 0; i < layout.numEnvs; i++) envs.push(await createEnv(options.robot, { seed: seed + i, maxEpisodeSteps: options.maxEpisodeSteps }));
     const buffers = viewVecMemory(layout, allocateVecMemory(layout, options.shared ?? false));
     const vec = new InThreadVecEnv(options.robot, envs, buffers, layout);
@@ -115,6 +153,18 @@ export class InThreadVecEnv implements SimVecEnv {
   async step(): Promise<void> {
     this.runner.step();
     this.steps++;
+  }
+
+  async saveState(): Promise<VecEnvState> {
+    const info = robotInfo(this.robot);
+    const states = new Float64Array(this.numEnvs * snapshotSize(info.nq, info.nv));
+    this.runner.saveState(states, info.nq, info.nv);
+    return vecEnvState(this, states);
+  }
+
+  async loadState(state: VecEnvState): Promise<void> {
+    const info = robotInfo(this.robot);
+    this.runner.loadState(restoreVecBuffers(this, state), info.nq, info.nv);
   }
 
   async close(): Promise<void> {

@@ -8,7 +8,7 @@ import type { VecLayout, VecMemory } from './vec-buffers.ts';
 export const CONTROL = { SEQ: 0, DONE: 1, COMMAND: 2, ARG: 3, STATUS: 4, ERROR_LENGTH: 5 } as const;
 export const CONTROL_INTS = 8;
 export const ERROR_BYTES = 2048;
-export const COMMAND = { RESET: 1, STEP: 2, CLOSE: 3 } as const;
+export const COMMAND = { RESET: 1, STEP: 2, CLOSE: 3, SAVE: 4, LOAD: 5 } as const;
 export const STATUS = { OK: 0, ERROR: 1 } as const;
 
 /** The one postMessage a worker receives: everything it needs to build its envs. */
@@ -23,6 +23,8 @@ export interface WorkerInit {
   readonly memory: VecMemory;
   readonly control: SharedArrayBuffer;
   readonly error: SharedArrayBuffer;
+  /** Packed env snapshots (env-common.ts packSnapshot), for SAVE and LOAD. */
+  readonly states: SharedArrayBuffer;
 }
 
 /** Replies by postMessage (only around start-up; stepping goes through the control block). */

@@ -1,7 +1,9 @@
 import { robotInfo } from './registry.ts';
+import type { VecEnvState } from './env.ts';
+import { snapshotSize } from './env-common.ts';
 import { allocateVecMemory, viewVecMemory, type VecLayout } from './vec-buffers.ts';
 import type { SimVecEnv, VecEnvOptions } from './vec-env.ts';
-import { vecLayout } from './vec-env.ts';
+import { restoreVecBuffers, vecEnvState, vecLayout } from './vec-env.ts';
 import { COMMAND, CONTROL, CONTROL_INTS, ERROR_BYTES, STATUS, readError, type WorkerInit, type WorkerReply } from './worker-protocol.ts';
 
 /** A started worker as the host sees it; adapters wrap Node's worker_threads or the browser's Worker. */
@@ -72,6 +74,7 @@ export class WorkerVecEnv implements SimVecEnv {
     layout: VecLayout,
     memory: ReturnType<typeof allocateVecMemory>,
     private readonly hosted: HostedWorker[],
+    private readonly states: Float64Array,
   ) {
     const info = robotInfo(robot);
     this.robot = info.name;
@@ -109,6 +112,8 @@ export class WorkerVecEnv implements SimVecEnv {
     const workers = Math.min(options.workers, layout.numEnvs);
     const factory = options.workerFactory ?? (await defaultWorkerFactory());
     const memory = allocateVecMemory(layout, true);
+    const info = robotInfo(options.robot);
+    const statesBuffer = new SharedArrayBuffer(layout.numEnvs * snapshotSize(info.nq, info.nv) * 8);
     const seed = options.seed ?? 0;
     const hosted: HostedWorker[] = [];
     const started: Promise<void>[] = [];
@@ -126,7 +131,7 @@ export class WorkerVecEnv implements SimVecEnv {
           port.onError((error) => reject(new Error(`env worker ${w}: ${error.message}`)));
         }),
       );
-      port.postMessage({ type: 'init', robot: options.robot, first, count, seed, maxEpisodeSteps: options.maxEpisodeSteps, layout, memory, control: controlBuffer, error: errorBuffer });
+      port.postMessage({ type: 'init', robot: options.robot, first, count, seed, maxEpisodeSteps: options.maxEpisodeSteps, layout, memory, control: controlBuffer, error: errorBuffer, states: statesBuffer });
       first += count;
     }
     try {
@@ -135,7 +140,7 @@ export class WorkerVecEnv implements SimVecEnv {
       for (const worker of hosted) worker.port.terminate();
       throw error;
     }
-    return new WorkerVecEnv(options.robot, layout, memory, hosted);
+    return new WorkerVecEnv(options.robot, layout, memory, hosted, new Float64Array(statesBuffer));
   }
 
   get stepCount(): number {
@@ -149,6 +154,16 @@ export class WorkerVecEnv implements SimVecEnv {
   async step(): Promise<void> {
     await this.command(COMMAND.STEP, 0);
     this.steps++;
+  }
+
+  async saveState(): Promise<VecEnvState> {
+    await this.command(COMMAND.SAVE, 0);
+    return vecEnvState(this, this.states);
+  }
+
+  async loadState(state: VecEnvState): Promise<void> {
+    this.states.set(restoreVecBuffers(this, state));
+    await this.command(COMMAND.LOAD, 0);
   }
 
   async close(): Promise<void> {

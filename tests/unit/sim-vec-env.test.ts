@@ -73,6 +73,25 @@ describe.each([
     lone.dispose();
   });
 
+  it('saves and loads its state: the continuation repeats bit for bit, episode books included', async () => {
+    const vec = await make(workers, 'hopper', 3, 4, 12);
+    const drive = async (from: number, count: number) => {
+      const trace: number[] = [];
+      for (let step = from; step < from + count; step++) {
+        for (let i = 0; i < vec.actions.length; i++) vec.actions[i] = action(step, i, 1);
+        await vec.step();
+        trace.push(...vec.obs, ...vec.rewards, ...vec.truncated, ...vec.finishedLengths, ...vec.episodeReturns);
+      }
+      return trace;
+    };
+    await drive(0, 5);
+    const saved = await vec.saveState();
+    const first = await drive(5, 15); // crosses the 12-step limit: resets draw from the saved random streams
+    await vec.loadState(saved);
+    expect(await drive(5, 15)).toEqual(first);
+    await expect(vec.loadState({ ...saved, json: { kind: 'sinew-vec-env', robot: 'reacher', numEnvs: 3 } })).rejects.toThrow(/not 3 x hopper/);
+  });
+
   it('rejects a NaN action with a clear error naming the env', async () => {
     const vec = await make(workers, 'hopper', 2, 0);
     vec.actions.fill(0);
