@@ -115,11 +115,7 @@ export class A3cWorkerCore {
     const before = trainer.envSteps;
     const [record] = await trainer.iterate();
     const statistics = trainer.takeNewStatistics();
-    const episodes: EpisodeSummary[] = [];
-    if (record.episodes !== undefined) {
-      // The trainer reports the mean of the episodes that ended; count them with that mean.
-      for (let i = 0; i < record.episodes; i++) episodes.push({ ret: record.episode_return, len: record.episode_length });
-    }
+    const episodes: EpisodeSummary[] = [...trainer.lastEpisodes];
     return {
       type: 'gradient',
       index: this.index,

@@ -69,6 +69,8 @@ export class OnPolicyTrainer implements Trainer {
   private iterations = 0;
   private wallTime = 0;
   private needsReset = true;
+  /** Return and length of each episode that ended during the last iterate(). */
+  lastEpisodes: { ret: number; len: number }[] = [];
 
   constructor(options: OnPolicyTrainerOptions) {
     const { config, vecEnv } = options;
@@ -134,7 +136,7 @@ export class OnPolicyTrainer implements Trainer {
       this.needsReset = false;
     }
     const out = this.model.actOutput(numEnvs);
-    const finished: { ret: number; len: number }[] = [];
+    const finished: { ret: number; len: number }[] = (this.lastEpisodes = []);
     this.buffer.clear();
     for (let t = 0; t < this.config.numSteps; t++) {
       const obs = this.normalise(env.obs, numEnvs, true);
