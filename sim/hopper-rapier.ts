@@ -17,8 +17,8 @@ function rotate(phi: number, x: number, z: number): [number, number] {
  * restricted to the xz plane and pitch (MuJoCo's rootx, rootz, rooty), contacts with the ground only.
  * Joint armature and damping act in joint space as an implicit damper through each joint's force-based velocity
  * motor (target: the joint velocity at the step's start, factor armature/h + damping), solved together with
- * the contacts; gear torques are applied as equal and opposite torques on the two bodies of a joint. Joint limits are Rapier's
- * (hard), contacts Rapier's. Measured against MuJoCo it is far less faithful and slower than HopperDynamics;
+ * the contacts; gear torques are applied as equal and opposite torques on the two bodies of a joint. Joint
+ * limits are Rapier's (hard), contacts Rapier's. Measured against MuJoCo it is far less faithful and slower than HopperDynamics;
  * it stays for comparison (see the fidelity command's --physics option).
  */
 export class RapierHopperPhysics implements HopperPhysics {

@@ -1,3 +1,5 @@
+import { HopperDynamics } from '../../sim/hopper-dynamics.ts';
+import { hopperDescription } from '../../sim/hopper-model.ts';
 import { robotInfo, robotNames } from '../../sim/registry.ts';
 import { Rng } from '../../sim/rng.ts';
 import { createVecEnv } from '../../sim/vec-env.ts';
@@ -11,6 +13,10 @@ import { createVecEnv } from '../../sim/vec-env.ts';
  * workers 1 steps in the calling thread; K >= 2 spreads the robots over K worker threads. Random actions in [-1, 1]
  * (the Hopper falls and resets often, so contacts and resets are in the figure). Run it alone:
  * `flock /tmp/sinew-bench.lock npm run bench -- sim`.
+ *
+ * `--testspeed`: instead, the Hopper's physics alone in mujoco-testspeed's setting (`mujoco-testspeed hopper.xml
+ * 200000 1 0.1`: 200000 steps from qpos0, no resets, so it mostly lies on the floor with ~3 contacts; control
+ * noise 0.1), one line {"bench":"sim","setting":"testspeed",...} to set beside MuJoCo's own figure.
  */
 
 function list(argv: readonly string[], name: string, fallback: string): string[] {
@@ -28,7 +34,40 @@ function positiveInts(values: string[], name: string): number[] {
   });
 }
 
+function testspeed(): void {
+  const dynamics = new HopperDynamics(hopperDescription);
+  const rng = new Rng(0);
+  const q = new Float64Array([0, 1.25, 0, 0, 0, 0]);
+  const v = new Float64Array(6);
+  const u = new Float64Array(3);
+  const steps = 200_000;
+  let contacts = 0;
+  const start = performance.now();
+  const cpuStart = process.cpuUsage();
+  for (let n = 0; n < steps; n++) {
+    for (let i = 0; i < 3; i++) u[i] = 0.1 * rng.normal();
+    dynamics.step(q, v, u);
+    contacts += dynamics.contactCount;
+  }
+  const cpu = process.cpuUsage(cpuStart);
+  const wall = (performance.now() - start) / 1000;
+  const line = {
+    bench: 'sim',
+    setting: 'testspeed',
+    robot: 'hopper',
+    steps,
+    physics_steps_per_s: Math.round(steps / wall),
+    physics_steps_per_cpu_s: Math.round(steps / ((cpu.user + cpu.system) / 1e6)),
+    contacts_per_step: Number((contacts / steps).toFixed(2)),
+  };
+  console.log(JSON.stringify(line));
+}
+
 export async function simBench(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--testspeed')) {
+    testspeed();
+    return 0;
+  }
   const robots = list(argv, 'robot', robotNames.join(','));
   const counts = positiveInts(list(argv, 'robots', '1,16,64'), 'robots');
   const workerCounts = positiveInts(list(argv, 'workers', '1,2'), 'workers');
