@@ -1,6 +1,7 @@
 import { DeterministicActorCritic } from './td3.ts';
 import { GaussianNoise, OrnsteinUhlenbeckNoise } from './noise.ts';
-import { createOffPolicyTrainer, offPolicyFieldDocs, offPolicyRules, type OffPolicyConfig } from './off-policy-trainer.ts';
+import { createOffPolicyTrainer } from './off-policy-trainer.ts';
+import { offPolicyFieldDocs, offPolicyRules, type OffPolicyConfig } from './off-policy-agent.ts';
 import { validateConfig, type FieldRule } from './config.ts';
 import type { AlgorithmEntry } from './registry.ts';
 import type { Rng } from '../sim/rng.ts';

@@ -1,76 +1,19 @@
 import { Rng, type RngState } from '../sim/rng.ts';
 import type { VecEnv } from '../sim/env.ts';
 import type { EvaluationResult, MetricsRecord, Trainer, TrainerState } from './trainer.ts';
-import type { PolicySnapshot, DenseLayerSnapshot } from './policy.ts';
-import type { FieldRule } from './config.ts';
+import type { PolicySnapshot } from './policy.ts';
+import type { OffPolicyAgent, OffPolicyConfig } from './off-policy-agent.ts';
 import type { CreateTrainerOptions, VecEnvFactory } from './registry.ts';
 import { initTf } from './tf.ts';
 import { ReplayBuffer, allocateBatch, type TransitionBatch, type ReplayBufferState } from './replay-buffer.ts';
 import { RunningNormaliser } from './normaliser.ts';
+import { evaluateEpisodes } from './evaluation.ts';
 
 /**
  * The off-policy training loop (DDPG, TD3, SAC) over a VecEnv: uniform random actions until learningStarts,
  * then the agent's exploratory actions; every transition into the replay buffer (with the true final
  * observation when an episode is truncated); `updatesPerStep` gradient steps per environment step.
  */
-
-export interface AgentState {
-  readonly json: unknown;
-  readonly arrays: Readonly<Record<string, Float32Array | Float64Array>>;
-}
-
-/** What an off-policy algorithm provides to the loop. Observations it sees are already normalised. */
-export interface OffPolicyAgent {
-  /** Actions in [-1, 1] for `rows` observations; `explore` adds the algorithm's exploration. */
-  act(obs: Float32Array, rows: number, explore: boolean, rng: Rng, out: Float32Array): void;
-  /** One gradient step; losses and statistics when `wantMetrics`. */
-  update(batch: TransitionBatch, rng: Rng, wantMetrics: boolean): Record<string, number> | null;
-  /** Parallel environment `env` starts a new episode (resets correlated noise). */
-  resetNoise(env: number): void;
-  actorLayers(): DenseLayerSnapshot[];
-  getState(): AgentState;
-  setState(state: AgentState): void;
-  dispose(): void;
-}
-
-/** The fields every off-policy config shares (CleanRL names in brackets where they differ). */
-export type OffPolicyConfig = {
-  numEnvs: number;
-  bufferSize: number;
-  learningStarts: number;
-  batchSize: number;
-  gamma: number;
-  tau: number;
-  hiddenSizes: readonly number[];
-  updatesPerStep: number;
-  stepsPerIteration: number;
-  normaliseObservations: boolean;
-};
-
-export const offPolicyFieldDocs: Record<keyof OffPolicyConfig, string> = {
-  numEnvs: 'parallel training environments',
-  bufferSize: 'replay buffer capacity in transitions',
-  learningStarts: 'environment steps of uniform random actions before learning starts',
-  batchSize: 'transitions per gradient step',
-  gamma: 'discount factor',
-  tau: 'target network smoothing coefficient (1: hard copy)',
-  hiddenSizes: 'hidden layer sizes of the actor and the critics',
-  updatesPerStep: 'gradient steps per environment step, all environments counted (may be fractional)',
-  stepsPerIteration: 'environment steps per iterate() call, i.e. per metrics record',
-  normaliseObservations: 'normalise observations with running statistics (saved with the policy)',
-};
-
-export const offPolicyRules: Partial<Record<keyof OffPolicyConfig, FieldRule>> = {
-  numEnvs: { min: 1, integer: true },
-  bufferSize: { min: 1, integer: true },
-  learningStarts: { min: 0, integer: true },
-  batchSize: { min: 1, integer: true },
-  gamma: { min: 0, max: 1 },
-  tau: { min: 0, max: 1 },
-  hiddenSizes: { min: 1, integer: true },
-  updatesPerStep: { min: 0, exclusiveMin: true },
-  stepsPerIteration: { min: 1, integer: true },
-};
 
 export interface OffPolicyTrainerOptions {
   readonly robot: string;
@@ -219,29 +162,12 @@ export class OffPolicyTrainer implements Trainer {
       await this.evalEnv?.close();
       this.evalEnv = await this.options.makeVecEnv({ robot: this.robot, numEnvs: episodes, workers: 0, seed: this.options.seed + 1_000_003 });
     }
-    const env = this.evalEnv;
     // The same start states at every evaluation, so successive evaluations compare policies, not luck.
-    await env.reset(this.options.seed + 1_000_003);
-    const returns = new Float64Array(episodes);
-    const lengths = new Float64Array(episodes);
-    const finished = new Uint8Array(episodes);
-    const actions = new Float32Array(episodes * env.actionSize);
-    const obsScratch = new Float32Array(env.obs.length);
-    while (finished.some((f) => f === 0)) {
-      const obs = this.normaliser ? this.normaliser.normalise(env.obs, episodes, obsScratch) : env.obs;
-      this.agent.act(obs, episodes, false, this.rng, actions);
-      env.actions.set(actions);
-      await env.step();
-      for (let i = 0; i < episodes; i++) {
-        if (finished[i]) continue;
-        returns[i] += env.rewards[i];
-        lengths[i] += 1;
-        if (env.terminated[i] || env.truncated[i]) finished[i] = 1;
-      }
-    }
-    const meanReturn = returns.reduce((s, r) => s + r, 0) / episodes;
-    const stdReturn = Math.sqrt(returns.reduce((s, r) => s + (r - meanReturn) ** 2, 0) / episodes);
-    return { returns: Array.from(returns), lengths: Array.from(lengths), meanReturn, stdReturn };
+    await this.evalEnv.reset(this.options.seed + 1_000_003);
+    const obsScratch = new Float32Array(this.evalEnv.obs.length);
+    return evaluateEpisodes(this.evalEnv, (obs, rows, out) => {
+      this.agent.act(this.normaliser ? this.normaliser.normalise(obs, rows, obsScratch) : obs, rows, false, this.rng, out);
+    });
   }
 
   async getState(): Promise<TrainerState> {

@@ -4,7 +4,7 @@ import { allocateBatch, type TransitionBatch } from '../../agents/replay-buffer.
 import { createTd3Agent, td3Defaults } from '../../agents/td3.ts';
 import { createDdpgAgent, ddpgDefaults } from '../../agents/ddpg.ts';
 import { SoftActorCritic, sacDefaults } from '../../agents/sac.ts';
-import type { OffPolicyAgent } from '../../agents/off-policy-trainer.ts';
+import type { OffPolicyAgent } from '../../agents/off-policy-agent.ts';
 
 /**
  * `npm run bench -- learner [--algo td3,...] [--hidden 64,256] [--batch 256] [--updates N]`: milliseconds per

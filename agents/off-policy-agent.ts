@@ -1,0 +1,68 @@
+import type { Rng } from '../sim/rng.ts';
+import type { DenseLayerSnapshot } from './policy.ts';
+import type { FieldRule } from './config.ts';
+import type { TransitionBatch } from './replay-buffer.ts';
+
+/**
+ * What DDPG, TD3 and SAC share: the agent interface the off-policy training loop drives, and the config
+ * fields of that loop (each algorithm's config extends OffPolicyConfig).
+ */
+
+export interface AgentState {
+  readonly json: unknown;
+  readonly arrays: Readonly<Record<string, Float32Array | Float64Array>>;
+}
+
+/** What an off-policy algorithm provides to the loop. Observations it sees are already normalised. */
+export interface OffPolicyAgent {
+  /** Actions in [-1, 1] for `rows` observations; `explore` adds the algorithm's exploration. */
+  act(obs: Float32Array, rows: number, explore: boolean, rng: Rng, out: Float32Array): void;
+  /** One gradient step; losses and statistics when `wantMetrics`. */
+  update(batch: TransitionBatch, rng: Rng, wantMetrics: boolean): Record<string, number> | null;
+  /** Parallel environment `env` starts a new episode (resets correlated noise). */
+  resetNoise(env: number): void;
+  actorLayers(): DenseLayerSnapshot[];
+  getState(): AgentState;
+  setState(state: AgentState): void;
+  dispose(): void;
+}
+
+/** The fields every off-policy config shares (CleanRL names in brackets where they differ). */
+export type OffPolicyConfig = {
+  numEnvs: number;
+  bufferSize: number;
+  learningStarts: number;
+  batchSize: number;
+  gamma: number;
+  tau: number;
+  hiddenSizes: readonly number[];
+  updatesPerStep: number;
+  stepsPerIteration: number;
+  normaliseObservations: boolean;
+};
+
+export const offPolicyFieldDocs: Record<keyof OffPolicyConfig, string> = {
+  numEnvs: 'parallel training environments',
+  bufferSize: 'replay buffer capacity in transitions',
+  learningStarts: 'environment steps of uniform random actions before learning starts',
+  batchSize: 'transitions per gradient step',
+  gamma: 'discount factor',
+  tau: 'target network smoothing coefficient (1: hard copy)',
+  hiddenSizes: 'hidden layer sizes of the actor and the critics',
+  updatesPerStep: 'gradient steps per environment step, all environments counted (may be fractional)',
+  stepsPerIteration: 'environment steps per iterate() call, i.e. per metrics record',
+  normaliseObservations: 'normalise observations with running statistics (saved with the policy)',
+};
+
+export const offPolicyRules: Partial<Record<keyof OffPolicyConfig, FieldRule>> = {
+  numEnvs: { min: 1, integer: true },
+  bufferSize: { min: 1, integer: true },
+  learningStarts: { min: 0, integer: true },
+  batchSize: { min: 1, integer: true },
+  gamma: { min: 0, max: 1 },
+  tau: { min: 0, max: 1 },
+  hiddenSizes: { min: 1, integer: true },
+  updatesPerStep: { min: 0, exclusiveMin: true },
+  stepsPerIteration: { min: 1, integer: true },
+};
+
