@@ -6,7 +6,7 @@ export default defineConfig({
   root: 'app/renderer',
   base: './',
   publicDir: 'public',
-  build: { outDir: '../../dist/renderer', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 4000 },
+  build: { outDir: '../../dist/renderer', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 9000 },
   worker: { format: 'es' },
   server: { headers: { ...RESPONSE_HEADERS } },
   preview: { headers: { ...RESPONSE_HEADERS } },

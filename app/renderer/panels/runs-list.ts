@@ -43,43 +43,58 @@ export class RunsList {
     search.addEventListener('input', () => this.applyFilter());
   }
 
+  /** Updates the list in place (items are kept while their run exists, so clicks never hit a replaced node). */
   render(runs: Iterable<LiveRun>): void {
     const all = [...runs].sort((a, b) => a.stored.name.localeCompare(b.stored.name));
     this.empty.hidden = all.length > 0;
-    this.list.replaceChildren(
-      ...all.map((run) => {
-        const name = run.stored.name;
-        const item = document.createElement('li');
-        item.dataset.run = name;
-        item.dataset.search = `${name} ${run.stored.config.robot} ${run.stored.config.algorithm}`.toLowerCase();
-        item.setAttribute('aria-selected', String(name === this.selected));
-        item.title = run.detail ? `${name}: ${run.detail}` : name;
-        const box = document.createElement('input');
-        box.type = 'checkbox';
-        box.checked = this.checked.has(name);
-        box.setAttribute('aria-label', `compare ${name}`);
-        box.addEventListener('click', (event) => event.stopPropagation());
-        box.addEventListener('change', () => {
-          if (box.checked) this.checked.add(name);
-          else this.checked.delete(name);
-          this.onCheck();
-        });
-        const title = document.createElement('span');
-        title.className = 'run-name';
-        title.textContent = name;
-        const phase = document.createElement('span');
-        phase.className = `run-phase phase-${run.phase}`;
-        phase.textContent = PHASE_LABELS[run.phase];
-        const figures = document.createElement('span');
-        figures.className = 'run-figures';
-        const ret = lastReturn(run);
-        figures.textContent = `${compactSteps(run.envSteps)} steps${ret === null ? '' : ` · ${ret.toFixed(1)}`}`;
-        item.append(box, title, phase, figures);
-        item.addEventListener('click', () => this.onSelect(name));
-        return item;
-      }),
-    );
+    const existing = new Map([...this.list.querySelectorAll<HTMLLIElement>('li')].map((item) => [item.dataset.run ?? '', item]));
+    const items = all.map((run) => {
+      const item = existing.get(run.stored.name) ?? this.createItem(run);
+      existing.delete(run.stored.name);
+      this.updateItem(item, run);
+      return item;
+    });
+    for (const stale of existing.values()) stale.remove();
+    items.forEach((item, index) => {
+      if (this.list.children[index] !== item) this.list.insertBefore(item, this.list.children[index] ?? null);
+    });
     this.applyFilter();
+  }
+
+  private createItem(run: LiveRun): HTMLLIElement {
+    const name = run.stored.name;
+    const item = document.createElement('li');
+    item.dataset.run = name;
+    item.dataset.search = `${name} ${run.stored.config.robot} ${run.stored.config.algorithm}`.toLowerCase();
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.setAttribute('aria-label', `compare ${name}`);
+    box.addEventListener('click', (event) => event.stopPropagation());
+    box.addEventListener('change', () => {
+      if (box.checked) this.checked.add(name);
+      else this.checked.delete(name);
+      this.onCheck();
+    });
+    const title = document.createElement('span');
+    title.className = 'run-name';
+    title.textContent = name;
+    const phase = document.createElement('span');
+    const figures = document.createElement('span');
+    figures.className = 'run-figures';
+    item.append(box, title, phase, figures);
+    item.addEventListener('click', () => this.onSelect(name));
+    return item;
+  }
+
+  private updateItem(item: HTMLLIElement, run: LiveRun): void {
+    const name = run.stored.name;
+    item.setAttribute('aria-selected', String(name === this.selected));
+    item.title = run.detail ? `${name}: ${run.detail}` : name;
+    const [, , phase, figures] = item.children as unknown as HTMLElement[];
+    phase.className = `run-phase phase-${run.phase}`;
+    phase.textContent = PHASE_LABELS[run.phase];
+    const ret = lastReturn(run);
+    figures.textContent = `${compactSteps(run.envSteps)} steps${ret === null ? '' : ` · ${ret.toFixed(1)}`}`;
   }
 
   private applyFilter(): void {

@@ -43,10 +43,16 @@ export class Stage {
   private fpsWindowStart = 0;
   /** Frames per second over the last second, for the status line and the frame-rate measurement. */
   fps = 0;
+  /** Drawing stops at this rate: the rest of the machine is training. */
+  maxFps = 30;
+  private lastDraw = -Infinity;
+  private readonly fullPixelRatio = Math.min(2, globalThis.devicePixelRatio || 1);
+  /** Render scale, lowered when frames fall behind (software rendering on a busy CPU) and raised when they catch up. */
+  private pixelRatio = this.fullPixelRatio;
 
   constructor(readonly canvas: HTMLCanvasElement, theme: StageTheme) {
     this.renderer = new WebGLRenderer({ canvas, antialias: true, powerPreference: 'high-performance' });
-    this.renderer.setPixelRatio(Math.min(2, globalThis.devicePixelRatio || 1));
+    this.renderer.setPixelRatio(this.pixelRatio);
     this.renderer.outputColorSpace = SRGBColorSpace;
     this.renderer.toneMapping = ACESFilmicToneMapping;
     this.renderer.shadowMap.enabled = true;
@@ -93,6 +99,18 @@ export class Stage {
     this.scene.add(this.grid);
   }
 
+  /** Trades resolution (then shadows) for frame rate, like a game engine's dynamic resolution. */
+  private adaptQuality(): void {
+    let ratio = this.pixelRatio;
+    if (this.fps < this.maxFps * 0.75 && ratio > 0.5) ratio = Math.max(0.5, ratio * 0.8);
+    else if (this.fps >= this.maxFps * 0.95 && ratio < this.fullPixelRatio) ratio = Math.min(this.fullPixelRatio, ratio * 1.1);
+    this.renderer.shadowMap.enabled = !(ratio <= 0.5 && this.fps < this.maxFps * 0.5);
+    if (ratio !== this.pixelRatio) {
+      this.pixelRatio = ratio;
+      this.renderer.setPixelRatio(ratio);
+    }
+  }
+
   onFrame(callback: (seconds: number) => void): void {
     this.frameCallbacks.push(callback);
   }
@@ -120,6 +138,8 @@ export class Stage {
   }
 
   private readonly frame = (timeMs: number): void => {
+    if (timeMs - this.lastDraw < 1000 / this.maxFps - 2) return;
+    this.lastDraw = timeMs;
     const seconds = timeMs / 1000;
     this.resize();
     for (const callback of this.frameCallbacks) callback(seconds);
@@ -130,6 +150,7 @@ export class Stage {
       this.fps = this.frames / (seconds - this.fpsWindowStart);
       this.frames = 0;
       this.fpsWindowStart = seconds;
+      this.adaptQuality();
     }
   };
 }

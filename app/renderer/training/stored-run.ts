@@ -16,6 +16,8 @@ export class StoredRun {
   private eventsFile: string | null = null;
   private stepCheckpoints: string[] = [];
   private bestReturn: number | null = null;
+  /** Writes of one run happen one at a time, in order (OPFS refuses overlapping writables on one file). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly store: RunStore,
@@ -52,7 +54,17 @@ export class StoredRun {
     return text === null ? [] : parseMetrics(text, `${this.name}/metrics.jsonl`);
   }
 
-  async appendMetrics(records: readonly MetricsRecord[]): Promise<void> {
+  private serial<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(operation);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  appendMetrics(records: readonly MetricsRecord[]): Promise<void> {
+    return this.serial(() => this.appendMetricsNow(records));
+  }
+
+  private async appendMetricsNow(records: readonly MetricsRecord[]): Promise<void> {
     if (records.length === 0) return;
     await this.store.append(`${this.name}/metrics.jsonl`, encoder.encode(records.map(metricsLine).join('')));
     const now = Date.now() / 1000;
@@ -72,7 +84,11 @@ export class StoredRun {
   }
 
   /** Writes a periodic checkpoint (and best.ckpt when its return is the best so far), keeping the last few. */
-  async saveCheckpoint(bytes: Uint8Array): Promise<void> {
+  saveCheckpoint(bytes: Uint8Array): Promise<void> {
+    return this.serial(() => this.saveCheckpointNow(bytes));
+  }
+
+  private async saveCheckpointNow(bytes: Uint8Array): Promise<void> {
     const meta = readCheckpointMeta(bytes, 'new checkpoint');
     const file = `${this.name}/checkpoints/step-${String(meta.envSteps).padStart(12, '0')}.ckpt`;
     await this.store.write(file, bytes);
@@ -95,14 +111,16 @@ export class StoredRun {
   }
 
   /** Drops records logged after a checkpoint being resumed from, so the resumed run does not log them twice. */
-  async truncateMetricsAfter(envSteps: number, records: readonly MetricsRecord[]): Promise<MetricsRecord[]> {
-    const kept = records.filter((record) => record.envSteps <= envSteps);
-    if (kept.length !== records.length) await writeText(this.store, `${this.name}/metrics.jsonl`, kept.map(metricsLine).join(''));
-    return kept;
+  truncateMetricsAfter(envSteps: number, records: readonly MetricsRecord[]): Promise<MetricsRecord[]> {
+    return this.serial(async () => {
+      const kept = records.filter((record) => record.envSteps <= envSteps);
+      if (kept.length !== records.length) await writeText(this.store, `${this.name}/metrics.jsonl`, kept.map(metricsLine).join(''));
+      return kept;
+    });
   }
 
-  async setTotalSteps(totalSteps: number): Promise<void> {
+  setTotalSteps(totalSteps: number): Promise<void> {
     this.config = { ...this.config, totalSteps };
-    await writeText(this.store, `${this.name}/config.json`, `${JSON.stringify(this.config, null, 2)}\n`);
+    return this.serial(() => writeText(this.store, `${this.name}/config.json`, `${JSON.stringify(this.config, null, 2)}\n`));
   }
 }

@@ -110,9 +110,8 @@ async function exportCheckpoint(message: Extract<ToTrainer, { type: 'exportCheck
   const entry = algorithms[message.config.algorithm];
   if (!entry) throw new Error(`unknown algorithm '${message.config.algorithm}'`);
   const { state } = decodeCheckpoint(message.checkpoint, 'checkpoint');
-  // One environment is enough to build the networks; nothing is trained.
-  const config = { ...message.config.algorithmConfig, ...('numEnvs' in message.config.algorithmConfig ? { numEnvs: 1 } : {}) };
-  const loaded = await entry.createTrainer({ robot: message.config.robot, config, seed: message.config.seed, workers: 0, makeVecEnv: (options) => InThreadVecEnv.create(options) });
+  // The run's own config: the checkpoint holds its environments' state too, so their number must match.
+  const loaded = await entry.createTrainer({ robot: message.config.robot, config: message.config.algorithmConfig, seed: message.config.seed, workers: 0, makeVecEnv: (options) => InThreadVecEnv.create(options) });
   try {
     await loaded.setState(state);
     post({ type: 'policy', requestId: message.requestId, snapshot: loaded.exportPolicy() });

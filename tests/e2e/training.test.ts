@@ -1,0 +1,133 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { artifactPath, openApp, type AppSession } from './harness.ts';
+
+/** Live runs as the app sees them: name, phase, env steps. */
+function runs(page: Page): Promise<{ name: string; phase: string; envSteps: number; records: number; detail: string; points: number }[]> {
+  return page.evaluate(() =>
+    [...(window.sinewDebug?.manager.runs.values() ?? [])]
+      .sort((a, b) => a.stored.config.createdAt.localeCompare(b.stored.config.createdAt))
+      .map((run) => ({ name: run.stored.name, phase: run.phase, envSteps: run.envSteps, records: run.records.length, detail: run.detail, points: window.sinewDebug?.charts.pointCount('return') ?? 0 })),
+  );
+}
+
+/**
+ * Clicks an enabled button by its name. Actionability's "stable" wait needs two animation frames in a row, and
+ * under SwiftShader on two busy cores frames can be a second apart, so the click itself is forced once the
+ * button is known to be visible and enabled.
+ */
+async function press(page: Page, name: string): Promise<void> {
+  const button = page.getByRole('button', { name, exact: true });
+  await button.waitFor({ state: 'visible' });
+  const deadline = Date.now() + 30_000;
+  while (!(await button.isEnabled())) {
+    if (Date.now() > deadline) throw new Error(`button '${name}' stayed disabled`);
+    await page.waitForTimeout(200);
+  }
+  await button.click({ force: true });
+}
+
+async function setField(page: Page, label: string, value: string): Promise<void> {
+  const row = page.locator('#run-controls .tp-lblv').filter({ has: page.locator('.tp-lblv_l', { hasText: new RegExp(`^${label}$`) }) });
+  const input = row.first().locator('input[type=text]').last();
+  await input.fill(value);
+  await input.press('Enter');
+}
+
+type RunView = Awaited<ReturnType<typeof runs>>[number];
+
+/** Polls the app's runs (oldest first) until `predicate` holds: from Node, since the page's CSP forbids eval. */
+async function waitForRuns(page: Page, what: string, predicate: (runs: RunView[]) => boolean, timeout = 120_000): Promise<RunView[]> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const current = await runs(page);
+    if (predicate(current)) return current;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; runs: ${JSON.stringify(current)}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+describe('training in the app (headless Chromium, real workers)', () => {
+  let app: AppSession;
+
+  beforeAll(async () => {
+    app = await openApp();
+    await app.page.waitForFunction(() => window.sinewDebug !== undefined, undefined, { timeout: 60_000 });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('starts a Reacher run whose learning curve gains points', async () => {
+    await setField(app.page, 'steps', '40000');
+    await press(app.page, 'Start');
+    const [run] = await waitForRuns(app.page, 'three points on the return curve', (all) => all.length === 1 && all[0].points >= 3);
+    expect(run.phase).toBe('training');
+    expect(run.records).toBeGreaterThanOrEqual(3);
+    expect(run.name).toMatch(/^reacher-ppo-seed1-/);
+  });
+
+  it('shows the robots moving', async () => {
+    expect(await app.page.evaluate(() => window.sinewDebug?.trainView.robotCount)).toBeGreaterThan(0);
+    const first = await app.page.locator('#scene').screenshot({ path: artifactPath('training-1.png') });
+    await app.page.waitForTimeout(1500);
+    const second = await app.page.locator('#scene').screenshot({ path: artifactPath('training-2.png') });
+    expect(Buffer.compare(first, second)).not.toBe(0);
+    await app.page.screenshot({ path: artifactPath('training-app.png') });
+  });
+
+  it('pauses and resumes', async () => {
+    await press(app.page, 'Pause');
+    const pausedAt = (await waitForRuns(app.page, 'the pause', (all) => all[0].phase === 'paused', 60_000))[0].envSteps;
+    await app.page.waitForTimeout(1500);
+    expect((await runs(app.page))[0].envSteps).toBe(pausedAt);
+    await press(app.page, 'Resume');
+    await waitForRuns(app.page, 'training to go on', (all) => all[0].phase === 'training' && all[0].envSteps > pausedAt, 60_000);
+  });
+
+  it('compares two runs', async () => {
+    await setField(app.page, 'seed', '2');
+    await press(app.page, 'Stop');
+    await waitForRuns(app.page, 'the stop', (all) => all[0].phase === 'stopped', 60_000);
+    await press(app.page, 'Start');
+    await waitForRuns(app.page, 'two runs with metrics', (all) => all.length === 2 && all.every((run) => run.records >= 2));
+    for (const box of await app.page.locator('#run-list input[type=checkbox]').all()) await box.check({ force: true });
+    await app.page.getByRole('tab', { name: 'Compare' }).click({ force: true });
+    await app.page.waitForSelector('#view-compare .uplot');
+    expect(await app.page.locator('#view-compare .compare-table tr').count()).toBe(2);
+    expect(await app.page.locator('#view-compare .compare-table').textContent()).toMatch(/ppo \(2 seeds\)/);
+    await app.page.screenshot({ path: artifactPath('compare.png') });
+  });
+
+  it('exports the selected run as tfjs, ONNX and a card', async () => {
+    await app.page.locator('#run-list li').first().click({ force: true });
+    await app.page.getByRole('tab', { name: 'Policies' }).click({ force: true });
+    const downloads: Map<string, Buffer> = new Map();
+    const all = new Promise<void>((resolve) => {
+      app.page.on('download', async (download) => {
+        downloads.set(download.suggestedFilename(), await readFile(await download.path()));
+        if (downloads.size === 4) resolve();
+      });
+    });
+    await press(app.page, 'Export selected run');
+    await Promise.race([all, app.page.waitForTimeout(90_000).then(() => Promise.reject(new Error(`only ${downloads.size} downloads; errors: ${app.errors.join('; ')}`)))]);
+    const names = [...downloads.keys()].map((name) => name.replace(/^.*-(model\.json|weights\.bin|policy\.onnx|policy-card\.json)$/, '$1')).sort();
+    expect(names).toEqual(['model.json', 'policy-card.json', 'policy.onnx', 'weights.bin']);
+    const card = JSON.parse([...downloads].find(([name]) => name.endsWith('policy-card.json'))?.[1].toString() ?? '{}') as { robot?: string; algorithm?: string };
+    expect(card.robot).toBe('reacher');
+    expect(card.algorithm).toBe('ppo');
+  });
+
+  it('keeps the runs across a reload', async () => {
+    const before = (await runs(app.page)).map((run) => run.name).sort();
+    await app.page.reload({ waitUntil: 'domcontentloaded', timeout: 90_000 });
+    await waitForRuns(app.page, 'the runs to load', (all) => all.length === before.length, 60_000);
+    expect((await runs(app.page)).map((run) => run.name).sort()).toEqual(before);
+    expect(await app.page.locator('#run-list li').count()).toBe(before.length);
+  });
+
+  it('logged no console errors', () => {
+    expect(app.errors, app.errors.join('\n')).toEqual([]);
+  });
+});
