@@ -36,6 +36,7 @@ export function tickLabel(value: number): string {
   return String(Number(value.toPrecision(3)));
 }
 
+const dash = (series: number) => (series % 2 === 1 ? ' stroke-dasharray="7 4"' : '');
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function panel(series: readonly CurveSeries[], axis: 'byEnvSteps' | 'byWallTime', left: number, xTitle: string): string {
@@ -73,7 +74,8 @@ function panel(series: readonly CurveSeries[], axis: 'byEnvSteps' | 'byWallTime'
     const lower = b.x.map((x, i) => `${px(x).toFixed(1)},${py(b.mean[i] - b.std[i]).toFixed(1)}`).reverse();
     parts.push(`<polygon points="${[...upper, ...lower].join(' ')}" fill="${colour}" fill-opacity="0.2" stroke="none"/>`);
     const line = b.x.map((x, i) => `${px(x).toFixed(1)},${py(b.mean[i]).toFixed(1)}`).join(' ');
-    parts.push(`<polyline points="${line}" fill="none" stroke="${colour}" stroke-width="2"/>`);
+    // Every other series dashed: identical curves (a resumed run over its uninterrupted twin) stay visible.
+    parts.push(`<polyline points="${line}" fill="none" stroke="${colour}" stroke-width="2"${dash(s)}/>`);
   });
   parts.push(`<text x="${left + width / 2}" y="${top + height + 42}" text-anchor="middle">${escapeXml(xTitle)}</text>`);
   parts.push(`<text transform="translate(${left - 52} ${top + height / 2}) rotate(-90)" text-anchor="middle">episode return</text>`);
@@ -85,7 +87,7 @@ export function learningCurvesSvg(title: string, series: readonly CurveSeries[])
     .map((s, i) => {
       const x = 80 + i * 170;
       const colour = COLOURS[i % COLOURS.length];
-      return `<rect x="${x}" y="36" width="18" height="10" fill="${colour}"/><text x="${x + 24}" y="45">${escapeXml(s.label)}</text>`;
+      return `<line x1="${x}" y1="41" x2="${x + 20}" y2="41" stroke="${colour}" stroke-width="3"${dash(i)}/><text x="${x + 26}" y="45">${escapeXml(s.label)}</text>`;
     })
     .join('\n');
   return [
