@@ -10,4 +10,5 @@ export const benchSuites: Record<string, BenchSuite> = {
   'learner-ppo': (argv) => import('./learner-on-policy.ts').then((m) => m.learnerOnPolicyBench(argv)),
   soak: (argv) => import('./soak.ts').then((m) => m.soakBench(argv)),
   sim: (argv) => import('./sim.ts').then((m) => m.simBench(argv)),
+  app: (argv) => import('./app.ts').then((m) => m.appBench(argv)),
 };
