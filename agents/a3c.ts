@@ -232,7 +232,10 @@ export class A3cTrainer implements Trainer {
     this.parameters.set(parameters);
     this.adam.setState({ firstMoment: adamM, secondMoment: adamV, steps: json.adamSteps });
     loadNormalisers(this.normalisers(), state.arrays);
-    Object.assign(this, { steps: json.envSteps, version: json.version, wallTime: json.wallTime, iterations: json.iterations });
+    this.steps = json.envSteps;
+    this.version = json.version;
+    this.wallTime = json.wallTime;
+    this.iterations = json.iterations;
   }
 
   exportPolicy(): PolicySnapshot {
