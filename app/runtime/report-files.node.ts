@@ -64,3 +64,8 @@ export function writeReport(
   writeFileAtomic(files[2], png);
   return { markdown, files, groups };
 }
+
+/** The summary table of a report.md, for printing to a terminal. */
+export function summaryTable(markdown: string): string[] {
+  return markdown.split('\n').filter((line, i, lines) => line.startsWith('|') && lines.slice(0, i).every((l) => !l.startsWith('## ')));
+}

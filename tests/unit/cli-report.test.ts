@@ -23,7 +23,12 @@ async function makeRuns(robot = 'reacher'): Promise<string> {
 describe('sinew report', () => {
   it('writes report.md, curves.svg and a PNG into the folder of runs', async () => {
     const out = await makeRuns();
+    printed.length = 0;
     expect(await makeReportCommand(deps).run([out, '--threshold', '-30'])).toBe(0);
+    // The summary table goes to the terminal too: header, rule, one row per algorithm, then the file list.
+    expect(printed.length).toBe(5);
+    expect(printed[0]).toContain('| algorithm | seeds | final return |');
+    expect(printed[4]).toContain('report of 4 runs:');
     const markdown = readFileSync(join(out, 'report.md'), 'utf8');
     expect(markdown).toContain('# reacher: fake-off vs fake-on'); // folders in name order
     expect(markdown).toMatch(/\| fake-on \| 2 \| -?\d+\.\d ± \d+\.\d \|/);

@@ -11,7 +11,7 @@ import type { CliDeps } from '../../runtime/cli-support.node.ts';
 import { runSinewChild, SINEW_ENTRY } from '../../runtime/child.node.ts';
 import { formatDuration } from '../../runtime/progress.node.ts';
 import { runPool } from '../../runtime/pool.ts';
-import { findRuns, writeReport } from '../../runtime/report-files.node.ts';
+import { findRuns, summaryTable, writeReport } from '../../runtime/report-files.node.ts';
 import { resolveRunConfig } from '../../runtime/run-config.ts';
 import { runtimeVersions } from '../../runtime/versions.node.ts';
 
@@ -83,7 +83,8 @@ export function makeCompareCommand(deps: CompareDeps): Command {
       const failed = jobs.filter((_, i) => results[i]?.exitCode !== 0).map((job) => job.name);
       // Interrupted runs (Ctrl-C) still have checkpoints and curves worth reporting; runs that never started do not.
       if (!jobs.some((job) => existsSync(join(dir, job.name, 'config.json')))) throw new Error(`no run started; see the logs in ${join(dir, 'logs')}`);
-      const { files } = writeReport(findRuns([dir]), dir, threshold);
+      const { files, markdown } = writeReport(findRuns([dir]), dir, threshold);
+      for (const line of summaryTable(markdown)) deps.print(line);
       deps.print(`report: ${files.join(', ')}`);
       if (failed.length > 0) {
         deps.print(`not finished: ${failed.join(', ')} (logs in ${join(dir, 'logs')}; sinew resume <run> continues one)`);

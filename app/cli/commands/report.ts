@@ -3,7 +3,7 @@ import { optionString, parseArgs, parseNumber, UsageError } from '../args.ts';
 import type { OptionSpec } from '../args.ts';
 import { defaultCliDeps, expectPositionals } from '../../runtime/cli-support.node.ts';
 import type { CliDeps } from '../../runtime/cli-support.node.ts';
-import { findRuns, writeReport } from '../../runtime/report-files.node.ts';
+import { findRuns, summaryTable, writeReport } from '../../runtime/report-files.node.ts';
 
 export const reportOptions: readonly OptionSpec[] = [
   { name: 'by', description: "one row and curve per 'algorithm' (seeds pooled) or per 'run'", default: 'algorithm' },
@@ -31,7 +31,8 @@ export function makeReportCommand(deps: CliDeps): Command {
       if (by !== 'algorithm' && by !== 'run') throw new UsageError(`--by must be 'algorithm' or 'run', got '${by}'`);
       const runs = findRuns(paths);
       const single = paths.length === 1 && runs.length > 1 ? paths[0] : 'report';
-      const { files } = writeReport(runs, optionString(args, 'out') ?? single, threshold, by);
+      const { files, markdown } = writeReport(runs, optionString(args, 'out') ?? single, threshold, by);
+      for (const line of summaryTable(markdown)) deps.print(line);
       deps.print(`report of ${runs.length} run${runs.length === 1 ? '' : 's'}: ${files.join(', ')}`);
       return 0;
     },
