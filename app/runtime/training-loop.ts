@@ -34,6 +34,9 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Loo
     if (options.shouldStop()) break;
     const before = trainer.envSteps;
     const records = await trainer.iterate();
+    // A real turn of the event loop (awaiting resolved promises never gives one): Ctrl-C, the app's pause and
+    // stop messages and test runners' heartbeats are handled between iterations, however long training runs.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     if (trainer.envSteps <= before) throw new Error(`${trainer.algorithm}: an iteration took no environment steps`);
     await options.onRecords(records);
     if (trainer.envSteps >= nextCheckpoint) {
