@@ -89,7 +89,7 @@ export async function runSession(folder: RunFolder, options: SessionOptions): Pr
     reporter.finish(trainer.envSteps, lastReturn);
     reporter.log(
       outcome === 'finished'
-        ? `finished ${folder.name}: ${trainer.envSteps} env steps`
+        ? `finished ${folder.name}: ${trainer.envSteps} env steps; try it with: sinew play ${folder.path}`
         : `stopped ${folder.name} at ${trainer.envSteps} env steps; continue with: sinew resume ${folder.path}`,
     );
     return { outcome, envSteps: trainer.envSteps, latestReturn: lastReturn };
