@@ -9,7 +9,7 @@ import { RunControls, type RunRequest } from './panels/run-controls.ts';
 import { RunsList, lastReturn } from './panels/runs-list.ts';
 import { Stage, darkTheme, lightTheme } from './scene/stage.ts';
 import { TrainView } from './scene/train-view.ts';
-import { openRunStore } from './storage/run-store.ts';
+import { checkName, openRunStore } from './storage/run-store.ts';
 import { RunManager, type LiveRun } from './training/run-manager.ts';
 import { PoliciesView } from './panels/policies-view.ts';
 import { CompareView } from './panels/compare-view.ts';
@@ -147,6 +147,23 @@ function selectView(view: string): void {
   if (view === 'policies') policiesView.refresh();
 }
 for (const tab of document.querySelectorAll<HTMLButtonElement>('.tabs button')) tab.addEventListener('click', () => selectView(tab.dataset.view ?? 'train'));
+
+element('rename-run').addEventListener('click', () => {
+  if (!selected) return showError('No run is selected', 'Click a run in the list first.');
+  const old = selected.stored.name;
+  const name = window.prompt(`New name for ${old}`, old)?.trim();
+  if (!name || name === old) return;
+  manager
+    .rename(old, checkName(name))
+    .then(() => select(name))
+    .catch((error: unknown) => showError(`Could not rename: ${error instanceof Error ? error.message : String(error)}`, 'Stop the run first, and pick a name no other run has.'));
+});
+element('delete-run').addEventListener('click', () => {
+  if (!selected) return showError('No run is selected', 'Click a run in the list first.');
+  const name = selected.stored.name;
+  if (!window.confirm(`Delete ${name} with its checkpoints and exports? This cannot be undone.`)) return;
+  manager.delete(name).catch((error: unknown) => showError(`Could not delete: ${error instanceof Error ? error.message : String(error)}`, 'Try again; if it persists, delete the folder by hand.'));
+});
 
 window.addEventListener('keydown', (event) => {
   if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) return;

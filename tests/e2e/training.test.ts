@@ -127,6 +127,20 @@ describe('training in the app (headless Chromium, real workers)', () => {
     expect(await app.page.locator('#run-list li').count()).toBe(before.length);
   });
 
+  it('renames and deletes a stopped run', async () => {
+    const before = await runs(app.page);
+    const stopped = before.find((run) => run.phase !== 'training' && run.phase !== 'starting');
+    expect(stopped).toBeDefined();
+    await app.page.locator(`#run-list li[data-run="${stopped?.name}"]`).click({ force: true });
+    app.page.once('dialog', (dialog) => void dialog.accept('renamed-run'));
+    await app.page.locator('#rename-run').click({ force: true });
+    await waitForRuns(app.page, 'the rename', (all) => all.some((run) => run.name === 'renamed-run') && !all.some((run) => run.name === stopped?.name), 30_000);
+    app.page.once('dialog', (dialog) => void dialog.accept());
+    await app.page.locator('#delete-run').click({ force: true });
+    await waitForRuns(app.page, 'the delete', (all) => all.length === before.length - 1 && !all.some((run) => run.name === 'renamed-run'), 30_000);
+    expect(await app.page.locator('#run-list li').count()).toBe(before.length - 1);
+  });
+
   it('logged no console errors', () => {
     expect(app.errors, app.errors.join('\n')).toEqual([]);
   });

@@ -222,6 +222,24 @@ export class RunManager {
     return answer.finally(() => worker.terminate());
   }
 
+  /** Renames a run that is not training: its files move to a folder of the new name (config, metrics, checkpoints, exports). */
+  async rename(name: string, newName: string): Promise<void> {
+    const run = this.require(name);
+    if (run.worker) throw new Error(`run '${name}' is training: stop it before renaming`);
+    if (this.runs.has(newName) || (await this.store.read(`${newName}/config.json`)) !== null) throw new Error(`a run named '${newName}' already exists`);
+    for (const folder of ['', '/checkpoints', '/exports']) {
+      for (const file of await this.store.listFiles(`${name}${folder}`)) {
+        const data = await this.store.read(`${name}${folder}/${file}`);
+        if (data) await this.store.write(`${newName}${folder}/${file}`, data);
+      }
+    }
+    await this.store.deleteRun(name);
+    this.runs.delete(name);
+    const stored = await StoredRun.open(this.store, newName);
+    this.runs.set(newName, { ...run, stored });
+    this.events.runsChanged();
+  }
+
   async delete(name: string): Promise<void> {
     const run = this.require(name);
     run.worker?.terminate();
