@@ -77,8 +77,8 @@ export function vecLayout(robot: string, numEnvs: number): VecLayout {
   return { numEnvs, observationSize: info.observationSize, actionSize: info.actionSize, termCount: info.rewardTerms.length, bodyCount: info.bodies.length };
 }
 
-/** All envs stepped in the calling thread, one after another. */
-export class InThreadVecEnv implements SimVecEnv {
+/** The fields every SimVecEnv exposes, as views of its buffers (shared by both implementations). */
+export abstract class VecEnvViews {
   readonly robot: string;
   readonly numEnvs: number;
   readonly observationSize: number;
@@ -86,7 +86,6 @@ export class InThreadVecEnv implements SimVecEnv {
   readonly rewardTermNames: readonly string[];
   readonly bodyCount: number;
   readonly dt: number;
-  readonly workers = 0;
   readonly obs: Float32Array;
   readonly actions: Float32Array;
   readonly rewards: Float32Array;
@@ -100,10 +99,8 @@ export class InThreadVecEnv implements SimVecEnv {
   readonly rewardTerms: Float32Array;
   readonly physicsBlowUp: Uint8Array;
   readonly poses: Float32Array;
-  private steps = 0;
-  private readonly runner: EnvRunner;
 
-  private constructor(robot: string, envs: SnapshotEnv[], buffers: VecBuffers, layout: VecLayout) {
+  protected constructor(robot: string, layout: VecLayout, buffers: VecBuffers) {
     const info = robotInfo(robot);
     this.robot = info.name;
     this.numEnvs = layout.numEnvs;
@@ -127,7 +124,18 @@ export class InThreadVecEnv implements SimVecEnv {
       physicsBlowUp: this.physicsBlowUp,
       poses: this.poses,
     } = buffers);
-    this.runner = new EnvRunner(envs, 0, layout, buffers, info.rewardTerms);
+  }
+}
+
+/** All envs stepped in the calling thread, one after another. */
+export class InThreadVecEnv extends VecEnvViews implements SimVecEnv {
+  readonly workers = 0;
+  private steps = 0;
+  private readonly runner: EnvRunner;
+
+  private constructor(robot: string, envs: SnapshotEnv[], buffers: VecBuffers, layout: VecLayout) {
+    super(robot, layout, buffers);
+    this.runner = new EnvRunner(envs, 0, layout, buffers, this.rewardTermNames);
   }
 
   /** `shared`: allocate over SharedArrayBuffer so another thread (the renderer) can read the pose board. */

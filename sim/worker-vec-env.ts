@@ -3,7 +3,7 @@ import type { VecEnvState } from './env.ts';
 import { snapshotSize } from './env-common.ts';
 import { allocateVecMemory, viewVecMemory, type VecLayout } from './vec-buffers.ts';
 import type { SimVecEnv, VecEnvOptions } from './vec-env.ts';
-import { restoreVecBuffers, vecEnvState, vecLayout } from './vec-env.ts';
+import { restoreVecBuffers, vecEnvState, vecLayout, VecEnvViews } from './vec-env.ts';
 import { COMMAND, CONTROL, CONTROL_INTS, ERROR_BYTES, STATUS, readError, type WorkerInit, type WorkerReply } from './worker-protocol.ts';
 
 /** A started worker as the host sees it; adapters wrap Node's worker_threads or the browser's Worker. */
@@ -41,28 +41,8 @@ async function defaultWorkerFactory(): Promise<WorkerFactory> {
  * (actions) and write (everything else) in place; step() is one Atomics handshake per worker. Env i gets the
  * same seed, and so the same trajectory, as in the in-thread VecEnv.
  */
-export class WorkerVecEnv implements SimVecEnv {
-  readonly robot: string;
-  readonly numEnvs: number;
-  readonly observationSize: number;
-  readonly actionSize: number;
-  readonly rewardTermNames: readonly string[];
-  readonly bodyCount: number;
-  readonly dt: number;
+export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
   readonly workers: number;
-  readonly obs: Float32Array;
-  readonly actions: Float32Array;
-  readonly rewards: Float32Array;
-  readonly terminated: Uint8Array;
-  readonly truncated: Uint8Array;
-  readonly finalObs: Float32Array;
-  readonly finishedReturns: Float64Array;
-  readonly finishedLengths: Int32Array;
-  readonly episodeReturns: Float64Array;
-  readonly episodeLengths: Int32Array;
-  readonly rewardTerms: Float32Array;
-  readonly physicsBlowUp: Uint8Array;
-  readonly poses: Float32Array;
   private steps = 0;
   private closed = false;
   private busy = false;
@@ -76,30 +56,8 @@ export class WorkerVecEnv implements SimVecEnv {
     private readonly hosted: HostedWorker[],
     private readonly states: Float64Array,
   ) {
-    const info = robotInfo(robot);
-    this.robot = info.name;
-    this.numEnvs = layout.numEnvs;
-    this.observationSize = layout.observationSize;
-    this.actionSize = layout.actionSize;
-    this.rewardTermNames = info.rewardTerms;
-    this.bodyCount = layout.bodyCount;
-    this.dt = info.dt;
+    super(robot, layout, viewVecMemory(layout, memory));
     this.workers = hosted.length;
-    ({
-      obs: this.obs,
-      actions: this.actions,
-      rewards: this.rewards,
-      terminated: this.terminated,
-      truncated: this.truncated,
-      finalObs: this.finalObs,
-      finishedReturns: this.finishedReturns,
-      finishedLengths: this.finishedLengths,
-      episodeReturns: this.episodeReturns,
-      episodeLengths: this.episodeLengths,
-      rewardTerms: this.rewardTerms,
-      physicsBlowUp: this.physicsBlowUp,
-      poses: this.poses,
-    } = viewVecMemory(layout, memory));
     this.died = new Promise<never>((_, reject) => {
       hosted.forEach((worker, w) => worker.port.onError((error) => reject(new Error(`env worker ${w} died: ${error.message}`))));
     });
