@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { isTemporaryFile, writeFileAtomic } from './atomic.node.ts';
@@ -74,6 +74,34 @@ export class RunFolder {
   setTotalSteps(totalSteps: number): void {
     this.currentConfig = { ...this.currentConfig, totalSteps };
     writeFileAtomic(join(this.path, 'config.json'), `${JSON.stringify(this.currentConfig, null, 2)}\n`);
+  }
+
+  /**
+   * Claims the run for this process (a `lock` file holding the pid) so that two processes never train the same
+   * run at once; a lock left by a process that no longer exists is taken over. Returns the release function.
+   */
+  lock(): () => void {
+    this.assertUnlocked();
+    const path = join(this.path, 'lock');
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        writeFileSync(path, String(process.pid), { flag: 'wx' });
+        return () => rmSync(path, { force: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        this.assertUnlocked();
+        rmSync(path, { force: true });
+      }
+    }
+    throw new Error(`could not lock ${this.path}`);
+  }
+
+  /** Throws when another live process holds the run's lock. */
+  assertUnlocked(): void {
+    const path = join(this.path, 'lock');
+    if (!existsSync(path)) return;
+    const owner = Number(readFileSync(path, 'utf8'));
+    if (owner !== process.pid && processAlive(owner)) throw new Error(`${this.path} is being trained by process ${owner}; stop it first`);
   }
 
   get name(): string {
@@ -188,5 +216,15 @@ function rmQuiet(path: string): void {
     rmSync(path, { force: true });
   } catch {
     // left for the next prune
+  }
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -33,6 +33,15 @@ export interface SessionResult {
 }
 
 export async function runSession(folder: RunFolder, options: SessionOptions): Promise<SessionResult> {
+  const unlock = folder.lock();
+  try {
+    return await lockedSession(folder, options);
+  } finally {
+    unlock();
+  }
+}
+
+async function lockedSession(folder: RunFolder, options: SessionOptions): Promise<SessionResult> {
   const { config } = folder;
   const totalSteps = options.totalSteps ?? config.totalSteps;
   // Read the checkpoint before building anything, so a bad one fails fast and changes nothing.

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunFolder } from '../../app/runtime/run-folder.node.ts';
@@ -48,5 +48,18 @@ describe('runSession', () => {
     const run = RunFolder.create(mkdtempSync(join(tmpdir(), 'sinew-session-')), config, 'r');
     await expect(runSession(run, { catalog: fakeCatalog, progress: silent, resumeFrom: 'latest' })).rejects.toThrow('has no checkpoint yet');
     expect(run.readMetrics()).toEqual([]);
+  });
+});
+
+describe('runSession and the run lock', () => {
+  it('refuses a run another live process is training, takes over a stale lock and releases it', async () => {
+    const run = RunFolder.create(mkdtempSync(join(tmpdir(), 'sinew-session-')), { ...config, totalSteps: 256 }, 'r');
+    const lock = join(run.path, 'lock');
+    writeFileSync(lock, String(process.ppid)); // the test runner's parent: alive
+    await expect(runSession(run, { catalog: fakeCatalog, progress: silent })).rejects.toThrow(`${run.path} is being trained by process ${process.ppid}; stop it first`);
+    expect(run.readMetrics()).toEqual([]);
+    writeFileSync(lock, '2147483646'); // no such process: a lock left by a crash
+    expect((await runSession(run, { catalog: fakeCatalog, progress: silent })).outcome).toBe('finished');
+    expect(existsSync(lock)).toBe(false);
   });
 });

@@ -35,6 +35,7 @@ export function makeResumeCommand(deps: CliDeps): Command {
         throw new Error(`${path} was trained with '${folder.config.algorithm}', which this sinew does not know`);
       }
       validatedAlgorithmConfig(folder, getRuntimeAlgorithm(catalog, folder.config.algorithm));
+      folder.assertUnlocked();
       if (totalSteps !== folder.config.totalSteps) folder.setTotalSteps(totalSteps);
       deps.print(`run folder: ${folder.path}`);
       const result = await runSession(folder, { catalog, progress: deps.progress, handleSignals: deps.handleSignals, resumeFrom: which });
