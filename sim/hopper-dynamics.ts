@@ -134,8 +134,8 @@ export class HopperDynamics implements ChainKinematics {
       this.dofInvWeight0[j] = x[j];
     }
     for (let b = 0; b < NB; b++) {
-      const [px, pz] = this.bodyPoint(b, this.comX[b], this.comZ[b]);
-      this.pointJacobian(b, px, pz, this.jx, this.jz);
+      this.bodyPointInto(b, this.comX[b], this.comZ[b]);
+      this.pointJacobian(b, this.pointX, this.pointZ, this.jx, this.jz);
       let translation = 0;
       for (const row of [this.jx, this.jz]) {
         x.set(row);
@@ -146,13 +146,7 @@ export class HopperDynamics implements ChainKinematics {
     }
   }
 
-  /** World (x, z) of a point given in body b's frame, at the current kinematics. */
-  bodyPoint(b: number, x: number, z: number): [number, number] {
-    this.bodyPointInto(b, x, z);
-    return [this.pointX, this.pointZ];
-  }
-
-  /** bodyPoint without allocating: the result lands in pointX, pointZ. */
+  /** World (x, z) of a point given in body b's frame, at the current kinematics, into pointX, pointZ. */
   private bodyPointInto(b: number, x: number, z: number): void {
     const c = this.cos[b];
     const s = this.sin[b];
