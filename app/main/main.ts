@@ -70,9 +70,11 @@ function createWindow(): void {
 app.whenReady().then(() => {
   protocol.handle(APP_SCHEME, serveRenderer);
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  // SINEW_RUNS_DIR points the app at the command line's runs folder (e.g. the `runs/` of a checkout).
+  const runsDirectory = process.env.SINEW_RUNS_DIR ?? join(app.getPath('userData'), 'runs');
   const handlers = createIpcHandlers({
-    appInfo: { version: app.getVersion(), platform: process.platform, runsDirectory: join(app.getPath('userData'), 'runs'), cores: availableParallelism() },
-    runFiles: new RunFiles(join(app.getPath('userData'), 'runs')),
+    appInfo: { version: app.getVersion(), platform: process.platform, runsDirectory, cores: availableParallelism() },
+    runFiles: new RunFiles(runsDirectory),
     showSaveDialog,
     showOpenDialog,
   });
