@@ -27,6 +27,13 @@ export interface OffPolicyTrainerOptions {
 
 const now = (): number => Date.now() / 1000;
 
+/**
+ * A macrotask turn: an in-thread VecEnv resolves step() in microtasks only, so without this a training loop
+ * would starve timers, signals (Ctrl-C in the CLI) and messages until the run ends.
+ */
+const yieldToEventLoop = (): Promise<void> =>
+  new Promise((resolve) => (globalThis as unknown as { setTimeout(callback: () => void, ms: number): unknown }).setTimeout(resolve, 0));
+
 export class OffPolicyTrainer implements Trainer {
   readonly robot: string;
   readonly algorithm: string;
@@ -87,7 +94,12 @@ export class OffPolicyTrainer implements Trainer {
     const startSteps = this.steps;
     const startUpdates = this.updates;
     let learned: Record<string, number> | null = null;
+    let lastYield = Date.now();
     while (this.steps - startSteps < this.config.stepsPerIteration) {
+      if (Date.now() - lastYield > 100) {
+        await yieldToEventLoop();
+        lastYield = Date.now();
+      }
       if (this.steps < this.config.learningStarts) {
         for (let i = 0; i < this.actionScratch.length; i++) this.actionScratch[i] = this.rng.uniformRange(-1, 1);
       } else {
