@@ -1,7 +1,7 @@
 import type { SnapshotEnv } from './env-common.ts';
 import { HOPPER, HOPPER_BODIES, HopperEnv, JointSpaceHopperPhysics, hopperDescription } from './hopper.ts';
 import { REACHER, REACHER_BODIES, ReacherEnv, reacherDescription } from './reacher.ts';
-import type { GeomDescription, RobotDescription } from './robot-description.ts';
+import type { GeomDescription, RobotDescription, SignalDescription } from './robot-description.ts';
 import { TimeLimit } from './time-limit.ts';
 
 /** The robots Sinew simulates. */
@@ -39,6 +39,9 @@ export interface RobotInfo {
   readonly bodies: readonly RenderBody[];
   /** Fixed decoration (ground, arena) in world coordinates. */
   readonly scenery: readonly GeomDescription[];
+  /** Meaning and unit of each observation and action entry. */
+  readonly observationLayout: readonly SignalDescription[];
+  readonly actionLayout: readonly SignalDescription[];
   readonly description: RobotDescription;
 }
 
@@ -65,6 +68,8 @@ export const robots: Readonly<Record<RobotName, RobotInfo>> = {
     rewardTerms: ['distance', 'control'],
     bodies: renderBodies(reacherDescription, REACHER_BODIES),
     scenery: reacherDescription.scenery,
+    observationLayout: reacherDescription.observationLayout,
+    actionLayout: reacherDescription.actionLayout,
     description: reacherDescription,
   },
   hopper: {
@@ -81,6 +86,8 @@ export const robots: Readonly<Record<RobotName, RobotInfo>> = {
     rewardTerms: ['forward', 'healthy', 'control'],
     bodies: renderBodies(hopperDescription, HOPPER_BODIES),
     scenery: hopperDescription.scenery,
+    observationLayout: hopperDescription.observationLayout,
+    actionLayout: hopperDescription.actionLayout,
     description: hopperDescription,
   },
 };

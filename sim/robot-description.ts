@@ -63,6 +63,14 @@ export interface RobotDescription {
   readonly contact?: SoftConstraintParams & { readonly floorFriction: number };
   /** Fixed decoration for the renderer (ground, arena walls); not simulated unless a builder says so. */
   readonly scenery: readonly GeomDescription[];
+  /** What each observation and action index means, with its unit (for policy cards and panels). */
+  readonly observationLayout: readonly SignalDescription[];
+  readonly actionLayout: readonly SignalDescription[];
+}
+
+export interface SignalDescription {
+  readonly name: string;
+  readonly unit: string;
 }
 
 /** Mass, centre of mass (body frame) and principal inertia with its frame, as MuJoCo computes them from geoms. */

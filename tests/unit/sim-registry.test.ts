@@ -11,6 +11,11 @@ describe('registry', () => {
     expect([hopper.observationSize, hopper.actionSize, hopper.maxEpisodeSteps]).toEqual([11, 3, 1000]);
     expect(hopper.dt).toBeCloseTo(0.008, 12);
     expect(hopper.bodies.map((b) => b.name)).toEqual(['torso', 'thigh', 'leg', 'foot']);
+    for (const info of [reacher, hopper]) {
+      expect(info.observationLayout.length).toBe(info.observationSize);
+      expect(info.actionLayout.length).toBe(info.actionSize);
+    }
+    expect(hopper.observationLayout[1]).toEqual({ name: 'torso angle (rooty)', unit: 'rad' });
     for (const body of [...reacher.bodies, ...hopper.bodies]) {
       expect(body.geoms.length).toBeGreaterThan(0);
       for (const geom of body.geoms) expect(['capsule', 'sphere', 'box', 'cylinder']).toContain(geom.shape);
