@@ -3,7 +3,8 @@ import {
   Color,
   DirectionalLight,
   Fog,
-  GridHelper,
+  CanvasTexture,
+  RepeatWrapping,
   HemisphereLight,
   Mesh,
   MeshStandardMaterial,
@@ -26,6 +27,36 @@ export interface StageTheme {
 export const lightTheme: StageTheme = { background: 0xdfe4ea, ground: 0xd5dae2, gridMajor: 0x5d6573, gridMinor: 0x9aa3b2 };
 export const darkTheme: StageTheme = { background: 0x16191f, ground: 0x1f232b, gridMajor: 0x6a7385, gridMinor: 0x3a414e };
 
+/** Side of the square ground (m). */
+const GROUND_SIZE = 80;
+
+function hex(color: number): string {
+  return `#${color.toString(16).padStart(6, '0')}`;
+}
+
+/** One 1 m tile of the ground: its colour, 0.25 m minor lines and a major line on the tile's edge. */
+function gridTexture(theme: StageTheme): CanvasTexture {
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 256;
+  const context = canvas.getContext('2d');
+  if (!context) throw new Error('no 2d canvas for the ground texture');
+  context.fillStyle = hex(theme.ground);
+  context.fillRect(0, 0, 256, 256);
+  context.fillStyle = hex(theme.gridMinor);
+  for (let i = 64; i < 256; i += 64) {
+    context.fillRect(i - 1, 0, 2, 256);
+    context.fillRect(0, i - 1, 256, 2);
+  }
+  context.fillStyle = hex(theme.gridMajor);
+  context.fillRect(0, 0, 3, 256);
+  context.fillRect(0, 0, 256, 3);
+  const texture = new CanvasTexture(canvas);
+  texture.wrapS = texture.wrapT = RepeatWrapping;
+  texture.anisotropy = 8;
+  texture.colorSpace = SRGBColorSpace;
+  return texture;
+}
+
 /**
  * The 3D stage: renderer, camera, orbit controls, lights with shadows and a ground. Robots are added by
  * whoever owns them through `scene`; `onFrame` callbacks run before each draw. The loop allocates nothing.
@@ -36,7 +67,7 @@ export class Stage {
   readonly renderer: WebGLRenderer;
   readonly controls: OrbitControls;
   private readonly ground: Mesh<PlaneGeometry, MeshStandardMaterial>;
-  private grid: GridHelper | null = null;
+  private gridTexture: CanvasTexture | null = null;
   private readonly frameCallbacks: ((seconds: number) => void)[] = [];
   private running = false;
   private frames = 0;
@@ -78,7 +109,7 @@ export class Stage {
     this.scene.add(sun);
 
     // Subdivided: under SwiftShader one huge two-triangle plane can hide everything behind it (FINDINGS.md).
-    this.ground = new Mesh(new PlaneGeometry(80, 80, 40, 40), new MeshStandardMaterial({ roughness: 0.95, metalness: 0 }));
+    this.ground = new Mesh(new PlaneGeometry(GROUND_SIZE, GROUND_SIZE, 80, 80), new MeshStandardMaterial({ roughness: 0.95, metalness: 0 }));
     this.ground.rotation.x = -Math.PI / 2;
     this.ground.receiveShadow = true;
     this.scene.add(this.ground);
@@ -88,15 +119,14 @@ export class Stage {
   applyTheme(theme: StageTheme): void {
     this.scene.background = new Color(theme.background);
     this.scene.fog = new Fog(theme.background, 18, 60);
-    this.ground.material.color.setHex(theme.ground);
-    if (this.grid) {
-      this.scene.remove(this.grid);
-      this.grid.dispose();
-    }
-    // 0.5 m cells; lifted a millimetre so it never fights the ground for depth.
-    this.grid = new GridHelper(40, 200, theme.gridMajor, theme.gridMinor);
-    this.grid.position.y = 0.002;
-    this.scene.add(this.grid);
+    // The grid is painted into the ground's texture (1 m tiles of 0.25 m cells): SwiftShader drew GridHelper's
+    // long lines only far from the camera, while a textured plane draws everywhere.
+    this.gridTexture?.dispose();
+    this.gridTexture = gridTexture(theme);
+    this.gridTexture.repeat.set(GROUND_SIZE, GROUND_SIZE);
+    this.ground.material.map = this.gridTexture;
+    this.ground.material.color.setHex(0xffffff);
+    this.ground.material.needsUpdate = true;
   }
 
   /** Trades resolution (then shadows) for frame rate, like a game engine's dynamic resolution. */
