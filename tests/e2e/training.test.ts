@@ -119,6 +119,16 @@ describe('training in the app (headless Chromium, real workers)', () => {
     expect(card.algorithm).toBe('ppo');
   });
 
+  it('plays the selected run\'s policy without exploration noise', async () => {
+    await press(app.page, "Play selected run's policy");
+    await app.page.waitForFunction(() => document.getElementById('scene-caption')?.textContent?.startsWith('Playing'), undefined, { timeout: 60_000 });
+    expect(await app.page.evaluate(() => window.sinewDebug?.trainView.robotCount)).toBe(4);
+    await app.page.waitForFunction(() => (document.querySelector('.policy-returns')?.textContent ?? '').includes('episodes played'), undefined, { timeout: 60_000 });
+    await app.page.screenshot({ path: artifactPath('policy-playing.png') });
+    await app.page.getByRole('tab', { name: 'Policies' }).click({ force: true });
+    await press(app.page, 'Stop playing');
+  });
+
   it('keeps the runs across a reload', async () => {
     const before = (await runs(app.page)).map((run) => run.name).sort();
     await app.page.reload({ waitUntil: 'domcontentloaded', timeout: 90_000 });
@@ -131,13 +141,21 @@ describe('training in the app (headless Chromium, real workers)', () => {
     const before = await runs(app.page);
     const stopped = before.find((run) => run.phase !== 'training' && run.phase !== 'starting');
     expect(stopped).toBeDefined();
-    await app.page.locator(`#run-list li[data-run="${stopped?.name}"]`).click({ force: true });
-    app.page.once('dialog', (dialog) => void dialog.accept('renamed-run'));
+    const item = app.page.locator(`#run-list li[data-run="${stopped?.name}"]`);
+    await item.locator('.run-name').click({ force: true });
+    await app.page.waitForFunction((name) => document.querySelector(`#run-list li[data-run="${name}"]`)?.getAttribute('aria-selected') === 'true', stopped?.name, { timeout: 30_000 });
+    const dialogs: string[] = [];
+    app.page.once('dialog', (dialog) => {
+      dialogs.push(dialog.type());
+      void dialog.accept('renamed-run');
+    });
     await app.page.locator('#rename-run').click({ force: true });
-    await waitForRuns(app.page, 'the rename', (all) => all.some((run) => run.name === 'renamed-run') && !all.some((run) => run.name === stopped?.name), 30_000);
+    await app.page.waitForTimeout(500);
+    expect(dialogs).toEqual(['prompt']);
+    await waitForRuns(app.page, 'the rename', (all) => all.some((run) => run.name === 'renamed-run') && !all.some((run) => run.name === stopped?.name), 90_000);
     app.page.once('dialog', (dialog) => void dialog.accept());
     await app.page.locator('#delete-run').click({ force: true });
-    await waitForRuns(app.page, 'the delete', (all) => all.length === before.length - 1 && !all.some((run) => run.name === 'renamed-run'), 30_000);
+    await waitForRuns(app.page, 'the delete', (all) => all.length === before.length - 1 && !all.some((run) => run.name === 'renamed-run'), 60_000);
     expect(await app.page.locator('#run-list li').count()).toBe(before.length - 1);
   });
 

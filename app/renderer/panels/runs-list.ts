@@ -9,6 +9,7 @@ const PHASE_LABELS: Readonly<Record<RunPhase, string>> = {
   stopped: 'stopped',
   failed: 'failed',
   saved: 'saved',
+  saving: 'saving',
 };
 
 function compactSteps(steps: number): string {

@@ -7,7 +7,7 @@ import { StoredRun } from './stored-run.ts';
 import { readCheckpointMeta } from '../../runtime/checkpoint.ts';
 
 /** A run's state as the UI shows it. 'saved' is a run on disk with no worker (finished earlier, or made by the CLI). */
-export type RunPhase = TrainerPhase | 'saved' | 'queued';
+export type RunPhase = TrainerPhase | 'saved' | 'queued' | 'saving';
 
 export interface LiveRun {
   readonly stored: StoredRun;
@@ -130,6 +130,11 @@ export class RunManager {
         if (message.phase === 'finished' || message.phase === 'stopped') {
           run.worker?.terminate();
           run.worker = null;
+          // Shown as stopped only once its last metrics and checkpoint are on disk.
+          run.phase = 'saving';
+          this.events.runsChanged();
+          await run.stored.flush().catch((error: unknown) => this.storageError(run, error));
+          run.phase = message.phase;
           await this.launchQueued();
         }
         this.events.runsChanged();

@@ -18,6 +18,8 @@ export class StoredRun {
   private bestReturn: number | null = null;
   /** Writes of one run happen one at a time, in order (OPFS refuses overlapping writables on one file). */
   private queue: Promise<unknown> = Promise.resolve();
+  private pendingRecords: MetricsRecord[] = [];
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
 
   private constructor(
     readonly store: RunStore,
@@ -60,8 +62,23 @@ export class StoredRun {
     return result;
   }
 
+  /**
+   * Queues records for metrics.jsonl and the events file; they are written in batches (every two seconds, and
+   * on flush) because each OPFS append rewrites the file through a swap file.
+   */
   appendMetrics(records: readonly MetricsRecord[]): Promise<void> {
-    return this.serial(() => this.appendMetricsNow(records));
+    this.pendingRecords.push(...records);
+    this.flushTimer ??= setTimeout(() => void this.flush(), 2000);
+    return Promise.resolve();
+  }
+
+  /** Writes queued records and waits for every write of this run to finish (before "stopped" is shown). */
+  flush(): Promise<unknown> {
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const records = this.pendingRecords.splice(0);
+    if (records.length > 0) void this.serial(() => this.appendMetricsNow(records));
+    return this.queue;
   }
 
   private async appendMetricsNow(records: readonly MetricsRecord[]): Promise<void> {
@@ -85,6 +102,8 @@ export class StoredRun {
 
   /** Writes a periodic checkpoint (and best.ckpt when its return is the best so far), keeping the last few. */
   saveCheckpoint(bytes: Uint8Array): Promise<void> {
+    // Metrics first, so a resume from this checkpoint finds every record up to it.
+    void this.flush();
     return this.serial(() => this.saveCheckpointNow(bytes));
   }
 
