@@ -1,4 +1,5 @@
 import { Rng, type RngState } from '../sim/rng.ts';
+import { yieldToEventLoop } from './event-loop.ts';
 import type { VecEnv } from '../sim/env.ts';
 import type { EvaluationResult, MetricsRecord, Trainer, TrainerState } from './trainer.ts';
 import type { PolicySnapshot } from './policy.ts';
@@ -26,13 +27,6 @@ export interface OffPolicyTrainerOptions {
 }
 
 const now = (): number => Date.now() / 1000;
-
-/**
- * A macrotask turn: an in-thread VecEnv resolves step() in microtasks only, so without this a training loop
- * would starve timers, signals (Ctrl-C in the CLI) and messages until the run ends.
- */
-const yieldToEventLoop = (): Promise<void> =>
-  new Promise((resolve) => (globalThis as unknown as { setTimeout(callback: () => void, ms: number): unknown }).setTimeout(resolve, 0));
 
 export class OffPolicyTrainer implements Trainer {
   readonly robot: string;

@@ -1,4 +1,5 @@
 import { GaussianActorCritic } from './gaussian-actor-critic.ts';
+import { yieldToEventLoop } from './event-loop.ts';
 import { RunningNormaliser, type NormaliserState } from './normaliser.ts';
 import { evaluateGaussianPolicy } from './on-policy-evaluate.ts';
 import { loadNormalisers, saveNormalisers, type NamedNormalisers } from './on-policy-state.ts';
@@ -128,6 +129,7 @@ export class OnPolicyTrainer implements Trainer {
   }
 
   async iterate(): Promise<MetricsRecord[]> {
+    await yieldToEventLoop();
     const started = Date.now();
     const { numEnvs, actionSize, observationSize } = this.vecEnv;
     const env = this.vecEnv;
