@@ -37,7 +37,8 @@ export class TrainView {
       this.grid = new RobotGrid(robotInfo(robot), count);
       this.stage.scene.add(this.grid.root);
       this.frameGrid();
-      this.caption.textContent = `${label}: ${count} ${robot} robots training. Click one to follow it.`;
+      const doing = label.startsWith('Playing') ? 'playing' : 'training';
+      this.caption.textContent = `${label}: ${count} ${robot} robots ${doing}. Click one to follow it.`;
     } else {
       this.caption.textContent = label;
     }
