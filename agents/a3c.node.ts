@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { startTypeScriptWorker } from '../sim/worker-host.node.ts';
 import type { A3cWorkerFactory, FromWorker } from './a3c-worker.ts';
 
 /**
@@ -11,17 +11,6 @@ export interface NodeWorkerOptions {
   readonly envModule?: string;
   /** Its export with the VecEnvFactory signature. */
   readonly envExport?: string;
-}
-
-/**
- * Node 20 refuses a .ts file as a worker's main module even with execArgv ['--import', 'tsx'] (the same
- * finding as sim/worker-host.node.ts), so a one-line bootstrap registers tsx's loader, then imports the entry.
- */
-function startTypeScriptWorker(file: URL, workerData: unknown): Worker {
-  const resolve = (import.meta as { resolve?: (specifier: string) => string }).resolve;
-  const tsxApi = resolve ? resolve('tsx/esm/api') : 'tsx/esm/api';
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(file.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
 }
 
 export function nodeWorkers(options: NodeWorkerOptions = {}): A3cWorkerFactory {

@@ -7,12 +7,12 @@ const entry = new URL('./env-worker.node.ts', import.meta.url);
  * Starts a worker on a .ts entry. Node 20 refuses a .ts file as a worker's main module, even with
  * execArgv ['--import', 'tsx'], so a one-line bootstrap registers tsx's loader in the worker, then imports it.
  */
-function startTypeScriptWorker(file: URL): Worker {
-  if (!file.pathname.endsWith('.ts')) return new Worker(file);
+export function startTypeScriptWorker(file: URL, workerData?: unknown): Worker {
+  if (!file.pathname.endsWith('.ts')) return new Worker(file, { workerData });
   const resolve = (import.meta as { resolve?: (specifier: string) => string }).resolve;
   const tsxApi = resolve ? resolve('tsx/esm/api') : 'tsx/esm/api';
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(file.href)}); });`;
-  return new Worker(bootstrap, { eval: true });
+  return new Worker(bootstrap, { eval: true, workerData });
 }
 
 /** Env workers as Node worker_threads running sim/env-worker.node.ts. */
