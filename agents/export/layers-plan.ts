@@ -1,5 +1,5 @@
 import type { Activation, DenseLayerSnapshot, PolicySnapshot } from '../policy.ts';
-import type { PolicyMetadata } from './metadata.ts';
+import { snapshotFromMetadata, type PolicyMetadata } from './metadata.ts';
 import { PolicyFormatError } from './snapshot-check.ts';
 
 /**
@@ -116,17 +116,7 @@ export function layersToPolicy(specs: readonly LayerSpec[], metadata: PolicyMeta
     expectClip([ACTION_SHIFT, ACTION_CLIP, ACTION_UNSHIFT], metadata.actionSize, 1);
   }
   if (at !== specs.length) throw new PolicyFormatError(`${source}: unexpected layer '${specs[at].name}' after the action output`);
-  return {
-    robot: metadata.robot,
-    algorithm: metadata.algorithm,
-    observationSize: n,
-    actionSize: metadata.actionSize,
-    obsNormaliser,
-    layers,
-    outputSquash: metadata.outputSquash,
-    envSteps: metadata.envSteps,
-    ...(metadata.evalReturn === null ? {} : { evalReturn: metadata.evalReturn }),
-  };
+  return snapshotFromMetadata(metadata, n, obsNormaliser, layers);
 }
 
 function isDiagonalRow(kernel: Float32Array, n: number, row: number): boolean {

@@ -80,3 +80,23 @@ function parseNormaliserMetadata(record: JsonRecord, what: string): { epsilon: n
   if (clip !== null && clip <= 0) throw new PolicyFormatError(`${what}.normaliser.clip must be > 0, got ${clip}`);
   return { epsilon, clip };
 }
+
+/** The snapshot a reader rebuilt: the network it parsed, described by the metadata stored beside it. */
+export function snapshotFromMetadata(
+  metadata: PolicyMetadata,
+  observationSize: number,
+  obsNormaliser: PolicySnapshot['obsNormaliser'],
+  layers: PolicySnapshot['layers'],
+): PolicySnapshot {
+  return {
+    robot: metadata.robot,
+    algorithm: metadata.algorithm,
+    observationSize,
+    actionSize: metadata.actionSize,
+    obsNormaliser,
+    layers,
+    outputSquash: metadata.outputSquash,
+    envSteps: metadata.envSteps,
+    ...(metadata.evalReturn === null ? {} : { evalReturn: metadata.evalReturn }),
+  };
+}

@@ -1,6 +1,6 @@
 import type { Activation, DenseLayerSnapshot, PolicySnapshot } from '../policy.ts';
 import { asRecord, describe, parseJsonText, type JsonRecord } from './json-read.ts';
-import { parsePolicyMetadata } from './metadata.ts';
+import { parsePolicyMetadata, snapshotFromMetadata } from './metadata.ts';
 import { ModelProto, ONNX_FLOAT } from './onnx-schema.ts';
 import { checkPolicySnapshot, checkSize, PolicyFormatError } from './snapshot-check.ts';
 
@@ -117,17 +117,7 @@ export function readOnnx(bytes: Uint8Array, source = 'policy.onnx'): PolicySnaps
   else expectClip(1, 'clip the action to [-1, 1]');
   if (at !== nodes.length) throw new PolicyFormatError(`${nodes[at].where}: unexpected node after the action`);
   if (current !== outputs[0].name) throw new PolicyFormatError(`${source}: the last node writes '${current}', not the graph output '${String(outputs[0].name)}'`);
-  return checkPolicySnapshot({
-    robot: metadata.robot,
-    algorithm: metadata.algorithm,
-    observationSize: n,
-    actionSize: metadata.actionSize,
-    obsNormaliser,
-    layers,
-    outputSquash: metadata.outputSquash,
-    envSteps: metadata.envSteps,
-    ...(metadata.evalReturn === null ? {} : { evalReturn: metadata.evalReturn }),
-  }, source);
+  return checkPolicySnapshot(snapshotFromMetadata(metadata, n, obsNormaliser, layers), source);
 }
 
 function readGemm(node: Node, inputSize: number, initializers: Map<string, JsonRecord>): DenseLayerSnapshot {
