@@ -81,7 +81,7 @@ export class TrainView {
   }
 
   private pick(event: MouseEvent): void {
-    if (!this.grid) return;
+    if (!this.grid || !this.poses) return;
     const rect = this.stage.canvas.getBoundingClientRect();
     pointer.set(((event.clientX - rect.left) / rect.width) * 2 - 1, -((event.clientY - rect.top) / rect.height) * 2 + 1);
     raycaster.setFromCamera(pointer, this.stage.camera);
@@ -91,7 +91,7 @@ export class TrainView {
       this.follow(hit.instanceId);
       const camera = this.stage.camera;
       const target = this.stage.controls.target;
-      this.grid.bodyWorldPosition(this.poses ?? new Float32Array(), hit.instanceId, 0, target);
+      this.grid.bodyWorldPosition(this.poses, hit.instanceId, 0, target);
       camera.position.set(target.x + 1.2, target.y + 0.6, target.z + 1.2);
     }
   }
