@@ -1,3 +1,4 @@
+import { nowMs } from './clock.ts';
 import type { SnapshotEnv } from './env-common.ts';
 import { EnvRunner } from './env-runner.ts';
 import { createEnv, robotInfo } from './registry.ts';
@@ -22,6 +23,12 @@ export function runEnvWorker(endpoint: WorkerEndpoint): void {
   });
 }
 
+/**
+ * How long a worker polls for the next command before it sleeps: see SPIN_MS in worker-vec-env.ts. The host's
+ * policy usually acts within this; a slower update (off-policy learners) lets the worker sleep after it.
+ */
+const POLL_MS = 1;
+
 async function start(init: WorkerInit, endpoint: WorkerEndpoint): Promise<void> {
   const control = new Int32Array(init.control);
   const states = new Float64Array(init.states);
@@ -43,6 +50,10 @@ async function start(init: WorkerInit, endpoint: WorkerEndpoint): Promise<void> 
   let seen = Atomics.load(control, CONTROL.SEQ);
   endpoint.postMessage({ type: 'ready' });
   for (;;) {
+    const pollUntil = nowMs() + POLL_MS;
+    while (nowMs() < pollUntil && Atomics.load(control, CONTROL.SEQ) === seen) {
+      // poll: the next command usually comes as soon as the host's policy has acted
+    }
     Atomics.wait(control, CONTROL.SEQ, seen);
     seen = Atomics.load(control, CONTROL.SEQ);
     const command = control[CONTROL.COMMAND];

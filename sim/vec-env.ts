@@ -15,7 +15,7 @@ export interface SimVecEnv extends VecEnv, Omit<VecBuffers, 'obs' | 'actions' | 
   readonly bodyCount: number;
   /** Seconds of simulated time per step. */
   readonly dt: number;
-  /** Worker threads stepping the envs (0 = this thread). */
+  /** Threads stepping the envs: 0 = this thread alone; K >= 2 = this thread and K - 1 worker threads. */
   readonly workers: number;
   /** Completed step() calls since construction; bumped after poses are written (the pose board's clock). */
   readonly stepCount: number;
@@ -61,7 +61,7 @@ export function restoreVecBuffers(vec: SimVecEnv & SavedBuffers, state: VecEnvSt
 export interface VecEnvOptions {
   readonly robot: string;
   readonly numEnvs: number;
-  /** 0 or 1: step in this thread; K >= 2: spread the envs over K worker threads. */
+  /** 0 or 1: step in this thread; K >= 2: spread the envs over this thread and K - 1 worker threads. */
   readonly workers?: number;
   /** Seed of the first reset (env i uses seed + i). Default 0. */
   readonly seed?: number;

@@ -1,6 +1,8 @@
-import { robotInfo } from './registry.ts';
+import { nowMs } from './clock.ts';
 import type { VecEnvState } from './env.ts';
-import { snapshotSize } from './env-common.ts';
+import { snapshotSize, type SnapshotEnv } from './env-common.ts';
+import { EnvRunner } from './env-runner.ts';
+import { createEnv, robotInfo } from './registry.ts';
 import { allocateVecMemory, viewVecMemory, type VecLayout } from './vec-buffers.ts';
 import type { SimVecEnv, VecEnvOptions } from './vec-env.ts';
 import { restoreVecBuffers, vecEnvState, vecLayout, VecEnvViews } from './vec-env.ts';
@@ -37,15 +39,19 @@ async function defaultWorkerFactory(): Promise<WorkerFactory> {
 }
 
 /**
- * N envs spread over K worker threads: every array lives in a SharedArrayBuffer that the workers read
- * (actions) and write (everything else) in place; step() is one Atomics handshake per worker. Env i gets the
- * same seed, and so the same trajectory, as in the in-thread VecEnv.
+ * N envs stepped by K threads: the calling thread steps the first slice itself and K - 1 worker threads step the
+ * rest. Every array lives in a SharedArrayBuffer that the workers read (actions) and write (everything else) in
+ * place; step() is one Atomics handshake per worker. The caller works instead of waiting because on a 2-core
+ * machine a third, mostly idle thread costs a sleep and a wake-up per step (measured: 1.5x with two workers and
+ * an idle host, see sim bench). Env i gets the same seed, and so the same trajectory, as in the in-thread VecEnv.
  */
 export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
   readonly workers: number;
   private steps = 0;
   private closed = false;
   private busy = false;
+  /** The slice this thread steps itself (envs 0 .. ownEnvs.length - 1). */
+  private readonly own: EnvRunner;
   /** Rejects when any worker dies, so no command waits forever on it. */
   private readonly died: Promise<never>;
 
@@ -55,9 +61,11 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
     memory: ReturnType<typeof allocateVecMemory>,
     private readonly hosted: HostedWorker[],
     private readonly states: Float64Array,
+    ownEnvs: SnapshotEnv[],
   ) {
     super(robot, layout, viewVecMemory(layout, memory));
-    this.workers = hosted.length;
+    this.workers = hosted.length + 1;
+    this.own = new EnvRunner(ownEnvs, 0, layout, viewVecMemory(layout, memory), this.rewardTermNames);
     this.died = new Promise<never>((_, reject) => {
       hosted.forEach((worker, w) => worker.port.onError((error) => reject(new Error(`env worker ${w} died: ${error.message}`))));
     });
@@ -73,11 +81,14 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
     const info = robotInfo(options.robot);
     const statesBuffer = new SharedArrayBuffer(layout.numEnvs * snapshotSize(info.nq, info.nv) * 8);
     const seed = options.seed ?? 0;
+    const sliceSize = (t: number) => Math.floor(layout.numEnvs / workers) + (t < layout.numEnvs % workers ? 1 : 0);
+    const ownEnvs: SnapshotEnv[] = [];
+    for (let i = 0; i < sliceSize(0); i++) ownEnvs.push(await createEnv(options.robot, { seed: seed + i, maxEpisodeSteps: options.maxEpisodeSteps }));
     const hosted: HostedWorker[] = [];
     const started: Promise<void>[] = [];
-    let first = 0;
-    for (let w = 0; w < workers; w++) {
-      const count = Math.floor(layout.numEnvs / workers) + (w < layout.numEnvs % workers ? 1 : 0);
+    let first = ownEnvs.length;
+    for (let w = 1; w < workers; w++) {
+      const count = sliceSize(w);
       const controlBuffer = new SharedArrayBuffer(CONTROL_INTS * 4);
       const errorBuffer = new SharedArrayBuffer(ERROR_BYTES);
       const port = factory();
@@ -98,7 +109,9 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
       for (const worker of hosted) worker.port.terminate();
       throw error;
     }
-    return new WorkerVecEnv(options.robot, layout, memory, hosted, new Float64Array(statesBuffer));
+    const vec = new WorkerVecEnv(options.robot, layout, memory, hosted, new Float64Array(statesBuffer), ownEnvs);
+    vec.own.reset(seed);
+    return vec;
   }
 
   get stepCount(): number {
@@ -106,47 +119,59 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
   }
 
   async reset(seed: number): Promise<void> {
-    await this.command(COMMAND.RESET, seed);
+    await this.command(COMMAND.RESET, seed, () => this.own.reset(seed));
   }
 
   async step(): Promise<void> {
-    await this.command(COMMAND.STEP, 0);
+    await this.command(COMMAND.STEP, 0, () => this.own.step());
     this.steps++;
   }
 
   async saveState(): Promise<VecEnvState> {
-    await this.command(COMMAND.SAVE, 0);
+    const { nq, nv } = robotInfo(this.robot);
+    await this.command(COMMAND.SAVE, 0, () => this.own.saveState(this.states, nq, nv));
     return vecEnvState(this, this.states);
   }
 
   async loadState(state: VecEnvState): Promise<void> {
+    const { nq, nv } = robotInfo(this.robot);
     this.states.set(restoreVecBuffers(this, state));
-    await this.command(COMMAND.LOAD, 0);
+    await this.command(COMMAND.LOAD, 0, () => this.own.loadState(this.states, nq, nv));
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.command(COMMAND.CLOSE, 0);
+    await this.command(COMMAND.CLOSE, 0, () => this.own.dispose());
     this.closed = true;
     await Promise.all(this.hosted.map((worker) => worker.port.terminate()));
   }
 
-  /** Sends one command to every worker and resolves when all have answered; throws the first worker error. */
-  private async command(command: number, arg: number): Promise<void> {
+  /**
+   * Sends one command to every worker, does this thread's share (`ownShare`) meanwhile and resolves when all have
+   * answered; throws this thread's error or else the first worker's, but only after every worker has answered.
+   */
+  private async command(command: number, arg: number, ownShare: () => void): Promise<void> {
     if (this.closed) throw new Error('VecEnv is closed');
     if (this.busy) throw new Error('VecEnv: a step or reset is already in flight; await it first');
     this.busy = true;
     try {
-      const waits: Promise<void>[] = [];
-      for (const worker of this.hosted) {
-        const control = worker.control;
+      // Start every worker before waiting on any: waitFor may block this thread.
+      const seqs = this.hosted.map(({ control }) => {
         control[CONTROL.COMMAND] = command;
         control[CONTROL.ARG] = arg;
         const seq = Atomics.add(control, CONTROL.SEQ, 1) + 1;
         Atomics.notify(control, CONTROL.SEQ);
-        waits.push(waitFor(control, seq));
+        return seq;
+      });
+      let ownError: unknown = null;
+      try {
+        ownShare();
+      } catch (error) {
+        ownError = error;
       }
+      const waits = this.hosted.map(({ control }, w) => waitFor(control, seqs[w]));
       await Promise.race([Promise.all(waits), this.died]);
+      if (ownError !== null) throw ownError;
       for (const worker of this.hosted) {
         if (worker.control[CONTROL.STATUS] === STATUS.ERROR) throw new Error(readError(worker.error, worker.control));
       }
@@ -161,8 +186,43 @@ const waitAsync = (Atomics as unknown as {
   waitAsync(array: Int32Array, index: number, value: number): { async: false; value: string } | { async: true; value: Promise<string> };
 }).waitAsync;
 
-/** Resolves once control[DONE] reaches seq, without blocking this thread. */
+/**
+ * Whether this thread may block in Atomics.wait (Node threads and workers may; a browser page's main thread may
+ * not). Blocking is the fast path: waitAsync wakes through the event loop, which costs about 0.1 ms a step.
+ */
+const canBlock = ((): boolean => {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** How long the host blocks before it yields to the event loop (which may carry a dead worker's error). */
+const BLOCKING_WAIT_MS = 20;
+/**
+ * How long the host polls before it sleeps. Waking a sleeping thread costs ~0.1 ms on these virtual machines
+ * (its core halts; the wake-up goes through the hypervisor), while the workers' slices usually end within a
+ * fraction of that of the host's own: step latency with no physics, 113 us sleeping vs 6 us polling.
+ */
+const SPIN_MS = 1;
+
+/** Resolves once control[DONE] reaches seq: blocks briefly where allowed, then waits without blocking. */
 async function waitFor(control: Int32Array, seq: number): Promise<void> {
+  if (canBlock) {
+    const spinUntil = nowMs() + SPIN_MS;
+    const deadline = nowMs() + BLOCKING_WAIT_MS;
+    for (;;) {
+      const done = Atomics.load(control, CONTROL.DONE);
+      if (done === seq) return;
+      const now = nowMs();
+      const left = deadline - now;
+      if (left <= 0) break;
+      if (now < spinUntil) continue;
+      Atomics.wait(control, CONTROL.DONE, done, left);
+    }
+  }
   for (;;) {
     const done = Atomics.load(control, CONTROL.DONE);
     if (done === seq) return;

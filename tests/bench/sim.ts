@@ -2,7 +2,7 @@ import { HopperDynamics } from '../../sim/hopper-dynamics.ts';
 import { hopperDescription } from '../../sim/hopper-model.ts';
 import { robotInfo, robotNames } from '../../sim/registry.ts';
 import { Rng } from '../../sim/rng.ts';
-import { createVecEnv } from '../../sim/vec-env.ts';
+import { createVecEnv, type SimVecEnv } from '../../sim/vec-env.ts';
 
 /**
  * `npm run bench -- sim [--robot hopper,reacher] [--robots 1,16,64] [--workers 1,2] [--seconds 3]`: stepping
@@ -10,7 +10,10 @@ import { createVecEnv } from '../../sim/vec-env.ts';
  * {"bench":"sim","robot","robots","workers","physics_steps_per_s","env_steps_per_s"}, counting every robot's steps,
  * plus physics_steps_per_cpu_s (per second of CPU time of this process, all its threads): on a machine shared
  * with other work, wall-clock figures fall while that one holds.
- * workers 1 steps in the calling thread; K >= 2 spreads the robots over K worker threads. Random actions in [-1, 1]
+ * workers 1 steps in the calling thread; K >= 2 spreads the robots over it and K - 1 worker threads. The worker
+ * counts are measured in turns of WINDOW_S seconds (--seconds in all per count); lines give medians over the
+ * turns and, for every count after the first, speedup_vs_<first>: the median ratio of turns taken side by side.
+ * Random actions in [-1, 1]
  * (the Hopper falls and resets often, so contacts and resets are in the figure). Run it alone:
  * `flock /tmp/sinew-bench.lock npm run bench -- sim`.
  *
@@ -18,6 +21,8 @@ import { createVecEnv } from '../../sim/vec-env.ts';
  * 200000 1 0.1`: 200000 steps from qpos0, no resets, so it mostly lies on the floor with ~3 contacts; control
  * noise 0.1), one line {"bench":"sim","setting":"testspeed",...} to set beside MuJoCo's own figure.
  */
+
+const WINDOW_S = 0.5;
 
 function list(argv: readonly string[], name: string, fallback: string): string[] {
   const i = argv.indexOf(`--${name}`);
@@ -63,6 +68,28 @@ function testspeed(): void {
   console.log(JSON.stringify(line));
 }
 
+/** Median of a non-empty list. */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Steps `vec` with random actions for `ms`; its env steps per second of wall and of CPU time. */
+async function window(vec: SimVecEnv, rng: Rng, ms: number): Promise<{ perWall: number; perCpu: number }> {
+  let steps = 0;
+  const start = performance.now();
+  const cpuStart = process.cpuUsage();
+  while (performance.now() - start < ms) {
+    for (let i = 0; i < vec.actions.length; i++) vec.actions[i] = rng.uniformRange(-1, 1);
+    await vec.step();
+    steps++;
+  }
+  const cpu = process.cpuUsage(cpuStart);
+  const envSteps = steps * vec.numEnvs;
+  return { perWall: envSteps / ((performance.now() - start) / 1000), perCpu: envSteps / ((cpu.user + cpu.system) / 1e6) };
+}
+
 export async function simBench(argv: readonly string[]): Promise<number> {
   if (argv.includes('--testspeed')) {
     testspeed();
@@ -72,40 +99,34 @@ export async function simBench(argv: readonly string[]): Promise<number> {
   const counts = positiveInts(list(argv, 'robots', '1,16,64'), 'robots');
   const workerCounts = positiveInts(list(argv, 'workers', '1,2'), 'workers');
   const [seconds] = positiveInts(list(argv, 'seconds', '3'), 'seconds');
+  const rounds = Math.max(3, Math.round(seconds / WINDOW_S));
   const rng = new Rng(1);
   for (const robot of robots) {
     const info = robotInfo(robot);
     for (const numEnvs of counts) {
-      for (const workers of workerCounts) {
-        const vec = await createVecEnv({ robot, numEnvs, workers: workers === 1 ? 0 : workers, seed: 1 });
-        const stepFor = async (ms: number) => {
-          let steps = 0;
-          const start = performance.now();
-          const cpuStart = process.cpuUsage();
-          while (performance.now() - start < ms) {
-            for (let i = 0; i < vec.actions.length; i++) vec.actions[i] = rng.uniformRange(-1, 1);
-            await vec.step();
-            steps++;
-          }
-          const cpu = process.cpuUsage(cpuStart);
-          return { steps, elapsed: (performance.now() - start) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
-        };
-        await stepFor(300); // warm up the JIT (and the workers')
-        const { steps, elapsed, cpuSeconds } = await stepFor(seconds * 1000);
-        await vec.close();
-        const envSteps = (steps * numEnvs) / elapsed;
-        console.log(
-          JSON.stringify({
-            bench: 'sim',
-            robot: info.name,
-            robots: numEnvs,
-            workers,
-            physics_steps_per_s: Math.round(envSteps * info.frameSkip),
-            env_steps_per_s: Math.round(envSteps),
-            physics_steps_per_cpu_s: Math.round((steps * numEnvs * info.frameSkip) / cpuSeconds),
-          }),
-        );
+      // Every worker count is measured in short windows taken in turn, so a slow spell of the machine falls on
+      // all of them alike; the figures are medians over the windows and speedup the median of paired ratios.
+      const vecs = await Promise.all(workerCounts.map((workers) => createVecEnv({ robot, numEnvs, workers: workers === 1 ? 0 : workers, seed: 1 })));
+      for (const vec of vecs) await window(vec, rng, 300); // warm up the JIT (and the workers')
+      const samples = vecs.map(() => [] as { perWall: number; perCpu: number }[]);
+      for (let round = 0; round < rounds; round++) {
+        for (let k = 0; k < vecs.length; k++) samples[k].push(await window(vecs[k], rng, WINDOW_S * 1000));
       }
+      for (const vec of vecs) await vec.close();
+      workerCounts.forEach((workers, k) => {
+        const envSteps = median(samples[k].map((sample) => sample.perWall));
+        const line: Record<string, string | number> = {
+          bench: 'sim',
+          robot: info.name,
+          robots: numEnvs,
+          workers,
+          physics_steps_per_s: Math.round(envSteps * info.frameSkip),
+          env_steps_per_s: Math.round(envSteps),
+          physics_steps_per_cpu_s: Math.round(median(samples[k].map((sample) => sample.perCpu)) * info.frameSkip),
+        };
+        if (k > 0) line[`speedup_vs_${workerCounts[0]}`] = Number(median(samples[k].map((sample, r) => sample.perWall / samples[0][r].perWall)).toFixed(2));
+        console.log(JSON.stringify(line));
+      });
     }
   }
   return 0;

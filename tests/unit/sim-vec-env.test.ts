@@ -19,10 +19,11 @@ const action = (step: number, i: number, k: number) => Math.fround(Math.sin(0.7 
 
 describe.each([
   ['in-thread', 0],
-  ['worker threads', 2],
+  ['this thread and a worker thread', 2],
+  ['this thread and two worker threads', 3],
 ])('VecEnv (%s)', (_name, workers) => {
   it('is the implementation the factory promises', async () => {
-    const vec = await make(workers, 'reacher', 2, 0);
+    const vec = await make(workers, 'reacher', 4, 0);
     expect(vec).toBeInstanceOf(workers === 0 ? InThreadVecEnv : WorkerVecEnv);
     expect(vec.workers).toBe(workers);
   });
