@@ -258,8 +258,9 @@ export class A3cTrainer implements Trainer {
   }
 }
 
-/** Node worker threads when running under Node without an injected env factory; in-thread workers otherwise. */
+/** The given workers; else Node worker threads under Node without an injected env factory; else in-thread workers. */
 async function defaultWorkers(options: CreateTrainerOptions): Promise<A3cWorkerFactory> {
+  if (options.a3cWorkers) return options.a3cWorkers;
   if (options.makeVecEnv) return inThreadWorkers(options.makeVecEnv);
   const process = (globalThis as { process?: { versions?: { node?: string } } }).process;
   if (typeof process?.versions?.node !== 'string') return inThreadWorkers(simVecEnv);

@@ -1,3 +1,4 @@
+import type { A3cWorkerFactory } from './a3c-worker.ts';
 import type { Trainer } from './trainer.ts';
 import type { VecEnv } from '../sim/env.ts';
 import type { AlgorithmConfig } from './config.ts';
@@ -32,6 +33,11 @@ export interface CreateTrainerOptions {
   readonly workers?: number;
   /** Where environments come from; the robots of sim/ when absent. */
   readonly makeVecEnv?: VecEnvFactory;
+  /**
+   * A3C only: how its actor-learner threads start. Default: Node worker threads under Node (a3c.node.ts), in this
+   * thread elsewhere or when makeVecEnv is given; the app passes Web Workers (a3c.web.ts).
+   */
+  readonly a3cWorkers?: A3cWorkerFactory;
 }
 
 export interface AlgorithmEntry {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initTf, tf } from '../../agents/tf.ts';
 import { A3cTrainer, a3cEntry, validateA3cConfig } from '../../agents/a3c.ts';
 import { nodeWorkers } from '../../agents/a3c.node.ts';
-import type { A3cWorkerFactory, FromWorker, ToWorker } from '../../agents/a3c-worker.ts';
+import { inThreadWorkers, type A3cWorkerFactory, type FromWorker, type ToWorker } from '../../agents/a3c-worker.ts';
 import { makePointReachVecEnv } from '../fixtures/point-reach.ts';
 
 beforeAll(async () => {
@@ -107,6 +107,25 @@ describe('A3C learning', () => {
     expect(tf.memory().numTensors).toBe(tensors);
     const after = await t.evaluate(20);
     expect(after.meanReturn).toBeGreaterThan(before.meanReturn + 3);
+    await t.dispose();
+  }, 60_000);
+
+  it("starts its actor-learners through the platform's factory when createTrainer is given one (the app's Web Workers)", async () => {
+    const started: number[] = [];
+    const inThread = inThreadWorkers(makePointReachVecEnv);
+    const t = await a3cEntry.createTrainer({
+      robot: 'point-reach',
+      config: a3cEntry.validate({ numWorkers: 3, numEnvs: 2, numSteps: 5, hiddenSizes: [16], updatesPerIteration: 6 }),
+      seed: 4,
+      makeVecEnv: makePointReachVecEnv,
+      a3cWorkers: (index) => {
+        started.push(index);
+        return inThread(index);
+      },
+    });
+    const [record] = await t.iterate();
+    expect(started).toEqual([0, 1, 2]);
+    expect(record.updates).toBe(6);
     await t.dispose();
   }, 60_000);
 

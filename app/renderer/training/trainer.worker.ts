@@ -2,6 +2,7 @@
 // A training run in a Web Worker: the same trainers, training loop and checkpoint format as the command line.
 // The UI thread never waits for it: metrics come as messages a few times a second, poses through shared memory.
 import { initTf, backendName } from '../../../agents/tf.ts';
+import { webA3cWorkers } from '../../../agents/a3c.web.ts';
 import { algorithms } from '../../../agents/registry.ts';
 import type { MetricsRecord, Trainer } from '../../../agents/trainer.ts';
 import { createVecEnv, InThreadVecEnv, type SimVecEnv } from '../../../sim/vec-env.ts';
@@ -44,13 +45,24 @@ async function start(message: Extract<ToTrainer, { type: 'start' }>): Promise<vo
   if (!entry) throw new Error(`unknown algorithm '${config.algorithm}'`);
   const restored = message.checkpoint ? decodeCheckpoint(message.checkpoint, 'checkpoint') : null;
   // The first vector environment a trainer makes is its training one: its robots are the ones shown, so its
-  // pose board must live in shared memory the UI thread can read.
-  let shown: SimVecEnv | null = null;
+  // pose board must live in shared memory the UI thread can read. A3C's actor-learners are Web Workers of their
+  // own; the robots shown are those of the first.
+  let shown: Pick<SimVecEnv, 'numEnvs' | 'poses'> | null = null;
+  const a3cWorkers =
+    config.algorithm === 'a3c'
+      ? webA3cWorkers({
+          wasmPath: message.wasmPath,
+          onReady: (ready) => {
+            if (ready.index === 0) shown = ready;
+          },
+        })
+      : undefined;
   trainer = await entry.createTrainer({
     robot: config.robot,
     config: config.algorithmConfig,
     seed: config.seed,
     workers: config.workers,
+    a3cWorkers,
     makeVecEnv: async (options) => {
       const vecEnv =
         options.workers >= 2
@@ -65,7 +77,7 @@ async function start(message: Extract<ToTrainer, { type: 'start' }>): Promise<vo
     lastReturn = restored.meta.meanReturn;
   }
   if (!shown) throw new Error(`${config.algorithm} made no environments`);
-  const shownEnv: SimVecEnv = shown;
+  const shownEnv: Pick<SimVecEnv, 'numEnvs' | 'poses'> = shown;
   post({ type: 'ready', backend: backendName(), numEnvs: shownEnv.numEnvs, poses: shownEnv.poses });
   post({ type: 'phase', phase: 'training' });
   let windowStart = performance.now();

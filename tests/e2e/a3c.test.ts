@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactPath, openApp, type AppSession } from './harness.ts';
+import { choose, press, setField, waitForRuns } from './app-driver.ts';
+
+/** The page's A3C actor-learner Web Workers (nested in the run's trainer worker). */
+function a3cWorkers(app: AppSession): number {
+  return app.page.workers().filter((worker) => /a3c-worker\.web/.test(worker.url())).length;
+}
+
+describe('A3C in the app: actor-learners as Web Workers (headless Chromium)', () => {
+  let app: AppSession;
+
+  beforeAll(async () => {
+    app = await openApp();
+    await app.page.waitForFunction(() => window.sinewDebug !== undefined, undefined, { timeout: 60_000 });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('trains a Reacher with one Web Worker per actor-learner, shows their robots and ends them on stop', async () => {
+    await choose(app.page, 'algorithm', 'a3c');
+    await setField(app.page, 'steps', '100000');
+    await press(app.page, 'Start');
+    const [run] = await waitForRuns(app.page, 'two A3C records', (all) => all.length === 1 && all[0].records >= 2);
+    expect(run.name).toMatch(/^reacher-a3c-seed1-/);
+    expect(run.phase).toBe('training');
+    // numWorkers is 2 in the Reacher's preset: two threads of their own, besides the trainer's.
+    expect(a3cWorkers(app)).toBe(2);
+    expect(await app.page.evaluate(() => window.sinewDebug?.trainView.robotCount)).toBeGreaterThan(0);
+    const first = await app.page.locator('#scene').screenshot();
+    await app.page.waitForTimeout(1500);
+    const second = await app.page.locator('#scene').screenshot({ path: artifactPath('a3c-training.png') });
+    expect(Buffer.compare(first, second)).not.toBe(0);
+
+    await press(app.page, 'Stop');
+    await waitForRuns(app.page, 'the stop', (all) => all[0].phase === 'stopped', 60_000);
+    const deadline = Date.now() + 10_000;
+    while (a3cWorkers(app) > 0 && Date.now() < deadline) await app.page.waitForTimeout(200);
+    expect(a3cWorkers(app)).toBe(0);
+    expect(app.errors).toEqual([]);
+  });
+});

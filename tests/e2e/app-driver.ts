@@ -1,0 +1,57 @@
+import type { Page } from 'playwright-core';
+
+/** Ways to drive the app in the e2e tests as a person would: buttons, fields and the runs the app shows. */
+
+/** Live runs as the app sees them (oldest first): name, phase, env steps, records, points on the return curve. */
+export function runs(page: Page): Promise<{ name: string; phase: string; envSteps: number; records: number; detail: string; points: number }[]> {
+  return page.evaluate(() =>
+    [...(window.sinewDebug?.manager.runs.values() ?? [])]
+      .sort((a, b) => a.stored.config.createdAt.localeCompare(b.stored.config.createdAt))
+      .map((run) => ({ name: run.stored.name, phase: run.phase, envSteps: run.envSteps, records: run.records.length, detail: run.detail, points: window.sinewDebug?.charts.pointCount('return') ?? 0 })),
+  );
+}
+
+export type RunView = Awaited<ReturnType<typeof runs>>[number];
+
+/**
+ * Clicks an enabled button by its name. Actionability's "stable" wait needs two animation frames in a row, and
+ * under SwiftShader on two busy cores frames can be a second apart, so the click itself is forced once the
+ * button is known to be visible and enabled.
+ */
+export async function press(page: Page, name: string): Promise<void> {
+  const button = page.getByRole('button', { name, exact: true });
+  await button.waitFor({ state: 'visible' });
+  const deadline = Date.now() + 30_000;
+  while (!(await button.isEnabled())) {
+    if (Date.now() > deadline) throw new Error(`button '${name}' stayed disabled`);
+    await page.waitForTimeout(200);
+  }
+  await button.click({ force: true });
+}
+
+function fieldRow(page: Page, label: string) {
+  return page.locator('#run-controls .tp-lblv').filter({ has: page.locator('.tp-lblv_l', { hasText: new RegExp(`^${label}$`) }) }).first();
+}
+
+/** Types into the text field of the New run panel labelled `label`. */
+export async function setField(page: Page, label: string, value: string): Promise<void> {
+  const input = fieldRow(page, label).locator('input[type=text]').last();
+  await input.fill(value);
+  await input.press('Enter');
+}
+
+/** Chooses `value` in the New run panel's list labelled `label` (robot, algorithm, preset). */
+export async function choose(page: Page, label: string, value: string): Promise<void> {
+  await fieldRow(page, label).locator('select').first().selectOption(value, { force: true });
+}
+
+/** Polls the app's runs until `predicate` holds: from Node, since the page's CSP forbids eval. */
+export async function waitForRuns(page: Page, what: string, predicate: (runs: RunView[]) => boolean, timeout = 120_000): Promise<RunView[]> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const current = await runs(page);
+    if (predicate(current)) return current;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; runs: ${JSON.stringify(current)}`);
+    await page.waitForTimeout(250);
+  }
+}
