@@ -1,4 +1,4 @@
-import type { Env } from './env.ts';
+import type { Env, StepResult } from './env.ts';
 import type { RngState } from './rng.ts';
 
 /** What every robot's step shares: checking and clipping actions, spotting a physics blow-up. */
@@ -86,4 +86,44 @@ export function checkState(robot: string, qpos: ArrayLike<number>, qvel: ArrayLi
   if (qpos.length !== nq || qvel.length !== nv) throw new Error(`${robot}: setState needs qpos[${nq}] and qvel[${nv}], got ${qpos.length} and ${qvel.length}`);
   for (let i = 0; i < nq; i++) if (!Number.isFinite(qpos[i])) throw new Error(`${robot}: qpos[${i}] is ${qpos[i]}`);
   for (let i = 0; i < nv; i++) if (!Number.isFinite(qvel[i])) throw new Error(`${robot}: qvel[${i}] is ${qvel[i]}`);
+}
+
+/** Physics stepped for several envs at once (one Rapier world): the runner steps it once per env step. */
+export interface SharedPhysics {
+  step(): void;
+}
+
+/**
+ * An env whose physics may be shared with other envs. step() = stage(), scene.step(), finish(); a runner with many
+ * envs in one scene stages all, steps the scene once and finishes all. `scene` is null for envs with their own,
+ * unshared physics (the joint-space models): those are stepped one by one.
+ */
+export interface StagedEnv extends SnapshotEnv {
+  readonly scene: SharedPhysics | null;
+  /** Checks and clips the action (throws on a bad one, before anything moves) and hands it to the physics. */
+  stage(action: ArrayLike<number>): void;
+  /** Reward, termination and observation after the scene has been stepped. */
+  finish(): StepResult;
+}
+
+export function isStagedEnv(env: SnapshotEnv): env is StagedEnv {
+  const staged = env as Partial<StagedEnv>;
+  return typeof staged.stage === 'function' && typeof staged.finish === 'function' && staged.scene !== undefined;
+}
+
+/** What a robot's task needs from a physics backend whose steps can be staged and shared. */
+export interface StagedPhysics {
+  /** Generalised coordinates (MuJoCo's), updated by every step. */
+  readonly qpos: Float64Array;
+  readonly qvel: Float64Array;
+  /** The shared scene that steps this physics, or null when advance() steps it alone. */
+  readonly scene: SharedPhysics | null;
+  setState(qpos: ArrayLike<number>, qvel: ArrayLike<number>): void;
+  /** Controls (clipped, in [-1, 1]) for the next environment step; the array is the env's and stays valid. */
+  stage(u: Float64Array): void;
+  /** One environment step (frameSkip physics steps) of this physics alone, with the staged controls. */
+  advance(): void;
+  /** Body frames (x, y, z, qx, qy, qz, qw) in the robot's pose order. */
+  writePoses(out: Float32Array, offset: number): void;
+  dispose(): void;
 }

@@ -1,15 +1,21 @@
-import { packSnapshot, snapshotSize, unpackSnapshot, type SnapshotEnv } from './env-common.ts';
+import type { StepResult } from './env.ts';
+import { isStagedEnv, packSnapshot, snapshotSize, unpackSnapshot, type SharedPhysics, type SnapshotEnv, type StagedEnv } from './env-common.ts';
 import type { VecBuffers, VecLayout } from './vec-buffers.ts';
 
 /**
  * Steps a contiguous slice of a vector environment's envs (global indices first .. first+envs.length-1) and
  * writes their results into the shared buffers: the one loop behind the in-thread VecEnv and each worker.
  * Auto-reset keeps the finished episode's last observation in finalObs; env i is seeded with seed + i.
+ * Envs that share a physics scene (many robots in one Rapier world) are stepped in a batch: every action is staged
+ * (a bad one throws before anything moves), each scene is stepped once, then every env finishes its step.
  */
 export class EnvRunner {
   private readonly obsDim: number;
   private readonly actDim: number;
   private readonly termNames: readonly string[];
+  /** The envs as staged envs and their distinct scenes, when every env has a shared scene; else null. */
+  private readonly staged: readonly StagedEnv[] | null;
+  private readonly scenes: readonly SharedPhysics[];
 
   constructor(
     private readonly envs: readonly SnapshotEnv[],
@@ -21,6 +27,10 @@ export class EnvRunner {
     this.obsDim = layout.observationSize;
     this.actDim = layout.actionSize;
     this.termNames = termNames;
+    const staged = envs.filter(isStagedEnv);
+    const batched = staged.length === envs.length && staged.every((env) => env.scene !== null);
+    this.staged = batched ? staged : null;
+    this.scenes = batched ? [...new Set(staged.map((env) => env.scene as SharedPhysics))] : [];
   }
 
   reset(seed: number): void {
@@ -42,39 +52,56 @@ export class EnvRunner {
   }
 
   step(): void {
-    const b = this.buffers;
-    const { obsDim, actDim, termNames } = this;
-    const termCount = termNames.length;
-    for (let k = 0; k < this.envs.length; k++) {
-      const env = this.envs[k];
-      const i = this.first + k;
-      const action = b.actions.subarray(i * actDim, (i + 1) * actDim);
-      let result;
-      try {
-        result = env.step(action);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        throw new Error(`env ${i}: ${message}`);
-      }
-      b.rewards[i] = result.reward;
-      b.terminated[i] = result.terminated ? 1 : 0;
-      b.truncated[i] = result.truncated ? 1 : 0;
-      b.physicsBlowUp[i] = result.info.physicsBlowUp ? 1 : 0;
-      for (let t = 0; t < termCount; t++) b.rewardTerms[i * termCount + t] = result.info.terms[termNames[t]] ?? 0;
-      b.episodeReturns[i] += result.reward;
-      b.episodeLengths[i] += 1;
-      if (result.terminated || result.truncated) {
-        b.finalObs.set(result.obs, i * obsDim);
-        b.finishedReturns[i] = b.episodeReturns[i];
-        b.finishedLengths[i] = b.episodeLengths[i];
-        b.episodeReturns[i] = 0;
-        b.episodeLengths[i] = 0;
-        b.obs.set(env.reset(), i * obsDim);
-      } else {
-        b.obs.set(result.obs, i * obsDim);
-      }
-      env.writePoses(b.poses, i * this.layout.bodyCount * 7);
+    const { staged } = this;
+    if (staged === null) {
+      for (let k = 0; k < this.envs.length; k++) this.record(k, this.guard(k, () => this.envs[k].step(this.action(k))));
+      return;
     }
+    for (let k = 0; k < staged.length; k++) this.guard(k, () => staged[k].stage(this.action(k)));
+    for (const scene of this.scenes) scene.step();
+    for (let k = 0; k < staged.length; k++) this.record(k, this.guard(k, () => staged[k].finish()));
+  }
+
+  private action(k: number): Float32Array {
+    const i = this.first + k;
+    return this.buffers.actions.subarray(i * this.actDim, (i + 1) * this.actDim);
+  }
+
+  /** Runs `work` for env k, naming the env in any error. */
+  private guard<T>(k: number, work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(`env ${this.first + k}: ${message}`);
+    }
+  }
+
+  /** Books env k's step result: reward, flags, terms, episode books, auto-reset, pose. */
+  private record(k: number, result: StepResult): void {
+    const b = this.buffers;
+    const { obsDim, termNames } = this;
+    const termCount = termNames.length;
+    const env = this.envs[k];
+    const i = this.first + k;
+    b.rewards[i] = result.reward;
+    b.terminated[i] = result.terminated ? 1 : 0;
+    b.truncated[i] = result.truncated ? 1 : 0;
+    b.physicsBlowUp[i] = result.info.physicsBlowUp ? 1 : 0;
+    for (let t = 0; t < termCount; t++) b.rewardTerms[i * termCount + t] = result.info.terms[termNames[t]] ?? 0;
+    b.episodeReturns[i] += result.reward;
+    b.episodeLengths[i] += 1;
+    if (result.terminated || result.truncated) {
+      b.finalObs.set(result.obs, i * obsDim);
+      b.finishedReturns[i] = b.episodeReturns[i];
+      b.finishedLengths[i] = b.episodeLengths[i];
+      b.episodeReturns[i] = 0;
+      b.episodeLengths[i] = 0;
+      b.obs.set(env.reset(), i * obsDim);
+    } else {
+      b.obs.set(result.obs, i * obsDim);
+    }
+    env.writePoses(b.poses, i * this.layout.bodyCount * 7);
   }
 
   /** Packs each env's snapshot into states (global env index i at i * snapshotSize). */

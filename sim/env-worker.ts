@@ -1,7 +1,8 @@
 import { nowMs } from './clock.ts';
 import type { SnapshotEnv } from './env-common.ts';
 import { EnvRunner } from './env-runner.ts';
-import { createEnv, robotInfo } from './registry.ts';
+import { createEnvSlice } from './env-slice.ts';
+import { robotInfo } from './registry.ts';
 import { viewVecMemory } from './vec-buffers.ts';
 import { COMMAND, CONTROL, STATUS, writeError, type WorkerInit, type WorkerReply } from './worker-protocol.ts';
 
@@ -36,10 +37,8 @@ async function start(init: WorkerInit, endpoint: WorkerEndpoint): Promise<void> 
   const error = new Uint16Array(init.error);
   let runner: EnvRunner;
   try {
-    const envs: SnapshotEnv[] = [];
-    for (let k = 0; k < init.count; k++) {
-      envs.push(await createEnv(init.robot, { seed: init.seed + init.first + k, maxEpisodeSteps: init.maxEpisodeSteps }));
-    }
+    const { robot, first, count, seed, maxEpisodeSteps, physics, rapierWorlds } = init;
+    const envs: SnapshotEnv[] = await createEnvSlice({ robot, first, count, seed, maxEpisodeSteps, physics, rapierWorlds });
     runner = new EnvRunner(envs, init.first, init.layout, viewVecMemory(init.layout, init.memory), robotInfo(init.robot).rewardTerms);
     runner.reset(init.seed);
   } catch (failure) {

@@ -1,8 +1,24 @@
-import type { ImpulseJoint, RevoluteImpulseJoint, RigidBody, World } from '@dimforge/rapier3d-compat';
+import type { ImpulseJoint, RevoluteImpulseJoint, RigidBody } from '@dimforge/rapier3d-compat';
 import type { HopperPhysics } from './hopper.ts';
 import { hopperDescription } from './hopper-model.ts';
-import { loadRapier, type Rapier } from './rapier.ts';
+import { GROUND_GROUPS, RapierScene, ROBOT_GROUPS, type RapierRobot } from './rapier-scene.ts';
 import { bodyMassProperties } from './robot-description.ts';
+
+/** An empty Hopper world: hopper.xml's gravity, timestep and frame skip, the solver settings, and the floor. */
+export async function createHopperScene(): Promise<RapierScene> {
+  const d = hopperDescription;
+  const contact = d.contact;
+  if (!contact) throw new Error('hopper: description lacks contact parameters');
+  const scene = await RapierScene.create({ gravity: d.gravity, timestep: d.timestep, substeps: d.frameSkip, solverIterations: 1, pgsIterations: 16 });
+  const { RAPIER, world } = scene;
+  const floor = d.scenery[0];
+  const ground = world.createRigidBody(RAPIER.RigidBodyDesc.fixed().setTranslation(floor.pos[0], floor.pos[1], floor.pos[2]));
+  world.createCollider(
+    RAPIER.ColliderDesc.cuboid(1000, 1000, floor.size[2]).setFriction(contact.floorFriction).setFrictionCombineRule(RAPIER.CoefficientCombineRule.Max).setCollisionGroups(GROUND_GROUPS),
+    ground,
+  );
+  return scene;
+}
 
 /** Planar kinematics of the Hopper chain: rotation about +y by angle phi maps (x, z) to this. */
 function rotate(phi: number, x: number, z: number): [number, number] {
@@ -21,9 +37,10 @@ function rotate(phi: number, x: number, z: number): [number, number] {
  * limits are Rapier's (hard), contacts Rapier's. Measured against MuJoCo it is far less faithful and slower than HopperDynamics;
  * it stays for comparison (see the fidelity command's --physics option).
  */
-export class RapierHopperPhysics implements HopperPhysics {
+export class RapierHopperPhysics implements HopperPhysics, RapierRobot {
   readonly qpos = new Float64Array(6);
   readonly qvel = new Float64Array(6);
+  staged = false;
   private readonly bodies: RigidBody[] = [];
   private readonly joints: RevoluteImpulseJoint[] = [];
   /** Per body: com in the body frame (x, z) and, per joint, anchor in parent and child frames (x, z). */
@@ -33,11 +50,10 @@ export class RapierHopperPhysics implements HopperPhysics {
   private readonly gear: number[];
   private readonly armature: number[];
   private readonly damping: number[];
+  private u: Float64Array = new Float64Array(3);
 
-  private constructor(
-    private readonly RAPIER: Rapier,
-    private readonly world: World,
-  ) {
+  /** Builds a Hopper into `scene` (made by createHopperScene). */
+  constructor(readonly scene: RapierScene) {
     const hinges = hopperDescription.bodies.slice(1).map((body) => body.joints[0]);
     this.gear = hinges.map((joint) => {
       const actuator = hopperDescription.actuators.find((a) => a.joint === joint.name);
@@ -46,33 +62,19 @@ export class RapierHopperPhysics implements HopperPhysics {
     });
     this.armature = hinges.map((joint) => joint.armature);
     this.damping = hinges.map((joint) => joint.damping);
+    this.build();
+    scene.add(this);
   }
 
+  /** A Hopper in a world of its own. */
   static async create(): Promise<RapierHopperPhysics> {
-    const RAPIER = await loadRapier();
-    const d = hopperDescription;
-    const world = new RAPIER.World({ x: d.gravity[0], y: d.gravity[1], z: d.gravity[2] });
-    world.timestep = d.timestep;
-    world.integrationParameters.numSolverIterations = 1;
-    world.integrationParameters.numInternalPgsIterations = 16;
-    const physics = new RapierHopperPhysics(RAPIER, world);
-    physics.build();
-    return physics;
+    return new RapierHopperPhysics(await createHopperScene());
   }
 
   private build(): void {
-    const { RAPIER, world } = this;
+    const { RAPIER, world } = this.scene;
     const d = hopperDescription;
-    const contact = d.contact;
-    if (!contact) throw new Error('hopper: description lacks contact parameters');
     const max = RAPIER.CoefficientCombineRule.Max;
-    const floor = d.scenery[0];
-    const ground = world.createRigidBody(RAPIER.RigidBodyDesc.fixed().setTranslation(floor.pos[0], floor.pos[1], floor.pos[2]));
-    // Membership group 1 = ground, group 2 = robot parts; robot parts only collide with the ground.
-    world.createCollider(
-      RAPIER.ColliderDesc.cuboid(1000, 1000, floor.size[2]).setFriction(contact.floorFriction).setFrictionCombineRule(max).setCollisionGroups(0x0001_0002),
-      ground,
-    );
     const worldPos = new Map<string, [number, number, number]>([['world', [0, 0, 0]]]);
     const toCapsuleY = { x: Math.SQRT1_2, y: 0, z: 0, w: Math.SQRT1_2 }; // Rapier capsules lie along y, MuJoCo's along z
     for (const body of d.bodies) {
@@ -92,7 +94,7 @@ export class RapierHopperPhysics implements HopperPhysics {
           { x: ix, y: iy, z: iz, w: iw },
         );
       if (body.parent === 'world') desc.enabledTranslations(true, false, true).enabledRotations(false, true, false);
-      const rigid = this.world.createRigidBody(desc);
+      const rigid = world.createRigidBody(desc);
       const geom = body.geoms[0];
       const [qx, qy, qz, qw] = geom.quat;
       const rotation = multiply({ x: qx, y: qy, z: qz, w: qw }, toCapsuleY);
@@ -103,7 +105,7 @@ export class RapierHopperPhysics implements HopperPhysics {
           .setRotation(rotation)
           .setFriction(geom.friction ?? 1)
           .setFrictionCombineRule(max)
-          .setCollisionGroups(0x0002_0001),
+          .setCollisionGroups(ROBOT_GROUPS),
         rigid,
       );
       this.bodies.push(rigid);
@@ -130,24 +132,36 @@ export class RapierHopperPhysics implements HopperPhysics {
     }
   }
 
-  /** One environment step (frameSkip Rapier steps) with clipped controls u. */
-  step(u: Float64Array): void {
+  stage(u: Float64Array): void {
+    this.u = u;
+    this.staged = true;
+  }
+
+  advance(): void {
+    this.scene.step();
+  }
+
+  /** Torques and the implicit armature + damping of this substep, from the joint velocities at its start. */
+  beforeSubstep(): void {
     const h = hopperDescription.timestep;
-    for (let k = 0; k < hopperDescription.frameSkip; k++) {
-      this.readState();
-      for (const body of this.bodies) body.resetTorques(false);
-      for (let i = 0; i < 3; i++) {
-        const tau = this.gear[i] * u[i];
-        // Implicit armature + damping: factor (A/h + D) towards A/h * qvel / (A/h + D).
-        const factor = this.armature[i] / h + this.damping[i];
-        this.joints[i].configureMotorVelocity(((this.armature[i] / h) * this.qvel[3 + i]) / factor, factor);
-        // Torque tau about the joint axis (-y) on the child, its reaction on the parent.
-        this.bodies[i + 1].addTorque({ x: 0, y: -tau, z: 0 }, false);
-        this.bodies[i].addTorque({ x: 0, y: tau, z: 0 }, false);
-      }
-      this.world.step();
+    for (const body of this.bodies) body.resetTorques(false);
+    for (let i = 0; i < 3; i++) {
+      const tau = this.gear[i] * this.u[i];
+      // Implicit armature + damping: factor (A/h + D) towards A/h * qvel / (A/h + D).
+      const factor = this.armature[i] / h + this.damping[i];
+      this.joints[i].configureMotorVelocity(((this.armature[i] / h) * this.qvel[3 + i]) / factor, factor);
+      // Torque tau about the joint axis (-y) on the child, its reaction on the parent.
+      this.bodies[i + 1].addTorque({ x: 0, y: -tau, z: 0 }, false);
+      this.bodies[i].addTorque({ x: 0, y: tau, z: 0 }, false);
     }
+  }
+
+  afterSubstep(): void {
     this.readState();
+  }
+
+  afterStep(): void {
+    this.staged = false;
   }
 
   /** Generalised coordinates from the Rapier bodies. */
@@ -227,7 +241,9 @@ export class RapierHopperPhysics implements HopperPhysics {
   }
 
   dispose(): void {
-    this.world.free();
+    // Removing a body removes its colliders and joints too; the last robot of a scene frees its world.
+    for (const body of this.bodies) this.scene.world.removeRigidBody(body);
+    this.scene.release(this);
   }
 }
 

@@ -1,37 +1,33 @@
 import type { StepResult } from './env.ts';
-import { checkState, clipAction, isAbsurd, sumOfSquares, type EnvSnapshot, type SnapshotEnv } from './env-common.ts';
+import { checkState, clipAction, isAbsurd, sumOfSquares, type EnvSnapshot, type SharedPhysics, type StagedEnv, type StagedPhysics } from './env-common.ts';
 import { HopperDynamics } from './hopper-dynamics.ts';
 import { HOPPER, HOPPER_BODIES, hopperDescription } from './hopper-model.ts';
 import { Rng } from './rng.ts';
 
 export { HOPPER, HOPPER_BODIES, hopperDescription };
 
-/** What the Hopper task needs from a physics backend. */
-export interface HopperPhysics {
-  /** Current generalised coordinates (MuJoCo's: rootx, rootz, rooty, thigh, leg, foot). */
-  readonly qpos: Float64Array;
-  readonly qvel: Float64Array;
-  setState(qpos: ArrayLike<number>, qvel: ArrayLike<number>): void;
-  /** One environment step (frameSkip physics steps) with controls in [-1, 1]. */
-  step(u: Float64Array): void;
-  /** Body frames (x, y, z, qx, qy, qz, qw) in HOPPER_BODIES order. */
-  writePoses(out: Float32Array, offset: number): void;
-  dispose(): void;
-}
+/** What the Hopper task needs from a physics backend (qpos: MuJoCo's rootx, rootz, rooty, thigh, leg, foot). */
+export type HopperPhysics = StagedPhysics;
 
 /** The default backend: MuJoCo's equations for hopper.xml in joint space (HopperDynamics). */
 export class JointSpaceHopperPhysics implements HopperPhysics {
   readonly qpos = new Float64Array(6);
   readonly qvel = new Float64Array(6);
+  readonly scene = null;
   private readonly dynamics = new HopperDynamics(hopperDescription);
+  private u: Float64Array = new Float64Array(3);
 
   setState(qpos: ArrayLike<number>, qvel: ArrayLike<number>): void {
     this.qpos.set(qpos);
     this.qvel.set(qvel);
   }
 
-  step(u: Float64Array): void {
-    for (let k = 0; k < hopperDescription.frameSkip; k++) this.dynamics.step(this.qpos, this.qvel, u);
+  stage(u: Float64Array): void {
+    this.u = u;
+  }
+
+  advance(): void {
+    for (let k = 0; k < hopperDescription.frameSkip; k++) this.dynamics.step(this.qpos, this.qvel, this.u);
   }
 
   writePoses(out: Float32Array, offset: number): void {
@@ -58,7 +54,7 @@ export class JointSpaceHopperPhysics implements HopperPhysics {
  * A physics blow-up (non-finite or absurd state) ends the episode with info.physicsBlowUp instead of
  * propagating NaN into a batch.
  */
-export class HopperEnv implements SnapshotEnv {
+export class HopperEnv implements StagedEnv {
   readonly robot = 'hopper';
   readonly observationSize = HOPPER.observationSize;
   readonly actionSize = HOPPER.actionSize;
@@ -67,6 +63,8 @@ export class HopperEnv implements SnapshotEnv {
   private readonly action = new Float64Array(HOPPER.actionSize);
   private readonly obs = new Float32Array(HOPPER.observationSize);
   private rng: Rng;
+  /** rootx before the step being taken (the forward reward is its change over dt). */
+  private xBefore = 0;
 
   constructor(
     private readonly physics: HopperPhysics,
@@ -85,16 +83,30 @@ export class HopperEnv implements SnapshotEnv {
     return this.observe();
   }
 
+  get scene(): SharedPhysics | null {
+    return this.physics.scene;
+  }
+
   step(action: ArrayLike<number>): StepResult {
+    this.stage(action);
+    this.physics.advance();
+    return this.finish();
+  }
+
+  stage(action: ArrayLike<number>): void {
     const u = clipAction(this.robot, action, this.action);
+    this.xBefore = this.physics.qpos[0];
+    this.physics.stage(u);
+  }
+
+  finish(): StepResult {
     const { qpos, qvel } = this.physics;
-    const xBefore = qpos[0];
-    this.physics.step(u);
+    const u = this.action;
     if (isAbsurd(qpos) || isAbsurd(qvel)) {
       return { obs: this.obs.slice(), reward: 0, terminated: true, truncated: false, info: { terms: { forward: 0, healthy: 0, control: 0 }, physicsBlowUp: true } };
     }
     const healthy = this.isHealthy();
-    const forward = (HOPPER.forwardRewardWeight * (qpos[0] - xBefore)) / this.dt;
+    const forward = (HOPPER.forwardRewardWeight * (qpos[0] - this.xBefore)) / this.dt;
     const healthyReward = healthy ? HOPPER.healthyReward : 0;
     const control = -HOPPER.controlCostWeight * sumOfSquares(u);
     return {

@@ -1,6 +1,6 @@
 import description from '../assets/robots/reacher.json' with { type: 'json' };
 import type { StepResult } from './env.ts';
-import { checkState, clipAction, isAbsurd, sumOfSquares, type EnvSnapshot, type SnapshotEnv } from './env-common.ts';
+import { checkState, clipAction, isAbsurd, sumOfSquares, type EnvSnapshot, type SharedPhysics, type StagedEnv, type StagedPhysics } from './env-common.ts';
 import { ReacherDynamics } from './reacher-dynamics.ts';
 import type { RobotDescription } from './robot-description.ts';
 import { Rng } from './rng.ts';
@@ -21,64 +21,35 @@ export const REACHER = {
 /** Bodies whose poses the Reacher publishes, in pose-board order. */
 export const REACHER_BODIES = ['body0', 'body1', 'fingertip', 'target'] as const;
 
-/**
- * Reacher-v5 over the joint-space model of ReacherDynamics (see there). Generalised coordinates as MuJoCo's:
- * qpos = [joint0, joint1, target_x, target_y], qvel likewise.
- */
-export class ReacherEnv implements SnapshotEnv {
-  readonly robot = 'reacher';
-  readonly observationSize = REACHER.observationSize;
-  readonly actionSize = REACHER.actionSize;
-  readonly dt: number;
-  readonly bodyCount = REACHER_BODIES.length;
+/** What the Reacher task needs from a physics backend (qpos = [joint0, joint1, target_x, target_y]). */
+export interface ReacherPhysics extends StagedPhysics {
+  /** Fingertip position (x, y) in the world. */
+  fingertip(): [number, number];
+}
+
+/** The default backend: the arm's joint-space dynamics (ReacherDynamics, MuJoCo's equations) in TypeScript. */
+export class JointSpaceReacherPhysics implements ReacherPhysics {
+  readonly qpos = new Float64Array(4);
+  readonly qvel = new Float64Array(4);
+  readonly scene = null;
   private readonly dynamics = new ReacherDynamics(reacherDescription);
-  private readonly qpos = new Float64Array(4);
-  private readonly qvel = new Float64Array(4);
-  private readonly action = new Float64Array(2);
-  private readonly obs = new Float32Array(REACHER.observationSize);
   private readonly bodyZ = reacherDescription.bodies[0].pos[2];
-  private rng: Rng;
+  private u: Float64Array = new Float64Array(2);
 
-  constructor(seed = 0) {
-    this.dt = reacherDescription.timestep * reacherDescription.frameSkip;
-    this.rng = new Rng(seed);
-    this.reset(seed);
+  /** The target's velocity is always 0 (no force acts on its slides). */
+  setState(qpos: ArrayLike<number>, qvel: ArrayLike<number>): void {
+    this.qpos.set(qpos);
+    this.qvel.set([qvel[0], qvel[1], 0, 0]);
   }
 
-  reset(seed?: number): Float32Array {
-    if (seed !== undefined) this.rng = new Rng(seed);
-    const rng = this.rng;
-    const { resetNoise, velocityNoise, goalRadius } = REACHER;
-    for (let i = 0; i < 2; i++) this.qpos[i] = rng.uniformRange(-resetNoise, resetNoise);
-    let x: number;
-    let y: number;
-    do {
-      x = rng.uniformRange(-goalRadius, goalRadius);
-      y = rng.uniformRange(-goalRadius, goalRadius);
-    } while (Math.hypot(x, y) >= goalRadius);
-    this.qpos[2] = x;
-    this.qpos[3] = y;
-    for (let i = 0; i < 2; i++) this.qvel[i] = rng.uniformRange(-velocityNoise, velocityNoise);
-    this.qvel[2] = 0;
-    this.qvel[3] = 0;
-    return this.observe();
+  stage(u: Float64Array): void {
+    this.u = u;
   }
 
-  step(action: ArrayLike<number>): StepResult {
-    const u = clipAction(this.robot, action, this.action);
-    for (let k = 0; k < reacherDescription.frameSkip; k++) this.dynamics.step(this.qpos, this.qvel, u[0], u[1]);
-    const blowUp = isAbsurd(this.qpos) || isAbsurd(this.qvel);
-    if (blowUp) {
-      // Keep the last finite observation; the episode ends here.
-      return { obs: this.obs.slice(), reward: 0, terminated: true, truncated: false, info: { terms: { distance: 0, control: 0 }, physicsBlowUp: true } };
-    }
-    const obs = this.observe();
-    const distance = -Math.hypot(obs[8], obs[9]) * REACHER.rewardDistWeight;
-    const control = -sumOfSquares(u) * REACHER.rewardControlWeight;
-    return { obs, reward: distance + control, terminated: false, truncated: false, info: { terms: { distance, control } } };
+  advance(): void {
+    for (let k = 0; k < reacherDescription.frameSkip; k++) this.dynamics.step(this.qpos, this.qvel, this.u[0], this.u[1]);
   }
 
-  /** Fingertip position (x, y) in the world: the end of the two links. */
   fingertip(): [number, number] {
     const { length0, length1 } = this.dynamics;
     const a = this.qpos[0];
@@ -86,8 +57,112 @@ export class ReacherEnv implements SnapshotEnv {
     return [length0 * Math.cos(a) + length1 * Math.cos(b), length0 * Math.sin(a) + length1 * Math.sin(b)];
   }
 
+  /** Body frames as MuJoCo's xpos/xquat: the arm turns about z; the target does not turn. */
+  writePoses(out: Float32Array, offset: number): void {
+    const { length0 } = this.dynamics;
+    const a = this.qpos[0];
+    const b = a + this.qpos[1];
+    const [tipX, tipY] = this.fingertip();
+    writePlanarFrame(out, offset, 0, 0, this.bodyZ, a);
+    writePlanarFrame(out, offset + 7, length0 * Math.cos(a), length0 * Math.sin(a), this.bodyZ, b);
+    writePlanarFrame(out, offset + 14, tipX, tipY, this.bodyZ, b);
+    writePlanarFrame(out, offset + 21, this.qpos[2], this.qpos[3], this.bodyZ, 0);
+  }
+
+  dispose(): void {}
+}
+
+/** Writes a frame at (x, y, z) turned by `angle` about z (x, y, z, qx, qy, qz, qw). */
+export function writePlanarFrame(out: Float32Array, o: number, x: number, y: number, z: number, angle: number): void {
+  out[o] = x;
+  out[o + 1] = y;
+  out[o + 2] = z;
+  out[o + 3] = 0;
+  out[o + 4] = 0;
+  out[o + 5] = Math.sin(angle / 2);
+  out[o + 6] = Math.cos(angle / 2);
+}
+
+/**
+ * Reacher-v5: Gymnasium's task (observation, reward terms, reset noise) over a physics backend, by default the
+ * joint-space model. Generalised coordinates as MuJoCo's: qpos = [joint0, joint1, target_x, target_y], qvel
+ * likewise.
+ */
+export class ReacherEnv implements StagedEnv {
+  readonly robot = 'reacher';
+  readonly observationSize = REACHER.observationSize;
+  readonly actionSize = REACHER.actionSize;
+  readonly dt: number;
+  readonly bodyCount = REACHER_BODIES.length;
+  private readonly action = new Float64Array(2);
+  private readonly obs = new Float32Array(REACHER.observationSize);
+  private readonly qpos = new Float64Array(4);
+  private readonly qvel = new Float64Array(4);
+  private rng: Rng;
+
+  constructor(
+    seed = 0,
+    private readonly physics: ReacherPhysics = new JointSpaceReacherPhysics(),
+  ) {
+    this.dt = reacherDescription.timestep * reacherDescription.frameSkip;
+    this.rng = new Rng(seed);
+    this.reset(seed);
+  }
+
+  get scene(): SharedPhysics | null {
+    return this.physics.scene;
+  }
+
+  reset(seed?: number): Float32Array {
+    if (seed !== undefined) this.rng = new Rng(seed);
+    const { rng, qpos, qvel } = this;
+    const { resetNoise, velocityNoise, goalRadius } = REACHER;
+    for (let i = 0; i < 2; i++) qpos[i] = rng.uniformRange(-resetNoise, resetNoise);
+    let x: number;
+    let y: number;
+    do {
+      x = rng.uniformRange(-goalRadius, goalRadius);
+      y = rng.uniformRange(-goalRadius, goalRadius);
+    } while (Math.hypot(x, y) >= goalRadius);
+    qpos[2] = x;
+    qpos[3] = y;
+    for (let i = 0; i < 2; i++) qvel[i] = rng.uniformRange(-velocityNoise, velocityNoise);
+    qvel[2] = 0;
+    qvel[3] = 0;
+    this.physics.setState(qpos, qvel);
+    return this.observe();
+  }
+
+  step(action: ArrayLike<number>): StepResult {
+    this.stage(action);
+    this.physics.advance();
+    return this.finish();
+  }
+
+  stage(action: ArrayLike<number>): void {
+    this.physics.stage(clipAction(this.robot, action, this.action));
+  }
+
+  finish(): StepResult {
+    const { qpos, qvel } = this.physics;
+    if (isAbsurd(qpos) || isAbsurd(qvel)) {
+      // Keep the last finite observation; the episode ends here.
+      return { obs: this.obs.slice(), reward: 0, terminated: true, truncated: false, info: { terms: { distance: 0, control: 0 }, physicsBlowUp: true } };
+    }
+    const obs = this.observe();
+    const distance = -Math.hypot(obs[8], obs[9]) * REACHER.rewardDistWeight;
+    const control = -sumOfSquares(this.action) * REACHER.rewardControlWeight;
+    return { obs, reward: distance + control, terminated: false, truncated: false, info: { terms: { distance, control } } };
+  }
+
+  /** Fingertip position (x, y) in the world: the end of the two links. */
+  fingertip(): [number, number] {
+    return this.physics.fingertip();
+  }
+
   private observe(): Float32Array {
-    const { qpos, qvel, obs } = this;
+    const { qpos, qvel } = this.physics;
+    const obs = this.obs;
     const [tipX, tipY] = this.fingertip();
     obs[0] = Math.cos(qpos[0]);
     obs[1] = Math.cos(qpos[1]);
@@ -103,18 +178,17 @@ export class ReacherEnv implements SnapshotEnv {
   }
 
   getState(): { qpos: Float64Array; qvel: Float64Array } {
-    return { qpos: this.qpos.slice(), qvel: this.qvel.slice() };
+    return { qpos: this.physics.qpos.slice(), qvel: this.physics.qvel.slice() };
   }
 
   /** The target's velocity is always 0 (no force acts on its slides). */
   setState(qpos: ArrayLike<number>, qvel: ArrayLike<number>): void {
     checkState(this.robot, qpos, qvel, 4, 4);
-    this.qpos.set(qpos);
-    this.qvel.set([qvel[0], qvel[1], 0, 0]);
+    this.physics.setState(qpos, qvel);
   }
 
   snapshot(): EnvSnapshot {
-    return { qpos: [...this.qpos], qvel: [...this.qvel], rng: this.rng.getState(), elapsedSteps: 0 };
+    return { qpos: [...this.physics.qpos], qvel: [...this.physics.qvel], rng: this.rng.getState(), elapsedSteps: 0 };
   }
 
   restore(snapshot: EnvSnapshot): void {
@@ -122,27 +196,11 @@ export class ReacherEnv implements SnapshotEnv {
     this.rng = Rng.fromState(snapshot.rng);
   }
 
-  /** Body frames as MuJoCo's xpos/xquat: the arm turns about z; the target does not turn. */
   writePoses(out: Float32Array, offset: number): void {
-    const { length0 } = this.dynamics;
-    const a = this.qpos[0];
-    const b = a + this.qpos[1];
-    const [tipX, tipY] = this.fingertip();
-    this.writeFrame(out, offset, 0, 0, a);
-    this.writeFrame(out, offset + 7, length0 * Math.cos(a), length0 * Math.sin(a), b);
-    this.writeFrame(out, offset + 14, tipX, tipY, b);
-    this.writeFrame(out, offset + 21, this.qpos[2], this.qpos[3], 0);
+    this.physics.writePoses(out, offset);
   }
 
-  private writeFrame(out: Float32Array, o: number, x: number, y: number, angle: number): void {
-    out[o] = x;
-    out[o + 1] = y;
-    out[o + 2] = this.bodyZ;
-    out[o + 3] = 0;
-    out[o + 4] = 0;
-    out[o + 5] = Math.sin(angle / 2);
-    out[o + 6] = Math.cos(angle / 2);
+  dispose(): void {
+    this.physics.dispose();
   }
-
-  dispose(): void {}
 }

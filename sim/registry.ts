@@ -3,6 +3,7 @@ import { HOPPER, HOPPER_BODIES, HopperEnv, JointSpaceHopperPhysics, hopperDescri
 import { REACHER, REACHER_BODIES, ReacherEnv, reacherDescription } from './reacher.ts';
 import type { GeomDescription, RobotDescription, SignalDescription } from './robot-description.ts';
 import { TimeLimit } from './time-limit.ts';
+import type { RapierScene } from './rapier-scene.ts';
 
 /** The robots Sinew simulates. */
 export const robotNames = ['reacher', 'hopper'] as const;
@@ -102,12 +103,25 @@ export function robotInfo(robot: string): RobotInfo {
   return robots[robot];
 }
 
+/** The physics a robot runs on. */
+export const physicsNames = ['joint-space', 'rapier'] as const;
+export type PhysicsName = (typeof physicsNames)[number];
+
+/** Throws a clear error unless `physics` names a physics (undefined means the default, joint-space). */
+export function checkPhysics(physics: string | undefined): PhysicsName {
+  if (physics === undefined) return 'joint-space';
+  if (!(physicsNames as readonly string[]).includes(physics)) throw new Error(`unknown physics '${physics}'; physics: ${physicsNames.join(', ')}`);
+  return physics as PhysicsName;
+}
+
 export interface CreateEnvOptions {
   /**
-   * Physics of the Hopper: 'joint-space' (default) computes MuJoCo's equations for hopper.xml and matches its
-   * trajectories; 'rapier' steps Rapier bodies and joints (less faithful, slower: kept for comparison).
+   * 'joint-space' (default): MuJoCo's equations for the robot's XML in TypeScript, matching MuJoCo's trajectories
+   * to 1e-9. 'rapier': the robot's bodies and joints in a Rapier world (see reacher-rapier.ts, hopper-rapier.ts).
    */
-  readonly physics?: 'joint-space' | 'rapier';
+  readonly physics?: PhysicsName;
+  /** Rapier physics only: the world to build the robot in (shared with other robots); default a world of its own. */
+  readonly scene?: RapierScene;
   /** Seed of the first reset (and of the env's random stream). Default 0. */
   readonly seed?: number;
   /** Steps before truncation; default the robot's Gymnasium limit; 0 or Infinity for none. */
@@ -122,16 +136,36 @@ export interface CreateEnvOptions {
 export async function createEnv(robot: string, options: CreateEnvOptions = {}): Promise<SnapshotEnv> {
   const info = robotInfo(robot);
   const seed = options.seed ?? 0;
+  const physics = checkPhysics(options.physics);
+  if (options.scene && physics !== 'rapier') throw new Error('createEnv: a scene is for Rapier physics only');
   let env: SnapshotEnv;
-  if (info.name === 'reacher') {
-    if (options.physics === 'rapier') throw new Error("reacher: only 'joint-space' physics (it has no contacts for Rapier to solve)");
-    env = new ReacherEnv(seed);
-  } else if (options.physics === 'rapier') {
-    const { RapierHopperPhysics } = await import('./hopper-rapier.ts');
-    env = new HopperEnv(await RapierHopperPhysics.create(), seed);
+  if (physics === 'rapier') {
+    const scene = options.scene ?? (await createRapierScene(info.name));
+    env = info.name === 'reacher' ? await rapierReacher(scene, seed) : await rapierHopper(scene, seed);
   } else {
-    env = new HopperEnv(new JointSpaceHopperPhysics(), seed);
+    env = info.name === 'reacher' ? new ReacherEnv(seed) : new HopperEnv(new JointSpaceHopperPhysics(), seed);
   }
   const limit = options.maxEpisodeSteps ?? info.maxEpisodeSteps;
   return limit > 0 && Number.isFinite(limit) ? new TimeLimit(env, limit) : env;
+}
+
+/** An empty Rapier world set up for `robot` (its timestep, frame skip, gravity, solver). */
+export async function createRapierScene(robot: string): Promise<RapierScene> {
+  const name = robotInfo(robot).name;
+  if (name === 'reacher') {
+    const [{ RapierScene }, { reacherSceneSettings }] = await Promise.all([import('./rapier-scene.ts'), import('./reacher-rapier.ts')]);
+    return RapierScene.create(reacherSceneSettings);
+  }
+  const { createHopperScene } = await import('./hopper-rapier.ts');
+  return createHopperScene();
+}
+
+async function rapierReacher(scene: RapierScene, seed: number): Promise<SnapshotEnv> {
+  const { RapierReacherPhysics } = await import('./reacher-rapier.ts');
+  return new ReacherEnv(seed, new RapierReacherPhysics(scene));
+}
+
+async function rapierHopper(scene: RapierScene, seed: number): Promise<SnapshotEnv> {
+  const { RapierHopperPhysics } = await import('./hopper-rapier.ts');
+  return new HopperEnv(new RapierHopperPhysics(scene), seed);
 }

@@ -1,12 +1,14 @@
 import type { StepResult } from './env.ts';
-import type { EnvSnapshot, SnapshotEnv } from './env-common.ts';
+import { isStagedEnv, type EnvSnapshot, type SharedPhysics, type SnapshotEnv, type StagedEnv } from './env-common.ts';
 
 /**
  * Gymnasium's TimeLimit wrapper: truncates an episode after `maxEpisodeSteps` steps (whether or not it also
  * terminated on that step), counting from the last reset.
  */
-export class TimeLimit implements SnapshotEnv {
+export class TimeLimit implements StagedEnv {
   private elapsed = 0;
+  /** The staged action of an inner env that cannot stage (it is stepped whole in finish()). */
+  private pending: ArrayLike<number> | null = null;
 
   constructor(
     readonly inner: SnapshotEnv,
@@ -40,8 +42,28 @@ export class TimeLimit implements SnapshotEnv {
     return this.inner.reset(seed);
   }
 
+  get scene(): SharedPhysics | null {
+    return isStagedEnv(this.inner) ? this.inner.scene : null;
+  }
+
   step(action: ArrayLike<number>): StepResult {
-    const result = this.inner.step(action);
+    return this.count(this.inner.step(action));
+  }
+
+  stage(action: ArrayLike<number>): void {
+    if (isStagedEnv(this.inner)) this.inner.stage(action);
+    else this.pending = action;
+  }
+
+  finish(): StepResult {
+    if (isStagedEnv(this.inner)) return this.count(this.inner.finish());
+    const action = this.pending;
+    if (action === null) throw new Error(`${this.robot}: finish() without stage()`);
+    this.pending = null;
+    return this.count(this.inner.step(action));
+  }
+
+  private count(result: StepResult): StepResult {
     this.elapsed++;
     if (this.elapsed >= this.maxEpisodeSteps && !result.truncated) return { ...result, truncated: true };
     return result;

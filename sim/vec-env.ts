@@ -1,7 +1,8 @@
 import type { VecEnv, VecEnvState } from './env.ts';
 import { snapshotSize, type SnapshotEnv } from './env-common.ts';
 import { EnvRunner } from './env-runner.ts';
-import { createEnv, robotInfo } from './registry.ts';
+import { createEnvSlice, type RapierWorldMode } from './env-slice.ts';
+import { checkPhysics, robotInfo, type PhysicsName } from './registry.ts';
 import { allocateVecMemory, viewVecMemory, type VecBuffers, type VecLayout } from './vec-buffers.ts';
 
 /**
@@ -67,6 +68,10 @@ export interface VecEnvOptions {
   readonly seed?: number;
   /** Per-episode step limit; default the robot's Gymnasium limit. */
   readonly maxEpisodeSteps?: number;
+  /** The robots' physics: 'joint-space' (default) or 'rapier' (see createEnv). */
+  readonly physics?: PhysicsName;
+  /** Rapier physics: one world per thread's slice ('shared', default) or per robot (see env-slice.ts). */
+  readonly rapierWorlds?: RapierWorldMode;
   /** Worker factory for workers >= 2 (defaults: Node worker_threads in Node; the app passes its web one). */
   readonly workerFactory?: import('./worker-vec-env.ts').WorkerFactory;
 }
@@ -142,8 +147,8 @@ export class InThreadVecEnv extends VecEnvViews implements SimVecEnv {
   static async create(options: VecEnvOptions & { shared?: boolean }): Promise<InThreadVecEnv> {
     const layout = vecLayout(options.robot, options.numEnvs);
     const seed = options.seed ?? 0;
-    const envs: SnapshotEnv[] = [];
-    for (let i = 0; i < layout.numEnvs; i++) envs.push(await createEnv(options.robot, { seed: seed + i, maxEpisodeSteps: options.maxEpisodeSteps }));
+    const { physics, rapierWorlds, maxEpisodeSteps } = options;
+    const envs: SnapshotEnv[] = await createEnvSlice({ robot: options.robot, first: 0, count: layout.numEnvs, seed, maxEpisodeSteps, physics, rapierWorlds });
     const buffers = viewVecMemory(layout, allocateVecMemory(layout, options.shared ?? false));
     const vec = new InThreadVecEnv(options.robot, envs, buffers, layout);
     vec.runner.reset(seed);
@@ -184,6 +189,7 @@ export class InThreadVecEnv extends VecEnvViews implements SimVecEnv {
 export async function createVecEnv(options: VecEnvOptions): Promise<SimVecEnv> {
   const workers = options.workers ?? 0;
   if (!(Number.isInteger(workers) && workers >= 0)) throw new Error(`workers must be a non-negative integer, got ${workers}`);
+  checkPhysics(options.physics);
   if (workers <= 1) return InThreadVecEnv.create(options);
   const { WorkerVecEnv } = await import('./worker-vec-env.ts');
   return WorkerVecEnv.create({ ...options, workers });

@@ -3,6 +3,8 @@
  * SharedArrayBuffer. The host writes the command and its argument, bumps SEQ and notifies; the worker runs it,
  * writes STATUS (and an error text on failure), sets DONE = SEQ and notifies back.
  */
+import type { RapierWorldMode } from './env-slice.ts';
+import type { PhysicsName } from './registry.ts';
 import type { VecLayout, VecMemory } from './vec-buffers.ts';
 
 export const CONTROL = { SEQ: 0, DONE: 1, COMMAND: 2, ARG: 3, STATUS: 4, ERROR_LENGTH: 5 } as const;
@@ -19,6 +21,8 @@ export interface WorkerInit {
   readonly count: number;
   readonly seed: number;
   readonly maxEpisodeSteps?: number;
+  readonly physics?: PhysicsName;
+  readonly rapierWorlds?: RapierWorldMode;
   readonly layout: VecLayout;
   readonly memory: VecMemory;
   readonly control: SharedArrayBuffer;

@@ -2,7 +2,8 @@ import { nowMs } from './clock.ts';
 import type { VecEnvState } from './env.ts';
 import { snapshotSize, type SnapshotEnv } from './env-common.ts';
 import { EnvRunner } from './env-runner.ts';
-import { createEnv, robotInfo } from './registry.ts';
+import { createEnvSlice } from './env-slice.ts';
+import { robotInfo } from './registry.ts';
 import { allocateVecMemory, viewVecMemory, type VecLayout } from './vec-buffers.ts';
 import type { SimVecEnv, VecEnvOptions } from './vec-env.ts';
 import { restoreVecBuffers, vecEnvState, vecLayout, VecEnvViews } from './vec-env.ts';
@@ -82,8 +83,8 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
     const statesBuffer = new SharedArrayBuffer(layout.numEnvs * snapshotSize(info.nq, info.nv) * 8);
     const seed = options.seed ?? 0;
     const sliceSize = (t: number) => Math.floor(layout.numEnvs / workers) + (t < layout.numEnvs % workers ? 1 : 0);
-    const ownEnvs: SnapshotEnv[] = [];
-    for (let i = 0; i < sliceSize(0); i++) ownEnvs.push(await createEnv(options.robot, { seed: seed + i, maxEpisodeSteps: options.maxEpisodeSteps }));
+    const { physics, rapierWorlds, maxEpisodeSteps } = options;
+    const ownEnvs: SnapshotEnv[] = await createEnvSlice({ robot: options.robot, first: 0, count: sliceSize(0), seed, maxEpisodeSteps, physics, rapierWorlds });
     const hosted: HostedWorker[] = [];
     const started: Promise<void>[] = [];
     let first = ownEnvs.length;
@@ -100,13 +101,14 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
           port.onError((error) => reject(new Error(`env worker ${w}: ${error.message}`)));
         }),
       );
-      port.postMessage({ type: 'init', robot: options.robot, first, count, seed, maxEpisodeSteps: options.maxEpisodeSteps, layout, memory, control: controlBuffer, error: errorBuffer, states: statesBuffer });
+      port.postMessage({ type: 'init', robot: options.robot, first, count, seed, maxEpisodeSteps, physics, rapierWorlds, layout, memory, control: controlBuffer, error: errorBuffer, states: statesBuffer });
       first += count;
     }
     try {
       await Promise.all(started);
     } catch (error) {
       for (const worker of hosted) worker.port.terminate();
+      for (const env of ownEnvs) env.dispose();
       throw error;
     }
     const vec = new WorkerVecEnv(options.robot, layout, memory, hosted, new Float64Array(statesBuffer), ownEnvs);

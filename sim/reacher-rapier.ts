@@ -1,0 +1,214 @@
+import type { RigidBody, World } from '@dimforge/rapier3d-compat';
+import { findBody, geomMass } from './robot-description.ts';
+import { NO_CONTACT_GROUPS, RapierScene, type RapierRobot } from './rapier-scene.ts';
+import { reacherDescription, writePlanarFrame, type ReacherPhysics } from './reacher.ts';
+import { ReacherRotors } from './reacher-rotor.ts';
+
+/** The scene settings of a Reacher world (reacher.xml's timestep and frame skip; the arm ignores gravity). */
+export const reacherSceneSettings = {
+  gravity: reacherDescription.gravity,
+  timestep: reacherDescription.timestep,
+  substeps: reacherDescription.frameSkip,
+} as const;
+
+/**
+ * The Reacher in Rapier (`createEnv('reacher', { physics: 'rapier' })`): two dynamic link bodies (the fingertip's
+ * sphere is a collider of link 1, welded as in the XML) on revolute impulse joints about z, their colliders meeting
+ * nothing (contype 0 in the XML). Rapier is the kinematics and constraint layer: it carries the bodies' poses and
+ * keeps the chain together. The joint dynamics are not Rapier's: FINDINGS.md measured that every Rapier-side
+ * model of MuJoCo's armature (1 kg m^2 against links of 4e-5) is 9-15 cm off, because the armature is a
+ * joint-space term. So each physics step the rotor model (ReacherRotors: armature, damping, gear, the soft limit on
+ * joint1) is integrated in TypeScript, Rapier is given the body velocities that move the joints by the integrated
+ * amount this step, and the joint angles are read back from the bodies. The joint velocities stay on the
+ * TypeScript side (read back from Rapier, the light links exchange momentum through the joints).
+ */
+export class RapierReacherPhysics implements ReacherPhysics, RapierRobot {
+  readonly qpos = new Float64Array(4);
+  readonly qvel = new Float64Array(4);
+  staged = false;
+  private readonly rotors = new ReacherRotors(reacherDescription);
+  private readonly fixed: RigidBody;
+  private readonly body0: RigidBody;
+  private readonly body1: RigidBody;
+  /** Joint0's position (fixed) and each link's centre of mass along its x axis. */
+  private readonly base: readonly [number, number, number];
+  private readonly com0: number;
+  private readonly com1: number;
+  private u: Float64Array = new Float64Array(2);
+
+  constructor(readonly scene: RapierScene) {
+    const { RAPIER, world } = scene;
+    const d = reacherDescription;
+    const b0 = findBody(d, 'body0');
+    const b1 = findBody(d, 'body1');
+    const tip = findBody(d, 'fingertip');
+    this.base = b0.pos;
+    const link0 = b0.geoms[0];
+    const link1 = b1.geoms[0];
+    const tipMass = geomMass(tip.geoms[0], d.density).mass;
+    const link1Mass = geomMass(link1, d.density).mass;
+    this.com0 = link0.pos[0];
+    this.com1 = (link1Mass * link1.pos[0] + tipMass * tip.pos[0]) / (link1Mass + tipMass);
+    const fixed = world.createRigidBody(RAPIER.RigidBodyDesc.fixed().setTranslation(this.base[0], this.base[1], this.base[2]));
+    const link = (body: typeof b0, at: readonly number[]) => {
+      const rigid = world.createRigidBody(RAPIER.RigidBodyDesc.dynamic().setTranslation(at[0], at[1], at[2]).setGravityScale(0).setCanSleep(false));
+      // Rapier's capsules lie along y; the links along x (a quarter turn about z). Density gives MuJoCo's masses.
+      const geom = body.geoms[0];
+      world.createCollider(
+        RAPIER.ColliderDesc.capsule(geom.size[1], geom.size[0])
+          .setTranslation(geom.pos[0], geom.pos[1], geom.pos[2])
+          .setRotation({ x: 0, y: 0, z: Math.SQRT1_2, w: Math.SQRT1_2 })
+          .setDensity(d.density)
+          .setCollisionGroups(NO_CONTACT_GROUPS),
+        rigid,
+      );
+      return rigid;
+    };
+    this.body0 = link(b0, this.base);
+    this.body1 = link(b1, [this.base[0] + b1.pos[0], this.base[1] + b1.pos[1], this.base[2] + b1.pos[2]]);
+    world.createCollider(
+      RAPIER.ColliderDesc.ball(tip.geoms[0].size[0]).setTranslation(tip.pos[0], tip.pos[1], tip.pos[2]).setDensity(d.density).setCollisionGroups(NO_CONTACT_GROUPS),
+      this.body1,
+    );
+    const z = { x: 0, y: 0, z: 1 };
+    const origin = { x: 0, y: 0, z: 0 };
+    world.createImpulseJoint(RAPIER.JointData.revolute(origin, origin, z), fixed, this.body0, true).setContactsEnabled(false);
+    world.createImpulseJoint(RAPIER.JointData.revolute({ x: b1.pos[0], y: b1.pos[1], z: b1.pos[2] }, origin, z), this.body0, this.body1, true).setContactsEnabled(false);
+    this.fixed = fixed;
+    scene.add(this);
+  }
+
+  /** A Reacher in a world of its own. */
+  static async create(): Promise<RapierReacherPhysics> {
+    return new RapierReacherPhysics(await RapierScene.create(reacherSceneSettings));
+  }
+
+  setState(qpos: ArrayLike<number>, qvel: ArrayLike<number>): void {
+    this.qpos.set(qpos);
+    this.qvel.set([qvel[0], qvel[1], 0, 0]);
+    const a = qpos[0];
+    const b = a + qpos[1];
+    const [bx, by, bz] = this.base;
+    const l0 = this.rotors.length0;
+    this.body0.setTranslation({ x: bx, y: by, z: bz }, true);
+    this.body0.setRotation({ x: 0, y: 0, z: Math.sin(a / 2), w: Math.cos(a / 2) }, true);
+    this.body1.setTranslation({ x: bx + l0 * Math.cos(a), y: by + l0 * Math.sin(a), z: bz }, true);
+    this.body1.setRotation({ x: 0, y: 0, z: Math.sin(b / 2), w: Math.cos(b / 2) }, true);
+    this.setVelocities(this.qvel[0], this.qvel[1]);
+  }
+
+  /**
+   * Each environment step starts from the bodies posed at the joint angles (forward kinematics of qpos): the
+   * bodies' state is then a function of qpos and qvel alone, so a snapshot (generalised coordinates) restores a
+   * continuation bit for bit, and what drift Rapier's joints leave within a step is not carried over.
+   */
+  stage(u: Float64Array): void {
+    this.setState(this.qpos, this.qvel);
+    this.u = u;
+    this.staged = true;
+  }
+
+  advance(): void {
+    this.scene.step();
+  }
+
+  /**
+   * Integrates the rotors over this physics step and gives Rapier the velocities that carry each body to its pose
+   * at the integrated joint angles: angvel the angle's change over h, linvel the centre of mass's displacement over
+   * h (Rapier moves the centre of mass in a straight line; the instantaneous velocity would leave it on the
+   * tangent, off the arc, and the joints' correction would then turn the links: 0.05 rad after 20 steps).
+   */
+  beforeSubstep(): void {
+    const { qpos, qvel, rotors, u } = this;
+    rotors.integrate(qpos[0], qpos[1], qvel[0], qvel[1], u[0], u[1]);
+    const h = rotors.timestep;
+    const a = rotors.q[0];
+    const b = a + rotors.q[1];
+    const [bx, by] = this.base;
+    const l0 = this.rotors.length0;
+    const c0 = this.body0.worldCom();
+    const c1 = this.body1.worldCom();
+    this.body0.setAngvel({ x: 0, y: 0, z: (rotors.q[0] - qpos[0]) / h }, true);
+    this.body0.setLinvel({ x: (bx + this.com0 * Math.cos(a) - c0.x) / h, y: (by + this.com0 * Math.sin(a) - c0.y) / h, z: 0 }, true);
+    this.body1.setAngvel({ x: 0, y: 0, z: (rotors.q[0] + rotors.q[1] - qpos[0] - qpos[1]) / h }, true);
+    this.body1.setLinvel({ x: (bx + l0 * Math.cos(a) + this.com1 * Math.cos(b) - c1.x) / h, y: (by + l0 * Math.sin(a) + this.com1 * Math.sin(b) - c1.y) / h, z: 0 }, true);
+  }
+
+  afterSubstep(): void {
+    const angle0 = planarAngle(this.body0);
+    // Unwrap both angles across steps: joint0 is unlimited, joint1's soft limit lets it pass +-pi briefly.
+    this.qpos[0] += wrapAngle(angle0 - this.qpos[0]);
+    this.qpos[1] += wrapAngle(planarAngle(this.body1) - angle0 - this.qpos[1]);
+    this.qvel[0] = this.rotors.v[0];
+    this.qvel[1] = this.rotors.v[1];
+  }
+
+  afterStep(): void {
+    this.staged = false;
+  }
+
+  /** Body velocities for joint velocities w0, w1 (linvel is the centre of mass's), from the bodies' poses. */
+  private setVelocities(w0: number, w1: number): void {
+    const [bx, by] = this.base;
+    const t1 = this.body1.translation();
+    const a = planarAngle(this.body0);
+    const b = planarAngle(this.body1);
+    const w = w0 + w1;
+    // v(p) = w z x (p - centre) = (-w dy, w dx)
+    const c0x = this.body0.translation().x + this.com0 * Math.cos(a) - bx;
+    const c0y = this.body0.translation().y + this.com0 * Math.sin(a) - by;
+    this.body0.setAngvel({ x: 0, y: 0, z: w0 }, true);
+    this.body0.setLinvel({ x: -w0 * c0y, y: w0 * c0x, z: 0 }, true);
+    const jx = t1.x - bx;
+    const jy = t1.y - by;
+    const rx = this.com1 * Math.cos(b);
+    const ry = this.com1 * Math.sin(b);
+    this.body1.setAngvel({ x: 0, y: 0, z: w }, true);
+    this.body1.setLinvel({ x: -w0 * jy - w * ry, y: w0 * jx + w * rx, z: 0 }, true);
+  }
+
+  fingertip(): [number, number] {
+    const t1 = this.body1.translation();
+    const b = planarAngle(this.body1);
+    const l1 = this.rotors.length1;
+    return [t1.x + l1 * Math.cos(b), t1.y + l1 * Math.sin(b)];
+  }
+
+  /** Body frames from Rapier's bodies (the fingertip's from link 1's); the target does not move. */
+  writePoses(out: Float32Array, offset: number): void {
+    writeBodyFrame(out, offset, this.body0);
+    writeBodyFrame(out, offset + 7, this.body1);
+    const [tipX, tipY] = this.fingertip();
+    writePlanarFrame(out, offset + 14, tipX, tipY, this.body1.translation().z, planarAngle(this.body1));
+    writePlanarFrame(out, offset + 21, this.qpos[2], this.qpos[3], this.base[2], 0);
+  }
+
+  dispose(): void {
+    const world: World = this.scene.world;
+    // Removing a body removes its colliders and joints too.
+    for (const body of [this.body1, this.body0, this.fixed]) world.removeRigidBody(body);
+    this.scene.release(this);
+  }
+}
+
+/** A body's rotation about z (the arm stays in the xy plane). */
+function planarAngle(body: RigidBody): number {
+  const r = body.rotation();
+  return 2 * Math.atan2(r.z, r.w);
+}
+
+function wrapAngle(angle: number): number {
+  return angle - 2 * Math.PI * Math.round(angle / (2 * Math.PI));
+}
+
+function writeBodyFrame(out: Float32Array, o: number, body: RigidBody): void {
+  const t = body.translation();
+  const r = body.rotation();
+  out[o] = t.x;
+  out[o + 1] = t.y;
+  out[o + 2] = t.z;
+  out[o + 3] = r.x;
+  out[o + 4] = r.y;
+  out[o + 5] = r.z;
+  out[o + 6] = r.w;
+}
