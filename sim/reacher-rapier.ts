@@ -83,6 +83,7 @@ export class RapierReacherPhysics implements ReacherPhysics, RapierRobot {
     return new RapierReacherPhysics(await RapierScene.create(reacherSceneSettings));
   }
 
+  /** The joint state lives here; the bodies are posed at the joint angles (Rapier's velocities are set per step). */
   setState(qpos: ArrayLike<number>, qvel: ArrayLike<number>): void {
     this.qpos.set(qpos);
     this.qvel.set([qvel[0], qvel[1], 0, 0]);
@@ -94,7 +95,6 @@ export class RapierReacherPhysics implements ReacherPhysics, RapierRobot {
     this.body0.setRotation({ x: 0, y: 0, z: Math.sin(a / 2), w: Math.cos(a / 2) }, true);
     this.body1.setTranslation({ x: bx + l0 * Math.cos(a), y: by + l0 * Math.sin(a), z: bz }, true);
     this.body1.setRotation({ x: 0, y: 0, z: Math.sin(b / 2), w: Math.cos(b / 2) }, true);
-    this.setVelocities(this.qvel[0], this.qvel[1]);
   }
 
   /**
@@ -119,19 +119,20 @@ export class RapierReacherPhysics implements ReacherPhysics, RapierRobot {
    * tangent, off the arc, and the joints' correction would then turn the links: 0.05 rad after 20 steps).
    */
   beforeSubstep(): void {
-    const { qpos, qvel, rotors, u } = this;
+    const { qpos, qvel, rotors, u, com0, com1 } = this;
     rotors.integrate(qpos[0], qpos[1], qvel[0], qvel[1], u[0], u[1]);
     const h = rotors.timestep;
-    const a = rotors.q[0];
-    const b = a + rotors.q[1];
-    const [bx, by] = this.base;
-    const l0 = this.rotors.length0;
-    const c0 = this.body0.worldCom();
-    const c1 = this.body1.worldCom();
-    this.body0.setAngvel({ x: 0, y: 0, z: (rotors.q[0] - qpos[0]) / h }, true);
-    this.body0.setLinvel({ x: (bx + this.com0 * Math.cos(a) - c0.x) / h, y: (by + this.com0 * Math.sin(a) - c0.y) / h, z: 0 }, true);
-    this.body1.setAngvel({ x: 0, y: 0, z: (rotors.q[0] + rotors.q[1] - qpos[0] - qpos[1]) / h }, true);
-    this.body1.setLinvel({ x: (bx + l0 * Math.cos(a) + this.com1 * Math.cos(b) - c1.x) / h, y: (by + l0 * Math.sin(a) + this.com1 * Math.sin(b) - c1.y) / h, z: 0 }, true);
+    const l0 = rotors.length0;
+    // Centres of mass (relative to joint0) at the angles now and at the integrated ones.
+    const [a, b] = [qpos[0], qpos[0] + qpos[1]];
+    const [na, nb] = [rotors.q[0], rotors.q[0] + rotors.q[1]];
+    this.body0.setAngvel({ x: 0, y: 0, z: (na - a) / h }, true);
+    this.body0.setLinvel({ x: (com0 * (Math.cos(na) - Math.cos(a))) / h, y: (com0 * (Math.sin(na) - Math.sin(a))) / h, z: 0 }, true);
+    this.body1.setAngvel({ x: 0, y: 0, z: (nb - b) / h }, true);
+    this.body1.setLinvel(
+      { x: (l0 * (Math.cos(na) - Math.cos(a)) + com1 * (Math.cos(nb) - Math.cos(b))) / h, y: (l0 * (Math.sin(na) - Math.sin(a)) + com1 * (Math.sin(nb) - Math.sin(b))) / h, z: 0 },
+      true,
+    );
   }
 
   afterSubstep(): void {
@@ -145,26 +146,6 @@ export class RapierReacherPhysics implements ReacherPhysics, RapierRobot {
 
   afterStep(): void {
     this.staged = false;
-  }
-
-  /** Body velocities for joint velocities w0, w1 (linvel is the centre of mass's), from the bodies' poses. */
-  private setVelocities(w0: number, w1: number): void {
-    const [bx, by] = this.base;
-    const t1 = this.body1.translation();
-    const a = planarAngle(this.body0);
-    const b = planarAngle(this.body1);
-    const w = w0 + w1;
-    // v(p) = w z x (p - centre) = (-w dy, w dx)
-    const c0x = this.body0.translation().x + this.com0 * Math.cos(a) - bx;
-    const c0y = this.body0.translation().y + this.com0 * Math.sin(a) - by;
-    this.body0.setAngvel({ x: 0, y: 0, z: w0 }, true);
-    this.body0.setLinvel({ x: -w0 * c0y, y: w0 * c0x, z: 0 }, true);
-    const jx = t1.x - bx;
-    const jy = t1.y - by;
-    const rx = this.com1 * Math.cos(b);
-    const ry = this.com1 * Math.sin(b);
-    this.body1.setAngvel({ x: 0, y: 0, z: w }, true);
-    this.body1.setLinvel({ x: -w0 * jy - w * ry, y: w0 * jx + w * rx, z: 0 }, true);
   }
 
   fingertip(): [number, number] {

@@ -1,18 +1,23 @@
 import { HopperDynamics } from '../../sim/hopper-dynamics.ts';
 import { hopperDescription } from '../../sim/hopper-model.ts';
-import { robotInfo, robotNames } from '../../sim/registry.ts';
+import { rapierWorldModes, type RapierWorldMode } from '../../sim/env-slice.ts';
+import { checkPhysics, robotInfo, robotNames } from '../../sim/registry.ts';
 import { Rng } from '../../sim/rng.ts';
 import { createVecEnv, type SimVecEnv } from '../../sim/vec-env.ts';
 
 /**
- * `npm run bench -- sim [--robot hopper,reacher] [--robots 1,16,64] [--workers 1,2] [--seconds 3]`: stepping
- * throughput of the vector environments, one JSON line per (robot, robots, workers):
- * {"bench":"sim","robot","robots","workers","physics_steps_per_s","env_steps_per_s"}, counting every robot's steps,
+ * `npm run bench -- sim [--robot hopper,reacher] [--robots 1,16,64] [--workers 1,2] [--seconds 3]
+ * [--physics joint-space|rapier] [--rapier-worlds shared,per-robot]`: stepping throughput of the vector
+ * environments, one JSON line per (robot, robots, workers[, rapier_worlds]):
+ * {"bench":"sim","robot","physics","robots","workers","physics_steps_per_s","env_steps_per_s"}, counting every robot's steps,
  * plus physics_steps_per_cpu_s (per second of CPU time of this process, all its threads): on a machine shared
  * with other work, wall-clock figures fall while that one holds.
  * workers 1 steps in the calling thread; K >= 2 spreads the robots over it and K - 1 worker threads. The worker
  * counts are measured in turns of WINDOW_S seconds (--seconds in all per count); lines give medians over the
  * turns and, for every count after the first, speedup_vs_<first>: the median ratio of turns taken side by side.
+ * With Rapier physics each worker count is measured once per world mode (--rapier-worlds: all the robots of a
+ * thread in one world, or a world per robot), all in the same turns; speedup_vs_<first> then compares with the
+ * first worker count in the first mode (speedup_vs_<mode>_<workers>).
  * Random actions in [-1, 1]
  * (the Hopper falls and resets often, so contacts and resets are in the figure). Run it alone:
  * `flock /tmp/sinew-bench.lock npm run bench -- sim`.
@@ -99,6 +104,14 @@ export async function simBench(argv: readonly string[]): Promise<number> {
   const counts = positiveInts(list(argv, 'robots', '1,16,64'), 'robots');
   const workerCounts = positiveInts(list(argv, 'workers', '1,2'), 'workers');
   const [seconds] = positiveInts(list(argv, 'seconds', '3'), 'seconds');
+  const [physicsName = 'joint-space'] = list(argv, 'physics', 'joint-space');
+  const physics = checkPhysics(physicsName);
+  const modes = list(argv, 'rapier-worlds', physics === 'rapier' ? rapierWorldModes.join(',') : 'shared').map((mode) => {
+    if (!(rapierWorldModes as readonly string[]).includes(mode)) throw new Error(`--rapier-worlds: '${mode}' is not one of ${rapierWorldModes.join(', ')}`);
+    return mode as RapierWorldMode;
+  });
+  // Every (world mode, worker count) pair is one configuration measured in the same turns.
+  const configs = modes.flatMap((rapierWorlds) => workerCounts.map((workers) => ({ rapierWorlds, workers })));
   const rounds = Math.max(3, Math.round(seconds / WINDOW_S));
   const rng = new Rng(1);
   for (const robot of robots) {
@@ -106,25 +119,29 @@ export async function simBench(argv: readonly string[]): Promise<number> {
     for (const numEnvs of counts) {
       // Every worker count is measured in short windows taken in turn, so a slow spell of the machine falls on
       // all of them alike; the figures are medians over the windows and speedup the median of paired ratios.
-      const vecs = await Promise.all(workerCounts.map((workers) => createVecEnv({ robot, numEnvs, workers: workers === 1 ? 0 : workers, seed: 1 })));
+      const vecs: SimVecEnv[] = [];
+      for (const { rapierWorlds, workers } of configs) vecs.push(await createVecEnv({ robot, numEnvs, workers: workers === 1 ? 0 : workers, seed: 1, physics, rapierWorlds }));
       for (const vec of vecs) await window(vec, rng, 300); // warm up the JIT (and the workers')
       const samples = vecs.map(() => [] as { perWall: number; perCpu: number }[]);
       for (let round = 0; round < rounds; round++) {
         for (let k = 0; k < vecs.length; k++) samples[k].push(await window(vecs[k], rng, WINDOW_S * 1000));
       }
       for (const vec of vecs) await vec.close();
-      workerCounts.forEach((workers, k) => {
+      configs.forEach(({ rapierWorlds, workers }, k) => {
         const envSteps = median(samples[k].map((sample) => sample.perWall));
         const line: Record<string, string | number> = {
           bench: 'sim',
           robot: info.name,
+          physics,
+          ...(physics === 'rapier' ? { rapier_worlds: rapierWorlds } : {}),
           robots: numEnvs,
           workers,
           physics_steps_per_s: Math.round(envSteps * info.frameSkip),
           env_steps_per_s: Math.round(envSteps),
           physics_steps_per_cpu_s: Math.round(median(samples[k].map((sample) => sample.perCpu)) * info.frameSkip),
         };
-        if (k > 0) line[`speedup_vs_${workerCounts[0]}`] = Number(median(samples[k].map((sample, r) => sample.perWall / samples[0][r].perWall)).toFixed(2));
+        const reference = physics === 'rapier' ? `${modes[0]}_${workerCounts[0]}` : `${workerCounts[0]}`;
+        if (k > 0) line[`speedup_vs_${reference}`] = Number(median(samples[k].map((sample, r) => sample.perWall / samples[0][r].perWall)).toFixed(2));
         console.log(JSON.stringify(line));
       });
     }

@@ -31,10 +31,22 @@ describe('fidelity against MuJoCo trajectories', () => {
     expect(result.max_torso_error_m).toBeLessThan(1e-6);
   });
 
-  it('the Rapier Hopper misses the 0.1 rad goal (why it is not the default): seed 3 is 0.19 rad off', async () => {
-    const result = (await measureFidelity(load('hopper-seed3.json'), 'hopper', { physics: 'rapier' })) as HopperFidelity;
-    expect(result.max_joint_error_rad).toBeGreaterThan(0.1);
-    expect(result.max_joint_error_rad).toBeLessThan(0.3);
+  it.each([1, 2, 3])('Rapier Reacher seed %i: fingertip within the goals (2 mm mean over the free steps, 2 cm over all 50)', async (seed) => {
+    const result = (await measureFidelity(load(`reacher-seed${seed}.json`), 'reacher', { physics: 'rapier' })) as ReacherFidelity;
+    expect(result.steps_compared).toBe(50);
+    expect(result.mean_tip_error_free_m).toBeLessThanOrEqual(2e-3);
+    expect(result.mean_tip_error_m).toBeLessThanOrEqual(2e-2);
+  });
+
+  it.each([
+    [1, 14],
+    [2, 26],
+    [3, 14],
+  ])('Rapier Hopper seed %i: joint angles within 0.1 rad over the %i steps of the reference episode (measured 0.061, 0.061, 0.060)', async (seed, steps) => {
+    const result = (await measureFidelity(load(`hopper-seed${seed}.json`), 'hopper', { physics: 'rapier' })) as HopperFidelity;
+    expect(result.steps_compared).toBe(steps);
+    expect(result.max_joint_error_rad).toBeLessThanOrEqual(0.1);
+    expect(result.max_torso_error_m).toBeLessThan(0.02);
   });
 
   it('rejects a file that is not a trajectory', () => {

@@ -9,7 +9,7 @@ export const fidelityCommand: Command = {
   name: 'fidelity',
   usage: 'sinew fidelity <trajectory.json>... [--physics joint-space|rapier]',
   summary: 'Replay MuJoCo trajectory files through our robots and print how far they end up (JSON lines).',
-  options: [{ name: 'physics', description: "Hopper physics: 'joint-space' (default) or 'rapier'", default: 'joint-space' }],
+  options: [{ name: 'physics', description: "the robots' physics: 'joint-space' (default) or 'rapier'", default: 'joint-space' }],
   async run(argv) {
     const args = parseArgs(argv, this.options);
     if (args.positionals.length === 0) throw new UsageError('name at least one trajectory file');
