@@ -1,4 +1,5 @@
 import { OnPolicyTrainer, type OnPolicyAlgorithm } from './on-policy-trainer.ts';
+import type { PhysicsName } from '../sim/physics.ts';
 import { actorCriticGradient } from './a2c.ts';
 import type { A3cConfig } from './a3c.ts';
 import type { GaussianActorCritic } from './gaussian-actor-critic.ts';
@@ -15,7 +16,7 @@ import type { RolloutBuffer } from './rollout-buffer.ts';
  */
 
 export type ToWorker =
-  | { readonly type: 'init'; readonly index: number; readonly robot: string; readonly config: A3cConfig; readonly seed: number }
+  | { readonly type: 'init'; readonly index: number; readonly robot: string; readonly config: A3cConfig; readonly seed: number; readonly physics?: PhysicsName }
   | {
       readonly type: 'parameters';
       /** How many gradients the global network had applied when these parameters were sent. */
@@ -91,8 +92,8 @@ export class A3cWorkerCore {
 
   private async init(message: Extract<ToWorker, { type: 'init' }>): Promise<FromWorker> {
     this.index = message.index;
-    const { config, seed, robot } = message;
-    const vecEnv = await this.makeVecEnv({ robot, numEnvs: config.numEnvs, workers: 0, seed });
+    const { config, seed, robot, physics } = message;
+    const vecEnv = await this.makeVecEnv({ robot, numEnvs: config.numEnvs, workers: 0, seed, physics });
     const trainer = new OnPolicyTrainer({
       algorithm: 'a3c',
       config,

@@ -1,4 +1,5 @@
 import { validateConfig, type FieldRule } from './config.ts';
+import type { PhysicsName } from '../sim/physics.ts';
 import { GaussianActorCritic } from './gaussian-actor-critic.ts';
 import { clipGradientNorm, FlatAdam } from './flat-adam.ts';
 import { RunningNormaliser } from './normaliser.ts';
@@ -57,6 +58,8 @@ export interface A3cTrainerOptions {
   readonly robot: string;
   readonly config: A3cConfig;
   readonly seed: number;
+  /** The robots' physics, for the workers' environments. */
+  readonly physics?: PhysicsName;
   readonly workers: A3cWorkerFactory;
   readonly makeEvalEnv: (seed: number) => Promise<VecEnv>;
 }
@@ -107,7 +110,7 @@ export class A3cTrainer implements Trainer {
         (port, index) =>
           new Promise<Extract<FromWorker, { type: 'ready' }>>((resolve, reject) => {
             port.onMessage((m) => (m.type === 'ready' ? resolve(m) : reject(new Error(m.type === 'error' ? m.message : `unexpected ${m.type}`))));
-            port.post({ type: 'init', index, robot: options.robot, config: options.config, seed: seeds.int(2 ** 31) });
+            port.post({ type: 'init', index, robot: options.robot, config: options.config, seed: seeds.int(2 ** 31), physics: options.physics });
           }),
       ),
     );
@@ -280,6 +283,7 @@ export const a3cEntry: AlgorithmEntry = {
     const config = validateA3cConfig(options.config);
     const makeVecEnv = options.makeVecEnv ?? simVecEnv;
     const workers = await defaultWorkers(options);
-    return A3cTrainer.create({ robot: options.robot, config, seed: options.seed, workers, makeEvalEnv: (seed) => makeVecEnv({ robot: options.robot, numEnvs: 1, workers: 0, seed }) });
+    const { robot, physics } = options;
+    return A3cTrainer.create({ robot, config, seed: options.seed, physics, workers, makeEvalEnv: (seed) => makeVecEnv({ robot, numEnvs: 1, workers: 0, seed, physics }) });
   },
 };

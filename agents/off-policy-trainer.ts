@@ -1,4 +1,5 @@
 import { Rng, type RngState } from '../sim/rng.ts';
+import type { PhysicsName } from '../sim/physics.ts';
 import { yieldToEventLoop } from './event-loop.ts';
 import type { VecEnv } from '../sim/env.ts';
 import type { EvaluationResult, MetricsRecord, Trainer, TrainerState } from './trainer.ts';
@@ -22,6 +23,8 @@ export interface OffPolicyTrainerOptions {
   readonly config: OffPolicyConfig;
   readonly seed: number;
   readonly workers: number;
+  /** The robots' physics (default joint-space). */
+  readonly physics?: PhysicsName;
   readonly makeVecEnv: VecEnvFactory;
   readonly createAgent: (obsSize: number, actionSize: number, rng: Rng) => OffPolicyAgent;
 }
@@ -51,8 +54,8 @@ export class OffPolicyTrainer implements Trainer {
   private evalEnv: VecEnv | null = null;
 
   static async create(options: OffPolicyTrainerOptions): Promise<OffPolicyTrainer> {
-    const { robot, seed, workers, config } = options;
-    const env = await options.makeVecEnv({ robot, numEnvs: config.numEnvs, workers, seed });
+    const { robot, seed, workers, config, physics } = options;
+    const env = await options.makeVecEnv({ robot, numEnvs: config.numEnvs, workers, seed, physics });
     await env.reset(seed);
     return new OffPolicyTrainer(options, env);
   }
@@ -166,7 +169,7 @@ export class OffPolicyTrainer implements Trainer {
     if (!Number.isInteger(episodes) || episodes < 1) throw new Error(`evaluate: episodes must be a positive integer, got ${episodes}`);
     if (this.evalEnv?.numEnvs !== episodes) {
       await this.evalEnv?.close();
-      this.evalEnv = await this.options.makeVecEnv({ robot: this.robot, numEnvs: episodes, workers: 0, seed: this.options.seed + 1_000_003 });
+      this.evalEnv = await this.options.makeVecEnv({ robot: this.robot, numEnvs: episodes, workers: 0, seed: this.options.seed + 1_000_003, physics: this.options.physics });
     }
     // The same start states at every evaluation, so successive evaluations compare policies, not luck.
     await this.evalEnv.reset(this.options.seed + 1_000_003);
@@ -269,7 +272,7 @@ export async function createOffPolicyTrainer(
 ): Promise<OffPolicyTrainer> {
   await initTf();
   const makeVecEnv = options.makeVecEnv ?? (await defaultVecEnvFactory());
-  return OffPolicyTrainer.create({ robot: options.robot, algorithm, config, seed: options.seed, workers: options.workers ?? 0, makeVecEnv, createAgent });
+  return OffPolicyTrainer.create({ robot: options.robot, algorithm, config, seed: options.seed, workers: options.workers ?? 0, physics: options.physics, makeVecEnv, createAgent });
 }
 
 /** sim/'s createVecEnv: the robots. Imported on demand so that agents/ loads without the physics engine. */

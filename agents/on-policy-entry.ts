@@ -28,13 +28,14 @@ export async function createOnPolicyTrainer<C extends OnPolicyConfig>(spec: OnPo
   const config = spec.validate(options.config);
   const makeVecEnv = options.makeVecEnv ?? simVecEnv;
   const workers = options.workers ?? 0;
-  const vecEnv: VecEnv = await makeVecEnv({ robot: options.robot, numEnvs: config.numEnvs, workers, seed: options.seed });
+  const { robot, physics } = options;
+  const vecEnv: VecEnv = await makeVecEnv({ robot, numEnvs: config.numEnvs, workers, seed: options.seed, physics });
   return new OnPolicyTrainer({
     algorithm: spec.name,
     config,
     seed: options.seed,
     vecEnv,
-    makeEvalEnv: (seed) => makeVecEnv({ robot: options.robot, numEnvs: 1, workers: 0, seed }),
+    makeEvalEnv: (seed) => makeVecEnv({ robot, numEnvs: 1, workers: 0, seed, physics }),
     createAlgorithm: (model, random) => spec.createAlgorithm(model, config, random),
   });
 }

@@ -1,6 +1,7 @@
 import type { A3cWorkerFactory } from './a3c-worker.ts';
 import type { Trainer } from './trainer.ts';
 import type { VecEnv } from '../sim/env.ts';
+import type { PhysicsName } from '../sim/physics.ts';
 import type { AlgorithmConfig } from './config.ts';
 import { td3Entry } from './td3.ts';
 import { ddpgEntry } from './ddpg.ts';
@@ -21,7 +22,7 @@ export type { AlgorithmConfig, ConfigValue } from './config.ts';
 export type AlgorithmKind = 'on-policy' | 'off-policy';
 
 /** Builds the vector environment a trainer learns on (sim/'s createVecEnv, or a test fixture). */
-export type VecEnvFactory = (options: { robot: string; numEnvs: number; workers: number; seed: number }) => Promise<VecEnv>;
+export type VecEnvFactory = (options: { robot: string; numEnvs: number; workers: number; seed: number; physics?: PhysicsName }) => Promise<VecEnv>;
 
 export interface CreateTrainerOptions {
   readonly robot: string;
@@ -31,6 +32,8 @@ export interface CreateTrainerOptions {
   readonly seed: number;
   /** Environment worker threads (0: in this thread). */
   readonly workers?: number;
+  /** The robots' physics (sim/'s createEnv): 'joint-space' (default) or 'rapier'. */
+  readonly physics?: PhysicsName;
   /** Where environments come from; the robots of sim/ when absent. */
   readonly makeVecEnv?: VecEnvFactory;
   /**

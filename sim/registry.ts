@@ -3,6 +3,7 @@ import { HOPPER, HOPPER_BODIES, HopperEnv, JointSpaceHopperPhysics, hopperDescri
 import { REACHER, REACHER_BODIES, ReacherEnv, reacherDescription } from './reacher.ts';
 import type { GeomDescription, RobotDescription, SignalDescription } from './robot-description.ts';
 import { TimeLimit } from './time-limit.ts';
+import { checkPhysics, type PhysicsName } from './physics.ts';
 import type { RapierScene } from './rapier-scene.ts';
 
 /** The robots Sinew simulates. */
@@ -103,16 +104,7 @@ export function robotInfo(robot: string): RobotInfo {
   return robots[robot];
 }
 
-/** The physics a robot runs on. */
-export const physicsNames = ['joint-space', 'rapier'] as const;
-export type PhysicsName = (typeof physicsNames)[number];
-
-/** Throws a clear error unless `physics` names a physics (undefined means the default, joint-space). */
-export function checkPhysics(physics: string | undefined): PhysicsName {
-  if (physics === undefined) return 'joint-space';
-  if (!(physicsNames as readonly string[]).includes(physics)) throw new Error(`unknown physics '${physics}'; physics: ${physicsNames.join(', ')}`);
-  return physics as PhysicsName;
-}
+export { checkPhysics, physicsNames, type PhysicsName } from './physics.ts';
 
 export interface CreateEnvOptions {
   /**

@@ -1,4 +1,5 @@
 import type { Trainer } from '../../agents/trainer.ts';
+import type { PhysicsName } from '../../sim/physics.ts';
 
 /**
  * What the runtime needs from the algorithm and robot registries, stated structurally so tests can hand in
@@ -18,7 +19,7 @@ export interface RuntimeAlgorithm {
   readonly fieldDocs: Readonly<Record<string, string>>;
   /** The complete config or an Error naming the offending field. */
   validate(config: Readonly<Record<string, unknown>>): AlgorithmConfig;
-  createTrainer(options: { robot: string; config: AlgorithmConfig; seed: number; workers?: number }): Promise<Trainer>;
+  createTrainer(options: { robot: string; config: AlgorithmConfig; seed: number; workers?: number; physics?: PhysicsName }): Promise<Trainer>;
 }
 
 export interface Catalog {

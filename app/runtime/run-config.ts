@@ -1,5 +1,6 @@
 import { checkRobot, getRuntimeAlgorithm } from './catalog.ts';
 import type { AlgorithmConfig, Catalog } from './catalog.ts';
+import { checkPhysics, type PhysicsName } from '../../sim/physics.ts';
 
 /**
  * The resolved configuration of a run, written to config.json: everything needed to rebuild its trainer.
@@ -19,6 +20,8 @@ export interface RunConfig {
   readonly seed: number;
   /** Environment worker threads (0: in the training thread). */
   readonly workers: number;
+  /** The robots' physics; absent in runs written before it was a choice (they ran joint-space). */
+  readonly physics?: PhysicsName;
   /** Train until this many environment steps. */
   readonly totalSteps: number;
   /** Write a checkpoint every this many environment steps (and at the end or on Ctrl-C). */
@@ -40,6 +43,8 @@ export interface RunRequest {
   readonly preset?: string;
   readonly seed: number;
   readonly workers: number;
+  /** --physics: 'joint-space' (default) or 'rapier'. */
+  readonly physics?: string;
   readonly totalSteps: number;
   readonly checkpointEvery: number;
   readonly keepCheckpoints: number;
@@ -67,6 +72,7 @@ export function parseSetting(text: string): [string, unknown] {
 
 export function resolveRunConfig(catalog: Catalog, request: RunRequest, versions: Readonly<Record<string, string>>): RunConfig {
   checkRobot(catalog, request.robot);
+  const physics = checkPhysics(request.physics);
   const entry = getRuntimeAlgorithm(catalog, request.algorithm);
   let preset: string | null = request.robot in entry.presets ? request.robot : null;
   if (request.preset !== undefined && request.preset !== 'auto') {
@@ -96,6 +102,7 @@ export function resolveRunConfig(catalog: Catalog, request: RunRequest, versions
     preset,
     seed: request.seed,
     workers: request.workers,
+    physics,
     totalSteps: request.totalSteps,
     checkpointEvery: request.checkpointEvery,
     keepCheckpoints: request.keepCheckpoints,

@@ -1,4 +1,5 @@
 import { getRuntimeAlgorithm } from './catalog.ts';
+import { checkPhysics } from '../../sim/physics.ts';
 import type { AlgorithmConfig, Catalog, RuntimeAlgorithm } from './catalog.ts';
 import { latestReturn } from './metrics.ts';
 import { ProgressReporter } from './progress.node.ts';
@@ -52,6 +53,7 @@ async function lockedSession(folder: RunFolder, options: SessionOptions): Promis
     config: validatedAlgorithmConfig(folder, entry),
     seed: config.seed,
     workers: config.workers,
+    physics: checkPhysics(config.physics),
   });
   let stopRequested = false;
   const onSignal = () => {

@@ -31,6 +31,21 @@ describe('sinew train / resume', () => {
     expect(deps.printed).toEqual([`run folder: ${run}`]);
   });
 
+  it('records --physics in config.json (joint-space by default), and train and resume build the trainer with it', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sinew-cli-'));
+    const seen: (string | undefined)[] = [];
+    const catalog = { ...fakeCatalog, algorithms: { ...fakeCatalog.algorithms } };
+    const entry = catalog.algorithms['fake-on'];
+    catalog.algorithms['fake-on'] = { ...entry, createTrainer: (options) => (seen.push(options.physics), entry.createTrainer(options)) };
+    const deps = { ...fakeDeps(), loadCatalog: async () => catalog };
+    await makeTrainCommand(deps).run([...base, '--steps', '1024', '--out', out, '--name', 'r', '--physics', 'rapier']);
+    await makeTrainCommand(deps).run([...base, '--steps', '1024', '--out', out, '--name', 'j']);
+    expect(JSON.parse(readFileSync(join(out, 'r', 'config.json'), 'utf8')).physics).toBe('rapier');
+    expect(JSON.parse(readFileSync(join(out, 'j', 'config.json'), 'utf8')).physics).toBe('joint-space');
+    await makeResumeCommand(deps).run([join(out, 'r'), '--steps', '2048']);
+    expect(seen).toEqual(['rapier', 'joint-space', 'rapier']);
+  });
+
   it('resume continues to a new --steps target and records it; a finished run says so', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sinew-cli-'));
     await makeTrainCommand(fakeDeps()).run([...base, '--steps', '2048', '--out', out, '--name', 'r']);
@@ -56,6 +71,7 @@ describe('sinew train / resume', () => {
       [[...base, '--steps', '-5'], "--steps: '-5' must be a positive whole number of steps"],
       [['--algo', 'fake-on'], '--robot is required'],
       [[...base, 'extra'], "unexpected argument 'extra'"],
+      [[...base, '--physics', 'mujoco'], "unknown physics 'mujoco'; physics: joint-space, rapier"],
     ];
     for (const [argv, message] of cases) {
       const error = await train.run([...argv, '--out', out]).then(() => null, (e: Error) => e);
@@ -98,7 +114,7 @@ describe('sinew train / resume', () => {
 
   it('--help lists every option with its default', () => {
     const help = formatHelp('u', 's', makeTrainCommand(fakeDeps()).options);
-    for (const option of ['robot', 'algo', 'steps', 'envs', 'workers', 'preset', 'set', 'out', 'checkpoint-every', 'keep', 'seed', 'name']) {
+    for (const option of ['robot', 'algo', 'steps', 'envs', 'workers', 'physics', 'preset', 'set', 'out', 'checkpoint-every', 'keep', 'seed', 'name']) {
       expect(help).toContain(`--${option} `);
     }
     expect(help).toContain('(default: 1e6)');

@@ -27,7 +27,7 @@ const options: readonly OptionSpec[] = [
 ];
 
 /** Options forwarded unchanged to each `sinew train` child. */
-const FORWARDED = ['steps', 'envs', 'workers', 'preset', 'checkpoint-every', 'keep'];
+const FORWARDED = ['steps', 'envs', 'workers', 'physics', 'preset', 'checkpoint-every', 'keep'];
 
 export interface CompareDeps extends CliDeps {
   /** node arguments that start `sinew` (tests point it at a fake). */

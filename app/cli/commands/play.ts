@@ -11,6 +11,7 @@ import type { PlayResult } from '../../runtime/play.ts';
 import { RunFolder } from '../../runtime/run-folder.node.ts';
 import { validatedAlgorithmConfig } from '../../runtime/session.node.ts';
 import type { Env } from '../../../sim/env.ts';
+import { checkPhysics, type PhysicsName } from '../../../sim/physics.ts';
 import type { PolicySnapshot } from '../../../agents/policy.ts';
 import { createPolicyEvaluator } from '../../../agents/export/evaluator.ts';
 
@@ -18,9 +19,10 @@ const options: readonly OptionSpec[] = [
   { name: 'episodes', description: 'episodes to play', default: '5' },
   { name: 'checkpoint', description: 'for a run folder: latest, best, a step count or a file', default: 'best' },
   { name: 'seed', description: 'episode i starts from a reset with seed + i', default: '0' },
+  { name: 'physics', description: "the robot's physics: 'joint-space' or 'rapier' (default: the run's, else joint-space)" },
 ];
 
-type CreateEnv = (robot: string, options?: { seed?: number }) => Promise<Env>;
+type CreateEnv = (robot: string, options?: { seed?: number; physics?: PhysicsName }) => Promise<Env>;
 
 export interface PlayDeps extends CliDeps {
   /** Builds one environment for exported policies (sim/registry.ts's createEnv). */
@@ -37,12 +39,13 @@ async function simCreateEnv(): Promise<CreateEnv> {
  * A run folder plays through the same path as its export: the checkpoint's trainer hands over its policy
  * snapshot, which runs on a fresh environment with the same seeds, so `play RUN` and `play RUN/exports` agree.
  */
-async function playRun(deps: PlayDeps, path: string, which: string, seed: number, episodes: number): Promise<PlayResult> {
+async function playRun(deps: PlayDeps, path: string, which: string, seed: number, episodes: number, physicsOption: string | undefined): Promise<PlayResult> {
   const folder = RunFolder.open(path);
   const { state, path: checkpoint, meta } = folder.loadCheckpoint(which);
   const catalog = await deps.loadCatalog();
   const entry = getRuntimeAlgorithm(catalog, folder.config.algorithm);
-  const trainer = await entry.createTrainer({ robot: folder.config.robot, config: validatedAlgorithmConfig(folder, entry), seed: folder.config.seed, workers: 0 });
+  const physics = checkPhysics(physicsOption ?? folder.config.physics);
+  const trainer = await entry.createTrainer({ robot: folder.config.robot, config: validatedAlgorithmConfig(folder, entry), seed: folder.config.seed, workers: 0, physics });
   let snapshot: PolicySnapshot;
   try {
     await trainer.setState(state);
@@ -51,12 +54,12 @@ async function playRun(deps: PlayDeps, path: string, which: string, seed: number
     await trainer.dispose();
   }
   deps.print(`${folder.config.algorithm} on ${folder.config.robot}, ${checkpoint} (${meta.envSteps} env steps)`);
-  return playSnapshot(deps, snapshot, path, seed, episodes);
+  return playSnapshot(deps, snapshot, path, seed, episodes, physics);
 }
 
-async function playSnapshot(deps: PlayDeps, snapshot: PolicySnapshot, path: string, seed: number, episodes: number): Promise<PlayResult> {
+async function playSnapshot(deps: PlayDeps, snapshot: PolicySnapshot, path: string, seed: number, episodes: number, physics: PhysicsName): Promise<PlayResult> {
   const evaluator = createPolicyEvaluator(snapshot);
-  const env = await (await deps.createEnv())(snapshot.robot, { seed });
+  const env = await (await deps.createEnv())(snapshot.robot, { seed, physics });
   try {
     if (env.observationSize !== snapshot.observationSize || env.actionSize !== snapshot.actionSize) {
       throw new Error(`${path} expects ${snapshot.observationSize} observations and ${snapshot.actionSize} actions; ${snapshot.robot} has ${env.observationSize} and ${env.actionSize}`);
@@ -67,11 +70,11 @@ async function playSnapshot(deps: PlayDeps, snapshot: PolicySnapshot, path: stri
   }
 }
 
-async function playPolicy(deps: PlayDeps, path: string, seed: number, episodes: number): Promise<PlayResult> {
+async function playPolicy(deps: PlayDeps, path: string, seed: number, episodes: number, physics: PhysicsName): Promise<PlayResult> {
   const { loadPolicy } = await import('../../../agents/export/load-policy.node.ts');
   const policy = loadPolicy(path);
   deps.print(`${policy.snapshot.algorithm} on ${policy.snapshot.robot}, ${policy.networkFile} (${policy.snapshot.envSteps} env steps)`);
-  return playSnapshot(deps, policy.snapshot, path, seed, episodes);
+  return playSnapshot(deps, policy.snapshot, path, seed, episodes, physics);
 }
 
 export function makePlayCommand(deps: PlayDeps): Command {
@@ -86,9 +89,10 @@ export function makePlayCommand(deps: PlayDeps): Command {
       const episodes = intOption(args, 'episodes', 1) ?? 5;
       const seed = intOption(args, 'seed', 0) ?? 0;
       const isRun = existsSync(join(path, 'config.json'));
+      const physics = optionString(args, 'physics');
       const result = isRun
-        ? await playRun(deps, path, optionString(args, 'checkpoint') ?? 'best', seed, episodes)
-        : await playPolicy(deps, path, seed, episodes);
+        ? await playRun(deps, path, optionString(args, 'checkpoint') ?? 'best', seed, episodes, physics)
+        : await playPolicy(deps, path, seed, episodes, checkPhysics(physics));
       for (const line of playSummary(result)) deps.print(line);
       return 0;
     },
