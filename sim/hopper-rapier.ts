@@ -56,10 +56,13 @@ function rotate(phi: number, x: number, z: number): [number, number] {
  *   soft: solimp 0.8 lets a contact yield ~20% per step; Rapier's are rigid, and its JS API offers no compliance
  *   per contact: contact_natural_frequency 15/30/60 Hz changed nothing). This is the floor of the error;
  * - smaller world timesteps (4 per physics step) did no better than solver iterations; re-posing the bodies from
- *   the generalised coordinates every step changed little (0.036-0.198).
+ *   the generalised coordinates every environment step (as the Rapier Reacher does) moves seed 2 from 0.061 to
+ *   0.083, so the Hopper keeps its bodies' drift within the world.
  * Rapier computes in single precision, so qpos/qvel read back carry ~1e-7 relative rounding.
- * Restoring a snapshot (generalised coordinates) does not continue bit for bit: the world keeps state beyond them
- * (contact and joint solver warm starts, joint drift); the restored state itself is exact to that rounding.
+ * Restoring a snapshot (generalised coordinates) does not continue bit for bit: the world keeps the joints' drift
+ * and its solver's warm-start impulses (contacts, joints, motors), which the JS API can neither read nor clear.
+ * The restored state is exact (to f32); the first step after it differs by up to ~0.05 rad/s (~2e-3 when the
+ * bodies were re-posed every step), then the runs part.
  */
 export class RapierHopperPhysics implements HopperPhysics, RapierRobot {
   readonly qpos = new Float64Array(6);

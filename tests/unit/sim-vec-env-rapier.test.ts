@@ -79,9 +79,10 @@ describe.each([
       expect(vec.obs).toEqual(saved.arrays.obs);
       const again = await trace(vec, 5, 15);
       if (robot === 'reacher') expect(again).toEqual(first);
-      // The Hopper's Rapier world holds state that generalised coordinates do not carry (see hopper-rapier.ts): it
-      // continues from the same state, not bit for bit.
-      else expect(again.length).toBe(first.length);
+      // The Hopper's Rapier world keeps joint drift and solver warm starts that generalised coordinates do not carry
+      // (see hopper-rapier.ts): it continues from the same state (obs above), its first step agrees to 0.1
+      // (measured 0.048), not bit for bit; then the runs part (the Hopper is chaotic once it touches the ground).
+      else expect(Math.max(...again.slice(0, vec.obs.length).map((value, j) => Math.abs(value - first[j])))).toBeLessThan(0.1);
     }
   });
 });
