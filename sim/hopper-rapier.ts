@@ -78,6 +78,8 @@ export class RapierHopperPhysics implements HopperPhysics, RapierRobot {
   private readonly armature: number[];
   private readonly damping: number[];
   private u: Float64Array = new Float64Array(3);
+  /** The bodies' frames in Rapier (x, y, z, qx, qy, qz, qw each), read with the state. */
+  private readonly frames = new Float64Array(28);
 
   /** Builds a Hopper into `scene` (made by createHopperScene). */
   constructor(readonly scene: RapierScene) {
@@ -199,14 +201,14 @@ export class RapierHopperPhysics implements HopperPhysics, RapierRobot {
 
   /** Generalised coordinates from the Rapier bodies. */
   private readState(): void {
-    const { bodies, qpos, qvel } = this;
-    const torso = bodies[0];
-    const t = torso.translation();
-    const v = torso.linvel();
+    const { bodies, qpos, qvel, frames } = this;
+    const v = bodies[0].linvel();
     let previousPitch = 0;
     let previousRate = 0;
     for (let i = 0; i < 4; i++) {
+      const t = bodies[i].translation();
       const r = bodies[i].rotation();
+      frames.set([t.x, t.y, t.z, r.x, r.y, r.z, r.w], 7 * i);
       const pitch = 2 * Math.atan2(r.y, r.w);
       const rate = bodies[i].angvel().y;
       if (i === 0) {
@@ -222,8 +224,8 @@ export class RapierHopperPhysics implements HopperPhysics, RapierRobot {
     }
     // rootx/rootz are the torso frame's origin; Rapier's linvel is its centre of mass (the same for the torso).
     const [cx, cz] = rotate(qpos[2], this.comLocal[0][0], this.comLocal[0][1]);
-    qpos[0] = t.x;
-    qpos[1] = t.z;
+    qpos[0] = frames[0];
+    qpos[1] = frames[2];
     qvel[0] = v.x - qvel[2] * cz;
     qvel[1] = v.z + qvel[2] * cx;
   }
@@ -258,19 +260,9 @@ export class RapierHopperPhysics implements HopperPhysics, RapierRobot {
     this.readState();
   }
 
+  /** The bodies' frames as read after the last step (or setState). */
   writePoses(out: Float32Array, offset: number): void {
-    for (let i = 0; i < 4; i++) {
-      const t = this.bodies[i].translation();
-      const r = this.bodies[i].rotation();
-      const o = offset + 7 * i;
-      out[o] = t.x;
-      out[o + 1] = t.y;
-      out[o + 2] = t.z;
-      out[o + 3] = r.x;
-      out[o + 4] = r.y;
-      out[o + 5] = r.z;
-      out[o + 6] = r.w;
-    }
+    for (let i = 0; i < 28; i++) out[offset + i] = this.frames[i];
   }
 
   dispose(): void {
