@@ -23,8 +23,6 @@ export interface RapierRobot {
 /** Collision groups (membership << 16 | filter): the ground meets robot parts, robot parts meet only the ground. */
 export const GROUND_GROUPS = 0x0001_0002;
 export const ROBOT_GROUPS = 0x0002_0001;
-/** Colliders that meet nothing (the Reacher's geoms: contype 0 in reacher.xml). */
-export const NO_CONTACT_GROUPS = 0;
 
 let liveWorlds = 0;
 

@@ -1,6 +1,6 @@
 import type { RigidBody, World } from '@dimforge/rapier3d-compat';
 import { findBody, geomMass } from './robot-description.ts';
-import { NO_CONTACT_GROUPS, RapierScene, type RapierRobot } from './rapier-scene.ts';
+import { RapierScene, type RapierRobot } from './rapier-scene.ts';
 import { reacherDescription, writePlanarFrame, type ReacherPhysics } from './reacher.ts';
 import { ReacherRotors } from './reacher-rotor.ts';
 
@@ -18,9 +18,9 @@ export const reacherSceneSettings = {
 } as const;
 
 /**
- * The Reacher in Rapier (`createEnv('reacher', { physics: 'rapier' })`): two dynamic link bodies (the fingertip's
- * sphere is a collider of link 1, welded as in the XML) on revolute impulse joints about z, their colliders meeting
- * nothing (contype 0 in the XML). Rapier is the kinematics and constraint layer: it carries the bodies' poses and
+ * The Reacher in Rapier (`createEnv('reacher', { physics: 'rapier' })`): two dynamic link bodies (the fingertip
+ * welded to link 1 as in the XML) on revolute impulse joints about z, without colliders (the XML's geoms have
+ * contype 0: they meet nothing). Rapier is the kinematics and constraint layer: it carries the bodies' poses and
  * keeps the chain together. The joint dynamics are not Rapier's: FINDINGS.md measured that every Rapier-side
  * model of MuJoCo's armature (1 kg m^2 against links of 4e-5) is 9-15 cm off, because the armature is a
  * joint-space term. So each physics step the rotor model (ReacherRotors: armature, damping, gear, the soft limit on
@@ -51,33 +51,26 @@ export class RapierReacherPhysics implements ReacherPhysics, RapierRobot {
     const b1 = findBody(d, 'body1');
     const tip = findBody(d, 'fingertip');
     this.base = b0.pos;
-    const link0 = b0.geoms[0];
-    const link1 = b1.geoms[0];
-    const tipMass = geomMass(tip.geoms[0], d.density).mass;
-    const link1Mass = geomMass(link1, d.density).mass;
-    this.com0 = link0.pos[0];
-    this.com1 = (link1Mass * link1.pos[0] + tipMass * tip.pos[0]) / (link1Mass + tipMass);
+    // MuJoCo's masses from the geoms (links along x: a capsule's "along" inertia is about x); link 1 carries the
+    // fingertip welded at 0.11 m. No colliders: the Reacher's geoms never touch anything (contype 0), and colliders
+    // that meet nothing still cost the broad phase (measured: 1.56x the env steps/s without them).
+    const link0 = inertiaAlongX(b0.geoms[0].pos[0], geomMass(b0.geoms[0], d.density));
+    const link1 = inertiaAlongX(b1.geoms[0].pos[0], geomMass(b1.geoms[0], d.density));
+    const tipMass = inertiaAlongX(tip.pos[0], geomMass(tip.geoms[0], d.density));
+    const arm1 = combine(link1, tipMass);
+    this.com0 = link0.com;
+    this.com1 = arm1.com;
     const fixed = world.createRigidBody(RAPIER.RigidBodyDesc.fixed().setTranslation(this.base[0], this.base[1], this.base[2]));
-    const link = (body: typeof b0, at: readonly number[]) => {
-      const rigid = world.createRigidBody(RAPIER.RigidBodyDesc.dynamic().setTranslation(at[0], at[1], at[2]).setGravityScale(0).setCanSleep(false));
-      // Rapier's capsules lie along y; the links along x (a quarter turn about z). Density gives MuJoCo's masses.
-      const geom = body.geoms[0];
-      world.createCollider(
-        RAPIER.ColliderDesc.capsule(geom.size[1], geom.size[0])
-          .setTranslation(geom.pos[0], geom.pos[1], geom.pos[2])
-          .setRotation({ x: 0, y: 0, z: Math.SQRT1_2, w: Math.SQRT1_2 })
-          .setDensity(d.density)
-          .setCollisionGroups(NO_CONTACT_GROUPS),
-        rigid,
+    const link = (mass: AxialMass, at: readonly number[]) =>
+      world.createRigidBody(
+        RAPIER.RigidBodyDesc.dynamic()
+          .setTranslation(at[0], at[1], at[2])
+          .setGravityScale(0)
+          .setCanSleep(false)
+          .setAdditionalMassProperties(mass.mass, { x: mass.com, y: 0, z: 0 }, { x: mass.along, y: mass.across, z: mass.across }, { x: 0, y: 0, z: 0, w: 1 }),
       );
-      return rigid;
-    };
-    this.body0 = link(b0, this.base);
-    this.body1 = link(b1, [this.base[0] + b1.pos[0], this.base[1] + b1.pos[1], this.base[2] + b1.pos[2]]);
-    world.createCollider(
-      RAPIER.ColliderDesc.ball(tip.geoms[0].size[0]).setTranslation(tip.pos[0], tip.pos[1], tip.pos[2]).setDensity(d.density).setCollisionGroups(NO_CONTACT_GROUPS),
-      this.body1,
-    );
+    this.body0 = link(link0, this.base);
+    this.body1 = link(arm1, [this.base[0] + b1.pos[0], this.base[1] + b1.pos[1], this.base[2] + b1.pos[2]]);
     const z = { x: 0, y: 0, z: 1 };
     const origin = { x: 0, y: 0, z: 0 };
     world.createImpulseJoint(RAPIER.JointData.revolute(origin, origin, z), fixed, this.body0, true).setContactsEnabled(false);
@@ -191,6 +184,26 @@ export class RapierReacherPhysics implements ReacherPhysics, RapierRobot {
     for (const body of [this.body1, this.body0, this.fixed]) world.removeRigidBody(body);
     this.scene.release(this);
   }
+}
+
+/** A body's mass on its x axis: mass, centre of mass (x), inertia about the x axis and across it at the com. */
+interface AxialMass {
+  readonly mass: number;
+  readonly com: number;
+  readonly along: number;
+  readonly across: number;
+}
+
+/** A geom's mass at x along a link (capsules lie along x: their third principal inertia is the axial one). */
+function inertiaAlongX(x: number, geom: { mass: number; inertia: readonly number[] }): AxialMass {
+  return { mass: geom.mass, com: x, along: geom.inertia[2], across: geom.inertia[0] };
+}
+
+/** Two masses on one axis as one body (parallel axis theorem across the axis). */
+function combine(a: AxialMass, b: AxialMass): AxialMass {
+  const mass = a.mass + b.mass;
+  const com = (a.mass * a.com + b.mass * b.com) / mass;
+  return { mass, com, along: a.along + b.along, across: a.across + a.mass * (a.com - com) ** 2 + b.across + b.mass * (b.com - com) ** 2 };
 }
 
 /** The rotation about z of the frame at frames[o] (x, y, z, qx, qy, qz, qw): the arm stays in the xy plane. */
