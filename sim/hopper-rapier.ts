@@ -20,7 +20,7 @@ export async function createHopperScene(): Promise<RapierScene> {
   const d = hopperDescription;
   const contact = d.contact;
   if (!contact) throw new Error('hopper: description lacks contact parameters');
-  const scene = await RapierScene.create({ gravity: d.gravity, timestep: d.timestep, substeps: d.frameSkip, ...HOPPER_SOLVER });
+  const scene = await RapierScene.create({ robot: 'hopper', gravity: d.gravity, timestep: d.timestep, substeps: d.frameSkip, ...HOPPER_SOLVER });
   const { RAPIER, world } = scene;
   const floor = d.scenery[0];
   const ground = world.createRigidBody(RAPIER.RigidBodyDesc.fixed().setTranslation(floor.pos[0], floor.pos[1], floor.pos[2]));

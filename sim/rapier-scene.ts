@@ -32,6 +32,8 @@ export function liveRapierWorlds(): number {
 }
 
 export interface SceneSettings {
+  /** The robot this world is set up for (its timestep, frame skip and solver differ between robots). */
+  readonly robot: string;
   readonly gravity: Vec3;
   readonly timestep: number;
   /** World steps per environment step (the robot's frame skip). */

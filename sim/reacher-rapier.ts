@@ -11,6 +11,7 @@ import { ReacherRotors } from './reacher-rotor.ts';
  * onto the arcs the rotors turn them through).
  */
 export const reacherSceneSettings = {
+  robot: 'reacher',
   gravity: reacherDescription.gravity,
   timestep: reacherDescription.timestep,
   substeps: reacherDescription.frameSkip,

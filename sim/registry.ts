@@ -131,10 +131,16 @@ export async function createEnv(robot: string, options: CreateEnvOptions = {}): 
   const seed = options.seed ?? 0;
   const physics = checkPhysics(options.physics);
   if (options.scene && physics !== 'rapier') throw new Error('createEnv: a scene is for Rapier physics only');
+  if (options.scene && options.scene.settings.robot !== info.name) throw new Error(`createEnv: a ${info.name} cannot join a ${options.scene.settings.robot} world`);
   let env: SnapshotEnv;
   if (physics === 'rapier') {
     const scene = options.scene ?? (await createRapierScene(info.name));
-    env = info.name === 'reacher' ? await rapierReacher(scene, seed) : await rapierHopper(scene, seed);
+    try {
+      env = info.name === 'reacher' ? await rapierReacher(scene, seed) : await rapierHopper(scene, seed);
+    } catch (error) {
+      scene.freeIfEmpty(); // a world made for this env alone
+      throw error;
+    }
   } else {
     env = info.name === 'reacher' ? new ReacherEnv(seed) : new HopperEnv(new JointSpaceHopperPhysics(), seed);
   }

@@ -83,6 +83,8 @@ describe.each(['reacher', 'hopper'])('%s on Rapier physics', (robot) => {
     a.dispose();
     b.dispose();
     await expect(createEnv(robot, { scene })).rejects.toThrow(/a scene is for Rapier physics only/);
+    const other = robot === 'reacher' ? 'hopper' : 'reacher';
+    await expect(createEnv(other, { physics: 'rapier', scene })).rejects.toThrow(new RegExp(`a ${other} cannot join a ${robot} world`));
   });
 });
 
