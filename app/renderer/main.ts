@@ -103,6 +103,7 @@ async function startRun(request: RunRequest): Promise<void> {
     { algorithms, robots: robotNames },
     {
       robot: request.robot,
+      physics: request.physics,
       algorithm: request.algorithm,
       preset: request.preset === 'robot' ? 'auto' : 'none',
       seed: request.seed,

@@ -1,10 +1,12 @@
 import { Pane, type ButtonApi, type FolderApi } from 'tweakpane';
 import type { BindingApi } from '@tweakpane/core';
 import type { AlgorithmConfig, AlgorithmEntry, ConfigValue } from '../../../agents/registry.ts';
+import { physicsNames, type PhysicsName } from '../../../sim/physics.ts';
 
 /** What the user asks for when pressing Start. */
 export interface RunRequest {
   readonly robot: string;
+  readonly physics: PhysicsName;
   readonly algorithm: string;
   readonly preset: 'robot' | 'defaults';
   readonly config: AlgorithmConfig;
@@ -28,6 +30,7 @@ export type ControlState = 'idle' | 'training' | 'paused' | 'resumable' | 'busy'
 
 interface FormState {
   robot: string;
+  physics: PhysicsName;
   algorithm: string;
   preset: 'robot' | 'defaults';
   numEnvs: number;
@@ -72,10 +75,15 @@ export class RunControls {
     cores: number,
   ) {
     const algorithmNames = Object.keys(algorithms);
-    this.form = { robot: robots[0], algorithm: algorithmNames.includes('ppo') ? 'ppo' : algorithmNames[0], preset: 'robot', numEnvs: 8, workers: 0, seed: 1, totalSteps: 200_000 };
+    this.form = { robot: robots[0], physics: 'joint-space', algorithm: algorithmNames.includes('ppo') ? 'ppo' : algorithmNames[0], preset: 'robot', numEnvs: 8, workers: 0, seed: 1, totalSteps: 200_000 };
     this.pane = new Pane({ container });
     const options = (names: readonly string[]) => Object.fromEntries(names.map((name) => [name, name]));
     this.bind('robot', { options: options(robots) }, 'The robot to train.').on('change', () => this.rebuildHyperparameters());
+    this.bind(
+      'physics',
+      { options: options(physicsNames) },
+      "The robots' physics: joint-space (default) computes MuJoCo's equations and matches its trajectories; rapier builds the robots in the Rapier engine.",
+    );
     this.bind('algorithm', { options: options(algorithmNames) }, 'The learning algorithm.').on('change', () => this.rebuildHyperparameters());
     this.bind('preset', { options: { 'tuned for this robot': 'robot', 'algorithm defaults': 'defaults' } }, 'Start from the hyperparameters tuned for this robot, or from the algorithm defaults.').on('change', () => this.rebuildHyperparameters());
     this.bind('numEnvs', { label: 'envs', min: 1, max: 256, step: 1 }, 'Parallel environments (robots) in this run.');

@@ -62,6 +62,7 @@ async function start(message: Extract<ToTrainer, { type: 'start' }>): Promise<vo
     config: config.algorithmConfig,
     seed: config.seed,
     workers: config.workers,
+    physics: config.physics,
     a3cWorkers,
     makeVecEnv: async (options) => {
       const vecEnv =
@@ -123,7 +124,7 @@ async function exportCheckpoint(message: Extract<ToTrainer, { type: 'exportCheck
   if (!entry) throw new Error(`unknown algorithm '${message.config.algorithm}'`);
   const { state } = decodeCheckpoint(message.checkpoint, 'checkpoint');
   // The run's own config: the checkpoint holds its environments' state too, so their number must match.
-  const loaded = await entry.createTrainer({ robot: message.config.robot, config: message.config.algorithmConfig, seed: message.config.seed, workers: 0, makeVecEnv: (options) => InThreadVecEnv.create(options) });
+  const loaded = await entry.createTrainer({ robot: message.config.robot, config: message.config.algorithmConfig, seed: message.config.seed, workers: 0, physics: message.config.physics, makeVecEnv: (options) => InThreadVecEnv.create(options) });
   try {
     await loaded.setState(state);
     post({ type: 'policy', requestId: message.requestId, snapshot: loaded.exportPolicy() });

@@ -7,7 +7,16 @@ function a3cWorkers(app: AppSession): number {
   return app.page.workers().filter((worker) => /a3c-worker\.web/.test(worker.url())).length;
 }
 
-describe('A3C in the app: actor-learners as Web Workers (headless Chromium)', () => {
+/** The physics recorded in each run's config, oldest run first. */
+function physicsOfRuns(app: AppSession): Promise<(string | undefined)[]> {
+  return app.page.evaluate(() =>
+    [...(window.sinewDebug?.manager.runs.values() ?? [])]
+      .sort((a, b) => a.stored.config.createdAt.localeCompare(b.stored.config.createdAt))
+      .map((run) => run.stored.config.physics),
+  );
+}
+
+describe('run options in the app: A3C Web Workers, Rapier physics (headless Chromium)', () => {
   let app: AppSession;
 
   beforeAll(async () => {
@@ -38,6 +47,21 @@ describe('A3C in the app: actor-learners as Web Workers (headless Chromium)', ()
     const deadline = Date.now() + 10_000;
     while (a3cWorkers(app) > 0 && Date.now() < deadline) await app.page.waitForTimeout(200);
     expect(a3cWorkers(app)).toBe(0);
+    expect(app.errors).toEqual([]);
+  });
+
+  it('trains Hoppers built in Rapier when physics is rapier, and records the choice in the run', async () => {
+    await choose(app.page, 'algorithm', 'ppo');
+    await choose(app.page, 'robot', 'hopper');
+    await choose(app.page, 'physics', 'rapier');
+    await press(app.page, 'Start');
+    const all = await waitForRuns(app.page, 'a Rapier Hopper record', (runs) => runs.length === 2 && runs[1].records >= 1);
+    expect(all[1].name).toMatch(/^hopper-ppo-seed1-/);
+    expect(all[1].phase).toBe('training');
+    expect(await physicsOfRuns(app)).toEqual(['joint-space', 'rapier']);
+    await app.page.locator('#scene').screenshot({ path: artifactPath('rapier-hopper-training.png') });
+    await press(app.page, 'Stop');
+    await waitForRuns(app.page, 'the stop', (runs) => runs[1].phase === 'stopped', 60_000);
     expect(app.errors).toEqual([]);
   });
 });
