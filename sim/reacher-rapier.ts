@@ -2,13 +2,13 @@ import type { RigidBody, World } from '@dimforge/rapier3d-compat';
 import { findBody, geomMass } from './robot-description.ts';
 import { RapierScene, type RapierRobot } from './rapier-scene.ts';
 import { reacherDescription, writePlanarFrame, type ReacherPhysics } from './reacher.ts';
-import { ReacherRotors } from './reacher-rotor.ts';
+import { ReacherDynamics } from './reacher-dynamics.ts';
 
 /**
  * The scene settings of a Reacher world (reacher.xml's timestep and frame skip; the arm ignores gravity). Rapier's
  * default 4 solver iterations: mean fingertip error over the free steps of the three reference files 0.82/1.69/0.54
  * mm with 1, 0.43/1.41/0.32 with 2, 0.11/0.53/0.09 with 4, 0.05/0.12/0.10 with 8 (the joints pull the links back
- * onto the arcs the rotors turn them through).
+ * onto the arcs the joint dynamics turn them through).
  */
 export const reacherSceneSettings = {
   robot: 'reacher',
@@ -24,8 +24,9 @@ export const reacherSceneSettings = {
  * contype 0: they meet nothing). Rapier is the kinematics and constraint layer: it carries the bodies' poses and
  * keeps the chain together. The joint dynamics are not Rapier's: FINDINGS.md measured that every Rapier-side
  * model of MuJoCo's armature (1 kg m^2 against links of 4e-5) is 9-15 cm off, because the armature is a
- * joint-space term. So each physics step the rotor model (ReacherRotors: armature, damping, gear, the soft limit on
- * joint1) is integrated in TypeScript, Rapier is given the body velocities that move the joints by the integrated
+ * joint-space term. So each physics step the arm's joint-space equations (ReacherDynamics: the two-link mass matrix
+ * with the armature, damping, gear, the soft limit on joint1) are integrated in TypeScript as the joint-space
+ * Reacher integrates them, Rapier is given the body velocities that move the joints by the integrated
  * amount this step, and the joint angles are read back from the bodies. The joint velocities stay on the
  * TypeScript side (read back from Rapier, the light links exchange momentum through the joints).
  */
@@ -33,7 +34,10 @@ export class RapierReacherPhysics implements ReacherPhysics, RapierRobot {
   readonly qpos = new Float64Array(4);
   readonly qvel = new Float64Array(4);
   staged = false;
-  private readonly rotors = new ReacherRotors(reacherDescription);
+  private readonly dynamics = new ReacherDynamics(reacherDescription);
+  /** Joint angles and velocities at the end of the current physics step, as the dynamics integrate them. */
+  private readonly nextQ = new Float64Array(2);
+  private readonly nextV = new Float64Array(2);
   private readonly fixed: RigidBody;
   private readonly body0: RigidBody;
   private readonly body1: RigidBody;
@@ -92,7 +96,7 @@ export class RapierReacherPhysics implements ReacherPhysics, RapierRobot {
     const a = qpos[0];
     const b = a + qpos[1];
     const [bx, by, bz] = this.base;
-    const l0 = this.rotors.length0;
+    const l0 = this.dynamics.length0;
     this.body0.setTranslation({ x: bx, y: by, z: bz }, true);
     this.body0.setRotation({ x: 0, y: 0, z: Math.sin(a / 2), w: Math.cos(a / 2) }, true);
     this.body1.setTranslation({ x: bx + l0 * Math.cos(a), y: by + l0 * Math.sin(a), z: bz }, true);
@@ -117,19 +121,23 @@ export class RapierReacherPhysics implements ReacherPhysics, RapierRobot {
   }
 
   /**
-   * Integrates the rotors over this physics step and gives Rapier the velocities that carry each body to its pose
+   * Integrates the joints over this physics step and gives Rapier the velocities that carry each body to its pose
    * at the integrated joint angles: angvel the angle's change over h, linvel the centre of mass's displacement over
    * h (Rapier moves the centre of mass in a straight line; the instantaneous velocity would leave it on the
    * tangent, off the arc, and the joints' correction would then turn the links: 0.05 rad after 20 steps).
    */
   beforeSubstep(): void {
-    const { qpos, qvel, rotors, u, com0, com1 } = this;
-    rotors.integrate(qpos[0], qpos[1], qvel[0], qvel[1], u[0], u[1]);
-    const h = rotors.timestep;
-    const l0 = rotors.length0;
+    const { qpos, qvel, dynamics, nextQ, nextV, u, com0, com1 } = this;
+    nextQ[0] = qpos[0];
+    nextQ[1] = qpos[1];
+    nextV[0] = qvel[0];
+    nextV[1] = qvel[1];
+    dynamics.step(nextQ, nextV, u[0], u[1]);
+    const h = dynamics.timestep;
+    const l0 = dynamics.length0;
     // Centres of mass (relative to joint0) at the angles now and at the integrated ones.
     const [a, b] = [qpos[0], qpos[0] + qpos[1]];
-    const [na, nb] = [rotors.q[0], rotors.q[0] + rotors.q[1]];
+    const [na, nb] = [nextQ[0], nextQ[0] + nextQ[1]];
     this.body0.setAngvel({ x: 0, y: 0, z: (na - a) / h }, true);
     this.body0.setLinvel({ x: (com0 * (Math.cos(na) - Math.cos(a))) / h, y: (com0 * (Math.sin(na) - Math.sin(a))) / h, z: 0 }, true);
     this.body1.setAngvel({ x: 0, y: 0, z: (nb - b) / h }, true);
@@ -149,8 +157,8 @@ export class RapierReacherPhysics implements ReacherPhysics, RapierRobot {
     // Unwrap both angles across steps: joint0 is unlimited, joint1's soft limit lets it pass +-pi briefly.
     this.qpos[0] += wrapAngle(angle0 - this.qpos[0]);
     this.qpos[1] += wrapAngle(frameAngle(frames, 7) - angle0 - this.qpos[1]);
-    this.qvel[0] = this.rotors.v[0];
-    this.qvel[1] = this.rotors.v[1];
+    this.qvel[0] = this.nextV[0];
+    this.qvel[1] = this.nextV[1];
   }
 
   /** Reads the links' positions once per environment step (their rotations were read after the last substep). */
@@ -166,7 +174,7 @@ export class RapierReacherPhysics implements ReacherPhysics, RapierRobot {
   fingertip(): [number, number] {
     const { frames } = this;
     const b = frameAngle(frames, 7);
-    const l1 = this.rotors.length1;
+    const l1 = this.dynamics.length1;
     return [frames[7] + l1 * Math.cos(b), frames[8] + l1 * Math.sin(b)];
   }
 
