@@ -2,6 +2,15 @@ import type { StepResult } from './env.ts';
 import { isStagedEnv, packSnapshot, snapshotSize, unpackSnapshot, type SharedPhysics, type SnapshotEnv, type StagedEnv } from './env-common.ts';
 import type { VecBuffers, VecLayout } from './vec-buffers.ts';
 
+/** What one thread runs for a vector env's commands: an EnvRunner over its slice, or a SharedWorkRunner. */
+export interface SliceRunner {
+  reset(seed: number): void;
+  step(): void;
+  saveState(states: Float64Array, nq: number, nv: number): void;
+  loadState(states: Float64Array, nq: number, nv: number): void;
+  dispose(): void;
+}
+
 /**
  * Steps a contiguous slice of a vector environment's envs (global indices first .. first+envs.length-1) and
  * writes their results into the shared buffers: the one loop behind the in-thread VecEnv and each worker.
@@ -9,7 +18,7 @@ import type { VecBuffers, VecLayout } from './vec-buffers.ts';
  * Envs that share a physics scene (many robots in one Rapier world) are stepped in a batch: every action is staged
  * (a bad one throws before anything moves), each scene is stepped once, then every env finishes its step.
  */
-export class EnvRunner {
+export class EnvRunner implements SliceRunner {
   private readonly obsDim: number;
   private readonly actDim: number;
   private readonly termNames: readonly string[];
@@ -34,32 +43,50 @@ export class EnvRunner {
   }
 
   reset(seed: number): void {
+    for (let k = 0; k < this.envs.length; k++) this.resetEnv(k, seed);
+  }
+
+  /** Resets env k (global index first + k) with seed + its global index and clears its books. */
+  resetEnv(k: number, seed: number): void {
     const b = this.buffers;
-    for (let k = 0; k < this.envs.length; k++) {
-      const i = this.first + k;
-      b.obs.set(this.envs[k].reset(seed + i), i * this.obsDim);
-      b.rewards[i] = 0;
-      b.terminated[i] = 0;
-      b.truncated[i] = 0;
-      b.physicsBlowUp[i] = 0;
-      b.episodeReturns[i] = 0;
-      b.episodeLengths[i] = 0;
-      b.finishedReturns[i] = 0;
-      b.finishedLengths[i] = 0;
-      b.rewardTerms.fill(0, i * this.termNames.length, (i + 1) * this.termNames.length);
-      this.envs[k].writePoses(b.poses, i * this.layout.bodyCount * 7);
-    }
+    const i = this.first + k;
+    b.obs.set(this.envs[k].reset(seed + i), i * this.obsDim);
+    b.rewards[i] = 0;
+    b.terminated[i] = 0;
+    b.truncated[i] = 0;
+    b.physicsBlowUp[i] = 0;
+    b.episodeReturns[i] = 0;
+    b.episodeLengths[i] = 0;
+    b.finishedReturns[i] = 0;
+    b.finishedLengths[i] = 0;
+    b.rewardTerms.fill(0, i * this.termNames.length, (i + 1) * this.termNames.length);
+    this.envs[k].writePoses(b.poses, i * this.layout.bodyCount * 7);
   }
 
   step(): void {
     const { staged } = this;
     if (staged === null) {
-      for (let k = 0; k < this.envs.length; k++) this.record(k, this.guard(k, () => this.envs[k].step(this.action(k))));
+      for (let k = 0; k < this.envs.length; k++) this.stepEnv(k);
       return;
     }
     for (let k = 0; k < staged.length; k++) this.guard(k, () => staged[k].stage(this.action(k)));
     for (const scene of this.scenes) scene.step();
     for (let k = 0; k < staged.length; k++) this.record(k, this.guard(k, () => staged[k].finish()));
+  }
+
+  /** Steps env k alone (envs with physics of their own: not in a shared scene). */
+  stepEnv(k: number): void {
+    this.record(k, this.guard(k, () => this.envs[k].step(this.action(k))));
+  }
+
+  /** Whether envs can be stepped one at a time (stepEnv), as work sharing between threads needs. */
+  get steppedAlone(): boolean {
+    return this.staged === null;
+  }
+
+  /** The env at slice position k (global index first + k). */
+  env(k: number): SnapshotEnv {
+    return this.envs[k];
   }
 
   private action(k: number): Float32Array {
@@ -114,6 +141,11 @@ export class EnvRunner {
   loadState(states: Float64Array, nq: number, nv: number): void {
     const size = snapshotSize(nq, nv);
     this.envs.forEach((env, k) => env.restore(unpackSnapshot(states, (this.first + k) * size, nq, nv)));
+    this.writeAllPoses();
+  }
+
+  /** Writes every env's pose into the pose board (after a restore). */
+  writeAllPoses(): void {
     for (let k = 0; k < this.envs.length; k++) this.envs[k].writePoses(this.buffers.poses, (this.first + k) * this.layout.bodyCount * 7);
   }
 

@@ -1,6 +1,7 @@
 import { nowMs } from './clock.ts';
 import type { SnapshotEnv } from './env-common.ts';
-import { EnvRunner } from './env-runner.ts';
+import { EnvRunner, type SliceRunner } from './env-runner.ts';
+import { SharedWorkRunner, WorkBoard } from './work-sharing.ts';
 import { createEnvSlice } from './env-slice.ts';
 import { robotInfo } from './registry.ts';
 import { viewVecMemory } from './vec-buffers.ts';
@@ -35,12 +36,18 @@ async function start(init: WorkerInit, endpoint: WorkerEndpoint): Promise<void> 
   const states = new Float64Array(init.states);
   const { nq, nv } = robotInfo(init.robot);
   const error = new Uint16Array(init.error);
-  let runner: EnvRunner;
+  let runner: SliceRunner;
   try {
-    const { robot, first, count, seed, maxEpisodeSteps, physics, rapierWorlds } = init;
+    const { robot, first, count, seed, maxEpisodeSteps, physics, rapierWorlds, work } = init;
     const envs: SnapshotEnv[] = await createEnvSlice({ robot, first, count, seed, maxEpisodeSteps, physics, rapierWorlds });
-    runner = new EnvRunner(envs, init.first, init.layout, viewVecMemory(init.layout, init.memory), robotInfo(init.robot).rewardTerms);
-    runner.reset(init.seed);
+    const slice = new EnvRunner(envs, init.first, init.layout, viewVecMemory(init.layout, init.memory), robotInfo(init.robot).rewardTerms);
+    if (work) {
+      // The host deals the first reset out like every later command.
+      runner = new SharedWorkRunner(slice, new WorkBoard(work.board, work.threads, init.layout.numEnvs), work.thread, states, nq, nv);
+    } else {
+      runner = slice;
+      runner.reset(init.seed);
+    }
   } catch (failure) {
     endpoint.postMessage({ type: 'failed', message: failure instanceof Error ? failure.message : String(failure) });
     return;

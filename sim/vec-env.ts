@@ -72,6 +72,11 @@ export interface VecEnvOptions {
   readonly physics?: PhysicsName;
   /** Rapier physics: one world per thread's slice ('shared', default) or per robot (see env-slice.ts). */
   readonly rapierWorlds?: RapierWorldMode;
+  /**
+   * Workers >= 2 with joint-space robots: the threads share the envs out step by step (work-sharing.ts; default
+   * true) instead of each stepping a fixed slice. Results are the same either way; sharing is faster.
+   */
+  readonly workSharing?: boolean;
   /** Worker factory for workers >= 2 (defaults: Node worker_threads in Node; the app passes its web one). */
   readonly workerFactory?: import('./worker-vec-env.ts').WorkerFactory;
 }

@@ -27,8 +27,10 @@ export interface WorkerInit {
   readonly memory: VecMemory;
   readonly control: SharedArrayBuffer;
   readonly error: SharedArrayBuffer;
-  /** Packed env snapshots (env-common.ts packSnapshot), for SAVE and LOAD. */
+  /** Packed env snapshots (env-common.ts packSnapshot), for SAVE and LOAD (and, sharing work, every step). */
   readonly states: SharedArrayBuffer;
+  /** Work sharing (work-sharing.ts): the board, this worker's thread index (the host is 0) and the thread count; null: a fixed slice. */
+  readonly work: { readonly board: SharedArrayBuffer; readonly thread: number; readonly threads: number } | null;
 }
 
 /** Replies by postMessage (only around start-up; stepping goes through the control block). */

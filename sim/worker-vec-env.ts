@@ -1,12 +1,14 @@
 import { nowMs } from './clock.ts';
 import type { VecEnvState } from './env.ts';
 import { snapshotSize, type SnapshotEnv } from './env-common.ts';
-import { EnvRunner } from './env-runner.ts';
+import { EnvRunner, type SliceRunner } from './env-runner.ts';
 import { createEnvSlice } from './env-slice.ts';
+import { checkPhysics } from './physics.ts';
 import { robotInfo } from './registry.ts';
 import { allocateVecMemory, viewVecMemory, type VecLayout } from './vec-buffers.ts';
 import type { SimVecEnv, VecEnvOptions } from './vec-env.ts';
 import { restoreVecBuffers, vecEnvState, vecLayout, VecEnvViews } from './vec-env.ts';
+import { SharedWorkRunner, WorkBoard } from './work-sharing.ts';
 import { COMMAND, CONTROL, CONTROL_INTS, ERROR_BYTES, STATUS, readError, type WorkerInit, type WorkerReply } from './worker-protocol.ts';
 
 /** A started worker as the host sees it; adapters wrap Node's worker_threads or the browser's Worker. */
@@ -51,8 +53,8 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
   private steps = 0;
   private closed = false;
   private busy = false;
-  /** The slice this thread steps itself (envs 0 .. ownEnvs.length - 1). */
-  private readonly own: EnvRunner;
+  /** This thread's share: its fixed slice (envs 0 .. ownEnvs.length - 1), or what it takes from the work board. */
+  private readonly own: SliceRunner;
   /** Rejects when any worker dies, so no command waits forever on it. */
   private readonly died: Promise<never>;
 
@@ -63,10 +65,14 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
     private readonly hosted: HostedWorker[],
     private readonly states: Float64Array,
     ownEnvs: SnapshotEnv[],
+    /** Work sharing between the threads (work-sharing.ts), or null for fixed slices. */
+    private readonly board: WorkBoard | null,
   ) {
     super(robot, layout, viewVecMemory(layout, memory));
     this.workers = hosted.length + 1;
-    this.own = new EnvRunner(ownEnvs, 0, layout, viewVecMemory(layout, memory), this.rewardTermNames);
+    const slice = new EnvRunner(ownEnvs, 0, layout, viewVecMemory(layout, memory), this.rewardTermNames);
+    const { nq, nv } = robotInfo(robot);
+    this.own = board ? new SharedWorkRunner(slice, board, 0, states, nq, nv) : slice;
     this.died = new Promise<never>((_, reject) => {
       hosted.forEach((worker, w) => worker.port.onError((error) => reject(new Error(`env worker ${w} died: ${error.message}`))));
     });
@@ -84,12 +90,17 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
     const seed = options.seed ?? 0;
     const sliceSize = (t: number) => Math.floor(layout.numEnvs / workers) + (t < layout.numEnvs % workers ? 1 : 0);
     const { physics, rapierWorlds, maxEpisodeSteps } = options;
-    const ownEnvs: SnapshotEnv[] = await createEnvSlice({ robot: options.robot, first: 0, count: sliceSize(0), seed, maxEpisodeSteps, physics, rapierWorlds });
+    // Work sharing moves envs between threads through their snapshots, which restore the joint-space robots
+    // exactly; Rapier worlds keep solver state no snapshot holds, so their robots keep fixed slices.
+    const sharing = (options.workSharing ?? true) && checkPhysics(physics) === 'joint-space' && layout.numEnvs <= WorkBoard.MAX_ENVS;
+    const board = sharing ? WorkBoard.create(workers, layout.numEnvs) : null;
+    const ownEnvs: SnapshotEnv[] = await createEnvSlice({ robot: options.robot, first: 0, count: sharing ? layout.numEnvs : sliceSize(0), seed, maxEpisodeSteps, physics, rapierWorlds });
     const hosted: HostedWorker[] = [];
     const started: Promise<void>[] = [];
     let first = ownEnvs.length;
     for (let w = 1; w < workers; w++) {
       const count = sliceSize(w);
+      const work = board ? { board: board.buffer, thread: w, threads: workers } : null;
       const controlBuffer = new SharedArrayBuffer(CONTROL_INTS * 4);
       const errorBuffer = new SharedArrayBuffer(ERROR_BYTES);
       const port = factory();
@@ -101,7 +112,8 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
           port.onError((error) => reject(new Error(`env worker ${w}: ${error.message}`)));
         }),
       );
-      port.postMessage({ type: 'init', robot: options.robot, first, count, seed, maxEpisodeSteps, physics, rapierWorlds, layout, memory, control: controlBuffer, error: errorBuffer, states: statesBuffer });
+      const slice = board ? { first: 0, count: layout.numEnvs } : { first, count };
+      port.postMessage({ type: 'init', robot: options.robot, ...slice, seed, maxEpisodeSteps, physics, rapierWorlds, layout, memory, control: controlBuffer, error: errorBuffer, states: statesBuffer, work });
       first += count;
     }
     try {
@@ -111,8 +123,10 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
       for (const env of ownEnvs) env.dispose();
       throw error;
     }
-    const vec = new WorkerVecEnv(options.robot, layout, memory, hosted, new Float64Array(statesBuffer), ownEnvs);
-    vec.own.reset(seed);
+    const vec = new WorkerVecEnv(options.robot, layout, memory, hosted, new Float64Array(statesBuffer), ownEnvs, board);
+    // Fixed slices were reset by their threads as they started; shared work is dealt out from the first reset on.
+    if (board) await vec.reset(seed);
+    else vec.own.reset(seed);
     return vec;
   }
 
@@ -157,7 +171,9 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
     if (this.busy) throw new Error('VecEnv: a step or reset is already in flight; await it first');
     this.busy = true;
     try {
-      // Start every worker before waiting on any: waitFor may block this thread.
+      // Deal the envs out before any worker starts, then start every worker before waiting on any: waitFor may
+      // block this thread.
+      this.board?.deal();
       const seqs = this.hosted.map(({ control }) => {
         control[CONTROL.COMMAND] = command;
         control[CONTROL.ARG] = arg;

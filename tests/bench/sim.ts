@@ -7,8 +7,8 @@ import { createVecEnv, type SimVecEnv } from '../../sim/vec-env.ts';
 
 /**
  * `npm run bench -- sim [--robot hopper,reacher] [--robots 1,16,64] [--workers 1,2] [--seconds 3]
- * [--physics joint-space|rapier] [--rapier-worlds shared,per-robot]`: stepping throughput of the vector
- * environments, one JSON line per (robot, robots, workers[, rapier_worlds]):
+ * [--physics joint-space|rapier] [--rapier-worlds shared,per-robot] [--work-sharing on,off]`: stepping throughput
+ * of the vector environments, one JSON line per (robot, robots, workers[, rapier_worlds][, work_sharing]):
  * {"bench":"sim","robot","physics","robots","workers","physics_steps_per_s","env_steps_per_s"}, counting every robot's steps,
  * plus physics_steps_per_cpu_s (per second of CPU time of this process, all its threads): on a machine shared
  * with other work, wall-clock figures fall while that one holds.
@@ -17,7 +17,8 @@ import { createVecEnv, type SimVecEnv } from '../../sim/vec-env.ts';
  * turns and, for every count after the first, speedup_vs_<first>: the median ratio of turns taken side by side.
  * With Rapier physics each worker count is measured once per world mode (--rapier-worlds: all the robots of a
  * thread in one world, or a world per robot), all in the same turns; speedup_vs_<first> then compares with the
- * first worker count in the first mode (speedup_vs_<mode>_<workers>).
+ * first worker count in the first mode (speedup_vs_<mode>_<workers>). Joint-space robots on 2 or more threads
+ * share the envs out step by step (work-sharing.ts); --work-sharing on,off measures fixed slices beside it.
  * Random actions in [-1, 1]
  * (the Hopper falls and resets often, so contacts and resets are in the figure). Run it alone:
  * `flock /tmp/sinew-bench.lock npm run bench -- sim`.
@@ -110,8 +111,15 @@ export async function simBench(argv: readonly string[]): Promise<number> {
     if (!(rapierWorldModes as readonly string[]).includes(mode)) throw new Error(`--rapier-worlds: '${mode}' is not one of ${rapierWorldModes.join(', ')}`);
     return mode as RapierWorldMode;
   });
-  // Every (world mode, worker count) pair is one configuration measured in the same turns.
-  const configs = modes.flatMap((rapierWorlds) => workerCounts.map((workers) => ({ rapierWorlds, workers })));
+  const sharings = list(argv, 'work-sharing', 'on').map((value) => {
+    if (value !== 'on' && value !== 'off') throw new Error(`--work-sharing: '${value}' is not on or off`);
+    return value === 'on';
+  });
+  // Every (world mode, worker count, work sharing) is one configuration measured in the same turns; work sharing
+  // applies to joint-space robots on 2 or more threads.
+  const configs = modes.flatMap((rapierWorlds) =>
+    workerCounts.flatMap((workers) => (workers >= 2 && physics === 'joint-space' ? sharings : sharings.slice(0, 1)).map((workSharing) => ({ rapierWorlds, workers, workSharing }))),
+  );
   const rounds = Math.max(3, Math.round(seconds / WINDOW_S));
   const rng = new Rng(1);
   for (const robot of robots) {
@@ -120,14 +128,16 @@ export async function simBench(argv: readonly string[]): Promise<number> {
       // Every worker count is measured in short windows taken in turn, so a slow spell of the machine falls on
       // all of them alike; the figures are medians over the windows and speedup the median of paired ratios.
       const vecs: SimVecEnv[] = [];
-      for (const { rapierWorlds, workers } of configs) vecs.push(await createVecEnv({ robot, numEnvs, workers: workers === 1 ? 0 : workers, seed: 1, physics, rapierWorlds }));
+      for (const { rapierWorlds, workers, workSharing } of configs) {
+        vecs.push(await createVecEnv({ robot, numEnvs, workers: workers === 1 ? 0 : workers, seed: 1, physics, rapierWorlds, workSharing }));
+      }
       for (const vec of vecs) await window(vec, rng, 300); // warm up the JIT (and the workers')
       const samples = vecs.map(() => [] as { perWall: number; perCpu: number }[]);
       for (let round = 0; round < rounds; round++) {
         for (let k = 0; k < vecs.length; k++) samples[k].push(await window(vecs[k], rng, WINDOW_S * 1000));
       }
       for (const vec of vecs) await vec.close();
-      configs.forEach(({ rapierWorlds, workers }, k) => {
+      configs.forEach(({ rapierWorlds, workers, workSharing }, k) => {
         const envSteps = median(samples[k].map((sample) => sample.perWall));
         const line: Record<string, string | number> = {
           bench: 'sim',
@@ -136,6 +146,7 @@ export async function simBench(argv: readonly string[]): Promise<number> {
           ...(physics === 'rapier' ? { rapier_worlds: rapierWorlds } : {}),
           robots: numEnvs,
           workers,
+          ...(workers >= 2 && physics === 'joint-space' ? { work_sharing: workSharing ? 'on' : 'off' } : {}),
           physics_steps_per_s: Math.round(envSteps * info.frameSkip),
           env_steps_per_s: Math.round(envSteps),
           physics_steps_per_cpu_s: Math.round(median(samples[k].map((sample) => sample.perCpu)) * info.frameSkip),
