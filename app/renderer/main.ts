@@ -179,8 +179,10 @@ const mode = window.sinew ? 'desktop' : 'web';
 const status = element('app-status');
 function renderStatus(): void {
   const isolation = globalThis.crossOriginIsolated ? 'isolated' : 'not isolated';
+  // A still view draws nothing (see Stage), so 0 fps means idle, not stuck.
+  const drawing = stage.fps > 0 ? `${stage.fps.toFixed(0)} fps` : 'view idle';
   status.replaceChildren(
-    ...[mode, `${navigator.hardwareConcurrency} cores`, isolation, `${stage.fps.toFixed(0)} fps`].map((text) => {
+    ...[mode, `${navigator.hardwareConcurrency} cores`, isolation, drawing].map((text) => {
       const span = document.createElement('span');
       span.textContent = text;
       return span;

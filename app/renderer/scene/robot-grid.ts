@@ -7,14 +7,18 @@ import {
   Group,
   InstancedMesh,
   Matrix4,
+  Mesh,
   MeshStandardMaterial,
   Quaternion,
   SphereGeometry,
   Vector3,
   type BufferGeometry,
+  type Raycaster,
 } from 'three';
 import type { GeomDescription } from '../../../sim/robot-description.ts';
 import type { RobotInfo } from '../../../sim/registry.ts';
+import { MergedRobots, type MergedPart } from './merged-robots.ts';
+import { PlanarShadows } from './planar-shadows.ts';
 
 /** Floats per body in the pose board: x, y, z, qx, qy, qz, qw (MuJoCo world frame, z up). */
 export const POSE_STRIDE = 7;
@@ -24,7 +28,6 @@ const bodyPosition = new Vector3();
 const bodyRotation = new Quaternion();
 const bodyMatrix = new Matrix4();
 const instanceMatrix = new Matrix4();
-const laneOffset = new Matrix4();
 const ONE = new Vector3(1, 1, 1);
 
 /**
@@ -33,41 +36,97 @@ const ONE = new Vector3(1, 1, 1);
  */
 const Y_TO_Z = new Matrix4().makeRotationX(Math.PI / 2);
 
-function geometryFor(geom: GeomDescription): BufferGeometry {
+/** Segments of the round shapes: a sphere's [around, pole to pole], a capsule's [per cap, around], a cylinder's around. */
+interface Detail {
+  readonly sphere: readonly [number, number];
+  readonly capsule: readonly [number, number];
+  readonly cylinder: number;
+}
+
+/**
+ * Full quality, and light (software rendering) levels, finest first. SwiftShader sets up every triangle on the
+ * CPU, about 0.5 us each even when it covers no pixel (64 Reachers with 1,500-triangle spheres: 109 ms a frame;
+ * with LIGHT_LEVELS[0] 29 ms, with [2] 22 ms, of which 14 without robots), and a shadow draws them all again. So
+ * the grid draws the finest level whose triangles, shadows included, fit LIGHT_TRIANGLE_BUDGET (about 4 ms),
+ * and the finest level close up, when a coarse one would look square (see RobotGrid.setCloseUp).
+ */
+export const FULL_DETAIL: Detail = { sphere: [20, 14], capsule: [6, 14], cylinder: 18 };
+export const LIGHT_LEVELS: readonly Detail[] = [
+  { sphere: [8, 4], capsule: [2, 8], cylinder: 8 },
+  { sphere: [6, 3], capsule: [1, 6], cylinder: 6 },
+  { sphere: [4, 2], capsule: [1, 4], cylinder: 4 },
+];
+const LIGHT_TRIANGLE_BUDGET = 8000;
+
+function trianglesPerRobot(robot: RobotInfo, detail: Detail): number {
+  let triangles = 0;
+  for (const body of robot.bodies) {
+    for (const geom of body.geoms) {
+      const geometry = geometryFor(geom, detail);
+      triangles += (geometry.index?.count ?? geometry.getAttribute('position').count) / 3;
+      geometry.dispose();
+    }
+  }
+  return triangles;
+}
+
+export function geometryFor(geom: GeomDescription, detail: Detail): BufferGeometry {
   switch (geom.shape) {
     case 'sphere':
-      return new SphereGeometry(geom.size[0], 20, 14);
+      return new SphereGeometry(geom.size[0], ...detail.sphere);
     case 'capsule':
-      return new CapsuleGeometry(geom.size[0], 2 * geom.size[1], 6, 14).applyMatrix4(Y_TO_Z);
+      return new CapsuleGeometry(geom.size[0], 2 * geom.size[1], ...detail.capsule).applyMatrix4(Y_TO_Z);
     case 'cylinder':
-      return new CylinderGeometry(geom.size[0], geom.size[0], 2 * geom.size[1], 18).applyMatrix4(Y_TO_Z);
+      return new CylinderGeometry(geom.size[0], geom.size[0], 2 * geom.size[1], detail.cylinder).applyMatrix4(Y_TO_Z);
     case 'box':
       return new BoxGeometry(2 * geom.size[0], 2 * geom.size[1], 2 * geom.size[2]);
   }
 }
 
+/** A geom's pose in its body's frame. */
+function localMatrix(geom: GeomDescription): Matrix4 {
+  return new Matrix4().compose(new Vector3(...geom.pos), new Quaternion(...geom.quat), new Vector3(1, 1, 1));
+}
+
+/** How the stage draws: see StageQuality in stage.ts. */
+export interface GridLook {
+  /** Software rendering: matte materials, fewer segments, planar shadows instead of shadow maps. */
+  readonly light: boolean;
+  /** Unit vector from the ground towards the sun, in three's frame (y up). */
+  readonly sunDirection: Vector3;
+}
+
 interface GeomInstances {
   readonly mesh: InstancedMesh;
-  readonly bodyIndex: number;
   readonly local: Matrix4;
 }
 
 /**
- * Draws N copies of one robot, laid out in a grid, from its description and a flat pose array. Each geom of
- * the robot is one InstancedMesh with N instances, so 64 Hoppers cost a handful of draw calls.
+ * Draws N copies of one robot, laid out in a grid, from its description and a flat pose array. In full quality
+ * each geom of the robot is one InstancedMesh with N instances, so 64 Hoppers cost a handful of draw calls; in
+ * light quality all robots are one mesh moved on the CPU (see MergedRobots), with planar shadows.
  */
 export class RobotGrid {
   /** Rotates MuJoCo's z-up world into three's y-up world. */
   readonly root = new Group();
-  private readonly geoms: GeomInstances[] = [];
+  /** Full quality: each body's instanced geoms. */
+  private readonly geomsByBody: GeomInstances[][] = [];
+  /** Light quality: the robots, their shadow (not for flat robots) and the detail they are built at. */
+  private merged: MergedRobots | null = null;
+  private shadowMesh: Mesh | null = null;
+  private closeUp = false;
+  /** Light quality: the level drawn from afar. */
+  private readonly farDetail: Detail = LIGHT_LEVELS[LIGHT_LEVELS.length - 1];
   private readonly lanes: Matrix4[] = [];
   readonly bodyCount: number;
   /** Distance between neighbouring robots in the grid (m). */
   readonly spacing: number;
+  private readonly shadows: PlanarShadows | null;
 
   constructor(
     readonly robot: RobotInfo,
     readonly count: number,
+    look: GridLook,
   ) {
     this.root.rotation.x = -Math.PI / 2;
     this.bodyCount = robot.bodies.length;
@@ -82,37 +141,80 @@ export class RobotGrid {
       const y = (row - ((hopper ? count : Math.ceil(count / columns)) - 1) / 2) * this.spacing;
       this.lanes.push(new Matrix4().makeTranslation(x, y, 0));
     }
-    for (const [bodyIndex, body] of robot.bodies.entries()) {
+    if (look.light) {
+      // The sun's direction in the root's frame (MuJoCo's z up), where the ground is the plane z = 0. The
+      // Reacher's arm lies on its table, 1 cm up: its shadow would hide beneath it and cost as much as the arm.
+      const toLight = look.sunDirection.clone().applyQuaternion(this.root.quaternion.clone().invert());
+      this.shadows = robot.name === 'reacher' ? null : new PlanarShadows(toLight);
+      const drawings = this.shadows ? 2 : 1;
+      this.farDetail = LIGHT_LEVELS.find((level) => count * drawings * trianglesPerRobot(robot, level) <= LIGHT_TRIANGLE_BUDGET) ?? this.farDetail;
+      this.buildMerged(this.farDetail);
+      return;
+    }
+    this.shadows = null;
+    for (const body of robot.bodies) {
+      const geoms: GeomInstances[] = [];
       for (const geom of body.geoms) {
         const [r, g, b, a] = geom.rgba;
         const material = new MeshStandardMaterial({ color: new Color(r, g, b), roughness: 0.55, metalness: 0.1, transparent: a < 1, opacity: a });
-        const mesh = new InstancedMesh(geometryFor(geom), material, count);
+        const mesh = new InstancedMesh(geometryFor(geom, FULL_DETAIL), material, count);
         mesh.instanceMatrix.setUsage(DynamicDrawUsage);
         mesh.castShadow = true;
         mesh.receiveShadow = true;
         mesh.frustumCulled = false;
-        const local = new Matrix4().compose(new Vector3(...geom.pos), new Quaternion(...geom.quat), new Vector3(1, 1, 1));
-        this.geoms.push({ mesh, bodyIndex, local });
+        geoms.push({ mesh, local: localMatrix(geom) });
         this.root.add(mesh);
       }
+      this.geomsByBody.push(geoms);
     }
   }
 
-  /** Copies poses[offset + (robot * bodyCount + body) * 7 ...] into the instance matrices. */
+  /** Light quality: (re)builds the merged robots at `detail`; their vertices are filled by the next update. */
+  private buildMerged(detail: Detail): void {
+    this.merged?.dispose();
+    this.shadowMesh?.removeFromParent();
+    const parts: MergedPart[] = [];
+    for (const [bodyIndex, body] of this.robot.bodies.entries()) {
+      for (const geom of body.geoms) {
+        const [r, g, b] = geom.rgba;
+        parts.push({ geometry: geometryFor(geom, detail).applyMatrix4(localMatrix(geom)), bodyIndex, color: new Color(r, g, b) });
+      }
+    }
+    this.merged = new MergedRobots(parts, this.bodyCount, this.count);
+    this.root.add(this.merged.mesh);
+    this.shadowMesh = this.shadows?.shadowOf(this.merged.geometry) ?? null;
+    if (this.shadowMesh) this.root.add(this.shadowMesh);
+  }
+
+  /**
+   * Light quality: the finest robots when the camera is close to them, the level that fits the budget from afar.
+   * Returns whether the robots were rebuilt, in which case they need an update() before the next frame.
+   */
+  setCloseUp(close: boolean): boolean {
+    if (!this.merged || close === this.closeUp) return false;
+    this.closeUp = close;
+    this.buildMerged(close ? LIGHT_LEVELS[0] : this.farDetail);
+    return true;
+  }
+
+  /** Copies poses[offset + (robot * bodyCount + body) * 7 ...] into the instance matrices or the merged mesh. */
   update(poses: Float32Array, offset = 0): void {
-    for (const geom of this.geoms) {
-      for (let robot = 0; robot < this.count; robot++) {
-        const base = offset + (robot * this.bodyCount + geom.bodyIndex) * POSE_STRIDE;
+    for (let robot = 0; robot < this.count; robot++) {
+      for (let body = 0; body < this.bodyCount; body++) {
+        const base = offset + (robot * this.bodyCount + body) * POSE_STRIDE;
         bodyPosition.set(poses[base], poses[base + 1], poses[base + 2]);
         bodyRotation.set(poses[base + 3], poses[base + 4], poses[base + 5], poses[base + 6]);
         if (bodyRotation.lengthSq() === 0) bodyRotation.identity();
-        bodyMatrix.compose(bodyPosition, bodyRotation, ONE);
-        laneOffset.copy(this.lanes[robot]);
-        instanceMatrix.multiplyMatrices(laneOffset, bodyMatrix).multiply(geom.local);
-        geom.mesh.setMatrixAt(robot, instanceMatrix);
+        bodyMatrix.compose(bodyPosition, bodyRotation, ONE).premultiply(this.lanes[robot]);
+        if (this.merged) {
+          this.merged.setBody(robot, body, bodyMatrix);
+          continue;
+        }
+        for (const geom of this.geomsByBody[body]) geom.mesh.setMatrixAt(robot, instanceMatrix.multiplyMatrices(bodyMatrix, geom.local));
       }
-      geom.mesh.instanceMatrix.needsUpdate = true;
     }
+    this.merged?.finishFrame();
+    for (const geoms of this.geomsByBody) for (const geom of geoms) geom.mesh.instanceMatrix.needsUpdate = true;
   }
 
   /** World position (three's frame) of a robot's body, for the follow camera. */
@@ -122,15 +224,23 @@ export class RobotGrid {
     return this.root.localToWorld(out);
   }
 
-  get meshes(): readonly InstancedMesh[] {
-    return this.geoms.map((geom) => geom.mesh);
+  /** The robot under the ray, or null. */
+  pick(raycaster: Raycaster): number | null {
+    if (this.merged) return this.merged.pick(raycaster);
+    const meshes = this.geomsByBody.flatMap((geoms) => geoms.map((geom) => geom.mesh));
+    const hit = raycaster.intersectObjects(meshes, false).find((candidate) => candidate.instanceId !== undefined);
+    return hit?.instanceId ?? null;
   }
 
   dispose(): void {
-    for (const geom of this.geoms) {
-      geom.mesh.geometry.dispose();
-      (geom.mesh.material as MeshStandardMaterial).dispose();
-      geom.mesh.dispose();
+    this.merged?.dispose();
+    this.shadows?.dispose();
+    for (const geoms of this.geomsByBody) {
+      for (const geom of geoms) {
+        geom.mesh.geometry.dispose();
+        (geom.mesh.material as MeshStandardMaterial).dispose();
+        geom.mesh.dispose();
+      }
     }
     this.root.removeFromParent();
   }

@@ -1,93 +1,92 @@
-import {
-  ACESFilmicToneMapping,
-  Color,
-  DirectionalLight,
-  Fog,
-  CanvasTexture,
-  RepeatWrapping,
-  HemisphereLight,
-  Mesh,
-  MeshLambertMaterial,
-  PCFShadowMap,
-  PerspectiveCamera,
-  PlaneGeometry,
-  Scene,
-  SRGBColorSpace,
-  WebGLRenderer,
-} from 'three';
+import { ACESFilmicToneMapping, Color, DirectionalLight, Fog, HemisphereLight, Matrix4, PCFShadowMap, PerspectiveCamera, Scene, SRGBColorSpace, Vector3, WebGLRenderer } from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import { Ground, darkTheme, lightTheme, type StageTheme } from './ground.ts';
 
-export interface StageTheme {
-  readonly background: number;
-  readonly ground: number;
-  readonly gridMajor: number;
-  readonly gridMinor: number;
-}
+export { darkTheme, lightTheme, type StageTheme };
 
-export const lightTheme: StageTheme = { background: 0xdfe4ea, ground: 0xd5dae2, gridMajor: 0x5d6573, gridMinor: 0x9aa3b2 };
-export const darkTheme: StageTheme = { background: 0x16191f, ground: 0x1f232b, gridMajor: 0x6a7385, gridMinor: 0x3a414e };
-
-/** Side of the square ground (m). */
-const GROUND_SIZE = 80;
-
-function hex(color: number): string {
-  return `#${color.toString(16).padStart(6, '0')}`;
-}
-
-/** One 1 m tile of the ground: its colour, 0.25 m minor lines and a major line on the tile's edge. */
-function gridTexture(theme: StageTheme): CanvasTexture {
-  const canvas = document.createElement('canvas');
-  canvas.width = canvas.height = 256;
-  const context = canvas.getContext('2d');
-  if (!context) throw new Error('no 2d canvas for the ground texture');
-  context.fillStyle = hex(theme.ground);
-  context.fillRect(0, 0, 256, 256);
-  context.fillStyle = hex(theme.gridMinor);
-  for (let i = 64; i < 256; i += 64) {
-    context.fillRect(i - 1, 0, 2, 256);
-    context.fillRect(0, i - 1, 256, 2);
-  }
-  context.fillStyle = hex(theme.gridMajor);
-  context.fillRect(0, 0, 3, 256);
-  context.fillRect(0, 0, 256, 3);
-  const texture = new CanvasTexture(canvas);
-  texture.wrapS = texture.wrapT = RepeatWrapping;
-  // Anisotropic filtering halved the frame rate under software rendering; 2 keeps the grid crisp enough.
-  texture.anisotropy = 2;
-  texture.colorSpace = SRGBColorSpace;
-  return texture;
+/**
+ * Whether WebGL runs on the CPU (SwiftShader, llvmpipe): headless Chromium on our machines, and browsers without
+ * a usable GPU. There every pixel costs CPU time that training needs, so the stage draws more cheaply.
+ */
+export function isSoftwareRenderer(): boolean {
+  const probe = document.createElement('canvas');
+  const gl = probe.getContext('webgl2') ?? probe.getContext('webgl');
+  if (!gl) return false;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return /swiftshader|llvmpipe|softpipe|software/i.test(name);
 }
 
 /**
- * The 3D stage: renderer, camera, orbit controls, lights with shadows and a ground. Robots are added by
- * whoever owns them through `scene`; `onFrame` callbacks run before each draw. The loop allocates nothing.
+ * 'full' on a GPU: multisampling, PCF shadow maps, lit ground, physically based robots. 'light' on a software
+ * renderer: none of those, planar contact shadows instead, and a render scale capped below the canvas's size.
+ * `?quality=light|full` in the page's address overrides the detection (to look at one path on the other's machine).
+ */
+export type StageQuality = 'full' | 'light';
+
+function chooseQuality(): StageQuality {
+  const asked = new URLSearchParams(globalThis.location?.search ?? '').get('quality');
+  if (asked === 'full' || asked === 'light') return asked;
+  return isSoftwareRenderer() ? 'light' : 'full';
+}
+
+/**
+ * Render scales (multiples of the device pixel ratio) in light mode. Under SwiftShader the cost of a frame is
+ * mostly per pixel and is paid by the cores that train, so the scale never goes above LIGHT_MAX_SCALE even when
+ * frames keep up; it only falls (to LIGHT_MIN_SCALE) when they do not.
+ */
+const LIGHT_MAX_SCALE = 0.5;
+const LIGHT_MIN_SCALE = 0.35;
+/** A rAF tick this close (ms) to the next frame's slot draws it: ticks jitter around the display's period. */
+const TICK_SLACK_MS = 4;
+
+/**
+ * The 3D stage: renderer, camera, orbit controls, lights (with shadow maps in full quality) and a ground. Robots
+ * are added by whoever owns them through `scene`; `onFrame` callbacks run before each draw and say whether they
+ * changed anything. A frame is drawn only when something changed (poses, camera, size, theme), at most `maxFps`
+ * times a second and never while the canvas is hidden: training owns the CPU the rest of the time. The loop
+ * allocates nothing.
  */
 export class Stage {
   readonly scene = new Scene();
   readonly camera = new PerspectiveCamera(45, 1, 0.05, 200);
   readonly renderer: WebGLRenderer;
   readonly controls: OrbitControls;
-  private readonly ground: Mesh<PlaneGeometry, MeshLambertMaterial>;
-  private gridTexture: CanvasTexture | null = null;
-  private readonly frameCallbacks: ((seconds: number) => void)[] = [];
+  readonly quality: StageQuality = chooseQuality();
+  /** Unit vector from the ground towards the sun (three's frame, y up): what shadows are cast along. */
+  readonly sunDirection = new Vector3(4, 8, 3).normalize();
+  private readonly ground: Ground;
+  private readonly frameCallbacks: ((seconds: number) => boolean)[] = [];
   private running = false;
-  private frames = 0;
+  /** Frames drawn since the page loaded. */
+  framesDrawn = 0;
+  private windowFrames = 0;
+  /** rAF ticks in the current fps window that had a slot to draw in but nothing new to draw. */
+  private windowIdleTicks = 0;
   private fpsWindowStart = 0;
-  /** Frames per second over the last second, for the status line and the frame-rate measurement. */
+  /** Frames drawn per second over the last second (0 while nothing moves), for the status line and the bench. */
   fps = 0;
   /** Drawing stops at this rate: the rest of the machine is training. */
   maxFps = 30;
-  private lastDraw = -Infinity;
+  private nextDraw = -Infinity;
+  private invalidated = true;
+  private readonly drawnCamera = new Matrix4();
   private readonly fullPixelRatio = Math.min(2, globalThis.devicePixelRatio || 1);
+  private readonly maxPixelRatio = this.quality === 'light' ? this.fullPixelRatio * LIGHT_MAX_SCALE : this.fullPixelRatio;
+  private readonly minPixelRatio = this.quality === 'light' ? this.fullPixelRatio * LIGHT_MIN_SCALE : 0.5;
   /** Render scale, lowered when frames fall behind (software rendering on a busy CPU) and raised when they catch up. */
-  private pixelRatio = this.fullPixelRatio;
+  private pixelRatio = this.maxPixelRatio;
 
   constructor(readonly canvas: HTMLCanvasElement, theme: StageTheme) {
-    this.renderer = new WebGLRenderer({ canvas, antialias: true, powerPreference: 'high-performance' });
+    const light = this.quality === 'light';
+    // Light: no multisampling (it multiplies the per-pixel cost under SwiftShader); a stencil so that the
+    // overlapping parts of a robot's planar shadow darken the ground once.
+    this.renderer = new WebGLRenderer({ canvas, antialias: !light, stencil: light, powerPreference: 'high-performance' });
     this.renderer.setPixelRatio(this.pixelRatio);
     this.renderer.outputColorSpace = SRGBColorSpace;
     this.renderer.toneMapping = ACESFilmicToneMapping;
-    this.renderer.shadowMap.enabled = true;
+    this.renderer.shadowMap.enabled = !light;
     this.renderer.shadowMap.type = PCFShadowMap;
 
     this.camera.position.set(3.2, 2.4, 3.6);
@@ -99,67 +98,74 @@ export class Stage {
 
     this.scene.add(new HemisphereLight(0xffffff, 0x444a55, 1.4));
     const sun = new DirectionalLight(0xffffff, 2.2);
-    sun.position.set(4, 8, 3);
-    sun.castShadow = true;
-    sun.shadow.mapSize.set(2048, 2048);
-    sun.shadow.camera.left = -12;
-    sun.shadow.camera.right = 12;
-    sun.shadow.camera.top = 12;
-    sun.shadow.camera.bottom = -12;
-    sun.shadow.camera.far = 40;
+    sun.position.copy(this.sunDirection).multiplyScalar(Math.hypot(4, 8, 3));
+    if (!light) {
+      sun.castShadow = true;
+      sun.shadow.mapSize.set(2048, 2048);
+      sun.shadow.camera.left = -12;
+      sun.shadow.camera.right = 12;
+      sun.shadow.camera.top = 12;
+      sun.shadow.camera.bottom = -12;
+      sun.shadow.camera.far = 40;
+    }
     this.scene.add(sun);
 
-    // Subdivided: under SwiftShader one huge two-triangle plane can hide everything behind it (FINDINGS.md).
-    this.ground = new Mesh(new PlaneGeometry(GROUND_SIZE, GROUND_SIZE, 80, 80), new MeshLambertMaterial());
-    this.ground.rotation.x = -Math.PI / 2;
-    this.ground.receiveShadow = true;
-    this.scene.add(this.ground);
+    this.ground = new Ground(light);
+    this.scene.add(this.ground.mesh);
     this.applyTheme(theme);
   }
 
   applyTheme(theme: StageTheme): void {
     this.scene.background = new Color(theme.background);
     this.scene.fog = new Fog(theme.background, 18, 60);
-    // The grid is painted into the ground's texture (1 m tiles of 0.25 m cells): SwiftShader drew GridHelper's
-    // long lines only far from the camera, while a textured plane draws everywhere.
-    this.gridTexture?.dispose();
-    this.gridTexture = gridTexture(theme);
-    this.gridTexture.repeat.set(GROUND_SIZE, GROUND_SIZE);
-    this.ground.material.map = this.gridTexture;
-    this.ground.material.color.setHex(0xffffff);
-    this.ground.material.needsUpdate = true;
+    this.ground.applyTheme(theme);
+    this.invalidate();
   }
 
-  /** Trades resolution (then shadows) for frame rate, like a game engine's dynamic resolution. */
+  /** Draws the next frame even if no frame callback reports a change. */
+  invalidate(): void {
+    this.invalidated = true;
+  }
+
+  /**
+   * Trades resolution (then, in full quality, shadows) for frame rate, like a game engine's dynamic resolution.
+   * Judged only over windows in which every frame slot had something to draw: a still scene draws nothing.
+   */
   private adaptQuality(): void {
+    if (this.windowIdleTicks > 0 || this.windowFrames === 0) return;
     let ratio = this.pixelRatio;
-    if (this.fps < this.maxFps * 0.75 && ratio > 0.5) ratio = Math.max(0.5, ratio * 0.8);
-    else if (this.fps >= this.maxFps * 0.95 && ratio < this.fullPixelRatio) ratio = Math.min(this.fullPixelRatio, ratio * 1.1);
-    this.renderer.shadowMap.enabled = !(ratio <= 0.5 && this.fps < this.maxFps * 0.5);
+    if (this.fps < this.maxFps * 0.75 && ratio > this.minPixelRatio) ratio = Math.max(this.minPixelRatio, ratio * 0.8);
+    else if (this.fps >= this.maxFps * 0.9 && ratio < this.maxPixelRatio) ratio = Math.min(this.maxPixelRatio, ratio * 1.1);
+    if (this.quality === 'full') this.renderer.shadowMap.enabled = !(ratio <= this.minPixelRatio && this.fps < this.maxFps * 0.5);
     if (ratio !== this.pixelRatio) {
       this.pixelRatio = ratio;
       this.renderer.setPixelRatio(ratio);
+      this.invalidate();
     }
   }
 
-  onFrame(callback: (seconds: number) => void): void {
+  /** `callback` runs before each frame slot and returns whether it changed what the frame shows. */
+  onFrame(callback: (seconds: number) => boolean): void {
     this.frameCallbacks.push(callback);
   }
 
-  resize(): void {
+  /** Matches the drawing buffer to the canvas's size; returns whether it changed. */
+  resize(): boolean {
     const width = this.canvas.clientWidth;
     const height = this.canvas.clientHeight;
-    if (width === 0 || height === 0) return;
-    if (this.canvas.width !== Math.floor(width * this.renderer.getPixelRatio()) || this.canvas.height !== Math.floor(height * this.renderer.getPixelRatio())) {
-      this.renderer.setSize(width, height, false);
-      this.camera.aspect = width / height;
-      this.camera.updateProjectionMatrix();
-    }
+    if (width === 0 || height === 0) return false;
+    const ratio = this.renderer.getPixelRatio();
+    if (this.canvas.width === Math.floor(width * ratio) && this.canvas.height === Math.floor(height * ratio)) return false;
+    this.renderer.setSize(width, height, false);
+    this.camera.aspect = width / height;
+    this.camera.updateProjectionMatrix();
+    return true;
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.invalidate();
     this.renderer.setAnimationLoop(this.frame);
   }
 
@@ -168,20 +174,38 @@ export class Stage {
     this.renderer.setAnimationLoop(null);
   }
 
+  private countFrames(seconds: number): void {
+    if (seconds - this.fpsWindowStart < 1) return;
+    this.fps = this.windowFrames / (seconds - this.fpsWindowStart);
+    this.adaptQuality();
+    this.windowFrames = 0;
+    this.windowIdleTicks = 0;
+    this.fpsWindowStart = seconds;
+  }
+
   private readonly frame = (timeMs: number): void => {
-    if (timeMs - this.lastDraw < 1000 / this.maxFps - 2) return;
-    this.lastDraw = timeMs;
     const seconds = timeMs / 1000;
-    this.resize();
-    for (const callback of this.frameCallbacks) callback(seconds);
+    this.countFrames(seconds);
+    if (timeMs < this.nextDraw - TICK_SLACK_MS) return;
+    // Hidden (another view is shown): nothing to draw for.
+    if (this.canvas.clientWidth === 0) return;
+    let changed = this.resize();
+    for (const callback of this.frameCallbacks) if (callback(seconds)) changed = true;
     this.controls.update();
-    this.renderer.render(this.scene, this.camera);
-    this.frames++;
-    if (seconds - this.fpsWindowStart >= 1) {
-      this.fps = this.frames / (seconds - this.fpsWindowStart);
-      this.frames = 0;
-      this.fpsWindowStart = seconds;
-      this.adaptQuality();
+    this.camera.updateMatrixWorld();
+    if (!this.camera.matrixWorld.equals(this.drawnCamera)) changed = true;
+    if (!changed && !this.invalidated) {
+      this.windowIdleTicks++;
+      return;
     }
+    this.invalidated = false;
+    this.drawnCamera.copy(this.camera.matrixWorld);
+    this.renderer.render(this.scene, this.camera);
+    // The next slot is one period after this one's (not after now), so that ticks jittering around the display's
+    // period still give maxFps on average; after a stall it restarts from now instead of drawing a burst.
+    const period = 1000 / this.maxFps;
+    this.nextDraw = Math.max(this.nextDraw + period, timeMs + period / 2);
+    this.framesDrawn++;
+    this.windowFrames++;
   };
 }

@@ -1,4 +1,4 @@
-import { Raycaster, Vector2, Vector3, type InstancedMesh } from 'three';
+import { Raycaster, Vector2, Vector3 } from 'three';
 import { robotInfo } from '../../../sim/registry.ts';
 import { RobotGrid } from './robot-grid.ts';
 import type { Stage } from './stage.ts';
@@ -7,6 +7,8 @@ const pointer = new Vector2();
 const raycaster = new Raycaster();
 const followTarget = new Vector3();
 const followDelta = new Vector3();
+/** Camera distance (m) from its target under which the robots are drawn close-up (see RobotGrid.setCloseUp). */
+const CLOSE_UP_M = 3;
 
 /**
  * The 3D view of one run: its parallel robots in a grid, read from the run's pose board every frame (never
@@ -15,6 +17,8 @@ const followDelta = new Vector3();
 export class TrainView {
   private grid: RobotGrid | null = null;
   private poses: Float32Array | null = null;
+  /** The poses last drawn: a frame is drawn only when they changed (not while paused or after the run ended). */
+  private drawnPoses = new Float32Array(0);
   private shownKey = '';
   followed: number | null = null;
   private lastFollowed = 0;
@@ -33,8 +37,10 @@ export class TrainView {
     this.grid?.dispose();
     this.grid = null;
     this.followed = null;
+    this.stage.invalidate();
     if (robot && poses && count > 0) {
-      this.grid = new RobotGrid(robotInfo(robot), count);
+      this.grid = new RobotGrid(robotInfo(robot), count, { light: this.stage.quality === 'light', sunDirection: this.stage.sunDirection });
+      this.drawnPoses = new Float32Array(poses.length);
       this.stage.scene.add(this.grid.root);
       this.frameGrid();
       const doing = label.startsWith('Playing') ? 'playing' : 'training';
@@ -69,8 +75,13 @@ export class TrainView {
     controls.update();
   }
 
-  private frame(): void {
-    if (!this.grid || !this.poses) return;
+  /** Updates the robots from the pose board; returns whether they moved since the last call. */
+  private frame(): boolean {
+    if (!this.grid || !this.poses) return false;
+    // Rounder robots within a few metres (following one, or zoomed in), with a margin against flicker.
+    const distance = this.stage.camera.position.distanceTo(this.stage.controls.target);
+    const rebuilt = distance < CLOSE_UP_M ? this.grid.setCloseUp(true) : distance > CLOSE_UP_M * 1.3 && this.grid.setCloseUp(false);
+    if (!this.posesChanged(this.poses) && !rebuilt) return false;
     this.grid.update(this.poses);
     if (this.followed !== null) {
       this.grid.bodyWorldPosition(this.poses, this.followed, 0, followTarget);
@@ -78,6 +89,23 @@ export class TrainView {
       this.stage.controls.target.add(followDelta);
       this.stage.camera.position.add(followDelta);
     }
+    return true;
+  }
+
+  /** Compares the pose board with the poses last drawn, and keeps a copy when they differ. */
+  private posesChanged(poses: Float32Array): boolean {
+    const drawn = this.drawnPoses;
+    if (drawn.length !== poses.length) {
+      this.drawnPoses = Float32Array.from(poses);
+      return true;
+    }
+    for (let i = 0; i < poses.length; i++) {
+      if (drawn[i] !== poses[i]) {
+        drawn.set(poses);
+        return true;
+      }
+    }
+    return false;
   }
 
   private pick(event: MouseEvent): void {
@@ -85,13 +113,12 @@ export class TrainView {
     const rect = this.stage.canvas.getBoundingClientRect();
     pointer.set(((event.clientX - rect.left) / rect.width) * 2 - 1, -((event.clientY - rect.top) / rect.height) * 2 + 1);
     raycaster.setFromCamera(pointer, this.stage.camera);
-    const hits = raycaster.intersectObjects(this.grid.meshes as InstancedMesh[], false);
-    const hit = hits.find((candidate) => candidate.instanceId !== undefined);
-    if (hit?.instanceId !== undefined) {
-      this.follow(hit.instanceId);
+    const robot = this.grid.pick(raycaster);
+    if (robot !== null) {
+      this.follow(robot);
       const camera = this.stage.camera;
       const target = this.stage.controls.target;
-      this.grid.bodyWorldPosition(this.poses, hit.instanceId, 0, target);
+      this.grid.bodyWorldPosition(this.poses, robot, 0, target);
       camera.position.set(target.x + 1.2, target.y + 0.6, target.z + 1.2);
     }
   }
