@@ -1,11 +1,74 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { parseArgs, optionString, parseInteger } from '../../app/cli/args.ts';
 import { openApp } from '../e2e/harness.ts';
 
+/** The fields of /proc/<pid>/stat after the command name (state is [0], ppid [1], utime [11], stime [12]). */
+function statFields(path: string): { name: string; fields: string[] } {
+  const stat = readFileSync(path, 'utf8');
+  return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), fields: stat.slice(stat.lastIndexOf(')') + 2).split(' ') };
+}
+
 /**
- * `npm run bench -- app [--robot reacher] [--envs 64] [--seconds 20]`: the app in headless Chromium (SwiftShader)
- * training one run while its robots are drawn. Prints the frame rate and training env steps/s with the 3D view
- * drawing and with drawing stopped (measured drawing, stopped, drawing again, so drift averages out).
+ * CPU seconds used so far by each thread of this process's descendants (the Chromium it launched), from Linux's
+ * /proc, by thread id: the trainer's threads are Web Workers ("DedicatedWorker"); the rest (the page, the GPU
+ * process with SwiftShader, the display compositor) is what drawing costs. Null where /proc is missing.
+ */
+function chromiumThreads(): Map<string, { worker: boolean; seconds: number }> | null {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return null;
+  }
+  const parent = new Map<string, string>();
+  for (const pid of pids) {
+    try {
+      parent.set(pid, statFields(`/proc/${pid}/stat`).fields[1]);
+    } catch {
+      // The process ended while it was read.
+    }
+  }
+  const ours = (pid: string): boolean => {
+    for (let up = parent.get(pid); up !== undefined && up !== '0'; up = parent.get(up)) if (up === String(process.pid)) return true;
+    return false;
+  };
+  const threads = new Map<string, { worker: boolean; seconds: number }>();
+  for (const pid of pids.filter(ours)) {
+    try {
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const { name, fields } = statFields(`/proc/${pid}/task/${tid}/stat`);
+        threads.set(tid, { worker: name.startsWith('DedicatedWorker'), seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
+      }
+    } catch {
+      // The process ended while it was read.
+    }
+  }
+  return threads;
+}
+
+/** CPU seconds between two samples, of worker threads and of the rest (threads that ended in between are lost). */
+function cpuBetween(before: ReturnType<typeof chromiumThreads>, after: ReturnType<typeof chromiumThreads>): { workers: number; rest: number } {
+  if (!before || !after) return { workers: NaN, rest: NaN };
+  let workers = 0;
+  let rest = 0;
+  for (const [tid, thread] of after) {
+    const delta = thread.seconds - (before.get(tid)?.seconds ?? 0);
+    if (thread.worker) workers += delta;
+    else rest += delta;
+  }
+  return { workers, rest };
+}
+
+/**
+ * `npm run bench -- app [--robot reacher] [--envs 64] [--seconds 20] [--still]`: the app in headless Chromium
+ * (SwiftShader) training one run while its robots are drawn. Prints the frame rate and training env steps/s with
+ * the 3D view drawing and with drawing stopped (measured drawing, stopped, drawing again, so drift averages out),
+ * and the CPU time drawing took per frame.
+ *
+ * The stage draws only when something changed, and PPO moves the robots in bursts (a rollout, then a pause
+ * while it learns), so by default the camera orbits slowly while drawing: every frame slot has something to
+ * draw, the worst case (a user turning the view all the time). `--still` keeps the camera still.
  */
 export async function appBench(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, [
@@ -13,7 +76,9 @@ export async function appBench(argv: readonly string[]): Promise<number> {
     { name: 'algo', description: 'algorithm', default: 'ppo' },
     { name: 'envs', description: 'parallel robots', default: '64' },
     { name: 'seconds', description: 'seconds per measurement window', default: '20' },
+    { name: 'still', description: 'keep the camera still (draw only when the robots move)', flag: true },
   ]);
+  const orbit = optionString(args, 'still') === undefined;
   const robot = optionString(args, 'robot') ?? 'reacher';
   const algorithm = optionString(args, 'algo') ?? 'ppo';
   const envs = parseInteger(optionString(args, 'envs') ?? '64', '--envs', 1);
@@ -49,10 +114,22 @@ export async function appBench(argv: readonly string[]): Promise<number> {
       await page.waitForTimeout(500);
     }
     await page.waitForTimeout(5000);
+    const frames = () => page.evaluate(() => window.sinewDebug?.stage.framesDrawn ?? 0);
     const measure = async (drawing: boolean) => {
-      await page.evaluate((on) => (on ? window.sinewDebug?.stage.start() : window.sinewDebug?.stage.stop()), drawing);
+      await page.evaluate(
+        ([on, rotate]) => {
+          const stage = window.sinewDebug?.stage;
+          if (!stage) return;
+          stage.controls.autoRotate = rotate;
+          if (on) stage.start();
+          else stage.stop();
+        },
+        [drawing, orbit] as const,
+      );
       await page.waitForTimeout(2000);
       const start = await state();
+      const framesBefore = await frames();
+      const cpuBefore = chromiumThreads();
       const started = Date.now();
       const fps: number[] = [];
       while (Date.now() - started < seconds * 1000) {
@@ -60,7 +137,20 @@ export async function appBench(argv: readonly string[]): Promise<number> {
         fps.push((await state()).fps);
       }
       const end = await state();
-      return { stepsPerSecond: ((end.envSteps - start.envSteps) * 1000) / (Date.now() - started), fps: fps.reduce((a, b) => a + b, 0) / fps.length, robots: end.robots };
+      const elapsed = (Date.now() - started) / 1000;
+      const cpu = cpuBetween(cpuBefore, chromiumThreads());
+      const drawn = (await frames()) - framesBefore;
+      const drawCpu = cpu.rest;
+      const trainCpu = cpu.workers;
+      return {
+        stepsPerSecond: (end.envSteps - start.envSteps) / elapsed,
+        fps: fps.reduce((a, b) => a + b, 0) / fps.length,
+        robots: end.robots,
+        /** Cores busy outside the trainer (drawing, compositing, the page), and their CPU time per drawn frame. */
+        drawCores: drawCpu / elapsed,
+        drawMsPerFrame: drawn > 0 ? (drawCpu * 1000) / drawn : NaN,
+        trainerCores: trainCpu / elapsed,
+      };
     };
     const drawing1 = await measure(true);
     const hidden = await measure(false);
@@ -72,7 +162,14 @@ export async function appBench(argv: readonly string[]): Promise<number> {
         robot,
         algo: algorithm,
         robots: drawing1.robots,
+        camera: orbit ? 'orbiting' : 'still',
+        quality: await page.evaluate(() => window.sinewDebug?.stage.quality),
         fps: Number(((drawing1.fps + drawing2.fps) / 2).toFixed(1)),
+        draw_cpu_ms_per_frame: Number(((drawing1.drawMsPerFrame + drawing2.drawMsPerFrame) / 2).toFixed(1)),
+        cores_outside_trainer_drawing: Number(((drawing1.drawCores + drawing2.drawCores) / 2).toFixed(2)),
+        cores_outside_trainer_hidden: Number(hidden.drawCores.toFixed(2)),
+        trainer_cores_drawing: Number(((drawing1.trainerCores + drawing2.trainerCores) / 2).toFixed(2)),
+        trainer_cores_hidden: Number(hidden.trainerCores.toFixed(2)),
         steps_per_s_drawing: Math.round(drawingSteps),
         steps_per_s_hidden: Math.round(hidden.stepsPerSecond),
         slowdown: Number((1 - drawingSteps / hidden.stepsPerSecond).toFixed(3)),
