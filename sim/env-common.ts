@@ -1,5 +1,5 @@
 import type { Env, StepResult } from './env.ts';
-import type { RngState } from './rng.ts';
+import type { Rng, RngState } from './rng.ts';
 
 /** What every robot's step shares: checking and clipping actions, spotting a physics blow-up. */
 
@@ -62,6 +62,17 @@ export function packSnapshot(snapshot: EnvSnapshot, out: Float64Array, offset: n
   out[o] = snapshot.rng.spareNormal ?? Number.NaN;
 }
 
+/**
+ * packSnapshot's layout written straight from an env's live state, without building a snapshot: what envs do
+ * every step when threads share them (work-sharing.ts).
+ */
+export function packLiveState(out: Float64Array, offset: number, elapsedSteps: number, qpos: Float64Array, qvel: Float64Array, rng: Rng): void {
+  out[offset] = elapsedSteps;
+  out.set(qpos, offset + 1);
+  out.set(qvel, offset + 1 + qpos.length);
+  rng.writeState(out, offset + 1 + qpos.length + qvel.length);
+}
+
 export function unpackSnapshot(data: Float64Array, offset: number, nq: number, nv: number): EnvSnapshot {
   let o = offset;
   const elapsedSteps = data[o++];
@@ -79,6 +90,8 @@ export function unpackSnapshot(data: Float64Array, offset: number, nq: number, n
 export interface SnapshotEnv extends Env {
   snapshot(): EnvSnapshot;
   restore(snapshot: EnvSnapshot): void;
+  /** Writes snapshot() as packSnapshot would, without allocating (see packLiveState). */
+  packState(out: Float64Array, offset: number): void;
 }
 
 /** Throws a clear error unless qpos/qvel have the right lengths and finite entries. */

@@ -1,5 +1,5 @@
 import type { StepResult } from './env.ts';
-import { isStagedEnv, packSnapshot, snapshotSize, unpackSnapshot, type SharedPhysics, type SnapshotEnv, type StagedEnv } from './env-common.ts';
+import { isStagedEnv, snapshotSize, unpackSnapshot, type SharedPhysics, type SnapshotEnv, type StagedEnv } from './env-common.ts';
 import type { VecBuffers, VecLayout } from './vec-buffers.ts';
 
 /** What one thread runs for a vector env's commands: an EnvRunner over its slice, or a SharedWorkRunner. */
@@ -134,7 +134,7 @@ export class EnvRunner implements SliceRunner {
   /** Packs each env's snapshot into states (global env index i at i * snapshotSize). */
   saveState(states: Float64Array, nq: number, nv: number): void {
     const size = snapshotSize(nq, nv);
-    this.envs.forEach((env, k) => packSnapshot(env.snapshot(), states, (this.first + k) * size));
+    this.envs.forEach((env, k) => env.packState(states, (this.first + k) * size));
   }
 
   /** Restores each env from states; the buffers (obs, episode books) are the caller's to restore. */

@@ -1,5 +1,5 @@
 import type { StepResult } from './env.ts';
-import { checkState, clipAction, isAbsurd, sumOfSquares, type EnvSnapshot, type SharedPhysics, type StagedEnv, type StagedPhysics } from './env-common.ts';
+import { checkState, clipAction, isAbsurd, packLiveState, sumOfSquares, type EnvSnapshot, type SharedPhysics, type StagedEnv, type StagedPhysics } from './env-common.ts';
 import { HopperDynamics } from './hopper-dynamics.ts';
 import { HOPPER, HOPPER_BODIES, hopperDescription } from './hopper-model.ts';
 import { Rng } from './rng.ts';
@@ -153,6 +153,10 @@ export class HopperEnv implements StagedEnv {
   restore(snapshot: EnvSnapshot): void {
     this.setState(snapshot.qpos, snapshot.qvel);
     this.rng = Rng.fromState(snapshot.rng);
+  }
+
+  packState(out: Float64Array, offset: number): void {
+    packLiveState(out, offset, 0, this.physics.qpos, this.physics.qvel, this.rng);
   }
 
   writePoses(out: Float32Array, offset: number): void {

@@ -1,6 +1,6 @@
 import description from '../assets/robots/reacher.json' with { type: 'json' };
 import type { StepResult } from './env.ts';
-import { checkState, clipAction, isAbsurd, sumOfSquares, type EnvSnapshot, type SharedPhysics, type StagedEnv, type StagedPhysics } from './env-common.ts';
+import { checkState, clipAction, isAbsurd, packLiveState, sumOfSquares, type EnvSnapshot, type SharedPhysics, type StagedEnv, type StagedPhysics } from './env-common.ts';
 import { ReacherDynamics } from './reacher-dynamics.ts';
 import type { RobotDescription } from './robot-description.ts';
 import { Rng } from './rng.ts';
@@ -194,6 +194,10 @@ export class ReacherEnv implements StagedEnv {
   restore(snapshot: EnvSnapshot): void {
     this.setState(snapshot.qpos, snapshot.qvel);
     this.rng = Rng.fromState(snapshot.rng);
+  }
+
+  packState(out: Float64Array, offset: number): void {
+    packLiveState(out, offset, 0, this.physics.qpos, this.physics.qvel, this.rng);
   }
 
   writePoses(out: Float32Array, offset: number): void {

@@ -17,6 +17,8 @@ export interface RngState {
 export class Rng {
   private generator: JumpableRandomGenerator;
   private spareNormal: number | null = null;
+  /** The generator's state words as writeState last read them; null after a draw (getState allocates). */
+  private writtenWords: readonly number[] | null = null;
 
   constructor(seed: number) {
     if (!Number.isFinite(seed)) throw new Error(`Rng seed must be a finite number, got ${seed}`);
@@ -34,17 +36,29 @@ export class Rng {
     return { words: [...this.generator.getState()], spareNormal: this.spareNormal };
   }
 
+  /**
+   * Writes the state as 5 numbers at out[offset...]: the 4 words, then the spare normal (NaN for none), the
+   * layout of packSnapshot. Allocates only when the stream has moved since the last write.
+   */
+  writeState(out: Float64Array, offset: number): void {
+    this.writtenWords ??= this.generator.getState();
+    for (let i = 0; i < 4; i++) out[offset + i] = this.writtenWords[i];
+    out[offset + 4] = this.spareNormal ?? Number.NaN;
+  }
+
   /** An independent stream (xoroshiro's jump: 2^64 draws ahead), e.g. one per environment or worker. */
   split(): Rng {
     const child = Rng.fromState({ words: this.generator.getState(), spareNormal: null });
     child.generator.jump();
     this.generator.jump();
     this.generator.jump();
+    this.writtenWords = null;
     return child;
   }
 
   /** Uniform in [0, 1). */
   uniform(): number {
+    this.writtenWords = null;
     return uniformFloat64(this.generator);
   }
 

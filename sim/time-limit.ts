@@ -82,6 +82,10 @@ export class TimeLimit implements StagedEnv {
     this.inner.restore(snapshot);
     this.elapsed = snapshot.elapsedSteps;
   }
+  packState(out: Float64Array, offset: number): void {
+    this.inner.packState(out, offset);
+    out[offset] = this.elapsed;
+  }
   writePoses(out: Float32Array, offset: number): void {
     this.inner.writePoses(out, offset);
   }

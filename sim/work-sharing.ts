@@ -1,4 +1,4 @@
-import { packSnapshot, snapshotSize, unpackSnapshot } from './env-common.ts';
+import { snapshotSize, unpackSnapshot } from './env-common.ts';
 import type { EnvRunner, SliceRunner } from './env-runner.ts';
 
 /**
@@ -123,7 +123,7 @@ export class SharedWorkRunner implements SliceRunner {
     for (let k = board.claim(me); k >= 0; k = board.claim(me)) {
       if (owner[k] !== me && owner[k] !== -1) this.restore(k);
       work(k);
-      packSnapshot(runner.env(k).snapshot(), states, k * size);
+      runner.env(k).packState(states, k * size);
       owner[k] = me;
     }
   }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { snapshotSize, type SnapshotEnv } from '../../sim/env-common.ts';
+import { packSnapshot, snapshotSize, type SnapshotEnv } from '../../sim/env-common.ts';
 import { EnvRunner } from '../../sim/env-runner.ts';
 import { createEnvSlice } from '../../sim/env-slice.ts';
-import { robotInfo } from '../../sim/registry.ts';
+import { createEnv, robotInfo } from '../../sim/registry.ts';
 import { Rng } from '../../sim/rng.ts';
 import { allocateVecMemory, viewVecMemory, type VecBuffers } from '../../sim/vec-buffers.ts';
 import { vecLayout } from '../../sim/vec-env.ts';
@@ -28,6 +28,23 @@ describe('WorkBoard', () => {
   it('starts with no env stepped by any thread, and refuses more envs than its 16-bit slices can deal', () => {
     expect([...WorkBoard.create(2, 4).owner]).toEqual([-1, -1, -1, -1]);
     expect(() => WorkBoard.create(2, 70_000)).toThrow(/at most 65535 envs/);
+  });
+});
+
+describe('packState', () => {
+  it.each(['reacher', 'hopper'])('%s: writes exactly what packSnapshot writes of snapshot(), as the stream and episode move on', async (robot) => {
+    const { nq, nv, actionSize } = robotInfo(robot);
+    const env = await createEnv(robot, { seed: 4, maxEpisodeSteps: 7 });
+    const live = new Float64Array(snapshotSize(nq, nv));
+    const packed = new Float64Array(snapshotSize(nq, nv));
+    for (let step = 0; step < 20; step++) {
+      const result = env.step(Array.from({ length: actionSize }, (_, k) => Math.sin(step + k)));
+      if (result.terminated || result.truncated) env.reset();
+      env.packState(live, 0);
+      packSnapshot(env.snapshot(), packed, 0);
+      expect(live).toEqual(packed);
+    }
+    expect(live[0]).toBeGreaterThan(0); // the time limit's step count is in it
   });
 });
 
