@@ -11,17 +11,21 @@ import type { EnvRunner, SliceRunner } from './env-runner.ts';
  * trajectory does not depend on which thread stepped it when.
  *
  * The board is an Int32Array over shared memory: one packed deque per thread (front in the low 16 bits, end in
- * the high 16 bits), then per env the thread that stepped it last (-1: none yet, so every thread's copy, built
- * from the same seed, is current).
+ * the high 16 bits), each on a cache line of its own so that threads taking from their own deques do not pass a
+ * line back and forth, then per env the thread that stepped it last (-1: none yet, so every thread's copy, built
+ * from the same seed, is current). Envs are taken in chunks of a quarter of what a deque has left (at least one),
+ * so a thread pays a few atomic operations per step, and the last envs still go one at a time.
  */
 export class WorkBoard {
   /** Largest number of envs a 16-bit deque index can deal. */
   static readonly MAX_ENVS = 0xffff;
+  /** Int32s from one deque to the next: 64 bytes, a cache line. */
+  private static readonly STRIDE = 16;
   private readonly deques: Int32Array;
   readonly owner: Int32Array;
 
   static bytes(threads: number, numEnvs: number): number {
-    return (threads + numEnvs) * 4;
+    return (threads * WorkBoard.STRIDE + numEnvs) * 4;
   }
 
   constructor(
@@ -30,8 +34,8 @@ export class WorkBoard {
     readonly numEnvs: number,
   ) {
     if (numEnvs > WorkBoard.MAX_ENVS) throw new Error(`work sharing deals at most ${WorkBoard.MAX_ENVS} envs, got ${numEnvs}`);
-    this.deques = new Int32Array(buffer, 0, threads);
-    this.owner = new Int32Array(buffer, threads * 4, numEnvs);
+    this.deques = new Int32Array(buffer, 0, threads * WorkBoard.STRIDE);
+    this.owner = new Int32Array(buffer, threads * WorkBoard.STRIDE * 4, numEnvs);
   }
 
   /** A new board: no env stepped yet. */
@@ -47,31 +51,36 @@ export class WorkBoard {
     let start = 0;
     for (let t = 0; t < threads; t++) {
       const end = start + Math.floor(numEnvs / threads) + (t < numEnvs % threads ? 1 : 0);
-      Atomics.store(this.deques, t, start | (end << 16));
+      Atomics.store(this.deques, t * WorkBoard.STRIDE, start | (end << 16));
       start = end;
     }
   }
 
-  /** The next env for thread `me`: the front of its own slice, else the back of another's; -1 when none is left. */
+  /**
+   * The next envs for thread `me`, [first, first + count) packed as first | count << 16: from the front of its own
+   * slice, else from the back of another's; 0 when none is left.
+   */
   claim(me: number): number {
     const own = this.take(me, true);
-    if (own >= 0) return own;
+    if (own !== 0) return own;
     for (let offset = 1; offset < this.threads; offset++) {
       const stolen = this.take((me + offset) % this.threads, false);
-      if (stolen >= 0) return stolen;
+      if (stolen !== 0) return stolen;
     }
-    return -1;
+    return 0;
   }
 
   private take(thread: number, fromFront: boolean): number {
     const deques = this.deques;
+    const index = thread * WorkBoard.STRIDE;
     for (;;) {
-      const word = Atomics.load(deques, thread);
+      const word = Atomics.load(deques, index);
       const front = word & 0xffff;
       const end = word >>> 16;
-      if (front >= end) return -1;
-      const next = fromFront ? (front + 1) | (end << 16) : front | ((end - 1) << 16);
-      if (Atomics.compareExchange(deques, thread, word, next) === word) return fromFront ? front : end - 1;
+      if (front >= end) return 0;
+      const count = Math.max(1, (end - front) >> 2);
+      const next = fromFront ? (front + count) | (end << 16) : front | ((end - count) << 16);
+      if (Atomics.compareExchange(deques, index, word, next) === word) return (fromFront ? front : end - count) | (count << 16);
     }
   }
 }
@@ -120,11 +129,15 @@ export class SharedWorkRunner implements SliceRunner {
   private each(work: (k: number) => void): void {
     const { board, me, states, size, runner } = this;
     const owner = board.owner;
-    for (let k = board.claim(me); k >= 0; k = board.claim(me)) {
-      if (owner[k] !== me && owner[k] !== -1) this.restore(k);
-      work(k);
-      runner.env(k).packState(states, k * size);
-      owner[k] = me;
+    for (let claim = board.claim(me); claim !== 0; claim = board.claim(me)) {
+      const first = claim & 0xffff;
+      const end = first + (claim >>> 16);
+      for (let k = first; k < end; k++) {
+        if (owner[k] !== me && owner[k] !== -1) this.restore(k);
+        work(k);
+        runner.env(k).packState(states, k * size);
+        owner[k] = me;
+      }
     }
   }
 

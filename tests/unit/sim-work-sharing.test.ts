@@ -8,21 +8,47 @@ import { allocateVecMemory, viewVecMemory, type VecBuffers } from '../../sim/vec
 import { vecLayout } from '../../sim/vec-env.ts';
 import { SharedWorkRunner, WorkBoard } from '../../sim/work-sharing.ts';
 
-function claimAll(board: WorkBoard, thread: number): number[] {
-  const taken: number[] = [];
-  for (let k = board.claim(thread); k >= 0; k = board.claim(thread)) taken.push(k);
+/** Every claim of `thread` until none is left, as [first, count] pairs. */
+function claimAll(board: WorkBoard, thread: number): [number, number][] {
+  const taken: [number, number][] = [];
+  for (let claim = board.claim(thread); claim !== 0; claim = board.claim(thread)) taken.push([claim & 0xffff, claim >>> 16]);
   return taken;
 }
 
 describe('WorkBoard', () => {
-  it('deals home slices, each thread takes its own from the front and then steals from the back of the others', () => {
-    const board = WorkBoard.create(3, 8); // home slices [0, 3), [3, 6), [6, 8)
+  it('deals home slices; a thread takes a quarter of what is left of its own from the front, then steals from the back of the others', () => {
+    const board = WorkBoard.create(3, 20); // home slices [0, 7), [7, 14), [14, 20)
     board.deal();
-    expect([board.claim(1), board.claim(1)]).toEqual([3, 4]);
-    expect(claimAll(board, 2)).toEqual([6, 7, 2, 1, 0, 5]);
-    expect(board.claim(0)).toBe(-1);
+    expect(claimAll(board, 1).slice(0, 3)).toEqual([
+      [7, 1], // 7 left: a quarter rounds down to 1
+      [8, 1],
+      [9, 1],
+    ]);
+    const bigger = WorkBoard.create(2, 64);
+    bigger.deal();
+    expect(claimAll(bigger, 1).slice(0, 3)).toEqual([
+      [32, 8],
+      [40, 6],
+      [46, 4],
+    ]);
+    const thief = claimAll(bigger, 1);
+    expect(thief).toEqual([]); // thread 1 took its own slice and all of thread 0's
+    bigger.deal();
+    const envs = claimAll(bigger, 0).flatMap(([first, count]) => Array.from({ length: count }, (_, k) => first + k));
+    expect(envs.sort((a, b) => a - b)).toEqual(Array.from({ length: 64 }, (_, k) => k));
+    expect(claimAll(bigger, 0).length).toBe(0);
+  });
+
+  it('steals from the back of another slice', () => {
+    const board = WorkBoard.create(2, 8); // [0, 4), [4, 8)
     board.deal();
-    expect(claimAll(board, 0).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(claimAll(board, 1).slice(0, 5)).toEqual([
+      [4, 1],
+      [5, 1],
+      [6, 1],
+      [7, 1],
+      [3, 1],
+    ]);
   });
 
   it('starts with no env stepped by any thread, and refuses more envs than its 16-bit slices can deal', () => {
