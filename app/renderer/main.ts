@@ -146,6 +146,8 @@ function selectView(view: string): void {
   for (const panel of document.querySelectorAll<HTMLElement>('.stage .view')) panel.hidden = panel.dataset.view !== view;
   if (view === 'compare') compareView.refresh();
   if (view === 'policies') policiesView.refresh();
+  // The stage draws nothing while hidden: redraw what may have moved meanwhile.
+  if (view === 'train') stage.invalidate();
 }
 for (const tab of document.querySelectorAll<HTMLButtonElement>('.tabs button')) tab.addEventListener('click', () => selectView(tab.dataset.view ?? 'train'));
 

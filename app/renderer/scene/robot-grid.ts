@@ -47,7 +47,7 @@ interface Detail {
  * Full quality, and light (software rendering) levels, finest first. SwiftShader sets up every triangle on the
  * CPU, about 0.5 us each even when it covers no pixel (64 Reachers with 1,500-triangle spheres: 109 ms a frame;
  * with LIGHT_LEVELS[0] 29 ms, with [2] 22 ms, of which 14 without robots), and a shadow draws them all again. So
- * the grid draws the finest level whose triangles, shadows included, fit LIGHT_TRIANGLE_BUDGET (about 4 ms),
+ * the grid draws the finest level whose triangles, shadows included, fit LIGHT_TRIANGLE_BUDGET (about 2.5 ms),
  * and the finest level close up, when a coarse one would look square (see RobotGrid.setCloseUp).
  */
 export const FULL_DETAIL: Detail = { sphere: [20, 14], capsule: [6, 14], cylinder: 18 };
@@ -56,7 +56,7 @@ export const LIGHT_LEVELS: readonly Detail[] = [
   { sphere: [6, 3], capsule: [1, 6], cylinder: 6 },
   { sphere: [4, 2], capsule: [1, 4], cylinder: 4 },
 ];
-const LIGHT_TRIANGLE_BUDGET = 8000;
+const LIGHT_TRIANGLE_BUDGET = 5000;
 
 function trianglesPerRobot(robot: RobotInfo, detail: Detail): number {
   let triangles = 0;

@@ -40,6 +40,10 @@ const LIGHT_MAX_SCALE = 0.5;
 const LIGHT_MIN_SCALE = 0.35;
 /** A rAF tick this close (ms) to the next frame's slot draws it: ticks jitter around the display's period. */
 const TICK_SLACK_MS = 4;
+/** Still for this many frame slots (half a second at 30 fps), the stage stops asking for animation frames... */
+const IDLE_SLOTS = 15;
+/** ...and looks for changes this often (ms) instead. */
+const IDLE_POLL_MS = 40;
 
 /**
  * The 3D stage: renderer, camera, orbit controls, lights (with shadow maps in full quality) and a ground. Robots
@@ -71,6 +75,10 @@ export class Stage {
   maxFps = 30;
   private nextDraw = -Infinity;
   private invalidated = true;
+  /** Frame slots in a row with nothing to draw; after IDLE_SLOTS the stage polls instead (see wake). */
+  private idleSlots = 0;
+  private polling = false;
+  private pollTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   private readonly drawnCamera = new Matrix4();
   private readonly fullPixelRatio = Math.min(2, globalThis.devicePixelRatio || 1);
   private readonly maxPixelRatio = this.quality === 'light' ? this.fullPixelRatio * LIGHT_MAX_SCALE : this.fullPixelRatio;
@@ -125,6 +133,7 @@ export class Stage {
   /** Draws the next frame even if no frame callback reports a change. */
   invalidate(): void {
     this.invalidated = true;
+    if (this.polling) this.wake();
   }
 
   /**
@@ -165,13 +174,16 @@ export class Stage {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.invalidate();
-    this.renderer.setAnimationLoop(this.frame);
+    this.controls.addEventListener('start', this.wake);
+    this.wake();
   }
 
   stop(): void {
     this.running = false;
+    this.controls.removeEventListener('start', this.wake);
     this.renderer.setAnimationLoop(null);
+    clearTimeout(this.pollTimer);
+    this.polling = false;
   }
 
   private countFrames(seconds: number): void {
@@ -183,21 +195,56 @@ export class Stage {
     this.fpsWindowStart = seconds;
   }
 
+  /** Runs the frame callbacks and the controls; returns whether the view changed since the last drawn frame. */
+  private changed(seconds: number): boolean {
+    let changed = this.resize() || this.invalidated;
+    for (const callback of this.frameCallbacks) if (callback(seconds)) changed = true;
+    this.controls.update();
+    this.camera.updateMatrixWorld();
+    return changed || !this.camera.matrixWorld.equals(this.drawnCamera);
+  }
+
+  /**
+   * Back to drawing on animation frames. While nothing moves, the stage polls on a timer instead: a pending
+   * animation frame keeps the browser's whole frame pipeline ticking 60 times a second (0.05 cores measured
+   * under SwiftShader), which training would pay for.
+   */
+  private readonly wake = (): void => {
+    if (!this.running) return;
+    this.invalidated = true;
+    this.idleSlots = 0;
+    clearTimeout(this.pollTimer);
+    this.polling = false;
+    this.renderer.setAnimationLoop(this.frame);
+  };
+
+  private readonly poll = (): void => {
+    if (!this.running || !this.polling) return;
+    const seconds = performance.now() / 1000;
+    this.countFrames(seconds);
+    if (this.canvas.clientWidth > 0 && this.changed(seconds)) {
+      this.wake();
+      return;
+    }
+    this.windowIdleTicks++;
+    this.pollTimer = setTimeout(this.poll, IDLE_POLL_MS);
+  };
+
   private readonly frame = (timeMs: number): void => {
     const seconds = timeMs / 1000;
     this.countFrames(seconds);
     if (timeMs < this.nextDraw - TICK_SLACK_MS) return;
-    // Hidden (another view is shown): nothing to draw for.
-    if (this.canvas.clientWidth === 0) return;
-    let changed = this.resize();
-    for (const callback of this.frameCallbacks) if (callback(seconds)) changed = true;
-    this.controls.update();
-    this.camera.updateMatrixWorld();
-    if (!this.camera.matrixWorld.equals(this.drawnCamera)) changed = true;
-    if (!changed && !this.invalidated) {
+    // Hidden (another view is shown) or still: nothing to draw for.
+    if (this.canvas.clientWidth === 0 || !this.changed(seconds)) {
       this.windowIdleTicks++;
+      if (++this.idleSlots >= IDLE_SLOTS) {
+        this.renderer.setAnimationLoop(null);
+        this.polling = true;
+        this.pollTimer = setTimeout(this.poll, IDLE_POLL_MS);
+      }
       return;
     }
+    this.idleSlots = 0;
     this.invalidated = false;
     this.drawnCamera.copy(this.camera.matrixWorld);
     this.renderer.render(this.scene, this.camera);
