@@ -1,52 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { artifactPath, openApp, type AppSession } from './harness.ts';
-
-/** Live runs as the app sees them: name, phase, env steps. */
-function runs(page: Page): Promise<{ name: string; phase: string; envSteps: number; records: number; detail: string; points: number }[]> {
-  return page.evaluate(() =>
-    [...(window.sinewDebug?.manager.runs.values() ?? [])]
-      .sort((a, b) => a.stored.config.createdAt.localeCompare(b.stored.config.createdAt))
-      .map((run) => ({ name: run.stored.name, phase: run.phase, envSteps: run.envSteps, records: run.records.length, detail: run.detail, points: window.sinewDebug?.charts.pointCount('return') ?? 0 })),
-  );
-}
-
-/**
- * Clicks an enabled button by its name. Actionability's "stable" wait needs two animation frames in a row, and
- * under SwiftShader on two busy cores frames can be a second apart, so the click itself is forced once the
- * button is known to be visible and enabled.
- */
-async function press(page: Page, name: string): Promise<void> {
-  const button = page.getByRole('button', { name, exact: true });
-  await button.waitFor({ state: 'visible' });
-  const deadline = Date.now() + 30_000;
-  while (!(await button.isEnabled())) {
-    if (Date.now() > deadline) throw new Error(`button '${name}' stayed disabled`);
-    await page.waitForTimeout(200);
-  }
-  await button.click({ force: true });
-}
-
-async function setField(page: Page, label: string, value: string): Promise<void> {
-  const row = page.locator('#run-controls .tp-lblv').filter({ has: page.locator('.tp-lblv_l', { hasText: new RegExp(`^${label}$`) }) });
-  const input = row.first().locator('input[type=text]').last();
-  await input.fill(value);
-  await input.press('Enter');
-}
-
-type RunView = Awaited<ReturnType<typeof runs>>[number];
-
-/** Polls the app's runs (oldest first) until `predicate` holds: from Node, since the page's CSP forbids eval. */
-async function waitForRuns(page: Page, what: string, predicate: (runs: RunView[]) => boolean, timeout = 120_000): Promise<RunView[]> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const current = await runs(page);
-    if (predicate(current)) return current;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; runs: ${JSON.stringify(current)}`);
-    await page.waitForTimeout(250);
-  }
-}
+import { press, runs, setField, waitForRuns } from './app-driver.ts';
 
 describe('training in the app (headless Chromium, real workers)', () => {
   let app: AppSession;
