@@ -61,7 +61,7 @@ function cpuBetween(before: ReturnType<typeof chromiumThreads>, after: ReturnTyp
 }
 
 /**
- * `npm run bench -- app [--robot reacher] [--envs 64] [--seconds 20] [--still]`: the app in headless Chromium
+ * `npm run bench -- app [--robot reacher] [--envs 64] [--seconds 20] [--warmup 20] [--still]`: the app in headless Chromium
  * (SwiftShader) training one run while its robots are drawn. Prints the frame rate and training env steps/s with
  * the 3D view drawing and with drawing stopped (measured drawing, stopped, drawing again, so drift averages out),
  * and the CPU time drawing took per frame.
@@ -76,8 +76,10 @@ export async function appBench(argv: readonly string[]): Promise<number> {
     { name: 'algo', description: 'algorithm', default: 'ppo' },
     { name: 'envs', description: 'parallel robots', default: '64' },
     { name: 'seconds', description: 'seconds per measurement window', default: '20' },
+    { name: 'warmup', description: 'seconds of training before the first window', default: '20' },
     { name: 'still', description: 'keep the camera still (draw only when the robots move)', flag: true },
   ]);
+  const warmup = parseInteger(optionString(args, 'warmup') ?? '20', '--warmup', 0);
   const orbit = optionString(args, 'still') === undefined;
   const robot = optionString(args, 'robot') ?? 'reacher';
   const algorithm = optionString(args, 'algo') ?? 'ppo';
@@ -113,7 +115,9 @@ export async function appBench(argv: readonly string[]): Promise<number> {
       if (Date.now() > deadline) throw new Error(`the run did not start: ${JSON.stringify(await state())}`);
       await page.waitForTimeout(500);
     }
-    await page.waitForTimeout(5000);
+    // The trainer's speed still climbs over its first seconds (compilation, warm caches), a drift that is not
+    // linear, so the windows' drawing-hidden-drawing order does not cancel it.
+    await page.waitForTimeout(warmup * 1000);
     const frames = () => page.evaluate(() => window.sinewDebug?.stage.framesDrawn ?? 0);
     const measure = async (drawing: boolean) => {
       await page.evaluate(
