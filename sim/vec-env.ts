@@ -73,8 +73,9 @@ export interface VecEnvOptions {
   /** Rapier physics: one world per thread's slice ('shared', default) or per robot (see env-slice.ts). */
   readonly rapierWorlds?: RapierWorldMode;
   /**
-   * Workers >= 2 with joint-space robots: the threads share the envs out step by step (work-sharing.ts; default
-   * true) instead of each stepping a fixed slice. Results are the same either way; sharing is faster.
+   * Workers >= 2 with joint-space robots: the threads share the envs out step by step (work-sharing.ts) instead of
+   * each stepping a fixed slice. Results are the same either way. Default: for robots with contacts (the Hopper),
+   * whose steps vary in cost; fixed slices for the Reacher, whose steps all cost the same.
    */
   readonly workSharing?: boolean;
   /** Worker factory for workers >= 2 (defaults: Node worker_threads in Node; the app passes its web one). */

@@ -91,8 +91,11 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
     const sliceSize = (t: number) => Math.floor(layout.numEnvs / workers) + (t < layout.numEnvs % workers ? 1 : 0);
     const { physics, rapierWorlds, maxEpisodeSteps } = options;
     // Work sharing moves envs between threads through their snapshots, which restore the joint-space robots
-    // exactly; Rapier worlds keep solver state no snapshot holds, so their robots keep fixed slices.
-    const sharing = (options.workSharing ?? true) && checkPhysics(physics) === 'joint-space' && layout.numEnvs <= WorkBoard.MAX_ENVS;
+    // exactly; Rapier worlds keep solver state no snapshot holds, so their robots keep fixed slices. It pays where
+    // a step's cost varies with contacts (the Hopper); the Reacher's steps all cost the same ~1 us, so fixed
+    // slices are balanced already and sharing's bookkeeping only slows them (sim bench, --work-sharing on,off).
+    const variesWithContacts = info.description.contact !== undefined;
+    const sharing = (options.workSharing ?? variesWithContacts) && checkPhysics(physics) === 'joint-space' && layout.numEnvs <= WorkBoard.MAX_ENVS;
     const board = sharing ? WorkBoard.create(workers, layout.numEnvs) : null;
     const ownEnvs: SnapshotEnv[] = await createEnvSlice({ robot: options.robot, first: 0, count: sharing ? layout.numEnvs : sliceSize(0), seed, maxEpisodeSteps, physics, rapierWorlds });
     const hosted: HostedWorker[] = [];
