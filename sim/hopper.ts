@@ -1,7 +1,8 @@
 import type { StepResult } from './env.ts';
-import { checkState, clipAction, isAbsurd, packLiveState, sumOfSquares, type EnvSnapshot, type SharedPhysics, type StagedEnv, type StagedPhysics } from './env-common.ts';
+import { clipAction, isAbsurd, sumOfSquares, type StagedEnv, type StagedPhysics } from './env-common.ts';
 import { HopperDynamics } from './hopper-dynamics.ts';
 import { HOPPER, HOPPER_BODIES, hopperDescription } from './hopper-model.ts';
+import { PhysicsTaskEnv } from './physics-env.ts';
 import { Rng } from './rng.ts';
 
 export { HOPPER, HOPPER_BODIES, hopperDescription };
@@ -54,7 +55,7 @@ export class JointSpaceHopperPhysics implements HopperPhysics {
  * A physics blow-up (non-finite or absurd state) ends the episode with info.physicsBlowUp instead of
  * propagating NaN into a batch.
  */
-export class HopperEnv implements StagedEnv {
+export class HopperEnv extends PhysicsTaskEnv<HopperPhysics> implements StagedEnv {
   readonly robot = 'hopper';
   readonly observationSize = HOPPER.observationSize;
   readonly actionSize = HOPPER.actionSize;
@@ -62,15 +63,11 @@ export class HopperEnv implements StagedEnv {
   readonly bodyCount = HOPPER_BODIES.length;
   private readonly action = new Float64Array(HOPPER.actionSize);
   private readonly obs = new Float32Array(HOPPER.observationSize);
-  private rng: Rng;
   /** rootx before the step being taken (the forward reward is its change over dt). */
   private xBefore = 0;
 
-  constructor(
-    private readonly physics: HopperPhysics,
-    seed = 0,
-  ) {
-    this.rng = new Rng(seed);
+  constructor(physics: HopperPhysics, seed = 0) {
+    super(physics, seed);
     this.reset(seed);
   }
 
@@ -81,10 +78,6 @@ export class HopperEnv implements StagedEnv {
     const qvel = HOPPER.initQpos.map(() => this.rng.uniformRange(-noise, noise));
     this.physics.setState(qpos, qvel);
     return this.observe();
-  }
-
-  get scene(): SharedPhysics | null {
-    return this.physics.scene;
   }
 
   step(action: ArrayLike<number>): StepResult {
@@ -135,35 +128,5 @@ export class HopperEnv implements StagedEnv {
     const clip = HOPPER.velocityClip;
     for (let i = 0; i < 6; i++) obs[5 + i] = Math.max(-clip, Math.min(clip, qvel[i]));
     return obs.slice();
-  }
-
-  getState(): { qpos: Float64Array; qvel: Float64Array } {
-    return { qpos: this.physics.qpos.slice(), qvel: this.physics.qvel.slice() };
-  }
-
-  setState(qpos: ArrayLike<number>, qvel: ArrayLike<number>): void {
-    checkState(this.robot, qpos, qvel, 6, 6);
-    this.physics.setState(qpos, qvel);
-  }
-
-  snapshot(): EnvSnapshot {
-    return { qpos: [...this.physics.qpos], qvel: [...this.physics.qvel], rng: this.rng.getState(), elapsedSteps: 0 };
-  }
-
-  restore(snapshot: EnvSnapshot): void {
-    this.setState(snapshot.qpos, snapshot.qvel);
-    this.rng = Rng.fromState(snapshot.rng);
-  }
-
-  packState(out: Float64Array, offset: number): void {
-    packLiveState(out, offset, 0, this.physics.qpos, this.physics.qvel, this.rng);
-  }
-
-  writePoses(out: Float32Array, offset: number): void {
-    this.physics.writePoses(out, offset);
-  }
-
-  dispose(): void {
-    this.physics.dispose();
   }
 }

@@ -1,8 +1,9 @@
 import description from '../assets/robots/reacher.json' with { type: 'json' };
 import type { StepResult } from './env.ts';
-import { checkState, clipAction, isAbsurd, packLiveState, sumOfSquares, type EnvSnapshot, type SharedPhysics, type StagedEnv, type StagedPhysics } from './env-common.ts';
+import { clipAction, isAbsurd, sumOfSquares, type StagedEnv, type StagedPhysics } from './env-common.ts';
 import { ReacherDynamics } from './reacher-dynamics.ts';
 import type { RobotDescription } from './robot-description.ts';
+import { PhysicsTaskEnv } from './physics-env.ts';
 import { Rng } from './rng.ts';
 
 export const reacherDescription = description as unknown as RobotDescription;
@@ -88,7 +89,7 @@ export function writePlanarFrame(out: Float32Array, o: number, x: number, y: num
  * joint-space model. Generalised coordinates as MuJoCo's: qpos = [joint0, joint1, target_x, target_y], qvel
  * likewise.
  */
-export class ReacherEnv implements StagedEnv {
+export class ReacherEnv extends PhysicsTaskEnv<ReacherPhysics> implements StagedEnv {
   readonly robot = 'reacher';
   readonly observationSize = REACHER.observationSize;
   readonly actionSize = REACHER.actionSize;
@@ -98,19 +99,11 @@ export class ReacherEnv implements StagedEnv {
   private readonly obs = new Float32Array(REACHER.observationSize);
   private readonly qpos = new Float64Array(4);
   private readonly qvel = new Float64Array(4);
-  private rng: Rng;
 
-  constructor(
-    seed = 0,
-    private readonly physics: ReacherPhysics = new JointSpaceReacherPhysics(),
-  ) {
+  constructor(seed = 0, physics: ReacherPhysics = new JointSpaceReacherPhysics()) {
+    super(physics, seed);
     this.dt = reacherDescription.timestep * reacherDescription.frameSkip;
-    this.rng = new Rng(seed);
     this.reset(seed);
-  }
-
-  get scene(): SharedPhysics | null {
-    return this.physics.scene;
   }
 
   reset(seed?: number): Float32Array {
@@ -175,36 +168,5 @@ export class ReacherEnv implements StagedEnv {
     obs[8] = tipX - qpos[2];
     obs[9] = tipY - qpos[3];
     return obs.slice();
-  }
-
-  getState(): { qpos: Float64Array; qvel: Float64Array } {
-    return { qpos: this.physics.qpos.slice(), qvel: this.physics.qvel.slice() };
-  }
-
-  /** The target's velocity is always 0 (no force acts on its slides). */
-  setState(qpos: ArrayLike<number>, qvel: ArrayLike<number>): void {
-    checkState(this.robot, qpos, qvel, 4, 4);
-    this.physics.setState(qpos, qvel);
-  }
-
-  snapshot(): EnvSnapshot {
-    return { qpos: [...this.physics.qpos], qvel: [...this.physics.qvel], rng: this.rng.getState(), elapsedSteps: 0 };
-  }
-
-  restore(snapshot: EnvSnapshot): void {
-    this.setState(snapshot.qpos, snapshot.qvel);
-    this.rng = Rng.fromState(snapshot.rng);
-  }
-
-  packState(out: Float64Array, offset: number): void {
-    packLiveState(out, offset, 0, this.physics.qpos, this.physics.qvel, this.rng);
-  }
-
-  writePoses(out: Float32Array, offset: number): void {
-    this.physics.writePoses(out, offset);
-  }
-
-  dispose(): void {
-    this.physics.dispose();
   }
 }
