@@ -38,8 +38,8 @@ async function start(init: WorkerInit, endpoint: WorkerEndpoint): Promise<void> 
   const error = new Uint16Array(init.error);
   let runner: SliceRunner;
   try {
-    const { robot, first, count, seed, maxEpisodeSteps, physics, rapierWorlds, work } = init;
-    const envs: SnapshotEnv[] = await createEnvSlice({ robot, first, count, seed, maxEpisodeSteps, physics, rapierWorlds });
+    const { work } = init;
+    const envs: SnapshotEnv[] = await createEnvSlice(init);
     const slice = new EnvRunner(envs, init.first, init.layout, viewVecMemory(init.layout, init.memory), robotInfo(init.robot).rewardTerms);
     if (work) {
       // The host deals the first reset out like every later command.

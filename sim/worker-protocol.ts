@@ -3,8 +3,7 @@
  * SharedArrayBuffer. The host writes the command and its argument, bumps SEQ and notifies; the worker runs it,
  * writes STATUS (and an error text on failure), sets DONE = SEQ and notifies back.
  */
-import type { RapierWorldMode } from './env-slice.ts';
-import type { PhysicsName } from './registry.ts';
+import type { EnvSliceOptions } from './env-slice.ts';
 import type { VecLayout, VecMemory } from './vec-buffers.ts';
 
 export const CONTROL = { SEQ: 0, DONE: 1, COMMAND: 2, ARG: 3, STATUS: 4, ERROR_LENGTH: 5 } as const;
@@ -13,16 +12,9 @@ export const ERROR_BYTES = 2048;
 export const COMMAND = { RESET: 1, STEP: 2, CLOSE: 3, SAVE: 4, LOAD: 5 } as const;
 export const STATUS = { OK: 0, ERROR: 1 } as const;
 
-/** The one postMessage a worker receives: everything it needs to build its envs. */
-export interface WorkerInit {
+/** The one postMessage a worker receives: its slice of envs (createEnvSlice's options) and the shared memory. */
+export interface WorkerInit extends EnvSliceOptions {
   readonly type: 'init';
-  readonly robot: string;
-  readonly first: number;
-  readonly count: number;
-  readonly seed: number;
-  readonly maxEpisodeSteps?: number;
-  readonly physics?: PhysicsName;
-  readonly rapierWorlds?: RapierWorldMode;
   readonly layout: VecLayout;
   readonly memory: VecMemory;
   readonly control: SharedArrayBuffer;

@@ -1,6 +1,14 @@
 import type { Page } from 'playwright-core';
+import { openApp, type AppSession } from './harness.ts';
 
 /** Ways to drive the app in the e2e tests as a person would: buttons, fields and the runs the app shows. */
+
+/** Opens the app in headless Chromium and waits until its debug handle (runs, charts, view) is there. */
+export async function openDrivenApp(): Promise<AppSession> {
+  const app = await openApp();
+  await app.page.waitForFunction(() => window.sinewDebug !== undefined, undefined, { timeout: 60_000 });
+  return app;
+}
 
 /** Live runs as the app sees them (oldest first): name, phase, env steps, records, points on the return curve. */
 export function runs(page: Page): Promise<{ name: string; phase: string; envSteps: number; records: number; detail: string; points: number }[]> {

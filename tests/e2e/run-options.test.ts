@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, openApp, type AppSession } from './harness.ts';
-import { choose, press, setField, waitForRuns } from './app-driver.ts';
+import { artifactPath, type AppSession } from './harness.ts';
+import { choose, openDrivenApp, press, setField, waitForRuns } from './app-driver.ts';
 
 /** The page's A3C actor-learner Web Workers (nested in the run's trainer worker). */
 function a3cWorkers(app: AppSession): number {
@@ -20,8 +20,7 @@ describe('run options in the app: A3C Web Workers, Rapier physics (headless Chro
   let app: AppSession;
 
   beforeAll(async () => {
-    app = await openApp();
-    await app.page.waitForFunction(() => window.sinewDebug !== undefined, undefined, { timeout: 60_000 });
+    app = await openDrivenApp();
   });
   afterAll(async () => {
     await app?.close();

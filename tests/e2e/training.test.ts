@@ -1,14 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, openApp, type AppSession } from './harness.ts';
-import { press, runs, setField, waitForRuns } from './app-driver.ts';
+import { artifactPath, type AppSession } from './harness.ts';
+import { openDrivenApp, press, runs, setField, waitForRuns } from './app-driver.ts';
 
 describe('training in the app (headless Chromium, real workers)', () => {
   let app: AppSession;
 
   beforeAll(async () => {
-    app = await openApp();
-    await app.page.waitForFunction(() => window.sinewDebug !== undefined, undefined, { timeout: 60_000 });
+    app = await openDrivenApp();
   });
   afterAll(async () => {
     await app?.close();
