@@ -1,9 +1,11 @@
-// `npm start`: the Electron app where its binary exists; otherwise the renderer served on 127.0.0.1 with the
-// headers the app needs, opened in a local Chromium-family browser when one (and a display) is available.
+// `npm start`: the Electron app where its binary exists or can be downloaded; otherwise the renderer served on
+// 127.0.0.1 with the headers the app needs, opened in a local Chromium-family browser when one (and a display) is
+// available. `npm ci` runs no dependency's install script (.npmrc), so Electron's binary is fetched here, once, by
+// Electron's own installer: where that fails (machines that reach only the npm registry) the web mode takes over.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { chooseLaunchMode, findChromiumBrowser, hasDisplay, parseStartOptions } from '../app/main/launch-mode.ts';
+import { chooseLaunchMode, findChromiumBrowser, hasDisplay, parseStartOptions, type LaunchMode, type StartOptions } from '../app/main/launch-mode.ts';
 import { serveRenderer } from '../app/main/web-server.ts';
 
 const require = createRequire(import.meta.url);
@@ -12,9 +14,39 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
   return new Promise((done) => spawn(command, args, { stdio: 'inherit', env }).on('exit', (code) => done(code ?? 1)));
 }
 
+const DOWNLOAD_TIMEOUT_MS = 180_000;
+
+/** Runs Electron's own installer (it downloads the binary from outside the npm registry); null, or why it failed. */
+function downloadElectron(): Promise<string | null> {
+  const installer = require.resolve('electron/install.js');
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [installer], { stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: undefined } });
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+    const timer = setTimeout(() => child.kill(), DOWNLOAD_TIMEOUT_MS);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) return done(null);
+      if (signal) return done(`no answer within ${DOWNLOAD_TIMEOUT_MS / 1000} s`);
+      const firstLine = errors.split('\n').find((line) => line.trim() !== '') ?? `exit code ${code}`;
+      done(firstLine.trim());
+    });
+  });
+}
+
+async function chooseMode(options: StartOptions): Promise<LaunchMode> {
+  const resolveElectron = (): string => require('electron') as string;
+  const mode = chooseLaunchMode(options, resolveElectron);
+  if (mode.kind === 'electron' || !mode.downloadable) return mode;
+  console.log("sinew: Electron's binary is not downloaded yet; fetching it once with Electron's installer...");
+  const failure = await downloadElectron();
+  if (failure) return { kind: 'web', reason: `Electron's binary could not be downloaded (${failure})` };
+  return chooseLaunchMode(options, resolveElectron);
+}
+
 async function main(): Promise<number> {
   const options = parseStartOptions(process.argv.slice(2), process.env);
-  const mode = chooseLaunchMode(options, () => require('electron') as string);
+  const mode = await chooseMode(options);
 
   if (mode.kind === 'electron') {
     console.log('sinew: starting the desktop app (Electron found).');

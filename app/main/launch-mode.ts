@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 /** How `npm start` runs: the Electron app, or the renderer served as a web page (where Electron cannot be had). */
-export type LaunchMode = { kind: 'electron'; binary: string } | { kind: 'web'; reason: string };
+export type LaunchMode =
+  | { kind: 'electron'; binary: string }
+  /** `downloadable`: the `electron` package is installed but its binary is not, so its installer may fetch it. */
+  | { kind: 'web'; reason: string; downloadable?: true };
 
 export interface StartOptions {
   readonly port: number;
@@ -40,9 +43,9 @@ export function chooseLaunchMode(options: StartOptions, resolveElectron: () => s
     binary = resolveElectron();
   } catch (error) {
     const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return { kind: 'web', reason: `the Electron binary is not installed (${detail})` };
+    return { kind: 'web', reason: `the Electron binary is not installed (${detail})`, downloadable: true };
   }
-  if (!fileExists(binary)) return { kind: 'web', reason: `the Electron binary is missing at ${binary}` };
+  if (!fileExists(binary)) return { kind: 'web', reason: `the Electron binary is missing at ${binary}`, downloadable: true };
   return { kind: 'electron', binary };
 }
 

@@ -24,7 +24,7 @@ describe('npm start launch mode', () => {
     });
     expect(mode.kind).toBe('web');
     expect(mode.kind === 'web' && mode.reason).toMatch(/not installed.*failed to install/);
-    expect(chooseLaunchMode(defaults, () => '/gone', () => false)).toEqual({ kind: 'web', reason: 'the Electron binary is missing at /gone' });
+    expect(chooseLaunchMode(defaults, () => '/gone', () => false)).toEqual({ kind: 'web', reason: 'the Electron binary is missing at /gone', downloadable: true });
     expect(chooseLaunchMode({ ...defaults, forceWeb: true }, () => '/bin/electron', () => true).kind).toBe('web');
   });
 
