@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, lstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   const temp = `${path}.tmp-${process.pid}`;
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  const fd = openSync(temp, 'w');
+  const fd = namingFile(path, () => openSync(temp, 'w'));
   try {
     let written = 0;
     while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
@@ -17,11 +17,58 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   } catch (error) {
     closeSync(fd);
     rmSync(temp, { force: true });
-    throw error;
+    throw fileError(path, error);
   }
   closeSync(fd);
-  renameSync(temp, path);
+  namingFile(path, () => renameSync(temp, path));
   fsyncDirectory(dirname(path));
+}
+
+/**
+ * Appends to a file, creating it when absent, without following a symbolic link: a run file linked to a file
+ * outside the run folder must not receive the run's writes (the open fails instead, where O_NOFOLLOW exists).
+ */
+export function appendFileNoFollow(path: string, data: Uint8Array | string): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  refuseSymlink(path);
+  const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0);
+  const fd = namingFile(path, () => openSync(path, flags, 0o644));
+  try {
+    let written = 0;
+    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+  } catch (error) {
+    throw fileError(path, error);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Throws when `path` is a symbolic link; absent paths are fine. */
+export function refuseSymlink(path: string): void {
+  let isLink = false;
+  try {
+    isLink = lstatSync(path).isSymbolicLink();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fileError(path, error);
+  }
+  if (isLink) throw new Error(`${path} is a symbolic link; run files must be plain files inside the run folder`);
+}
+
+/** Node's write errors (a full disk: "ENOSPC: no space left on device, write") do not say which file. */
+function fileError(path: string, error: unknown): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ELOOP') return new Error(`${path} is a symbolic link; run files must be plain files inside the run folder`);
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'ENOSPC') return new Error(`could not write ${path}: the disk is full (${message})`);
+  return message.includes(path) ? (error as Error) : new Error(`could not write ${path}: ${message}`);
+}
+
+function namingFile<T>(path: string, operation: () => T): T {
+  try {
+    return operation();
+  } catch (error) {
+    throw fileError(path, error);
+  }
 }
 
 /** Makes the rename itself durable; some platforms cannot open folders, where the rename is all we get. */

@@ -1,10 +1,11 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { isTemporaryFile, writeFileAtomic } from './atomic.node.ts';
+import { appendFileNoFollow, isTemporaryFile, refuseSymlink, writeFileAtomic } from './atomic.node.ts';
+import { acquireLock, assertLockFree } from './lock.node.ts';
 import { decodeCheckpoint, encodeCheckpoint, readCheckpointMeta } from './checkpoint.ts';
 import type { CheckpointMeta } from './checkpoint.ts';
-import { metricsLine, parseMetrics } from './metrics.ts';
+import { metricsLine, parseMetrics, repairedMetricsText } from './metrics.ts';
 import { checkRunConfig } from './run-config.ts';
 import type { RunConfig } from './run-config.ts';
 import { dropEventsAfter, eventFileName, fileVersionEvent, metricsEvent } from './tensorboard.ts';
@@ -22,10 +23,14 @@ const STEP_FILE = /^step-(\d+)\.ckpt$/;
 export class RunFolder {
   private eventsPath: string | null = null;
   private bestReturn: number | null = null;
+  /** False until metrics.jsonl's tail has been checked in this process, and again after a failed append. */
+  private metricsTailChecked = false;
 
   private constructor(
     readonly path: string,
     private currentConfig: RunConfig,
+    /** This process made the folder (so it may remove it again if nothing was trained into it). */
+    private readonly createdHere = false,
   ) {
     const best = join(this.checkpointsDir, 'best.ckpt');
     if (existsSync(best)) {
@@ -44,11 +49,34 @@ export class RunFolder {
     }
     const stamp = config.createdAt.replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
     const path = resolve(parentDir, name ?? `${config.robot}-${config.algorithm}-seed${config.seed}-${stamp}`);
-    if (existsSync(path)) throw new Error(`run folder ${path} already exists; pick another --name or --out`);
-    mkdirSync(join(path, 'checkpoints'), { recursive: true });
-    mkdirSync(join(path, 'exports'), { recursive: true });
+    mkdirSync(resolve(parentDir), { recursive: true });
+    try {
+      // Exclusive: of two processes creating the same folder at once, exactly one succeeds here.
+      mkdirSync(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`run folder ${path} already exists; pick another --name or --out`);
+      throw error;
+    }
+    mkdirSync(join(path, 'checkpoints'));
+    mkdirSync(join(path, 'exports'));
     writeFileAtomic(join(path, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
-    return new RunFolder(path, config);
+    return new RunFolder(path, config, true);
+  }
+
+  /**
+   * Undoes create() when nothing was trained: removes what this process wrote (config.json and the two empty
+   * folders) and then the folder, but only if it is empty by then. A folder this process did not create, or one
+   * another process has written into (a lock, metrics, a checkpoint), is left alone.
+   */
+  discardIfUntrained(): void {
+    if (!this.createdHere || !this.isEmpty() || existsSync(join(this.path, 'lock'))) return;
+    try {
+      for (const folder of [this.checkpointsDir, this.exportsDir]) rmdirSync(folder);
+      rmSync(join(this.path, 'config.json'), { force: true });
+      rmdirSync(this.path);
+    } catch {
+      // Something else is in it now: it stays.
+    }
   }
 
   /** Opens an existing run after checking that this sinew can read it. */
@@ -57,6 +85,7 @@ export class RunFolder {
     const configPath = join(absolute, 'config.json');
     if (!existsSync(absolute) || !statSync(absolute).isDirectory()) throw new Error(`no run folder at ${path}`);
     if (!existsSync(configPath)) throw new Error(`${path} is not a run folder (no config.json)`);
+    refuseLinkedRunFiles(absolute);
     let parsed: unknown;
     try {
       parsed = JSON.parse(readFileSync(configPath, 'utf8'));
@@ -81,27 +110,12 @@ export class RunFolder {
    * run at once; a lock left by a process that no longer exists is taken over. Returns the release function.
    */
   lock(): () => void {
-    this.assertUnlocked();
-    const path = join(this.path, 'lock');
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        writeFileSync(path, String(process.pid), { flag: 'wx' });
-        return () => rmSync(path, { force: true });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        this.assertUnlocked();
-        rmSync(path, { force: true });
-      }
-    }
-    throw new Error(`could not lock ${this.path}`);
+    return acquireLock(this.path);
   }
 
   /** Throws when another live process holds the run's lock. */
   assertUnlocked(): void {
-    const path = join(this.path, 'lock');
-    if (!existsSync(path)) return;
-    const owner = Number(readFileSync(path, 'utf8'));
-    if (owner !== process.pid && processAlive(owner)) throw new Error(`${this.path} is being trained by process ${owner}; stop it first`);
+    assertLockFree(this.path);
   }
 
   get name(): string {
@@ -119,15 +133,32 @@ export class RunFolder {
 
   appendMetrics(records: readonly MetricsRecord[]): void {
     if (records.length === 0) return;
-    appendFileSync(this.metricsPath, records.map(metricsLine).join(''));
+    if (!this.metricsTailChecked) this.repairMetricsTail();
+    try {
+      appendFileNoFollow(this.metricsPath, records.map(metricsLine).join(''));
+    } catch (error) {
+      // A full disk may have cut the line short: check the tail again before the next append.
+      this.metricsTailChecked = false;
+      throw error;
+    }
     const now = Date.now() / 1000;
     if (this.eventsPath === null) {
       // One events file per training session: TensorBoard merges every file of the folder.
       this.eventsPath = join(this.path, eventFileName(now, hostname()));
-      appendFileSync(this.eventsPath, fileVersionEvent(now));
+      appendFileNoFollow(this.eventsPath, fileVersionEvent(now));
     }
     const events = records.map((record) => metricsEvent(record, now));
-    appendFileSync(this.eventsPath, Buffer.concat(events));
+    appendFileNoFollow(this.eventsPath, Buffer.concat(events));
+  }
+
+  /** Cuts a torn last line of metrics.jsonl (a write cut off by a full disk or a kill) back to the last whole record. */
+  private repairMetricsTail(): void {
+    refuseSymlink(this.metricsPath);
+    if (existsSync(this.metricsPath)) {
+      const repaired = repairedMetricsText(readFileSync(this.metricsPath, 'utf8'));
+      if (repaired !== null) writeFileAtomic(this.metricsPath, repaired);
+    }
+    this.metricsTailChecked = true;
   }
 
   /** True while nothing but config.json has been written. */
@@ -219,12 +250,14 @@ function rmQuiet(path: string): void {
   }
 }
 
-function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/**
+ * Refuses a run folder whose files are symbolic links: reading, appending or checkpointing through one would
+ * touch a file outside the run folder.
+ */
+function refuseLinkedRunFiles(folder: string): void {
+  const names = readdirSync(folder).filter((name) => !isTemporaryFile(name));
+  const checkpoints = join(folder, 'checkpoints');
+  refuseSymlink(checkpoints);
+  const inside = existsSync(checkpoints) && lstatSync(checkpoints).isDirectory() ? readdirSync(checkpoints).map((name) => join('checkpoints', name)) : [];
+  for (const name of [...names, ...inside]) refuseSymlink(join(folder, name));
 }

@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import type { Command } from '../command.ts';
 import { optionString, parseArgs, requireString } from '../args.ts';
 import type { OptionSpec } from '../args.ts';
@@ -68,7 +67,7 @@ export function makeTrainCommand(deps: CliDeps): Command {
       deps.print(`run folder: ${folder.path}`);
       const result = await runSession(folder, { catalog, progress: deps.progress, handleSignals: deps.handleSignals }).catch((error: unknown) => {
         // A run that failed before logging anything (e.g. its trainer could not start) leaves no folder behind.
-        if (folder.isEmpty()) rmSync(folder.path, { recursive: true, force: true });
+        folder.discardIfUntrained();
         throw error;
       });
       return result.outcome === 'finished' ? 0 : 130;

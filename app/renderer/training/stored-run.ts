@@ -1,6 +1,6 @@
 import type { MetricsRecord } from '../../../agents/trainer.ts';
 import { readCheckpointMeta } from '../../runtime/checkpoint.ts';
-import { metricsLine, parseMetrics } from '../../runtime/metrics.ts';
+import { metricsLine, parseMetrics, repairedMetricsText } from '../../runtime/metrics.ts';
 import { checkRunConfig, type RunConfig } from '../../runtime/run-config.ts';
 import { eventFileName, fileVersionEvent, metricsEvent } from '../../runtime/tensorboard.ts';
 import { readText, writeText, type RunStore } from '../storage/run-store.ts';
@@ -20,6 +20,8 @@ export class StoredRun {
   private queue: Promise<unknown> = Promise.resolve();
   private pendingRecords: MetricsRecord[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** False until metrics.jsonl's tail has been checked since the run was opened, and again after a failed append. */
+  private metricsTailChecked = false;
 
   private constructor(
     readonly store: RunStore,
@@ -83,7 +85,20 @@ export class StoredRun {
 
   private async appendMetricsNow(records: readonly MetricsRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await this.store.append(`${this.name}/metrics.jsonl`, encoder.encode(records.map(metricsLine).join('')));
+    const path = `${this.name}/metrics.jsonl`;
+    if (!this.metricsTailChecked) {
+      // A write cut off mid-line (a full disk, a closed tab) must not have the next record glued onto it.
+      const text = await readText(this.store, path);
+      const repaired = text === null ? null : repairedMetricsText(text);
+      if (repaired !== null) await writeText(this.store, path, repaired);
+      this.metricsTailChecked = true;
+    }
+    try {
+      await this.store.append(path, encoder.encode(records.map(metricsLine).join('')));
+    } catch (error) {
+      this.metricsTailChecked = false;
+      throw error;
+    }
     const now = Date.now() / 1000;
     if (this.eventsFile === null) {
       this.eventsFile = `${this.name}/${eventFileName(now, 'sinew-app')}`;
