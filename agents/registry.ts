@@ -1,15 +1,15 @@
-import type { A3cWorkerFactory } from './a3c-worker.ts';
-import type { Trainer } from './trainer.ts';
+import type { A3cWorkerFactory } from './on-policy/a3c-worker.ts';
+import type { Trainer } from './contract.ts';
 import type { VecEnv } from '../sim/env.ts';
 import type { PhysicsName } from '../sim/physics.ts';
-import type { AlgorithmConfig } from './config.ts';
-import { td3Entry } from './td3.ts';
-import { ddpgEntry } from './ddpg.ts';
-import { sacEntry } from './sac.ts';
-import { ppoEntry, ppoKlEntry } from './ppo.ts';
-import { a2cEntry } from './a2c.ts';
-import { trpoEntry } from './trpo.ts';
-import { a3cEntry } from './a3c.ts';
+import type { AlgorithmConfig } from './shared/config.ts';
+import { td3Entry } from './off-policy/td3.ts';
+import { ddpgEntry } from './off-policy/ddpg.ts';
+import { sacEntry } from './off-policy/sac.ts';
+import { ppoEntry, ppoKlEntry } from './on-policy/ppo.ts';
+import { a2cEntry } from './on-policy/a2c.ts';
+import { trpoEntry } from './on-policy/trpo.ts';
+import { a3cEntry } from './on-policy/a3c.ts';
 
 /**
  * Algorithm names -> what the CLI, the app and benchmarks need to know about them: their kind, default
@@ -17,7 +17,7 @@ import { a3cEntry } from './a3c.ts';
  * validation with clear errors, and a Trainer factory. Each algorithm registers with one line below.
  */
 
-export type { AlgorithmConfig, ConfigValue } from './config.ts';
+export type { AlgorithmConfig, ConfigValue } from './shared/config.ts';
 
 export type AlgorithmKind = 'on-policy' | 'off-policy';
 

@@ -1,5 +1,5 @@
 import type { VecEnv } from '../../sim/env.ts';
-import type { EvaluationResult } from '../trainer.ts';
+import type { EvaluationResult } from '../contract.ts';
 import type { PolicyEvaluator } from './evaluator.ts';
 
 /**

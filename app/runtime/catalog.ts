@@ -1,4 +1,4 @@
-import type { Trainer } from '../../agents/trainer.ts';
+import type { Trainer } from '../../agents/contract.ts';
 import type { PhysicsName } from '../../sim/physics.ts';
 
 /**

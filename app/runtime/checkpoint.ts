@@ -1,5 +1,5 @@
 import { crc32c } from './crc32c.ts';
-import type { TrainerState } from '../../agents/trainer.ts';
+import type { TrainerState } from '../../agents/contract.ts';
 
 /**
  * TrainerState <-> bytes, pure so the app's workers can write the same files as the command line.

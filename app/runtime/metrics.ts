@@ -1,4 +1,4 @@
-import type { MetricsRecord } from '../../agents/trainer.ts';
+import type { MetricsRecord } from '../../agents/contract.ts';
 
 /** metrics.jsonl: one JSON object per line, envSteps and wallTime always present. */
 

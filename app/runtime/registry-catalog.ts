@@ -6,7 +6,7 @@ import type { Catalog } from './catalog.ts';
  * every real trainer needs it.
  */
 export async function loadCatalog(): Promise<Catalog> {
-  const { initTf } = await import('../../agents/tf.ts');
+  const { initTf } = await import('../../agents/shared/tf.ts');
   await initTf();
   const { algorithms } = await import('../../agents/registry.ts');
   return { algorithms, robots: await robotNames() };

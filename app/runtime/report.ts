@@ -1,4 +1,4 @@
-import type { MetricsRecord } from '../../agents/trainer.ts';
+import type { MetricsRecord } from '../../agents/contract.ts';
 
 /**
  * The numbers of a comparison report, pure: per-run summaries, per-algorithm aggregates over seeds, and

@@ -9,7 +9,7 @@ import { metricsLine, parseMetrics, repairedMetricsText } from './metrics.ts';
 import { checkRunConfig } from './run-config.ts';
 import type { RunConfig } from './run-config.ts';
 import { dropEventsAfter, eventFileName, fileVersionEvent, metricsEvent } from './tensorboard.ts';
-import type { MetricsRecord, TrainerState } from '../../agents/trainer.ts';
+import type { MetricsRecord, TrainerState } from '../../agents/contract.ts';
 
 /**
  * A run on disk (ARCHITECTURE.md, "Run"):

@@ -7,7 +7,7 @@ import type { ProgressStream } from './progress.node.ts';
 import type { RunFolder } from './run-folder.node.ts';
 import { runTrainingLoop } from './training-loop.ts';
 import type { LoopOutcome } from './training-loop.ts';
-import type { Trainer } from '../../agents/trainer.ts';
+import type { Trainer } from '../../agents/contract.ts';
 
 /**
  * One training session of a run folder in this process: build the trainer, restore a checkpoint when resuming,

@@ -1,5 +1,5 @@
 import { maskedCrc32c } from './crc32c.ts';
-import type { MetricsRecord } from '../../agents/trainer.ts';
+import type { MetricsRecord } from '../../agents/contract.ts';
 
 /**
  * TensorBoard event files without TensorFlow: each record is

@@ -1,4 +1,4 @@
-import type { MetricsRecord, Trainer } from '../../agents/trainer.ts';
+import type { MetricsRecord, Trainer } from '../../agents/contract.ts';
 
 /**
  * The loop shared by the command line and the app's trainer worker: iterate until the step budget is spent

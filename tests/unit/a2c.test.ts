@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initTf, tf } from '../../agents/tf.ts';
-import { a2cEntry, actorCriticGradient, validateA2cConfig } from '../../agents/a2c.ts';
-import { GaussianActorCritic } from '../../agents/gaussian-actor-critic.ts';
-import { RolloutBuffer } from '../../agents/rollout-buffer.ts';
+import { initTf, tf } from '../../agents/shared/tf.ts';
+import { a2cEntry, actorCriticGradient, validateA2cConfig } from '../../agents/on-policy/a2c.ts';
+import { GaussianActorCritic } from '../../agents/shared/gaussian-actor-critic.ts';
+import { RolloutBuffer } from '../../agents/shared/rollout-buffer.ts';
 import { makePointReachVecEnv } from '../fixtures/point-reach.ts';
 import { Rng } from '../../sim/rng.ts';
 

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initTf, tf } from '../../agents/tf.ts';
-import { A3cTrainer, a3cEntry, validateA3cConfig } from '../../agents/a3c.ts';
-import { nodeWorkers } from '../../agents/a3c.node.ts';
-import { inThreadWorkers, type A3cWorkerFactory, type FromWorker, type ToWorker } from '../../agents/a3c-worker.ts';
+import { initTf, tf } from '../../agents/shared/tf.ts';
+import { A3cTrainer, a3cEntry, validateA3cConfig } from '../../agents/on-policy/a3c.ts';
+import { nodeWorkers } from '../../agents/on-policy/a3c.node.ts';
+import { inThreadWorkers, type A3cWorkerFactory, type FromWorker, type ToWorker } from '../../agents/on-policy/a3c-worker.ts';
 import { makePointReachVecEnv } from '../fixtures/point-reach.ts';
 
 beforeAll(async () => {

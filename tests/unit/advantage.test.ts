@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generalisedAdvantages, normaliseAdvantages, nStepReturns, type RolloutSignals } from '../../agents/advantage.ts';
+import { generalisedAdvantages, normaliseAdvantages, nStepReturns, type RolloutSignals } from '../../agents/shared/advantage.ts';
 
 // One environment, four steps, gamma = 0.5: small enough to work out by hand (worked values in comments).
 const rewards = [1, 2, 3, 4];

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { validateConfig } from '../../agents/config.ts';
+import { validateConfig } from '../../agents/shared/config.ts';
 
 const defaults = { learningRate: 3e-4, batchSize: 256, hidden: [256, 256], useNormaliser: false, noise: 'gaussian' };
 const rules = {

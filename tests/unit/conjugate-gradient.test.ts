@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conjugateGradient, dot } from '../../agents/conjugate-gradient.ts';
+import { conjugateGradient, dot } from '../../agents/shared/conjugate-gradient.ts';
 
 /** H v for a small dense matrix given row by row. */
 function product(matrix: number[][]): (v: Float64Array) => Float64Array {

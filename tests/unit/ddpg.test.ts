@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { initTf, tf } from '../../agents/tf.ts';
-import { createDdpgAgent, ddpgDefaults, ddpgEntry } from '../../agents/ddpg.ts';
-import { allocateBatch } from '../../agents/replay-buffer.ts';
+import { initTf, tf } from '../../agents/shared/tf.ts';
+import { createDdpgAgent, ddpgDefaults, ddpgEntry } from '../../agents/off-policy/ddpg.ts';
+import { allocateBatch } from '../../agents/shared/replay-buffer.ts';
 import { Rng } from '../../sim/rng.ts';
 
 beforeAll(async () => {

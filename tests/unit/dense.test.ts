@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { initTf, tf } from '../../agents/tf.ts';
-import { dense } from '../../agents/dense.ts';
+import { initTf, tf } from '../../agents/shared/tf.ts';
+import { dense } from '../../agents/shared/dense.ts';
 import type { Activation } from '../../agents/policy.ts';
 
 beforeAll(async () => {

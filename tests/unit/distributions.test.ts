@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { initTf, tf } from '../../agents/tf.ts';
+import { initTf, tf } from '../../agents/shared/tf.ts';
 import {
   gaussianEntropy,
   gaussianKl,
@@ -8,7 +8,7 @@ import {
   squashedGaussianLogProb,
   squashedGaussianSample,
   tanhLogDetJacobian,
-} from '../../agents/distributions.ts';
+} from '../../agents/shared/distributions.ts';
 
 beforeAll(async () => {
   await initTf();

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { evaluateEpisodes } from '../../agents/evaluation.ts';
+import { evaluateEpisodes } from '../../agents/shared/evaluation.ts';
 import { PointMassVecEnv } from '../fixtures/point-mass-vec-env.ts';
 
 describe('evaluateEpisodes', () => {

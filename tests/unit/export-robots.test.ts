@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import * as ort from 'onnxruntime-web';
-import { initTf } from '../../agents/tf.ts';
-import { ppoEntry } from '../../agents/ppo.ts';
-import { td3Entry } from '../../agents/td3.ts';
+import { initTf } from '../../agents/shared/tf.ts';
+import { ppoEntry } from '../../agents/on-policy/ppo.ts';
+import { td3Entry } from '../../agents/off-policy/td3.ts';
 import { createVecEnv } from '../../sim/vec-env.ts';
 import type { VecEnvFactory } from '../../agents/registry.ts';
 import { FileServer } from '../fixtures/export/serve.ts';

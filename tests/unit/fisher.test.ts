@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initTf, tf } from '../../agents/tf.ts';
-import { Mlp } from '../../agents/mlp.ts';
-import { fisherVectorProduct, flatten, parameterCount, unflatten, type GaussianPolicyParameters } from '../../agents/fisher.ts';
+import { initTf, tf } from '../../agents/shared/tf.ts';
+import { Mlp } from '../../agents/shared/mlp.ts';
+import { fisherVectorProduct, flatten, parameterCount, unflatten, type GaussianPolicyParameters } from '../../agents/shared/fisher.ts';
 import { Rng } from '../../sim/rng.ts';
 
 beforeAll(async () => {

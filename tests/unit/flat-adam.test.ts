@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clipGradientNorm, FlatAdam } from '../../agents/flat-adam.ts';
+import { clipGradientNorm, FlatAdam } from '../../agents/shared/flat-adam.ts';
 
 describe('FlatAdam', () => {
   it('moves each parameter by about lr on the first step (mhat / sqrt(vhat) = sign(g))', () => {

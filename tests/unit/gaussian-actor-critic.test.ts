@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initTf, tf } from '../../agents/tf.ts';
-import { GaussianActorCritic } from '../../agents/gaussian-actor-critic.ts';
-import { RolloutBuffer } from '../../agents/rollout-buffer.ts';
-import { clippedSurrogateLoss, probabilityRatio, valueLoss } from '../../agents/policy-gradient-losses.ts';
+import { initTf, tf } from '../../agents/shared/tf.ts';
+import { GaussianActorCritic } from '../../agents/shared/gaussian-actor-critic.ts';
+import { RolloutBuffer } from '../../agents/shared/rollout-buffer.ts';
+import { clippedSurrogateLoss, probabilityRatio, valueLoss } from '../oracles/policy-gradient-losses.ts';
 import { Rng } from '../../sim/rng.ts';
 
 beforeAll(async () => {

@@ -1,8 +1,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { initTf, tf } from '../../agents/tf.ts';
-import { Mlp } from '../../agents/mlp.ts';
-import { FlatAdam } from '../../agents/flat-adam.ts';
-import { concatRows, createLearner, forwardToHost, learnerState, restoreLearner, stepLearner, tidyToHost } from '../../agents/host-learner.ts';
+import { initTf, tf } from '../../agents/shared/tf.ts';
+import { Mlp } from '../../agents/shared/mlp.ts';
+import { FlatAdam } from '../../agents/shared/flat-adam.ts';
+import { concatRows, createLearner, forwardToHost, learnerState, restoreLearner, stepLearner, tidyToHost } from '../../agents/shared/host-learner.ts';
 import { Rng } from '../../sim/rng.ts';
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { initTf, tf } from '../../agents/tf.ts';
-import { Mlp } from '../../agents/mlp.ts';
+import { initTf, tf } from '../../agents/shared/tf.ts';
+import { Mlp } from '../../agents/shared/mlp.ts';
 import { Rng } from '../../sim/rng.ts';
 
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { GaussianNoise, OrnsteinUhlenbeckNoise } from '../../agents/noise.ts';
+import { GaussianNoise, OrnsteinUhlenbeckNoise } from '../../agents/shared/noise.ts';
 import { Rng } from '../../sim/rng.ts';
 
 describe('GaussianNoise', () => {

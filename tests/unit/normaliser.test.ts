@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { RunningNormaliser } from '../../agents/normaliser.ts';
+import { RunningNormaliser } from '../../agents/shared/normaliser.ts';
 
 const rows = [
   [1, 10],

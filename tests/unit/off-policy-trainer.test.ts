@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { initTf } from '../../agents/tf.ts';
+import { initTf } from '../../agents/shared/tf.ts';
 import { getAlgorithm, resolveConfig } from '../../agents/registry.ts';
-import type { Trainer, TrainerState, MetricsRecord } from '../../agents/trainer.ts';
+import type { Trainer, TrainerState, MetricsRecord } from '../../agents/contract.ts';
 import type { PolicySnapshot } from '../../agents/policy.ts';
 import { makePointMassVecEnv } from '../fixtures/point-mass-vec-env.ts';
 

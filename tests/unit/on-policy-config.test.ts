@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { onPolicyDefaults, onPolicyDocs, scheduledLearningRate } from '../../agents/on-policy-config.ts';
+import { onPolicyDefaults, onPolicyDocs, scheduledLearningRate } from '../../agents/on-policy/config.ts';
 
 describe('on-policy config', () => {
   it('anneals the learning rate linearly over totalSteps, never below 1% of it', () => {

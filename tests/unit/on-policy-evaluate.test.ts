@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initTf } from '../../agents/tf.ts';
-import { GaussianActorCritic } from '../../agents/gaussian-actor-critic.ts';
-import { evaluateGaussianPolicy } from '../../agents/on-policy-evaluate.ts';
+import { initTf } from '../../agents/shared/tf.ts';
+import { GaussianActorCritic } from '../../agents/shared/gaussian-actor-critic.ts';
+import { evaluateGaussianPolicy } from '../../agents/on-policy/evaluate.ts';
 import { FixtureVecEnv, PointReachEnv } from '../fixtures/point-reach.ts';
 import { Rng } from '../../sim/rng.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RunningNormaliser } from '../../agents/normaliser.ts';
-import { loadNormalisers, saveNormalisers } from '../../agents/on-policy-state.ts';
+import { RunningNormaliser } from '../../agents/shared/normaliser.ts';
+import { loadNormalisers, saveNormalisers } from '../../agents/on-policy/state.ts';
 
 describe('saveNormalisers / loadNormalisers', () => {
   it('round-trips named statistics and skips absent normalisers', () => {

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initTf } from '../../agents/tf.ts';
-import { OnPolicyTrainer } from '../../agents/on-policy-trainer.ts';
-import { onPolicyDefaults } from '../../agents/on-policy-config.ts';
-import { ppoEntry } from '../../agents/ppo.ts';
+import { initTf } from '../../agents/shared/tf.ts';
+import { OnPolicyTrainer } from '../../agents/on-policy/trainer.ts';
+import { onPolicyDefaults } from '../../agents/on-policy/config.ts';
+import { ppoEntry } from '../../agents/on-policy/ppo.ts';
 import { makePointReachVecEnv } from '../fixtures/point-reach.ts';
-import type { RolloutBuffer } from '../../agents/rollout-buffer.ts';
+import type { RolloutBuffer } from '../../agents/shared/rollout-buffer.ts';
 
 beforeAll(async () => {
   await initTf();

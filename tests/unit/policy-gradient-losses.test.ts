@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initTf, tf } from '../../agents/tf.ts';
+import { initTf, tf } from '../../agents/shared/tf.ts';
 import {
   adaptKlBeta,
   clippedSurrogateLoss,
@@ -7,7 +7,7 @@ import {
   policyGradientLoss,
   probabilityRatio,
   valueLoss,
-} from '../../agents/policy-gradient-losses.ts';
+} from '../oracles/policy-gradient-losses.ts';
 
 beforeAll(async () => {
   await initTf({ backend: 'cpu' });

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { initTf, tf } from '../../agents/tf.ts';
-import { polyakUpdate, polyakUpdateFlat } from '../../agents/polyak.ts';
+import { initTf, tf } from '../../agents/shared/tf.ts';
+import { polyakUpdate, polyakUpdateFlat } from '../../agents/shared/polyak.ts';
 
 beforeAll(async () => {
   await initTf();

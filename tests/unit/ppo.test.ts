@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initTf, tf } from '../../agents/tf.ts';
-import { ppoEntry, ppoKlEntry, validatePpoConfig } from '../../agents/ppo.ts';
+import { initTf, tf } from '../../agents/shared/tf.ts';
+import { ppoEntry, ppoKlEntry, validatePpoConfig } from '../../agents/on-policy/ppo.ts';
 import { makePointReachVecEnv } from '../fixtures/point-reach.ts';
-import type { OnPolicyTrainer } from '../../agents/on-policy-trainer.ts';
+import type { OnPolicyTrainer } from '../../agents/on-policy/trainer.ts';
 import type { AlgorithmEntry } from '../../agents/registry.ts';
 
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { ReplayBuffer, allocateBatch } from '../../agents/replay-buffer.ts';
+import { ReplayBuffer, allocateBatch } from '../../agents/shared/replay-buffer.ts';
 import { Rng } from '../../sim/rng.ts';
 
 /** Transition k: obs [k, -k], action [10k], reward 100k, next obs [k + 0.5, 0], terminated when k is odd. */

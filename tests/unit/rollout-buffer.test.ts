@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RolloutBuffer } from '../../agents/rollout-buffer.ts';
+import { RolloutBuffer } from '../../agents/shared/rollout-buffer.ts';
 
 function policy(values: number[]) {
   return { actions: [0.1, 0.2], logProbs: [-1, -2], values, means: [0, 0], logStds: [-0.5, -0.5] };

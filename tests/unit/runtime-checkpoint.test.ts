@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint, readCheckpointMeta } from '../../app/runtime/checkpoint.ts';
 import type { CheckpointMeta } from '../../app/runtime/checkpoint.ts';
-import type { TrainerState } from '../../agents/trainer.ts';
+import type { TrainerState } from '../../agents/contract.ts';
 
 const meta: CheckpointMeta = {
   robot: 'reacher',

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { latestReturn, metricsLine, parseMetrics } from '../../app/runtime/metrics.ts';
-import type { MetricsRecord } from '../../agents/trainer.ts';
+import type { MetricsRecord } from '../../agents/contract.ts';
 
 describe('metrics.jsonl', () => {
   it('writes one JSON object per line and reads it back', () => {

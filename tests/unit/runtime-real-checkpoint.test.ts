@@ -3,7 +3,7 @@ import { decodeCheckpoint, encodeCheckpoint } from '../../app/runtime/checkpoint
 import { getRuntimeAlgorithm } from '../../app/runtime/catalog.ts';
 import { loadCatalog } from '../../app/runtime/registry-catalog.ts';
 import { resolveRunConfig } from '../../app/runtime/run-config.ts';
-import type { MetricsRecord, TrainerState } from '../../agents/trainer.ts';
+import type { MetricsRecord, TrainerState } from '../../agents/contract.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

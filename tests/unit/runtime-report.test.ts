@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { band, meanStd, reportMarkdown, smoothedCurve, summariseAlgorithms, summariseRun } from '../../app/runtime/report.ts';
 import { learningCurvesSvg, niceTicks, tickLabel } from '../../app/runtime/report-svg.ts';
-import type { MetricsRecord } from '../../agents/trainer.ts';
+import type { MetricsRecord } from '../../agents/contract.ts';
 
 const rec = (envSteps: number, ret: number): MetricsRecord => ({ envSteps, wallTime: envSteps / 100, episode_return: ret });
 

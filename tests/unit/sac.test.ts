@@ -1,10 +1,10 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { initTf, tf } from '../../agents/tf.ts';
-import { SoftActorCritic, sacDefaults, sacEntry, temperatureLoss, type SacConfig } from '../../agents/sac.ts';
-import { squashedGaussianLogProb } from '../../agents/distributions.ts';
-import { allocateBatch, type TransitionBatch } from '../../agents/replay-buffer.ts';
+import { initTf, tf } from '../../agents/shared/tf.ts';
+import { SoftActorCritic, sacDefaults, sacEntry, temperatureLoss, type SacConfig } from '../../agents/off-policy/sac.ts';
+import { squashedGaussianLogProb } from '../../agents/shared/distributions.ts';
+import { allocateBatch, type TransitionBatch } from '../../agents/shared/replay-buffer.ts';
 import { Rng } from '../../sim/rng.ts';
-import type { Mlp } from '../../agents/mlp.ts';
+import type { Mlp } from '../../agents/shared/mlp.ts';
 
 beforeAll(async () => {
   await initTf();

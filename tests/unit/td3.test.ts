@@ -1,10 +1,10 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { initTf, tf } from '../../agents/tf.ts';
-import { criticTargets, smoothTargetActions, createTd3Agent, td3Defaults, td3Entry, type DeterministicActorCritic } from '../../agents/td3.ts';
-import { allocateBatch, type TransitionBatch } from '../../agents/replay-buffer.ts';
+import { initTf, tf } from '../../agents/shared/tf.ts';
+import { criticTargets, smoothTargetActions, createTd3Agent, td3Defaults, td3Entry, type DeterministicActorCritic } from '../../agents/off-policy/td3.ts';
+import { allocateBatch, type TransitionBatch } from '../../agents/shared/replay-buffer.ts';
 import { Rng } from '../../sim/rng.ts';
-import type { Mlp } from '../../agents/mlp.ts';
-import { criticLossGradient } from '../../agents/host-learner.ts';
+import type { Mlp } from '../../agents/shared/mlp.ts';
+import { criticLossGradient } from '../../agents/shared/host-learner.ts';
 
 beforeAll(async () => {
   await initTf();

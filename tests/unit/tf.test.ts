@@ -1,6 +1,6 @@
 import { describe, it, expect, vi } from 'vitest';
-import { initTf, backendName, tf } from '../../agents/tf.ts';
-import { nodeWasmPath } from '../../agents/tf.node.ts';
+import { initTf, backendName, tf } from '../../agents/shared/tf.ts';
+import { nodeWasmPath } from '../../agents/shared/tf.node.ts';
 import { existsSync } from 'node:fs';
 
 describe('tf set-up', () => {
@@ -21,7 +21,7 @@ describe('tf set-up', () => {
 
   it('falls back to wasm, and says why, when the wanted backend is missing', async () => {
     vi.resetModules();
-    const fresh = await import('../../agents/tf.ts');
+    const fresh = await import('../../agents/shared/tf.ts');
     // @tensorflow/tfjs registers no webgpu backend.
     expect(await fresh.initTf({ backend: 'webgpu' })).toBe('wasm');
     expect(fresh.tfFallbackReason()).toMatch(/'webgpu' (is not available|failed to start).*; using wasm$/);

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initTf, tf } from '../../agents/tf.ts';
-import { backtrackingLineSearch, trpoEntry, validateTrpoConfig } from '../../agents/trpo.ts';
+import { initTf, tf } from '../../agents/shared/tf.ts';
+import { backtrackingLineSearch, trpoEntry, validateTrpoConfig } from '../../agents/on-policy/trpo.ts';
 import { makePointReachVecEnv } from '../fixtures/point-reach.ts';
 
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import type { MetricsRecord } from '../../../agents/trainer.ts';
+import type { MetricsRecord } from '../../../agents/contract.ts';
 import type { PolicySnapshot } from '../../../agents/policy.ts';
 import type { RunConfig } from '../../runtime/run-config.ts';
 

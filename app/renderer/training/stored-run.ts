@@ -1,4 +1,4 @@
-import type { MetricsRecord } from '../../../agents/trainer.ts';
+import type { MetricsRecord } from '../../../agents/contract.ts';
 import { readCheckpointMeta } from '../../runtime/checkpoint.ts';
 import { metricsLine, parseMetrics, repairedMetricsText } from '../../runtime/metrics.ts';
 import { checkRunConfig, type RunConfig } from '../../runtime/run-config.ts';

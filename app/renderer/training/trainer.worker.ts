@@ -1,10 +1,10 @@
 /// <reference lib="webworker" />
 // A training run in a Web Worker: the same trainers, training loop and checkpoint format as the command line.
 // The UI thread never waits for it: metrics come as messages a few times a second, poses through shared memory.
-import { initTf, backendName } from '../../../agents/tf.ts';
-import { webA3cWorkers } from '../../../agents/a3c.web.ts';
+import { initTf, backendName } from '../../../agents/shared/tf.ts';
+import { webA3cWorkers } from '../../../agents/on-policy/a3c.web.ts';
 import { algorithms } from '../../../agents/registry.ts';
-import type { MetricsRecord, Trainer } from '../../../agents/trainer.ts';
+import type { MetricsRecord, Trainer } from '../../../agents/contract.ts';
 import { createVecEnv, InThreadVecEnv, type SimVecEnv } from '../../../sim/vec-env.ts';
 import { webWorkerFactory } from '../../../sim/worker-host.web.ts';
 import { decodeCheckpoint, encodeCheckpoint } from '../../runtime/checkpoint.ts';

@@ -1,7 +1,7 @@
-import type { GaussianActorCritic } from './gaussian-actor-critic.ts';
-import type { RunningNormaliser } from './normaliser.ts';
-import type { EvaluationResult } from './trainer.ts';
-import type { VecEnv } from '../sim/env.ts';
+import type { GaussianActorCritic } from '../shared/gaussian-actor-critic.ts';
+import type { RunningNormaliser } from '../shared/normaliser.ts';
+import type { EvaluationResult } from '../contract.ts';
+import type { VecEnv } from '../../sim/env.ts';
 
 /**
  * Deterministic evaluation of a Gaussian policy: the mean action, clipped to [-1, 1], on `env` (reset with

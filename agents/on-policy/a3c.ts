@@ -1,19 +1,19 @@
-import { validateConfig, type FieldRule } from './config.ts';
-import type { PhysicsName } from '../sim/physics.ts';
-import { GaussianActorCritic } from './gaussian-actor-critic.ts';
-import { clipGradientNorm, FlatAdam } from './flat-adam.ts';
-import { RunningNormaliser } from './normaliser.ts';
-import { evaluateGaussianPolicy } from './on-policy-evaluate.ts';
-import { loadNormalisers, saveNormalisers, type NamedNormalisers } from './on-policy-state.ts';
-import { onPolicyDefaults, onPolicyDocs, onPolicyRules, scheduledLearningRate } from './on-policy-config.ts';
-import { simVecEnv } from './on-policy-entry.ts';
+import { validateConfig, type FieldRule } from '../shared/config.ts';
+import type { PhysicsName } from '../../sim/physics.ts';
+import { GaussianActorCritic } from '../shared/gaussian-actor-critic.ts';
+import { clipGradientNorm, FlatAdam } from '../shared/flat-adam.ts';
+import { RunningNormaliser } from '../shared/normaliser.ts';
+import { evaluateGaussianPolicy } from './evaluate.ts';
+import { loadNormalisers, saveNormalisers, type NamedNormalisers } from './state.ts';
+import { onPolicyDefaults, onPolicyDocs, onPolicyRules, scheduledLearningRate } from './config.ts';
+import { simVecEnv } from './entry.ts';
 import { inThreadWorkers, type A3cWorkerFactory, type A3cWorkerPort, type FromWorker } from './a3c-worker.ts';
-import { Rng } from '../sim/rng.ts';
-import type { Activation, PolicySnapshot } from './policy.ts';
-import type { AlgorithmConfig, AlgorithmEntry, CreateTrainerOptions } from './registry.ts';
-import type { EvaluationResult, MetricsRecord, Trainer, TrainerState } from './trainer.ts';
-import type { VecEnv } from '../sim/env.ts';
-import a3cPresets from '../assets/presets/a3c.json' with { type: 'json' };
+import { Rng } from '../../sim/rng.ts';
+import type { Activation, PolicySnapshot } from '../policy.ts';
+import type { AlgorithmConfig, AlgorithmEntry, CreateTrainerOptions } from '../registry.ts';
+import type { EvaluationResult, MetricsRecord, Trainer, TrainerState } from '../contract.ts';
+import type { VecEnv } from '../../sim/env.ts';
+import a3cPresets from '../../assets/presets/a3c.json' with { type: 'json' };
 
 /**
  * A3C, the seed's global side: a global network theta, numWorkers actor-learners (a3c-worker.ts) each with

@@ -1,17 +1,17 @@
-import { tf } from './tf.ts';
-import { validateConfig, type FieldRule } from './config.ts';
-import { conjugateGradient, dot } from './conjugate-gradient.ts';
-import { fisherVectorProduct } from './fisher.ts';
-import { gaussianEntropy, gaussianKl } from './distributions.ts';
-import { clipGradientNorm, FlatAdam } from './flat-adam.ts';
-import { onPolicyDefaults, onPolicyDocs, onPolicyRules } from './on-policy-config.ts';
-import { onPolicyEntry } from './on-policy-entry.ts';
-import { probabilityRatio } from './policy-gradient-losses.ts';
-import type { GaussianActorCritic } from './gaussian-actor-critic.ts';
-import type { OnPolicyAlgorithm, StateArrays } from './on-policy-trainer.ts';
-import type { Minibatch, RolloutBuffer } from './rollout-buffer.ts';
-import type { Rng } from '../sim/rng.ts';
-import trpoPresets from '../assets/presets/trpo.json' with { type: 'json' };
+import { tf } from '../shared/tf.ts';
+import { validateConfig, type FieldRule } from '../shared/config.ts';
+import { conjugateGradient, dot } from '../shared/conjugate-gradient.ts';
+import { fisherVectorProduct } from '../shared/fisher.ts';
+import { gaussianEntropy, gaussianKl } from '../shared/distributions.ts';
+import { clipGradientNorm, FlatAdam } from '../shared/flat-adam.ts';
+import { onPolicyDefaults, onPolicyDocs, onPolicyRules } from './config.ts';
+import { onPolicyEntry } from './entry.ts';
+import { probabilityRatio } from '../../tests/oracles/policy-gradient-losses.ts';
+import type { GaussianActorCritic } from '../shared/gaussian-actor-critic.ts';
+import type { OnPolicyAlgorithm, StateArrays } from './trainer.ts';
+import type { Minibatch, RolloutBuffer } from '../shared/rollout-buffer.ts';
+import type { Rng } from '../../sim/rng.ts';
+import trpoPresets from '../../assets/presets/trpo.json' with { type: 'json' };
 
 /**
  * TRPO as the seed derives it: maximise the surrogate L = E[r A] (+ entropyCoef H) subject to

@@ -1,11 +1,11 @@
-import { OnPolicyTrainer, type OnPolicyAlgorithm } from './on-policy-trainer.ts';
-import type { PhysicsName } from '../sim/physics.ts';
+import { OnPolicyTrainer, type OnPolicyAlgorithm } from './trainer.ts';
+import type { PhysicsName } from '../../sim/physics.ts';
 import { actorCriticGradient } from './a2c.ts';
 import type { A3cConfig } from './a3c.ts';
-import type { GaussianActorCritic } from './gaussian-actor-critic.ts';
-import type { NormaliserState } from './normaliser.ts';
-import type { VecEnvFactory } from './registry.ts';
-import type { RolloutBuffer } from './rollout-buffer.ts';
+import type { GaussianActorCritic } from '../shared/gaussian-actor-critic.ts';
+import type { NormaliserState } from '../shared/normaliser.ts';
+import type { VecEnvFactory } from '../registry.ts';
+import type { RolloutBuffer } from '../shared/rollout-buffer.ts';
 
 /**
  * One A3C actor-learner (the seed's pseudo-code, thread side), platform-free: it owns a copy of the

@@ -1,4 +1,4 @@
-import type { Rng } from '../sim/rng.ts';
+import type { Rng } from '../../sim/rng.ts';
 
 /** Exploration noise for deterministic policies, one value per action component, seeded through an Rng. */
 export interface ActionNoise {

@@ -1,16 +1,16 @@
-import { tf } from './tf.ts';
-import { Mlp } from './mlp.ts';
-import { polyakUpdateFlat } from './polyak.ts';
-import { concatRows, createLearner, criticLossGradient, forwardToHost, learnerState, restoreLearner, stepLearner, tidyToHost, type Learner } from './host-learner.ts';
-import { GaussianNoise, type ActionNoise } from './noise.ts';
-import type { TransitionBatch } from './replay-buffer.ts';
-import { createOffPolicyTrainer } from './off-policy-trainer.ts';
-import { offPolicyFieldDocs, offPolicyRules, type OffPolicyAgent, type AgentState, type OffPolicyConfig } from './off-policy-agent.ts';
-import { validateConfig, type FieldRule } from './config.ts';
-import type { AlgorithmEntry } from './registry.ts';
-import presets from '../assets/presets/td3.json' with { type: 'json' };
-import type { DenseLayerSnapshot } from './policy.ts';
-import type { Rng } from '../sim/rng.ts';
+import { tf } from '../shared/tf.ts';
+import { Mlp } from '../shared/mlp.ts';
+import { polyakUpdateFlat } from '../shared/polyak.ts';
+import { concatRows, createLearner, criticLossGradient, forwardToHost, learnerState, restoreLearner, stepLearner, tidyToHost, type Learner } from '../shared/host-learner.ts';
+import { GaussianNoise, type ActionNoise } from '../shared/noise.ts';
+import type { TransitionBatch } from '../shared/replay-buffer.ts';
+import { createOffPolicyTrainer } from './trainer.ts';
+import { offPolicyFieldDocs, offPolicyRules, type OffPolicyAgent, type AgentState, type OffPolicyConfig } from './agent.ts';
+import { validateConfig, type FieldRule } from '../shared/config.ts';
+import type { AlgorithmEntry } from '../registry.ts';
+import presets from '../../assets/presets/td3.json' with { type: 'json' };
+import type { DenseLayerSnapshot } from '../policy.ts';
+import type { Rng } from '../../sim/rng.ts';
 
 /**
  * TD3 (Fujimoto et al. 2018; the seed's pseudo-code, CleanRL's td3_continuous_action.py): a deterministic

@@ -1,15 +1,15 @@
-import { GaussianActorCritic } from './gaussian-actor-critic.ts';
-import { yieldToEventLoop } from './event-loop.ts';
-import { RunningNormaliser, type NormaliserState } from './normaliser.ts';
-import { evaluateGaussianPolicy } from './on-policy-evaluate.ts';
-import { loadNormalisers, saveNormalisers, type NamedNormalisers } from './on-policy-state.ts';
-import { RolloutBuffer } from './rollout-buffer.ts';
-import { scheduledLearningRate, type OnPolicyConfig } from './on-policy-config.ts';
-import { Rng, type RngState } from '../sim/rng.ts';
-import type { VecEnv } from '../sim/env.ts';
-import type { EvaluationResult, MetricsRecord, Trainer, TrainerState } from './trainer.ts';
-import type { PolicySnapshot } from './policy.ts';
-import type { Activation } from './policy.ts';
+import { GaussianActorCritic } from '../shared/gaussian-actor-critic.ts';
+import { yieldToEventLoop } from '../shared/event-loop.ts';
+import { RunningNormaliser, type NormaliserState } from '../shared/normaliser.ts';
+import { evaluateGaussianPolicy } from './evaluate.ts';
+import { loadNormalisers, saveNormalisers, type NamedNormalisers } from './state.ts';
+import { RolloutBuffer } from '../shared/rollout-buffer.ts';
+import { scheduledLearningRate, type OnPolicyConfig } from './config.ts';
+import { Rng, type RngState } from '../../sim/rng.ts';
+import type { VecEnv } from '../../sim/env.ts';
+import type { EvaluationResult, MetricsRecord, Trainer, TrainerState } from '../contract.ts';
+import type { PolicySnapshot } from '../policy.ts';
+import type { Activation } from '../policy.ts';
 
 /**
  * The synchronous on-policy loop (CleanRL's ppo_continuous_action, minus the update): collect numSteps

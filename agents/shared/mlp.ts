@@ -1,7 +1,7 @@
 import { tf } from './tf.ts';
 import { activationGradient, dense } from './dense.ts';
-import type { Activation, DenseLayerSnapshot } from './policy.ts';
-import type { Rng } from '../sim/rng.ts';
+import type { Activation, DenseLayerSnapshot } from '../policy.ts';
+import type { Rng } from '../../sim/rng.ts';
 
 /** The shape of a multilayer perceptron. */
 export interface MlpSpec {

@@ -1,5 +1,5 @@
-import type { RunningNormaliser } from './normaliser.ts';
-import type { TrainerState } from './trainer.ts';
+import type { RunningNormaliser } from '../shared/normaliser.ts';
+import type { TrainerState } from '../contract.ts';
 
 /** Named normalisers (absent ones skipped) saved into / restored from a TrainerState's arrays. */
 export type NamedNormalisers = readonly (readonly [string, RunningNormaliser | null])[];

@@ -1,5 +1,5 @@
-import type { VecEnv } from '../sim/env.ts';
-import type { EvaluationResult } from './trainer.ts';
+import type { VecEnv } from '../../sim/env.ts';
+import type { EvaluationResult } from '../contract.ts';
 
 /**
  * Runs one episode in each environment of a freshly reset VecEnv with a deterministic policy and reports

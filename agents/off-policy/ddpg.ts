@@ -1,11 +1,11 @@
 import { DeterministicActorCritic } from './td3.ts';
-import { GaussianNoise, OrnsteinUhlenbeckNoise } from './noise.ts';
-import { createOffPolicyTrainer } from './off-policy-trainer.ts';
-import { offPolicyFieldDocs, offPolicyRules, type OffPolicyConfig } from './off-policy-agent.ts';
-import { validateConfig, type FieldRule } from './config.ts';
-import type { AlgorithmEntry } from './registry.ts';
-import type { Rng } from '../sim/rng.ts';
-import presets from '../assets/presets/ddpg.json' with { type: 'json' };
+import { GaussianNoise, OrnsteinUhlenbeckNoise } from '../shared/noise.ts';
+import { createOffPolicyTrainer } from './trainer.ts';
+import { offPolicyFieldDocs, offPolicyRules, type OffPolicyConfig } from './agent.ts';
+import { validateConfig, type FieldRule } from '../shared/config.ts';
+import type { AlgorithmEntry } from '../registry.ts';
+import type { Rng } from '../../sim/rng.ts';
+import presets from '../../assets/presets/ddpg.json' with { type: 'json' };
 
 /**
  * DDPG (Lillicrap et al. 2016; the seed's pseudo-code, CleanRL's ddpg_continuous_action.py): one critic trained

@@ -1,11 +1,11 @@
-import { validateConfig } from './config.ts';
-import { clipGradientNorm, FlatAdam } from './flat-adam.ts';
-import { onPolicyDefaults, onPolicyDocs, onPolicyRules, type OnPolicyConfig } from './on-policy-config.ts';
-import { onPolicyEntry } from './on-policy-entry.ts';
-import type { GaussianActorCritic } from './gaussian-actor-critic.ts';
-import type { OnPolicyAlgorithm, StateArrays } from './on-policy-trainer.ts';
-import type { Minibatch, RolloutBuffer } from './rollout-buffer.ts';
-import a2cPresets from '../assets/presets/a2c.json' with { type: 'json' };
+import { validateConfig } from '../shared/config.ts';
+import { clipGradientNorm, FlatAdam } from '../shared/flat-adam.ts';
+import { onPolicyDefaults, onPolicyDocs, onPolicyRules, type OnPolicyConfig } from './config.ts';
+import { onPolicyEntry } from './entry.ts';
+import type { GaussianActorCritic } from '../shared/gaussian-actor-critic.ts';
+import type { OnPolicyAlgorithm, StateArrays } from './trainer.ts';
+import type { Minibatch, RolloutBuffer } from '../shared/rollout-buffer.ts';
+import a2cPresets from '../../assets/presets/a2c.json' with { type: 'json' };
 
 /**
  * A2C: the synchronous form of the seed's A3C. N environments step together for numSteps steps; each step

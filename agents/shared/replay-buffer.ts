@@ -1,4 +1,4 @@
-import type { Rng } from '../sim/rng.ts';
+import type { Rng } from '../../sim/rng.ts';
 
 /**
  * Experience replay on preallocated ring buffers (SB3's ReplayBuffer without its 954 lines). Each transition

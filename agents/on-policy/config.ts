@@ -1,4 +1,4 @@
-import type { FieldRule } from './config.ts';
+import type { FieldRule } from '../shared/config.ts';
 
 /**
  * Config fields every on-policy algorithm shares (rollout, networks, normalisation, entropy bonus). Each

@@ -1,18 +1,18 @@
-import { tf } from './tf.ts';
-import { Mlp } from './mlp.ts';
-import { FlatAdam } from './flat-adam.ts';
-import { polyakUpdateFlat } from './polyak.ts';
+import { tf } from '../shared/tf.ts';
+import { Mlp } from '../shared/mlp.ts';
+import { FlatAdam } from '../shared/flat-adam.ts';
+import { polyakUpdateFlat } from '../shared/polyak.ts';
 import { criticTargets } from './td3.ts';
-import { sampleSquashedGaussian } from './distributions.ts';
-import { concatRows, createLearner, criticLossGradient, forwardToHost, learnerState, restoreLearner, stepLearner, tidyToHost, type Learner } from './host-learner.ts';
-import { createOffPolicyTrainer } from './off-policy-trainer.ts';
-import { offPolicyFieldDocs, offPolicyRules, type AgentState, type OffPolicyAgent, type OffPolicyConfig } from './off-policy-agent.ts';
-import { validateConfig, type FieldRule } from './config.ts';
-import type { TransitionBatch } from './replay-buffer.ts';
-import type { AlgorithmEntry } from './registry.ts';
-import type { DenseLayerSnapshot } from './policy.ts';
-import type { Rng } from '../sim/rng.ts';
-import presets from '../assets/presets/sac.json' with { type: 'json' };
+import { sampleSquashedGaussian } from '../shared/distributions.ts';
+import { concatRows, createLearner, criticLossGradient, forwardToHost, learnerState, restoreLearner, stepLearner, tidyToHost, type Learner } from '../shared/host-learner.ts';
+import { createOffPolicyTrainer } from './trainer.ts';
+import { offPolicyFieldDocs, offPolicyRules, type AgentState, type OffPolicyAgent, type OffPolicyConfig } from './agent.ts';
+import { validateConfig, type FieldRule } from '../shared/config.ts';
+import type { TransitionBatch } from '../shared/replay-buffer.ts';
+import type { AlgorithmEntry } from '../registry.ts';
+import type { DenseLayerSnapshot } from '../policy.ts';
+import type { Rng } from '../../sim/rng.ts';
+import presets from '../../assets/presets/sac.json' with { type: 'json' };
 
 /**
  * SAC (Haarnoja et al. 2018, with automatic temperature; the maximum-entropy objective of the seed's MaxEnt

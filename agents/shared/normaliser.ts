@@ -1,4 +1,4 @@
-import type { ObservationNormaliserSnapshot } from './policy.ts';
+import type { ObservationNormaliserSnapshot } from '../policy.ts';
 
 /** Running statistics of a normaliser: plain numbers, saved with the model and in checkpoints. */
 export interface NormaliserState {

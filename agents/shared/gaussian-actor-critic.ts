@@ -3,8 +3,8 @@ import { Mlp } from './mlp.ts';
 import { gaussianEntropy, gaussianLogProb } from './distributions.ts';
 import { gaussianPolicyLoss, valueLossGradient, type PolicyLossResult, type PolicyObjective } from './policy-gradient-math.ts';
 import type { Minibatch } from './rollout-buffer.ts';
-import type { Activation, DenseLayerSnapshot } from './policy.ts';
-import type { Rng } from '../sim/rng.ts';
+import type { Activation, DenseLayerSnapshot } from '../policy.ts';
+import type { Rng } from '../../sim/rng.ts';
 
 /**
  * The on-policy networks (CleanRL's ppo_continuous_action Agent): an actor MLP giving the Gaussian mean, a

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
-import { InThreadVecEnv, type SimVecEnv } from '../sim/vec-env.ts';
-import { initTf } from './tf.ts';
+import { InThreadVecEnv, type SimVecEnv } from '../../sim/vec-env.ts';
+import { initTf } from '../shared/tf.ts';
 import { A3cWorkerCore } from './a3c-worker.ts';
 import type { ToWebA3cWorker } from './a3c.web.ts';
 

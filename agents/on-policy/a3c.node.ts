@@ -1,4 +1,4 @@
-import { startTypeScriptWorker } from '../sim/worker-host.node.ts';
+import { startTypeScriptWorker } from '../../sim/worker-host.node.ts';
 import type { A3cWorkerFactory, FromWorker } from './a3c-worker.ts';
 
 /**
@@ -14,7 +14,7 @@ export interface NodeWorkerOptions {
 }
 
 export function nodeWorkers(options: NodeWorkerOptions = {}): A3cWorkerFactory {
-  const envModule = options.envModule ?? new URL('../sim/vec-env.ts', import.meta.url).href;
+  const envModule = options.envModule ?? new URL('../../sim/vec-env.ts', import.meta.url).href;
   const envExport = options.envExport ?? 'createVecEnv';
   return (index) => {
     const worker = startTypeScriptWorker(new URL('./a3c-worker.node.ts', import.meta.url), { envModule, envExport });

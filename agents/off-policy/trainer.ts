@@ -1,15 +1,15 @@
-import { Rng, type RngState } from '../sim/rng.ts';
-import type { PhysicsName } from '../sim/physics.ts';
-import { yieldToEventLoop } from './event-loop.ts';
-import type { VecEnv } from '../sim/env.ts';
-import type { EvaluationResult, MetricsRecord, Trainer, TrainerState } from './trainer.ts';
-import type { PolicySnapshot } from './policy.ts';
-import type { OffPolicyAgent, OffPolicyConfig } from './off-policy-agent.ts';
-import type { CreateTrainerOptions, VecEnvFactory } from './registry.ts';
-import { initTf } from './tf.ts';
-import { ReplayBuffer, allocateBatch, type TransitionBatch, type ReplayBufferState } from './replay-buffer.ts';
-import { RunningNormaliser } from './normaliser.ts';
-import { evaluateEpisodes } from './evaluation.ts';
+import { Rng, type RngState } from '../../sim/rng.ts';
+import type { PhysicsName } from '../../sim/physics.ts';
+import { yieldToEventLoop } from '../shared/event-loop.ts';
+import type { VecEnv } from '../../sim/env.ts';
+import type { EvaluationResult, MetricsRecord, Trainer, TrainerState } from '../contract.ts';
+import type { PolicySnapshot } from '../policy.ts';
+import type { OffPolicyAgent, OffPolicyConfig } from './agent.ts';
+import type { CreateTrainerOptions, VecEnvFactory } from '../registry.ts';
+import { initTf } from '../shared/tf.ts';
+import { ReplayBuffer, allocateBatch, type TransitionBatch, type ReplayBufferState } from '../shared/replay-buffer.ts';
+import { RunningNormaliser } from '../shared/normaliser.ts';
+import { evaluateEpisodes } from '../shared/evaluation.ts';
 
 /**
  * The off-policy training loop (DDPG, TD3, SAC) over a VecEnv: uniform random actions until learningStarts,
@@ -277,7 +277,7 @@ export async function createOffPolicyTrainer(
 
 /** sim/'s createVecEnv: the robots. Imported on demand so that agents/ loads without the physics engine. */
 async function defaultVecEnvFactory(): Promise<VecEnvFactory> {
-  const { createVecEnv } = await import('../sim/vec-env.ts');
+  const { createVecEnv } = await import('../../sim/vec-env.ts');
   return createVecEnv;
 }
 

@@ -1,7 +1,7 @@
-import type { Rng } from '../sim/rng.ts';
-import type { DenseLayerSnapshot } from './policy.ts';
-import type { FieldRule } from './config.ts';
-import type { TransitionBatch } from './replay-buffer.ts';
+import type { Rng } from '../../sim/rng.ts';
+import type { DenseLayerSnapshot } from '../policy.ts';
+import type { FieldRule } from '../shared/config.ts';
+import type { TransitionBatch } from '../shared/replay-buffer.ts';
 
 /**
  * What DDPG, TD3 and SAC share: the agent interface the off-policy training loop drives, and the config

@@ -1,10 +1,10 @@
-import { OnPolicyTrainer, type OnPolicyAlgorithm } from './on-policy-trainer.ts';
-import type { OnPolicyConfig } from './on-policy-config.ts';
-import type { GaussianActorCritic } from './gaussian-actor-critic.ts';
-import type { AlgorithmConfig, AlgorithmEntry, CreateTrainerOptions, VecEnvFactory } from './registry.ts';
-import type { VecEnv } from '../sim/env.ts';
-import { createVecEnv } from '../sim/vec-env.ts';
-import type { Rng } from '../sim/rng.ts';
+import { OnPolicyTrainer, type OnPolicyAlgorithm } from './trainer.ts';
+import type { OnPolicyConfig } from './config.ts';
+import type { GaussianActorCritic } from '../shared/gaussian-actor-critic.ts';
+import type { AlgorithmConfig, AlgorithmEntry, CreateTrainerOptions, VecEnvFactory } from '../registry.ts';
+import type { VecEnv } from '../../sim/env.ts';
+import { createVecEnv } from '../../sim/vec-env.ts';
+import type { Rng } from '../../sim/rng.ts';
 
 /**
  * Builds the registry entry of a synchronous on-policy algorithm (A2C, TRPO, PPO, PPO-KL): the shared

@@ -1,18 +1,18 @@
-import { tf } from './tf.ts';
-import { validateConfig, type FieldRule } from './config.ts';
-import { gaussianKl } from './distributions.ts';
-import { clipGradientNorm, FlatAdam } from './flat-adam.ts';
-import { normaliseAdvantages } from './advantage.ts';
-import { onPolicyDefaults, onPolicyDocs, onPolicyRules } from './on-policy-config.ts';
-import { adaptKlBeta } from './policy-gradient-losses.ts';
-import type { PolicyObjective } from './policy-gradient-math.ts';
-import type { GaussianActorCritic } from './gaussian-actor-critic.ts';
-import type { OnPolicyAlgorithm, StateArrays } from './on-policy-trainer.ts';
-import type { Minibatch, RolloutBuffer } from './rollout-buffer.ts';
-import { onPolicyEntry } from './on-policy-entry.ts';
-import type { Rng } from '../sim/rng.ts';
-import ppoPresets from '../assets/presets/ppo.json' with { type: 'json' };
-import ppoKlPresets from '../assets/presets/ppo-kl.json' with { type: 'json' };
+import { tf } from '../shared/tf.ts';
+import { validateConfig, type FieldRule } from '../shared/config.ts';
+import { gaussianKl } from '../shared/distributions.ts';
+import { clipGradientNorm, FlatAdam } from '../shared/flat-adam.ts';
+import { normaliseAdvantages } from '../shared/advantage.ts';
+import { onPolicyDefaults, onPolicyDocs, onPolicyRules } from './config.ts';
+import { adaptKlBeta } from '../../tests/oracles/policy-gradient-losses.ts';
+import type { PolicyObjective } from '../shared/policy-gradient-math.ts';
+import type { GaussianActorCritic } from '../shared/gaussian-actor-critic.ts';
+import type { OnPolicyAlgorithm, StateArrays } from './trainer.ts';
+import type { Minibatch, RolloutBuffer } from '../shared/rollout-buffer.ts';
+import { onPolicyEntry } from './entry.ts';
+import type { Rng } from '../../sim/rng.ts';
+import ppoPresets from '../../assets/presets/ppo.json' with { type: 'json' };
+import ppoKlPresets from '../../assets/presets/ppo-kl.json' with { type: 'json' };
 
 /**
  * PPO (the seed's two forms): the clipped surrogate min(r A, clip(r, 1 - eps, 1 + eps) A), or the adaptive

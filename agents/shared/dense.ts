@@ -1,5 +1,5 @@
 import { tf } from './tf.ts';
-import type { Activation } from './policy.ts';
+import type { Activation } from '../policy.ts';
 
 /**
  * A dense layer y = act(x K + b) with a hand-written gradient.

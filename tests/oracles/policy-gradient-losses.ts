@@ -1,4 +1,4 @@
-import { tf } from './tf.ts';
+import { tf } from '../../agents/shared/tf.ts';
 
 /**
  * The seed's on-policy objectives as tensor functions (each returns a scalar to MINIMISE, i.e. the negated
