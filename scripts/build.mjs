@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 const rendererOnly = process.argv.includes('--renderer');
 
 await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' });
-// tfjs-backend-wasm fetches its .wasm files at run time from a folder the app names (agents/tf.ts).
+// tfjs-backend-wasm fetches its .wasm files at run time from a folder the app names (agents/shared/tf.ts).
 const wasmSource = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
 mkdirSync('dist/renderer/tfjs-wasm', { recursive: true });
 for (const file of readdirSync(wasmSource).filter((name) => name.endsWith('.wasm'))) copyFileSync(join(wasmSource, file), join('dist/renderer/tfjs-wasm', file));

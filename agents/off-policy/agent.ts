@@ -4,8 +4,8 @@ import type { FieldRule } from '../shared/config.ts';
 import type { TransitionBatch } from '../shared/replay-buffer.ts';
 
 /**
- * What DDPG, TD3 and SAC share: the agent interface the off-policy training loop drives, and the config
- * fields of that loop (each algorithm's config extends OffPolicyConfig).
+ * What DDPG, TD3 and SAC share: the agent interface the off-policy training loop drives, the config fields of
+ * that loop (each algorithm's config extends OffPolicyConfig), and the critics' Bellman targets.
  */
 
 export interface AgentState {
@@ -66,3 +66,11 @@ export const offPolicyRules: Partial<Record<keyof OffPolicyConfig, FieldRule>> =
   stepsPerIteration: { min: 1, integer: true },
 };
 
+/** y = r + gamma (1 - d) min over the target critics (one or two) of Q'(s', a'). */
+export function criticTargets(rewards: Float32Array, terminated: Float32Array, gamma: number, nextQs: readonly Float32Array[], out: Float32Array): void {
+  for (let b = 0; b < rewards.length; b++) {
+    let q = nextQs[0][b];
+    for (let k = 1; k < nextQs.length; k++) q = Math.min(q, nextQs[k][b]);
+    out[b] = rewards[b] + gamma * (1 - terminated[b]) * q;
+  }
+}

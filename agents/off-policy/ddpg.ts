@@ -1,16 +1,17 @@
-import { DeterministicActorCritic } from './td3.ts';
+import { DeterministicActorCritic } from './deterministic-actor-critic.ts';
 import { GaussianNoise, OrnsteinUhlenbeckNoise } from '../shared/noise.ts';
 import { createOffPolicyTrainer } from './trainer.ts';
 import { offPolicyFieldDocs, offPolicyRules, type OffPolicyConfig } from './agent.ts';
 import { validateConfig, type FieldRule } from '../shared/config.ts';
-import type { AlgorithmEntry } from '../registry.ts';
+import type { AlgorithmEntry } from '../contract.ts';
 import type { Rng } from '../../sim/rng.ts';
 import presets from '../../assets/presets/ddpg.json' with { type: 'json' };
 
 /**
  * DDPG (Lillicrap et al. 2016; the seed's pseudo-code, CleanRL's ddpg_continuous_action.py): one critic trained
  * towards y = r + gamma (1 - d) Q'(s', mu'(s')), the actor along dQ/da, soft target updates every step. It is
- * TD3's agent (td3.ts) with one critic, no target smoothing and no delay, plus a choice of exploration noise.
+ * the agent TD3 uses (deterministic-actor-critic.ts) with one critic, no target smoothing and no delay, plus a
+ * choice of exploration noise.
  */
 
 export type DdpgConfig = OffPolicyConfig & {

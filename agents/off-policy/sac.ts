@@ -2,14 +2,13 @@ import { tf } from '../shared/tf.ts';
 import { Mlp } from '../shared/mlp.ts';
 import { FlatAdam } from '../shared/flat-adam.ts';
 import { polyakUpdateFlat } from '../shared/polyak.ts';
-import { criticTargets } from './td3.ts';
 import { sampleSquashedGaussian } from '../shared/distributions.ts';
 import { concatRows, createLearner, criticLossGradient, forwardToHost, learnerState, restoreLearner, stepLearner, tidyToHost, type Learner } from '../shared/host-learner.ts';
 import { createOffPolicyTrainer } from './trainer.ts';
-import { offPolicyFieldDocs, offPolicyRules, type AgentState, type OffPolicyAgent, type OffPolicyConfig } from './agent.ts';
+import { criticTargets, offPolicyFieldDocs, offPolicyRules, type AgentState, type OffPolicyAgent, type OffPolicyConfig } from './agent.ts';
 import { validateConfig, type FieldRule } from '../shared/config.ts';
 import type { TransitionBatch } from '../shared/replay-buffer.ts';
-import type { AlgorithmEntry } from '../registry.ts';
+import type { AlgorithmEntry } from '../contract.ts';
 import type { DenseLayerSnapshot } from '../policy.ts';
 import type { Rng } from '../../sim/rng.ts';
 import presets from '../../assets/presets/sac.json' with { type: 'json' };
@@ -20,7 +19,7 @@ import presets from '../../assets/presets/sac.json' with { type: 'json' };
  * y = r + gamma (1 - d) (min Q'(s', a') - alpha log pi(a'|s')), a' ~ pi(s'); a reparameterised tanh-Gaussian
  * actor minimising mean(alpha log pi(a|s) - min Q(s, a)); alpha tuned so the entropy approaches -|A|.
  * The actor's last layer gives [mean | raw log std]; log std = min + (max - min) (tanh(raw) + 1) / 2.
- * As in td3.ts, matMuls run in tfjs and the [batch, action]-sized arithmetic on the host.
+ * As in deterministic-actor-critic.ts, matMuls run in tfjs and the [batch, action]-sized arithmetic on the host.
  */
 
 /** CleanRL's log-std range. */

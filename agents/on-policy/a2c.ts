@@ -2,9 +2,10 @@ import { validateConfig } from '../shared/config.ts';
 import { clipGradientNorm, FlatAdam } from '../shared/flat-adam.ts';
 import { onPolicyDefaults, onPolicyDocs, onPolicyRules, type OnPolicyConfig } from './config.ts';
 import { onPolicyEntry } from './entry.ts';
+import { actorCriticGradient } from './actor-critic-loss.ts';
 import type { GaussianActorCritic } from '../shared/gaussian-actor-critic.ts';
 import type { OnPolicyAlgorithm, StateArrays } from './trainer.ts';
-import type { Minibatch, RolloutBuffer } from '../shared/rollout-buffer.ts';
+import type { RolloutBuffer } from '../shared/rollout-buffer.ts';
 import a2cPresets from '../../assets/presets/a2c.json' with { type: 'json' };
 
 /**
@@ -26,18 +27,6 @@ export const a2cDefaults: OnPolicyConfig = {
 
 export function validateA2cConfig(config: Readonly<Record<string, unknown>>): OnPolicyConfig {
   return validateConfig('a2c', a2cDefaults, config, onPolicyRules);
-}
-
-/** The A2C/A3C loss on one batch and its flat gradient (into `out`); shared with A3C's workers. */
-export function actorCriticGradient(
-  model: GaussianActorCritic,
-  batch: Minibatch,
-  config: Pick<OnPolicyConfig, 'entropyCoef' | 'valueCoef'>,
-  out: Float32Array,
-): { loss: number; policyLoss: number; valueLoss: number; entropy: number } {
-  const result = model.lossGradient(batch, { kind: 'pg' }, { entropyCoef: config.entropyCoef, valueCoef: config.valueCoef, valueClip: 0 }, out);
-  if (!Number.isFinite(result.loss)) throw new Error(`a2c: the loss became ${result.loss}; lower the learning rate`);
-  return result;
 }
 
 export class A2c implements OnPolicyAlgorithm {

@@ -1,7 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { initTf } from '../shared/tf.ts';
-import { A3cWorkerCore, type ToWorker } from './a3c-worker.ts';
-import type { VecEnvFactory } from '../registry.ts';
+import { A3cWorkerCore } from './a3c-worker.ts';
+import type { ToWorker } from './a3c-protocol.ts';
+import type { VecEnvFactory } from '../contract.ts';
 
 /** Entry of one A3C actor-learner thread (see a3c.node.ts): tfjs, its environments, then the message loop. */
 const { envModule, envExport } = workerData as { envModule: string; envExport: string };

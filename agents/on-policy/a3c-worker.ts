@@ -1,10 +1,9 @@
 import { OnPolicyTrainer, type OnPolicyAlgorithm } from './trainer.ts';
-import type { PhysicsName } from '../../sim/physics.ts';
-import { actorCriticGradient } from './a2c.ts';
-import type { A3cConfig } from './a3c.ts';
+import { actorCriticGradient } from './actor-critic-loss.ts';
+import type { A3cConfig } from './a3c-config.ts';
+import type { A3cWorkerFactory, EpisodeSummary, FromWorker, ToWorker } from './a3c-protocol.ts';
 import type { GaussianActorCritic } from '../shared/gaussian-actor-critic.ts';
-import type { NormaliserState } from '../shared/normaliser.ts';
-import type { VecEnvFactory } from '../registry.ts';
+import type { VecEnvFactory } from '../contract.ts';
 import type { RolloutBuffer } from '../shared/rollout-buffer.ts';
 
 /**
@@ -14,39 +13,6 @@ import type { RolloutBuffer } from '../shared/rollout-buffer.ts';
  * cut, 0 at a terminal) and answers with that gradient. The global side (a3c.ts) applies it as it arrives.
  * The same core runs in a Node worker thread (a3c-worker.node.ts) or in this thread (inThreadWorkers).
  */
-
-export type ToWorker =
-  | { readonly type: 'init'; readonly index: number; readonly robot: string; readonly config: A3cConfig; readonly seed: number; readonly physics?: PhysicsName }
-  | {
-      readonly type: 'parameters';
-      /** How many gradients the global network had applied when these parameters were sent. */
-      readonly version: number;
-      readonly parameters: Float32Array;
-      readonly obsStatistics: NormaliserState | null;
-      readonly returnStatistics: NormaliserState | null;
-    }
-  | { readonly type: 'stop' };
-
-export interface EpisodeSummary {
-  readonly ret: number;
-  readonly len: number;
-}
-
-export type FromWorker =
-  | { readonly type: 'ready'; readonly index: number; readonly observationSize: number; readonly actionSize: number }
-  | {
-      readonly type: 'gradient';
-      readonly index: number;
-      /** The version of the parameters this gradient was computed at (staleness = applied since then). */
-      readonly version: number;
-      readonly gradient: Float32Array;
-      readonly steps: number;
-      readonly episodes: readonly EpisodeSummary[];
-      readonly obsStatistics: NormaliserState | null;
-      readonly returnStatistics: NormaliserState | null;
-      readonly metrics: Readonly<Record<string, number>>;
-    }
-  | { readonly type: 'error'; readonly index: number; readonly message: string };
 
 /** The thread-specific learner: computes d theta (no optimiser step) into `gradient`. */
 class GradientOnly implements OnPolicyAlgorithm {
@@ -130,15 +96,6 @@ export class A3cWorkerCore {
     };
   }
 }
-
-/** A message channel to one worker: the injected seam between the A3C core and the platform's threads. */
-export interface A3cWorkerPort {
-  post(message: ToWorker): void;
-  onMessage(handler: (message: FromWorker) => void): void;
-  terminate(): Promise<void>;
-}
-
-export type A3cWorkerFactory = (index: number) => A3cWorkerPort;
 
 /**
  * Workers in this thread (tests, or where threads are unavailable): still asynchronous, interleaved at

@@ -1,5 +1,5 @@
 import { startTypeScriptWorker } from '../../sim/worker-host.node.ts';
-import type { A3cWorkerFactory, FromWorker } from './a3c-worker.ts';
+import type { A3cWorkerFactory, FromWorker } from './a3c-protocol.ts';
 
 /**
  * A3C's actor-learners as Node worker threads (a3c-worker.node.ts). Each thread imports `envModule` and

@@ -1,17 +1,17 @@
-import { validateConfig, type FieldRule } from '../shared/config.ts';
 import type { PhysicsName } from '../../sim/physics.ts';
 import { GaussianActorCritic } from '../shared/gaussian-actor-critic.ts';
 import { clipGradientNorm, FlatAdam } from '../shared/flat-adam.ts';
 import { RunningNormaliser } from '../shared/normaliser.ts';
 import { evaluateGaussianPolicy } from './evaluate.ts';
 import { loadNormalisers, saveNormalisers, type NamedNormalisers } from './state.ts';
-import { onPolicyDefaults, onPolicyDocs, onPolicyRules, scheduledLearningRate } from './config.ts';
+import { scheduledLearningRate } from './config.ts';
+import { a3cDefaults, a3cDocs, validateA3cConfig, type A3cConfig } from './a3c-config.ts';
 import { simVecEnv } from './entry.ts';
-import { inThreadWorkers, type A3cWorkerFactory, type A3cWorkerPort, type FromWorker } from './a3c-worker.ts';
+import { inThreadWorkers } from './a3c-worker.ts';
+import type { A3cWorkerFactory, A3cWorkerPort, FromWorker } from './a3c-protocol.ts';
 import { Rng } from '../../sim/rng.ts';
 import type { Activation, PolicySnapshot } from '../policy.ts';
-import type { AlgorithmConfig, AlgorithmEntry, CreateTrainerOptions } from '../registry.ts';
-import type { EvaluationResult, MetricsRecord, Trainer, TrainerState } from '../contract.ts';
+import type { AlgorithmConfig, AlgorithmEntry, CreateTrainerOptions, EvaluationResult, MetricsRecord, Trainer, TrainerState } from '../contract.ts';
 import type { VecEnv } from '../../sim/env.ts';
 import a3cPresets from '../../assets/presets/a3c.json' with { type: 'json' };
 
@@ -22,37 +22,6 @@ import a3cPresets from '../../assets/presets/a3c.json' with { type: 'json' };
  * gradient may have been computed at parameters that are already `staleness` updates old) and sends the
  * worker the current theta. Observation and return statistics travel the same way and are merged globally.
  */
-
-export const a3cDefaults = {
-  ...onPolicyDefaults,
-  numEnvs: 1,
-  numSteps: 5,
-  gaeLambda: 1,
-  learningRate: 7e-4,
-  normaliseAdvantages: false,
-  numWorkers: 2,
-  updatesPerIteration: 200,
-};
-
-export type A3cConfig = { readonly [K in keyof typeof a3cDefaults]: (typeof a3cDefaults)[K] };
-
-export const a3cDocs: Record<keyof A3cConfig, string> = {
-  ...onPolicyDocs,
-  numEnvs: 'environments per worker',
-  numSteps: "t_max: steps a worker takes between pulling theta and pushing d theta",
-  numWorkers: 'actor-learner threads',
-  updatesPerIteration: 'gradients the global network applies per iterate() (one metrics line)',
-};
-
-const a3cRules: Partial<Record<keyof A3cConfig, FieldRule>> = {
-  ...onPolicyRules,
-  numWorkers: { min: 1, integer: true },
-  updatesPerIteration: { min: 1, integer: true },
-};
-
-export function validateA3cConfig(config: Readonly<Record<string, unknown>>): A3cConfig {
-  return validateConfig('a3c', a3cDefaults, config, a3cRules);
-}
 
 export interface A3cTrainerOptions {
   readonly robot: string;

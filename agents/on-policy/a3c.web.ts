@@ -1,4 +1,4 @@
-import type { A3cWorkerFactory, FromWorker, ToWorker } from './a3c-worker.ts';
+import type { A3cWorkerFactory, FromWorker, ToWorker } from './a3c-protocol.ts';
 
 /** What the page's A3C workers receive: a one-time setup, then the core's messages (a3c-worker.ts). */
 export type ToWebA3cWorker = { readonly type: 'setup'; readonly wasmPath: string } | ToWorker;

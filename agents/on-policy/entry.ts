@@ -1,7 +1,7 @@
 import { OnPolicyTrainer, type OnPolicyAlgorithm } from './trainer.ts';
 import type { OnPolicyConfig } from './config.ts';
 import type { GaussianActorCritic } from '../shared/gaussian-actor-critic.ts';
-import type { AlgorithmConfig, AlgorithmEntry, CreateTrainerOptions, VecEnvFactory } from '../registry.ts';
+import type { AlgorithmConfig, AlgorithmEntry, CreateTrainerOptions, VecEnvFactory } from '../contract.ts';
 import type { VecEnv } from '../../sim/env.ts';
 import { createVecEnv } from '../../sim/vec-env.ts';
 import type { Rng } from '../../sim/rng.ts';

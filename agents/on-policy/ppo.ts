@@ -4,7 +4,6 @@ import { gaussianKl } from '../shared/distributions.ts';
 import { clipGradientNorm, FlatAdam } from '../shared/flat-adam.ts';
 import { normaliseAdvantages } from '../shared/advantage.ts';
 import { onPolicyDefaults, onPolicyDocs, onPolicyRules } from './config.ts';
-import { adaptKlBeta } from '../../tests/oracles/policy-gradient-losses.ts';
 import type { PolicyObjective } from '../shared/policy-gradient-math.ts';
 import type { GaussianActorCritic } from '../shared/gaussian-actor-critic.ts';
 import type { OnPolicyAlgorithm, StateArrays } from './trainer.ts';
@@ -19,8 +18,8 @@ import ppoKlPresets from '../../assets/presets/ppo-kl.json' with { type: 'json' 
  * KL penalty r A - beta KL(pi_old || pi) with beta halved when d < delta / 1.5 and doubled when d > 1.5 delta.
  * Either way: GAE advantages, several epochs of shuffled minibatches, one Adam over actor and critic on
  *   loss = policy loss - entropyCoef H + valueCoef (G - V)^2 (optionally value-clipped),
- * its gradient written out by hand (policy-gradient-math.ts, checked against tfjs's autodiff of
- * policy-gradient-losses.ts): a minibatch of 64 is too small for tfjs's tape to pay for itself.
+ * its gradient written out by hand (shared/policy-gradient-math.ts, checked in the tests against tfjs's autodiff
+ * of the same losses): a minibatch of 64 is too small for tfjs's tape to pay for itself.
  * Defaults follow CleanRL's ppo_continuous_action (64-64 tanh, 2048 steps, 32 minibatches of 64, 10 epochs).
  */
 
@@ -68,6 +67,14 @@ export function validatePpoConfig(config: Readonly<Record<string, unknown>>, nam
     throw new Error(`${name}: minibatchSize (${result.minibatchSize}) exceeds the rollout (numEnvs * numSteps = ${result.numEnvs * result.numSteps})`);
   }
   return result;
+}
+
+/** The seed's beta rule: halve when d < delta / 1.5, double when d > 1.5 delta, else keep. */
+export function adaptKlBeta(beta: number, meanKl: number, klTarget: number): number {
+  if (!(klTarget > 0)) throw new Error(`klTarget must be > 0, got ${klTarget}`);
+  if (meanKl < klTarget / 1.5) return beta / 2;
+  if (meanKl > klTarget * 1.5) return beta * 2;
+  return beta;
 }
 
 export class Ppo implements OnPolicyAlgorithm {

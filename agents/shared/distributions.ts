@@ -111,3 +111,8 @@ export function sampleSquashedGaussian(
   }
   return out;
 }
+
+/** r = pi_new(a|s) / pi_old(a|s) from log-probabilities. */
+export function probabilityRatio(newLogProbs: tf.Tensor1D, oldLogProbs: tf.Tensor1D): tf.Tensor1D {
+  return tf.tidy(() => tf.exp(tf.sub(newLogProbs, oldLogProbs))) as tf.Tensor1D;
+}

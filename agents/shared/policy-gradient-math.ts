@@ -1,9 +1,10 @@
 /**
- * The on-policy losses of policy-gradient-losses.ts with their gradients written out by hand, on plain arrays,
+ * The seed's on-policy losses (A2C/A3C's policy gradient, PPO's clipped surrogate and KL penalty, the critic's
+ * optionally clipped squared error) with their gradients written out by hand, on plain arrays,
  * for a diagonal Gaussian with a state-independent log std. Why: a minibatch of 64 is far too small for
  * tfjs's tape to pay for itself (each tiny kernel costs more than its arithmetic), so the update runs
  * the networks through Mlp.forwardTrace/backward and everything between them here. The tests check every
- * gradient against tfjs's autodiff of the tensor versions.
+ * gradient against tfjs's autodiff of tensor versions (tests/oracles/policy-gradient-losses.ts).
  *
  * With z = (a - mu) / sigma:  log pi = sum_j (-z_j^2 / 2 - s_j - log(2 pi) / 2),
  *   d log pi / d mu_j = z_j / sigma_j,   d log pi / d s_j = z_j^2 - 1,

@@ -4,7 +4,7 @@ import type { PhysicsName } from '../../sim/physics.ts';
 /**
  * What the runtime needs from the algorithm and robot registries, stated structurally so tests can hand in
  * a fake and so the runtime does not import Rapier or tfjs until a command really trains.
- * agents/registry.ts's AlgorithmEntry satisfies RuntimeAlgorithm as it is.
+ * agents/contract.ts's AlgorithmEntry satisfies RuntimeAlgorithm as it is.
  */
 
 export type ConfigValue = number | boolean | string | readonly number[];

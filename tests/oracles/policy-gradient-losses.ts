@@ -1,18 +1,15 @@
 import { tf } from '../../agents/shared/tf.ts';
 
 /**
- * The seed's on-policy objectives as tensor functions (each returns a scalar to MINIMISE, i.e. the negated
- * objective), plus the adaptive-KL beta rule. Shared by A2C, A3C, TRPO and both PPO variants.
+ * Test oracles: the seed's on-policy objectives as tfjs tensor functions (each returns a scalar to MINIMISE, i.e.
+ * the negated objective), so tf.grad can check the hand-written gradients of agents/shared/policy-gradient-math.ts.
+ * The algorithms themselves use that file; PPO-KL's beta rule lives in ppo.ts, the probability ratio in
+ * shared/distributions.ts.
  */
 
 /** Actor loss of A2C/A3C: -mean(log pi(a|s) (G - V)), the advantages held constant. */
 export function policyGradientLoss(logProbs: tf.Tensor1D, advantages: tf.Tensor1D): tf.Scalar {
   return tf.tidy(() => tf.neg(tf.mean(tf.mul(logProbs, advantages)))) as tf.Scalar;
-}
-
-/** r = pi_new(a|s) / pi_old(a|s) from log-probabilities. */
-export function probabilityRatio(newLogProbs: tf.Tensor1D, oldLogProbs: tf.Tensor1D): tf.Tensor1D {
-  return tf.tidy(() => tf.exp(tf.sub(newLogProbs, oldLogProbs))) as tf.Tensor1D;
 }
 
 /** -E[min(r A, clip(r, 1 - eps, 1 + eps) A)]: PPO's clipped surrogate. */
@@ -29,14 +26,6 @@ export function clippedSurrogateLoss(ratio: tf.Tensor1D, advantages: tf.Tensor1D
 export function klPenaltyLoss(ratio: tf.Tensor1D, advantages: tf.Tensor1D, kl: tf.Tensor1D, beta: number): tf.Scalar {
   if (!(beta >= 0)) throw new Error(`beta must be >= 0, got ${beta}`);
   return tf.tidy(() => tf.neg(tf.sub(tf.mean(tf.mul(ratio, advantages)), tf.mul(beta, tf.mean(kl))))) as tf.Scalar;
-}
-
-/** The seed's beta rule: halve when d < delta / 1.5, double when d > 1.5 delta, else keep. */
-export function adaptKlBeta(beta: number, meanKl: number, klTarget: number): number {
-  if (!(klTarget > 0)) throw new Error(`klTarget must be > 0, got ${klTarget}`);
-  if (meanKl < klTarget / 1.5) return beta / 2;
-  if (meanKl > klTarget * 1.5) return beta * 2;
-  return beta;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initTf, tf } from '../../agents/shared/tf.ts';
-import { a2cEntry, actorCriticGradient, validateA2cConfig } from '../../agents/on-policy/a2c.ts';
+import { a2cEntry, validateA2cConfig } from '../../agents/on-policy/a2c.ts';
+import { actorCriticGradient } from '../../agents/on-policy/actor-critic-loss.ts';
 import { GaussianActorCritic } from '../../agents/shared/gaussian-actor-critic.ts';
 import { RolloutBuffer } from '../../agents/shared/rollout-buffer.ts';
 import { makePointReachVecEnv } from '../fixtures/point-reach.ts';

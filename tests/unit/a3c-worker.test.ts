@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initTf } from '../../agents/shared/tf.ts';
-import { A3cWorkerCore, inThreadWorkers, type FromWorker } from '../../agents/on-policy/a3c-worker.ts';
-import { validateA3cConfig } from '../../agents/on-policy/a3c.ts';
+import { A3cWorkerCore, inThreadWorkers } from '../../agents/on-policy/a3c-worker.ts';
+import type { FromWorker } from '../../agents/on-policy/a3c-protocol.ts';
+import { validateA3cConfig } from '../../agents/on-policy/a3c-config.ts';
 import { GaussianActorCritic } from '../../agents/shared/gaussian-actor-critic.ts';
 import { makePointReachVecEnv } from '../fixtures/point-reach.ts';
 import { Rng } from '../../sim/rng.ts';

@@ -1,8 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initTf, tf } from '../../agents/shared/tf.ts';
-import { A3cTrainer, a3cEntry, validateA3cConfig } from '../../agents/on-policy/a3c.ts';
+import { A3cTrainer, a3cEntry } from '../../agents/on-policy/a3c.ts';
+import { validateA3cConfig } from '../../agents/on-policy/a3c-config.ts';
 import { nodeWorkers } from '../../agents/on-policy/a3c.node.ts';
-import { inThreadWorkers, type A3cWorkerFactory, type FromWorker, type ToWorker } from '../../agents/on-policy/a3c-worker.ts';
+import { inThreadWorkers } from '../../agents/on-policy/a3c-worker.ts';
+import type { A3cWorkerFactory, FromWorker, ToWorker } from '../../agents/on-policy/a3c-protocol.ts';
 import { makePointReachVecEnv } from '../fixtures/point-reach.ts';
 
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import { initTf } from '../../agents/shared/tf.ts';
 import { ppoEntry } from '../../agents/on-policy/ppo.ts';
 import { td3Entry } from '../../agents/off-policy/td3.ts';
 import { createVecEnv } from '../../sim/vec-env.ts';
-import type { VecEnvFactory } from '../../agents/registry.ts';
+import type { VecEnvFactory } from '../../agents/contract.ts';
 import { FileServer } from '../fixtures/export/serve.ts';
 import { checkTrainedExport, evalSeedOf, type TrainedExportCase } from '../fixtures/export/trained-export.ts';
 

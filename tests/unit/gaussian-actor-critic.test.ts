@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initTf, tf } from '../../agents/shared/tf.ts';
 import { GaussianActorCritic } from '../../agents/shared/gaussian-actor-critic.ts';
 import { RolloutBuffer } from '../../agents/shared/rollout-buffer.ts';
-import { clippedSurrogateLoss, probabilityRatio, valueLoss } from '../oracles/policy-gradient-losses.ts';
+import { clippedSurrogateLoss, valueLoss } from '../oracles/policy-gradient-losses.ts';
+import { probabilityRatio } from '../../agents/shared/distributions.ts';
 import { Rng } from '../../sim/rng.ts';
 
 beforeAll(async () => {

@@ -1,13 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initTf, tf } from '../../agents/shared/tf.ts';
-import {
-  adaptKlBeta,
-  clippedSurrogateLoss,
-  klPenaltyLoss,
-  policyGradientLoss,
-  probabilityRatio,
-  valueLoss,
-} from '../oracles/policy-gradient-losses.ts';
+import { clippedSurrogateLoss, klPenaltyLoss, policyGradientLoss, valueLoss } from '../oracles/policy-gradient-losses.ts';
+import { probabilityRatio } from '../../agents/shared/distributions.ts';
+import { adaptKlBeta } from '../../agents/on-policy/ppo.ts';
 
 beforeAll(async () => {
   await initTf({ backend: 'cpu' });

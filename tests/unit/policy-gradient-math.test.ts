@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initTf, tf } from '../../agents/shared/tf.ts';
-import { gaussianEntropy, gaussianKl, gaussianLogProb } from '../../agents/shared/distributions.ts';
-import { clippedSurrogateLoss, klPenaltyLoss, policyGradientLoss, probabilityRatio, valueLoss } from '../oracles/policy-gradient-losses.ts';
+import { gaussianEntropy, gaussianKl, gaussianLogProb, probabilityRatio } from '../../agents/shared/distributions.ts';
+import { clippedSurrogateLoss, klPenaltyLoss, policyGradientLoss, valueLoss } from '../oracles/policy-gradient-losses.ts';
 import { gaussianPolicyLoss, valueLossGradient, type GaussianBatch, type PolicyObjective } from '../../agents/shared/policy-gradient-math.ts';
 import { Rng } from '../../sim/rng.ts';
 

@@ -3,7 +3,7 @@ import { initTf, tf } from '../../agents/shared/tf.ts';
 import { ppoEntry, ppoKlEntry, validatePpoConfig } from '../../agents/on-policy/ppo.ts';
 import { makePointReachVecEnv } from '../fixtures/point-reach.ts';
 import type { OnPolicyTrainer } from '../../agents/on-policy/trainer.ts';
-import type { AlgorithmEntry } from '../../agents/registry.ts';
+import type { AlgorithmEntry } from '../../agents/contract.ts';
 
 beforeAll(async () => {
   await initTf();

@@ -1,6 +1,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { initTf, tf } from '../../agents/shared/tf.ts';
-import { criticTargets, smoothTargetActions, createTd3Agent, td3Defaults, td3Entry, type DeterministicActorCritic } from '../../agents/off-policy/td3.ts';
+import { createTd3Agent, td3Defaults, td3Entry } from '../../agents/off-policy/td3.ts';
+import { smoothTargetActions, type DeterministicActorCritic } from '../../agents/off-policy/deterministic-actor-critic.ts';
+import { criticTargets } from '../../agents/off-policy/agent.ts';
 import { allocateBatch, type TransitionBatch } from '../../agents/shared/replay-buffer.ts';
 import { Rng } from '../../sim/rng.ts';
 import type { Mlp } from '../../agents/shared/mlp.ts';

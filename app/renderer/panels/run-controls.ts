@@ -1,6 +1,6 @@
 import { Pane, type ButtonApi, type FolderApi } from 'tweakpane';
 import type { BindingApi } from '@tweakpane/core';
-import type { AlgorithmConfig, AlgorithmEntry, ConfigValue } from '../../../agents/registry.ts';
+import type { AlgorithmConfig, AlgorithmEntry, ConfigValue } from '../../../agents/contract.ts';
 import { physicsNames, type PhysicsName } from '../../../sim/physics.ts';
 
 /** What the user asks for when pressing Start. */
