@@ -62,6 +62,9 @@ export function createIpcHandlers(services: MainServices): Record<IpcChannelName
     },
     [IpcChannel.removeRunFile]: async (request) => services.runFiles.remove(asRunFileRequest(request).path),
     [IpcChannel.deleteRun]: async (run) => services.runFiles.deleteRun(asString(run, 'run name')),
+    [IpcChannel.lockRun]: async (run) => services.runFiles.lockRun(asString(run, 'run name')),
+    [IpcChannel.unlockRun]: async (run) => services.runFiles.unlockRun(asString(run, 'run name')),
+    [IpcChannel.lockedRuns]: async () => services.runFiles.lockedRuns(),
     [IpcChannel.savePolicyDialog]: async (files) => services.showSaveDialog(asPolicyFiles(files)),
     [IpcChannel.openPolicyDialog]: async () => services.showOpenDialog(),
   };

@@ -71,10 +71,12 @@ app.whenReady().then(() => {
   protocol.handle(APP_SCHEME, serveRenderer);
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   // SINEW_RUNS_DIR points the app at the command line's runs folder (e.g. the `runs/` of a checkout).
-  const runsDirectory = process.env.SINEW_RUNS_DIR ?? join(app.getPath('userData'), 'runs');
+  const runFiles = new RunFiles(process.env.SINEW_RUNS_DIR || join(app.getPath('userData'), 'runs'));
+  // The runs the app trains are locked against the command line until it quits.
+  app.on('will-quit', () => runFiles.unlockAll());
   const handlers = createIpcHandlers({
-    appInfo: { version: app.getVersion(), platform: process.platform, runsDirectory, cores: availableParallelism() },
-    runFiles: new RunFiles(runsDirectory),
+    appInfo: { version: app.getVersion(), platform: process.platform, runsDirectory: runFiles.runsDirectory, cores: availableParallelism() },
+    runFiles,
     showSaveDialog,
     showOpenDialog,
   });

@@ -11,6 +11,9 @@ const bridge: SinewBridge = {
   appendRunFile: (request) => ipcRenderer.invoke(IpcChannel.appendRunFile, request),
   removeRunFile: (request) => ipcRenderer.invoke(IpcChannel.removeRunFile, request),
   deleteRun: (run) => ipcRenderer.invoke(IpcChannel.deleteRun, run),
+  lockRun: (run) => ipcRenderer.invoke(IpcChannel.lockRun, run),
+  unlockRun: (run) => ipcRenderer.invoke(IpcChannel.unlockRun, run),
+  lockedRuns: () => ipcRenderer.invoke(IpcChannel.lockedRuns),
   savePolicyDialog: (files) => ipcRenderer.invoke(IpcChannel.savePolicyDialog, files),
   openPolicyDialog: () => ipcRenderer.invoke(IpcChannel.openPolicyDialog),
 };

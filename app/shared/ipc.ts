@@ -11,6 +11,9 @@ export const IpcChannel = {
   appendRunFile: 'sinew:append-run-file',
   removeRunFile: 'sinew:remove-run-file',
   deleteRun: 'sinew:delete-run',
+  lockRun: 'sinew:lock-run',
+  unlockRun: 'sinew:unlock-run',
+  lockedRuns: 'sinew:locked-runs',
   savePolicyDialog: 'sinew:save-policy-dialog',
   openPolicyDialog: 'sinew:open-policy-dialog',
 } as const;
@@ -49,6 +52,11 @@ export interface SinewBridge {
   appendRunFile(request: RunFileWrite): Promise<void>;
   removeRunFile(request: RunFileRequest): Promise<void>;
   deleteRun(run: string): Promise<void>;
+  /** Claims a run for this app before training it; refused while another process (the command line) trains it. */
+  lockRun(run: string): Promise<void>;
+  unlockRun(run: string): Promise<void>;
+  /** Runs another process is training (their lock names a live process other than this app). */
+  lockedRuns(): Promise<string[]>;
   savePolicyDialog(files: PolicyFiles): Promise<string | null>;
   openPolicyDialog(): Promise<PolicyFiles | null>;
 }

@@ -43,6 +43,11 @@ class MemoryStore implements RunStore {
     this.files.delete(path);
   }
   async deleteRun(): Promise<void> {}
+  async lock(): Promise<void> {}
+  async unlock(): Promise<void> {}
+  async lockedElsewhere(): Promise<string[]> {
+    return [];
+  }
 }
 
 describe('a torn last line of metrics.jsonl', () => {

@@ -10,6 +10,7 @@ const PHASE_LABELS: Readonly<Record<RunPhase, string>> = {
   failed: 'failed',
   saved: 'saved',
   saving: 'saving',
+  elsewhere: 'training elsewhere',
 };
 
 function compactSteps(steps: number): string {

@@ -17,6 +17,11 @@ export interface RunStore {
   /** Removes one file of a run (old checkpoints); absent files are fine. */
   remove(path: string): Promise<void>;
   deleteRun(run: string): Promise<void>;
+  /** Claims a run before training it; refused while another process or tab trains it ("training elsewhere"). */
+  lock(run: string): Promise<void>;
+  unlock(run: string): Promise<void>;
+  /** Runs another process or tab is training. */
+  lockedElsewhere(): Promise<string[]>;
 }
 
 const encoder = new TextEncoder();
@@ -46,6 +51,8 @@ function splitPath(path: string): string[] {
 /** Runs in the origin private file system (browser). Writes go to a temp file that replaces the target. */
 export class OpfsRunStore implements RunStore {
   readonly location = "this browser's private storage for this site";
+  /** Releases of the Web Locks this tab holds, one per run it trains (other tabs of the site see them). */
+  private readonly held = new Map<string, () => void>();
 
   private async root(): Promise<FileSystemDirectoryHandle> {
     const origin = await navigator.storage.getDirectory();
@@ -129,9 +136,44 @@ export class OpfsRunStore implements RunStore {
   }
 
   async deleteRun(run: string): Promise<void> {
+    if ((await this.lockedElsewhere()).includes(run)) throw new Error(`run '${run}' is training elsewhere (in another tab): stop it there first`);
     await (await this.root()).removeEntry(checkName(run), { recursive: true });
   }
+
+  async lock(run: string): Promise<void> {
+    if (this.held.has(run)) return;
+    await new Promise<void>((resolve, reject) => {
+      navigator.locks
+        .request(`${RUN_LOCK_PREFIX}${checkName(run)}`, { ifAvailable: true }, (lock) => {
+          if (lock === null) {
+            reject(new Error(`run '${run}' is training elsewhere (in another tab): stop it there first`));
+            return undefined;
+          }
+          // The lock is held until this promise settles, i.e. until unlock().
+          const held = new Promise<void>((release) => this.held.set(run, release));
+          resolve();
+          return held;
+        })
+        .catch(reject);
+    });
+  }
+
+  async unlock(run: string): Promise<void> {
+    this.held.get(run)?.();
+    this.held.delete(run);
+  }
+
+  async lockedElsewhere(): Promise<string[]> {
+    const { held = [] } = await navigator.locks.query();
+    return held
+      .map((lock) => lock.name ?? '')
+      .filter((name) => name.startsWith(RUN_LOCK_PREFIX))
+      .map((name) => name.slice(RUN_LOCK_PREFIX.length))
+      .filter((run) => !this.held.has(run));
+  }
 }
+
+const RUN_LOCK_PREFIX = 'sinew-run:';
 
 /** Runs on disk, in the command line's folders, through the Electron bridge (atomic writes happen in main). */
 export class BridgeRunStore implements RunStore {
@@ -176,6 +218,18 @@ export class BridgeRunStore implements RunStore {
 
   deleteRun(run: string): Promise<void> {
     return this.bridge.deleteRun(checkName(run));
+  }
+
+  lock(run: string): Promise<void> {
+    return this.bridge.lockRun(checkName(run));
+  }
+
+  unlock(run: string): Promise<void> {
+    return this.bridge.unlockRun(checkName(run));
+  }
+
+  lockedElsewhere(): Promise<string[]> {
+    return this.bridge.lockedRuns();
   }
 }
 

@@ -6,8 +6,11 @@ import type { FromTrainer, ToTrainer, TrainerPhase } from './protocol.ts';
 import { StoredRun } from './stored-run.ts';
 import { readCheckpointMeta } from '../../runtime/checkpoint.ts';
 
-/** A run's state as the UI shows it. 'saved' is a run on disk with no worker (finished earlier, or made by the CLI). */
-export type RunPhase = TrainerPhase | 'saved' | 'queued' | 'saving';
+/**
+ * A run's state as the UI shows it. 'saved' is a run on disk with no worker (finished earlier, or made by the CLI);
+ * 'elsewhere' is one another process (sinew train/resume) or tab is training: it holds the run's lock.
+ */
+export type RunPhase = TrainerPhase | 'saved' | 'queued' | 'saving' | 'elsewhere';
 
 export interface LiveRun {
   readonly stored: StoredRun;
@@ -54,13 +57,18 @@ export class RunManager {
   ) {}
 
   async loadSaved(): Promise<void> {
+    const elsewhere = new Set(await this.store.lockedElsewhere());
+    for (const run of this.runs.values()) {
+      if (!run.worker && (run.phase === 'saved' || run.phase === 'elsewhere')) run.phase = elsewhere.has(run.stored.name) ? 'elsewhere' : 'saved';
+    }
     for (const name of await this.store.listRuns()) {
       if (this.runs.has(name)) continue;
       try {
         const stored = await StoredRun.open(this.store, name);
         const records = await stored.readMetrics();
         const envSteps = records.length > 0 ? records[records.length - 1].envSteps : 0;
-        this.runs.set(name, { stored, phase: 'saved', detail: '', records, envSteps, stepsPerSecond: 0, poseBoard: null, numEnvs: 0, worker: null });
+        const phase = elsewhere.has(name) ? 'elsewhere' : 'saved';
+        this.runs.set(name, { stored, phase, detail: '', records, envSteps, stepsPerSecond: 0, poseBoard: null, numEnvs: 0, worker: null });
       } catch (error) {
         this.events.error(`Run '${name}' could not be opened: ${error instanceof Error ? error.message : String(error)}`, 'It was left untouched; fix or delete its folder.');
       }
@@ -101,6 +109,15 @@ export class RunManager {
   }
 
   private async launch(run: LiveRun): Promise<void> {
+    try {
+      await this.store.lock(run.stored.name);
+    } catch (error) {
+      run.phase = 'elsewhere';
+      run.detail = error instanceof Error ? error.message : String(error);
+      this.events.error(`Run '${run.stored.name}' cannot be trained here: ${run.detail}`, 'Stop it where it trains (sinew train or resume, or another tab), then resume it here.');
+      this.events.runsChanged();
+      return;
+    }
     const config = run.stored.config;
     const checkpoint = run.records.length > 0 || run.envSteps > 0 ? await run.stored.latestCheckpoint() : null;
     if (checkpoint) {
@@ -134,6 +151,7 @@ export class RunManager {
           run.phase = 'saving';
           this.events.runsChanged();
           await run.stored.flush().catch((error: unknown) => this.storageError(run, error));
+          await this.store.unlock(run.stored.name).catch(() => undefined);
           run.phase = message.phase;
           await this.launchQueued();
         }
@@ -173,6 +191,7 @@ export class RunManager {
     run.detail = detail;
     run.worker?.terminate();
     run.worker = null;
+    void run.stored.flush().finally(() => this.store.unlock(run.stored.name).catch(() => undefined));
     this.events.error(`Run '${run.stored.name}' failed: ${detail}`, 'Its last checkpoint is kept: change the settings and resume, or start a new run.');
     this.events.runsChanged();
     void this.launchQueued();
@@ -249,6 +268,7 @@ export class RunManager {
     const run = this.require(name);
     run.worker?.terminate();
     await this.store.deleteRun(name);
+    await this.store.unlock(name).catch(() => undefined);
     this.runs.delete(name);
     this.events.runsChanged();
   }
