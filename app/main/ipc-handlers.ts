@@ -1,5 +1,6 @@
 import { IpcChannel, type AppInfo, type IpcChannelName, type PolicyFiles, type RunFileRequest, type RunFileWrite } from '../shared/ipc.ts';
 import type { RunFiles } from './run-files.ts';
+import { isSafeFileName } from './security.ts';
 
 /** What the handlers need from Electron, injected so they can be unit-tested without it. */
 export interface MainServices {
@@ -38,7 +39,7 @@ function asPolicyFiles(value: unknown): PolicyFiles {
     files: files.map((file: unknown) => {
       const object = asObject(file, 'policy file');
       const name = asString(object.name, 'policy file name');
-      if (!/^[\w.-]{1,128}$/.test(name)) throw new Error(`policy file name '${name}' is not allowed`);
+      if (!isSafeFileName(name)) throw new Error(`policy file name '${name}' is not allowed`);
       if (!(object.data instanceof Uint8Array)) throw new Error('policy file data must be a Uint8Array');
       return { name, data: object.data };
     }),

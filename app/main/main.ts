@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { IpcChannel, type PolicyFiles } from '../shared/ipc.ts';
 import { createIpcHandlers } from './ipc-handlers.ts';
 import { RunFiles } from './run-files.ts';
-import { APP_ORIGIN, APP_SCHEME, RESPONSE_HEADERS, isAllowedNavigation, isTrustedSender } from './security.ts';
+import { APP_ORIGIN, APP_SCHEME, RESPONSE_HEADERS, isAllowedExternalUrl, isAllowedNavigation, isPermissionGranted, isTrustedSender } from './security.ts';
 import { mimeTypeFor, resolveStaticPath } from './static-files.ts';
 
 protocol.registerSchemesAsPrivileged([
@@ -61,7 +61,7 @@ function createWindow(): void {
     if (!isAllowedNavigation(url)) event.preventDefault();
   });
   window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   void window.loadURL(`${APP_ORIGIN}/index.html`);
@@ -69,7 +69,8 @@ function createWindow(): void {
 
 app.whenReady().then(() => {
   protocol.handle(APP_SCHEME, serveRenderer);
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionRequestHandler((contents, permission, callback) => callback(isPermissionGranted(permission, contents.getURL())));
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionGranted(permission, requestingOrigin));
   // SINEW_RUNS_DIR points the app at the command line's runs folder (e.g. the `runs/` of a checkout).
   const runFiles = new RunFiles(process.env.SINEW_RUNS_DIR || join(app.getPath('userData'), 'runs'));
   // The runs the app trains are locked against the command line until it quits.

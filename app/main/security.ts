@@ -47,3 +47,36 @@ export function isAllowedNavigation(url: string): boolean {
 export function isTrustedSender(frameUrl: string | undefined, isMainFrame: boolean): boolean {
   return isMainFrame && frameUrl !== undefined && isAllowedNavigation(frameUrl);
 }
+
+/**
+ * The only places a link may open in the user's browser (https, these hosts and their subdomains): the pages
+ * the app's help and policy cards may point to. Anything else the renderer asks for is ignored.
+ */
+export const EXTERNAL_HOSTS: readonly string[] = ['github.com', 'gymnasium.farama.org', 'mujoco.readthedocs.io', 'www.tensorflow.org', 'onnx.ai'];
+
+export function isAllowedExternalUrl(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== 'https:' || parsed.username !== '' || parsed.password !== '' || parsed.port !== '') return false;
+  return EXTERNAL_HOSTS.some((host) => parsed.hostname === host || parsed.hostname.endsWith(`.${host}`));
+}
+
+/**
+ * Browser permissions (camera, notifications, clipboard reads, ...): the app uses none, so every request and
+ * every check is denied, whoever asks.
+ */
+export function isPermissionGranted(_permission: string, _requestingUrl: string): boolean {
+  return false;
+}
+
+/**
+ * Names of files the renderer asks the main process to write into a folder the user picked: plain names
+ * starting with a letter or digit, so no hidden files (".bashrc"), no "..", no separators.
+ */
+export function isSafeFileName(name: string): boolean {
+  return /^[A-Za-z0-9][\w.-]{0,127}$/.test(name) && !name.includes('..');
+}

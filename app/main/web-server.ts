@@ -17,7 +17,7 @@ export interface RunningServer {
 export async function serveRenderer(root: string, port = 0): Promise<RunningServer> {
   const server: Server = createServer((request, response) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.writeHead(405, RESPONSE_HEADERS).end();
+      response.writeHead(405, { ...RESPONSE_HEADERS, Allow: 'GET, HEAD' }).end();
       return;
     }
     const path = resolveStaticPath(root, request.url ?? '/');
