@@ -5,7 +5,8 @@ import type { VecBuffers, VecLayout } from './vec-buffers.ts';
 /** What one thread runs for a vector env's commands: an EnvRunner over its slice, or a SharedWorkRunner. */
 export interface SliceRunner {
   reset(seed: number): void;
-  step(): void;
+  /** Steps the runner's envs with their rows of `actions` (all N envs' actions, env i's at i * actionSize). */
+  step(actions: Float32Array): void;
   saveState(states: Float64Array, nq: number, nv: number): void;
   loadState(states: Float64Array, nq: number, nv: number): void;
   dispose(): void;
@@ -63,20 +64,20 @@ export class EnvRunner implements SliceRunner {
     this.envs[k].writePoses(b.poses, i * this.layout.bodyCount * 7);
   }
 
-  step(): void {
+  step(actions: Float32Array): void {
     const { staged } = this;
     if (staged === null) {
-      for (let k = 0; k < this.envs.length; k++) this.stepEnv(k);
+      for (let k = 0; k < this.envs.length; k++) this.stepEnv(k, actions);
       return;
     }
-    for (let k = 0; k < staged.length; k++) this.guard(k, () => staged[k].stage(this.action(k)));
+    for (let k = 0; k < staged.length; k++) this.guard(k, () => staged[k].stage(this.action(k, actions)));
     for (const scene of this.scenes) scene.step();
     for (let k = 0; k < staged.length; k++) this.record(k, this.guard(k, () => staged[k].finish()));
   }
 
-  /** Steps env k alone (envs with physics of their own: not in a shared scene). */
-  stepEnv(k: number): void {
-    this.record(k, this.guard(k, () => this.envs[k].step(this.action(k))));
+  /** Steps env k alone (envs with physics of their own: not in a shared scene) with its row of `actions`. */
+  stepEnv(k: number, actions: Float32Array): void {
+    this.record(k, this.guard(k, () => this.envs[k].step(this.action(k, actions))));
   }
 
   /** Whether envs can be stepped one at a time (stepEnv), as work sharing between threads needs. */
@@ -89,9 +90,9 @@ export class EnvRunner implements SliceRunner {
     return this.envs[k];
   }
 
-  private action(k: number): Float32Array {
+  private action(k: number, actions: Float32Array): Float32Array {
     const i = this.first + k;
-    return this.buffers.actions.subarray(i * this.actDim, (i + 1) * this.actDim);
+    return actions.subarray(i * this.actDim, (i + 1) * this.actDim);
   }
 
   /** Runs `work` for env k, naming the env in any error. */

@@ -37,10 +37,14 @@ async function start(init: WorkerInit, endpoint: WorkerEndpoint): Promise<void> 
   const { nq, nv } = robotInfo(init.robot);
   const error = new Uint16Array(init.error);
   let runner: SliceRunner;
+  /** The host writes every step's actions here (shared memory) before it sends STEP. */
+  let actions: Float32Array;
   try {
     const { work } = init;
     const envs: SnapshotEnv[] = await createEnvSlice(init);
-    const slice = new EnvRunner(envs, init.first, init.layout, viewVecMemory(init.layout, init.memory), robotInfo(init.robot).rewardTerms);
+    const buffers = viewVecMemory(init.layout, init.memory);
+    actions = buffers.actions;
+    const slice = new EnvRunner(envs, init.first, init.layout, buffers, robotInfo(init.robot).rewardTerms);
     if (work) {
       // The host deals the first reset out like every later command.
       runner = new SharedWorkRunner(slice, new WorkBoard(work.board, work.threads, init.layout.numEnvs), work.thread, states, nq, nv);
@@ -65,7 +69,7 @@ async function start(init: WorkerInit, endpoint: WorkerEndpoint): Promise<void> 
     const command = control[CONTROL.COMMAND];
     let status: number = STATUS.OK;
     try {
-      if (command === COMMAND.STEP) runner.step();
+      if (command === COMMAND.STEP) runner.step(actions);
       else if (command === COMMAND.RESET) runner.reset(control[CONTROL.ARG]);
       else if (command === COMMAND.SAVE) runner.saveState(states, nq, nv);
       else if (command === COMMAND.LOAD) runner.loadState(states, nq, nv);

@@ -49,14 +49,16 @@ export interface VecEnv {
   readonly observationSize: number;
   readonly actionSize: number;
   readonly obs: Float32Array; // [numEnvs * observationSize]
-  readonly actions: Float32Array; // [numEnvs * actionSize], written by the caller before step()
   readonly rewards: Float32Array; // [numEnvs]
   readonly terminated: Uint8Array; // [numEnvs]
   readonly truncated: Uint8Array; // [numEnvs]
   readonly finalObs: Float32Array; // [numEnvs * observationSize], valid where terminated or truncated
   reset(seed: number): Promise<void>;
-  /** Steps every env with `actions`; resolves when obs/rewards/flags are filled. */
-  step(): Promise<void>;
+  /**
+   * Steps every env with its actions, env i's at actions[i * actionSize ...] ([numEnvs * actionSize]); resolves
+   * when obs/rewards/flags are filled. The array is read during the call only (any view will do, shared memory too).
+   */
+  step(actions: Float32Array): Promise<void>;
   close(): Promise<void>;
   /**
    * Optional: everything needed to continue bit-exactly after loadState (physics state, per-env RNG, step

@@ -4,7 +4,7 @@
  */
 export interface VecBuffers {
   readonly obs: Float32Array; // [N * obsDim]
-  readonly actions: Float32Array; // [N * actDim]
+  readonly actions: Float32Array; // [N * actDim], where a WorkerVecEnv puts step()'s actions for its workers
   readonly rewards: Float32Array; // [N]
   readonly terminated: Uint8Array; // [N]
   readonly truncated: Uint8Array; // [N]

@@ -82,6 +82,14 @@ export interface VecEnvOptions {
   readonly workerFactory?: import('./worker-vec-env.ts').WorkerFactory;
 }
 
+/** Throws a clear error unless `actions` holds one action per env. */
+export function checkActions(vec: VecEnv, actions: Float32Array): void {
+  const expected = vec.numEnvs * vec.actionSize;
+  if (actions.length !== expected) {
+    throw new Error(`VecEnv.step: got ${actions.length} actions, expected numEnvs x actionSize = ${vec.numEnvs} x ${vec.actionSize} = ${expected}`);
+  }
+}
+
 export function vecLayout(robot: string, numEnvs: number): VecLayout {
   const info = robotInfo(robot);
   if (!(Number.isInteger(numEnvs) && numEnvs > 0)) throw new Error(`numEnvs must be a positive integer, got ${numEnvs}`);
@@ -98,7 +106,6 @@ export abstract class VecEnvViews {
   readonly bodyCount: number;
   readonly dt: number;
   readonly obs: Float32Array;
-  readonly actions: Float32Array;
   readonly rewards: Float32Array;
   readonly terminated: Uint8Array;
   readonly truncated: Uint8Array;
@@ -122,7 +129,6 @@ export abstract class VecEnvViews {
     this.dt = info.dt;
     ({
       obs: this.obs,
-      actions: this.actions,
       rewards: this.rewards,
       terminated: this.terminated,
       truncated: this.truncated,
@@ -169,8 +175,9 @@ export class InThreadVecEnv extends VecEnvViews implements SimVecEnv {
     this.runner.reset(seed);
   }
 
-  async step(): Promise<void> {
-    this.runner.step();
+  async step(actions: Float32Array): Promise<void> {
+    checkActions(this, actions);
+    this.runner.step(actions);
     this.steps++;
   }
 

@@ -108,8 +108,8 @@ export class SharedWorkRunner implements SliceRunner {
     this.each((k) => this.runner.resetEnv(k, seed));
   }
 
-  step(): void {
-    this.each((k) => this.runner.stepEnv(k));
+  step(actions: Float32Array): void {
+    this.each((k) => this.runner.stepEnv(k, actions));
   }
 
   /** Nothing to do: after every command the shared snapshots hold every env's state. */

@@ -7,7 +7,7 @@ import { checkPhysics } from './physics.ts';
 import { robotInfo } from './registry.ts';
 import { allocateVecMemory, viewVecMemory, type VecLayout } from './vec-buffers.ts';
 import type { SimVecEnv, VecEnvOptions } from './vec-env.ts';
-import { restoreVecBuffers, vecEnvState, vecLayout, VecEnvViews } from './vec-env.ts';
+import { checkActions, restoreVecBuffers, vecEnvState, vecLayout, VecEnvViews } from './vec-env.ts';
 import { SharedWorkRunner, WorkBoard } from './work-sharing.ts';
 import { COMMAND, CONTROL, CONTROL_INTS, ERROR_BYTES, STATUS, readError, type WorkerInit, type WorkerReply } from './worker-protocol.ts';
 
@@ -57,6 +57,8 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
   private readonly own: SliceRunner;
   /** Rejects when any worker dies, so no command waits forever on it. */
   private readonly died: Promise<never>;
+  /** Where step() puts the actions for the workers to read (shared memory). */
+  private readonly actionBoard: Float32Array;
 
   private constructor(
     robot: string,
@@ -68,7 +70,9 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
     /** Work sharing between the threads (work-sharing.ts), or null for fixed slices. */
     private readonly board: WorkBoard | null,
   ) {
-    super(robot, layout, viewVecMemory(layout, memory));
+    const buffers = viewVecMemory(layout, memory);
+    super(robot, layout, buffers);
+    this.actionBoard = buffers.actions;
     this.workers = hosted.length + 1;
     const slice = new EnvRunner(ownEnvs, 0, layout, viewVecMemory(layout, memory), this.rewardTermNames);
     const { nq, nv } = robotInfo(robot);
@@ -141,8 +145,10 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
     await this.command(COMMAND.RESET, seed, () => this.own.reset(seed));
   }
 
-  async step(): Promise<void> {
-    await this.command(COMMAND.STEP, 0, () => this.own.step());
+  async step(actions: Float32Array): Promise<void> {
+    checkActions(this, actions);
+    if (actions !== this.actionBoard) this.actionBoard.set(actions);
+    await this.command(COMMAND.STEP, 0, () => this.own.step(this.actionBoard));
     this.steps++;
   }
 

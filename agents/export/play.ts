@@ -27,8 +27,7 @@ export async function playPolicy(evaluator: PolicyEvaluator, env: VecEnv, seed: 
   const length = new Float64Array(env.numEnvs);
   await env.reset(seed);
   while (protocol === 'one-per-env' ? finished.some((f) => f === 0) : returns.length < episodes) {
-    env.actions.set(evaluator.actBatch(env.obs, env.numEnvs));
-    await env.step();
+    await env.step(evaluator.actBatch(env.obs, env.numEnvs));
     for (let e = 0; e < env.numEnvs; e++) {
       running[e] += env.rewards[e];
       length[e] += 1;

@@ -101,8 +101,7 @@ export class OffPolicyTrainer implements Trainer {
       } else {
         this.agent.act(this.normalised(this.lastObs, numEnvs), numEnvs, true, this.rng, this.actionScratch);
       }
-      this.env.actions.set(this.actionScratch);
-      await this.env.step();
+      await this.env.step(this.actionScratch);
       for (let i = 0; i < numEnvs; i++) {
         const done = this.env.terminated[i] === 1 || this.env.truncated[i] === 1;
         const next = (done ? this.env.finalObs : this.env.obs).subarray(i * o, (i + 1) * o);

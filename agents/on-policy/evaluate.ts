@@ -21,13 +21,14 @@ export async function evaluateGaussianPolicy(
   try {
     await env.reset(seed);
     const out = model.actOutput(env.numEnvs);
+    const actions = new Float32Array(env.numEnvs * env.actionSize);
     const running = new Float64Array(env.numEnvs);
     const length = new Float64Array(env.numEnvs);
     while (returns.length < episodes) {
       const obs = obsNormaliser ? obsNormaliser.normalise(env.obs, env.numEnvs) : env.obs;
       model.act(obs, env.numEnvs, null, out);
-      for (let i = 0; i < env.actions.length; i++) env.actions[i] = Math.max(-1, Math.min(1, out.actions[i]));
-      await env.step();
+      for (let i = 0; i < actions.length; i++) actions[i] = Math.max(-1, Math.min(1, out.actions[i]));
+      await env.step(actions);
       for (let e = 0; e < env.numEnvs; e++) {
         running[e] += env.rewards[e];
         length[e] += 1;

@@ -138,13 +138,14 @@ export class OnPolicyTrainer implements Trainer {
       this.needsReset = false;
     }
     const out = this.model.actOutput(numEnvs);
+    const actions = new Float32Array(numEnvs * actionSize);
     const finished: { ret: number; len: number }[] = (this.lastEpisodes = []);
     this.buffer.clear();
     for (let t = 0; t < this.config.numSteps; t++) {
       const obs = this.normalise(env.obs, numEnvs, true);
       this.model.act(obs, numEnvs, this.rng, out);
-      for (let i = 0; i < numEnvs * actionSize; i++) env.actions[i] = Math.max(-1, Math.min(1, out.actions[i]));
-      await env.step();
+      for (let i = 0; i < numEnvs * actionSize; i++) actions[i] = Math.max(-1, Math.min(1, out.actions[i]));
+      await env.step(actions);
       this.steps += numEnvs;
       for (let e = 0; e < numEnvs; e++) {
         this.episodeReturns[e] += env.rewards[e];

@@ -16,8 +16,7 @@ export async function evaluateEpisodes(
   const actions = new Float32Array(n * env.actionSize);
   while (finished.some((f) => f === 0)) {
     act(env.obs, n, actions);
-    env.actions.set(actions);
-    await env.step();
+    await env.step(actions);
     for (let i = 0; i < n; i++) {
       if (finished[i]) continue;
       returns[i] += env.rewards[i];

@@ -86,9 +86,10 @@ async function window(vec: SimVecEnv, rng: Rng, ms: number): Promise<{ perWall: 
   let steps = 0;
   const start = performance.now();
   const cpuStart = process.cpuUsage();
+  const actions = new Float32Array(vec.numEnvs * vec.actionSize);
   while (performance.now() - start < ms) {
-    for (let i = 0; i < vec.actions.length; i++) vec.actions[i] = rng.uniformRange(-1, 1);
-    await vec.step();
+    for (let i = 0; i < actions.length; i++) actions[i] = rng.uniformRange(-1, 1);
+    await vec.step(actions);
     steps++;
   }
   const cpu = process.cpuUsage(cpuStart);

@@ -9,17 +9,17 @@ function countingVecEnv(numEnvs: number): VecEnv & { resets: number[] } {
   const steps = new Array<number>(numEnvs).fill(0);
   const env = {
     robot: 'counter', numEnvs, observationSize: 1, actionSize: 1, resets: [] as number[],
-    obs: new Float32Array(numEnvs), actions: new Float32Array(numEnvs), rewards: new Float32Array(numEnvs),
+    obs: new Float32Array(numEnvs), rewards: new Float32Array(numEnvs),
     terminated: new Uint8Array(numEnvs), truncated: new Uint8Array(numEnvs), finalObs: new Float32Array(numEnvs),
     async reset(seed: number) {
       env.resets.push(seed);
       steps.fill(0);
       env.obs.fill(0);
     },
-    async step() {
+    async step(actions: Float32Array) {
       for (let i = 0; i < numEnvs; i++) {
         steps[i]++;
-        env.rewards[i] = env.actions[i];
+        env.rewards[i] = actions[i];
         env.terminated[i] = steps[i] === i + 2 ? 1 : 0;
         if (env.terminated[i]) steps[i] = 0;
         env.obs[i] = steps[i];

@@ -103,8 +103,7 @@ describe('off-policy trainer', () => {
     const env = await makePointMassVecEnv({ numEnvs: 1, seed: 7 + 1_000_003 });
     let snapshotReturn = 0;
     for (let done = false; !done; ) {
-      env.actions.set(snapshotAction(policy, Array.from(env.obs)));
-      await env.step();
+      await env.step(Float32Array.from(snapshotAction(policy, Array.from(env.obs))));
       snapshotReturn += env.rewards[0];
       done = env.terminated[0] === 1 || env.truncated[0] === 1;
     }

@@ -23,9 +23,10 @@ const action = (step: number, i: number, k: number) => Math.fround(Math.sin(0.7 
 /** Steps `vec` with the test's actions and returns what it reports (finalObs is only valid where an episode ended). */
 async function trace(vec: SimVecEnv, from: number, count: number): Promise<number[]> {
   const out: number[] = [];
+  const actions = new Float32Array(vec.numEnvs * vec.actionSize);
   for (let step = from; step < from + count; step++) {
-    for (let i = 0; i < vec.numEnvs; i++) for (let k = 0; k < vec.actionSize; k++) vec.actions[i * vec.actionSize + k] = action(step, i, k);
-    await vec.step();
+    for (let i = 0; i < vec.numEnvs; i++) for (let k = 0; k < vec.actionSize; k++) actions[i * vec.actionSize + k] = action(step, i, k);
+    await vec.step(actions);
     out.push(...vec.obs, ...vec.rewards, ...vec.terminated, ...vec.truncated, ...vec.finishedLengths, ...vec.poses);
   }
   return out;
@@ -39,11 +40,12 @@ describe.each([
   it.each(['reacher', 'hopper'])('%s: each env of a shared world steps bit for bit like a lone env (a world of its own) with seed + i, auto-reset included', async (robot) => {
     const numEnvs = 4;
     const vec = await make({ robot, numEnvs, workers, seed: 5, maxEpisodeSteps: 9 });
+    const actions = new Float32Array(vec.numEnvs * vec.actionSize);
     const lone = await Promise.all(Array.from({ length: numEnvs }, (_, i) => createEnv(robot, { physics: 'rapier', seed: 5 + i, maxEpisodeSteps: 9 })));
     const act = vec.actionSize;
     for (let step = 0; step < 20; step++) {
-      for (let i = 0; i < numEnvs; i++) for (let k = 0; k < act; k++) vec.actions[i * act + k] = action(step, i, k);
-      await vec.step();
+      for (let i = 0; i < numEnvs; i++) for (let k = 0; k < act; k++) actions[i * act + k] = action(step, i, k);
+      await vec.step(actions);
       for (let i = 0; i < numEnvs; i++) {
         const result = lone[i].step(Array.from({ length: act }, (_, k) => action(step, i, k)));
         expect(vec.rewards[i]).toBe(Math.fround(result.reward));
@@ -59,13 +61,14 @@ describe.each([
   it('rejects a NaN action naming the env, before any robot of its world moves', async () => {
     // 6 envs: envs 0 and 1 are in this thread's slice (one world) with 0, 2 or 3 threads.
     const vec = await make({ robot: 'hopper', numEnvs: 6, workers, seed: 0 });
+    const actions = new Float32Array(vec.numEnvs * vec.actionSize);
     const before = vec.poses.slice(0, 28);
-    vec.actions.fill(0);
-    vec.actions[4] = Number.NaN;
-    await expect(vec.step()).rejects.toThrow(/env 1: hopper: action\[1\] is NaN/);
+    actions.fill(0);
+    actions[4] = Number.NaN;
+    await expect(vec.step(actions)).rejects.toThrow(/env 1: hopper: action\[1\] is NaN/);
     expect(vec.poses.subarray(0, 28)).toEqual(before);
-    vec.actions[4] = 0;
-    await vec.step(); // the world still steps once the action is fixed
+    actions[4] = 0;
+    await vec.step(actions); // the world still steps once the action is fixed
     expect(vec.stepCount).toBe(1);
   });
 

@@ -31,12 +31,13 @@ describe.each([
   it('steps each env like a lone env with seed + i, auto-resets keeping the final observation, and books episodes', async () => {
     const numEnvs = 3;
     const vec = await make(workers, 'reacher', numEnvs, 5, 4);
+    const actions = new Float32Array(vec.numEnvs * vec.actionSize);
     const lone = await Promise.all(Array.from({ length: numEnvs }, (_, i) => createEnv('reacher', { seed: 5 + i, maxEpisodeSteps: 4 })));
     for (let i = 0; i < numEnvs; i++) expect(vec.obs.subarray(i * 10, (i + 1) * 10)).toEqual(lone[i].reset(5 + i));
     const returns = new Float64Array(numEnvs);
     for (let step = 0; step < 6; step++) {
-      for (let i = 0; i < numEnvs; i++) for (let k = 0; k < 2; k++) vec.actions[i * 2 + k] = action(step, i, k);
-      await vec.step();
+      for (let i = 0; i < numEnvs; i++) for (let k = 0; k < 2; k++) actions[i * 2 + k] = action(step, i, k);
+      await vec.step(actions);
       for (let i = 0; i < numEnvs; i++) {
         const result = lone[i].step([action(step, i, 0), action(step, i, 1)]);
         returns[i] += result.reward;
@@ -62,10 +63,11 @@ describe.each([
 
   it('writes every body pose of every robot to the pose board each step', async () => {
     const vec = await make(workers, 'hopper', 2, 9);
+    const actions = new Float32Array(vec.numEnvs * vec.actionSize);
     const lone = await createEnv('hopper', { seed: 10 });
     const expected = new Float32Array(4 * 7);
-    vec.actions.fill(0.3);
-    await vec.step();
+    actions.fill(0.3);
+    await vec.step(actions);
     lone.step([Math.fround(0.3), Math.fround(0.3), Math.fround(0.3)]);
     lone.writePoses(expected, 0);
     expect(vec.poses.length).toBe(2 * 4 * 7);
@@ -76,11 +78,12 @@ describe.each([
 
   it('saves and loads its state: the continuation repeats bit for bit, episode books included', async () => {
     const vec = await make(workers, 'hopper', 3, 4, 12);
+    const actions = new Float32Array(vec.numEnvs * vec.actionSize);
     const drive = async (from: number, count: number) => {
       const trace: number[] = [];
       for (let step = from; step < from + count; step++) {
-        for (let i = 0; i < vec.actions.length; i++) vec.actions[i] = action(step, i, 1);
-        await vec.step();
+        for (let i = 0; i < actions.length; i++) actions[i] = action(step, i, 1);
+        await vec.step(actions);
         trace.push(...vec.obs, ...vec.rewards, ...vec.truncated, ...vec.finishedLengths, ...vec.episodeReturns);
       }
       return trace;
@@ -95,9 +98,16 @@ describe.each([
 
   it('rejects a NaN action with a clear error naming the env', async () => {
     const vec = await make(workers, 'hopper', 2, 0);
-    vec.actions.fill(0);
-    vec.actions[4] = Number.NaN;
-    await expect(vec.step()).rejects.toThrow(/env 1: hopper: action\[1\] is NaN/);
+    const actions = new Float32Array(vec.numEnvs * vec.actionSize);
+    actions.fill(0);
+    actions[4] = Number.NaN;
+    await expect(vec.step(actions)).rejects.toThrow(/env 1: hopper: action\[1\] is NaN/);
+  });
+
+  it('rejects actions of the wrong length, saying how many it expects', async () => {
+    const vec = await make(workers, 'hopper', 2, 0);
+    // 2 hoppers x 3 actuators = 6 actions
+    await expect(vec.step(new Float32Array(5))).rejects.toThrow(/got 5 actions, expected numEnvs x actionSize = 2 x 3 = 6/);
   });
 });
 
@@ -105,10 +115,11 @@ describe('VecEnv determinism across implementations', () => {
   it('gives bit-identical observations in one thread and over 2 or 3 worker threads', async () => {
     const run = async (workers: number) => {
       const vec = await make(workers, 'hopper', 4, 21);
+      const actions = new Float32Array(vec.numEnvs * vec.actionSize);
       const trace: number[] = [];
       for (let step = 0; step < 30; step++) {
-        for (let i = 0; i < vec.actions.length; i++) vec.actions[i] = action(step, i, 0);
-        await vec.step();
+        for (let i = 0; i < actions.length; i++) actions[i] = action(step, i, 0);
+        await vec.step(actions);
         trace.push(...vec.obs, ...vec.rewards, ...vec.terminated);
       }
       await vec.close();

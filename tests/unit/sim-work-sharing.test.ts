@@ -97,15 +97,16 @@ describe('SharedWorkRunner', () => {
     a.reset(seed);
     const turns = new Rng(3);
     let moves = 0;
+    const actions = new Float32Array(numEnvs * layout.actionSize);
     for (let step = 0; step < 150; step++) {
-      for (let i = 0; i < shared.actions.length; i++) shared.actions[i] = reference.actions[i] = Math.fround(Math.sin(0.37 * step + 1.1 * i));
+      for (let i = 0; i < actions.length; i++) actions[i] = Math.fround(Math.sin(0.37 * step + 1.1 * i));
       // Whoever runs first takes every env (its own, then the other's): envs change threads whenever the turn does.
       const before = [...board.owner];
       board.deal();
-      if (turns.uniform() < 0.5) a.step();
-      else b.step();
+      if (turns.uniform() < 0.5) a.step(actions);
+      else b.step(actions);
       moves += board.owner.filter((owner, i) => owner !== before[i]).length;
-      referenceRunner.step();
+      referenceRunner.step(actions);
       expect(shared.obs).toEqual(reference.obs);
       expect(shared.rewards).toEqual(reference.rewards);
       expect(shared.terminated).toEqual(reference.terminated);

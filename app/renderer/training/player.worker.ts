@@ -24,8 +24,7 @@ async function play(message: Extract<ToPlayer, { type: 'play' }>): Promise<void>
   const stepMs = env.dt * 1000;
   let next = performance.now();
   while (playing) {
-    env.actions.set(evaluator.actBatch(env.obs, env.numEnvs));
-    await env.step();
+    await env.step(evaluator.actBatch(env.obs, env.numEnvs));
     for (let i = 0; i < env.numEnvs; i++) {
       if (env.terminated[i] || env.truncated[i]) self.postMessage({ type: 'episode', episodeReturn: env.finishedReturns[i], length: env.finishedLengths[i] } satisfies FromPlayer);
     }
