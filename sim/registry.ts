@@ -1,7 +1,7 @@
 import type { SnapshotEnv } from './env-common.ts';
 import { HOPPER, HOPPER_BODIES, HopperEnv, JointSpaceHopperPhysics, hopperDescription } from './hopper.ts';
 import { REACHER, REACHER_BODIES, ReacherEnv, reacherDescription } from './reacher.ts';
-import type { GeomDescription, RobotDescription, SignalDescription } from './robot-description.ts';
+import { restPoses, type GeomDescription, type RobotDescription, type SignalDescription } from './robot-description.ts';
 import { TimeLimit } from './time-limit.ts';
 import { checkPhysics, type PhysicsName } from './physics.ts';
 import type { RapierScene } from './rapier-scene.ts';
@@ -39,6 +39,8 @@ export interface RobotInfo {
    * in the world (MuJoCo's xpos/xquat; z up, metres).
    */
   readonly bodies: readonly RenderBody[];
+  /** One robot's pose board at its initial state (qpos0), in the order of `bodies`: what the app shows before a run. */
+  readonly restPoses: Float32Array;
   /** Fixed decoration (ground, arena) in world coordinates. */
   readonly scenery: readonly GeomDescription[];
   /** Meaning and unit of each observation and action entry. */
@@ -69,6 +71,7 @@ export const robots: Readonly<Record<RobotName, RobotInfo>> = {
     rewardThreshold: -3.75,
     rewardTerms: ['distance', 'control'],
     bodies: renderBodies(reacherDescription, REACHER_BODIES),
+    restPoses: restPoses(reacherDescription, REACHER_BODIES),
     scenery: reacherDescription.scenery,
     observationLayout: reacherDescription.observationLayout,
     actionLayout: reacherDescription.actionLayout,
@@ -87,6 +90,7 @@ export const robots: Readonly<Record<RobotName, RobotInfo>> = {
     rewardThreshold: 3800,
     rewardTerms: ['forward', 'healthy', 'control'],
     bodies: renderBodies(hopperDescription, HOPPER_BODIES),
+    restPoses: restPoses(hopperDescription, HOPPER_BODIES),
     scenery: hopperDescription.scenery,
     observationLayout: hopperDescription.observationLayout,
     actionLayout: hopperDescription.actionLayout,

@@ -138,3 +138,21 @@ export function findJoint(description: RobotDescription, name: string): JointDes
   }
   throw new Error(`robot '${description.name}' has no joint '${name}'`);
 }
+
+/**
+ * The pose board of one robot at rest (qpos = ref, MuJoCo's qpos0): 7 floats per body of `bodyNames` (position,
+ * then quaternion x, y, z, w, in the world frame). Bodies carry no rotation of their own here, so each body's world
+ * position is the sum of its ancestors' offsets and its rotation is the identity.
+ */
+export function restPoses(description: RobotDescription, bodyNames: readonly string[]): Float32Array {
+  const poses = new Float32Array(bodyNames.length * 7);
+  bodyNames.forEach((name, index) => {
+    let position: Vec3 = [0, 0, 0];
+    for (let body = findBody(description, name); ; body = findBody(description, body.parent)) {
+      position = [position[0] + body.pos[0], position[1] + body.pos[1], position[2] + body.pos[2]];
+      if (body.parent === 'world') break;
+    }
+    poses.set([...position, 0, 0, 0, 1], index * 7);
+  });
+  return poses;
+}

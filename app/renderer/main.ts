@@ -72,8 +72,13 @@ function refreshSelection(): void {
   if (selected && !manager.runs.has(selected.stored.name)) selected = null;
   if (policiesView.isPlaying) return renderSummary();
   const live = selected?.poseBoard && selected.worker ? selected : null;
-  const caption = selected ? (live ? selected.stored.name : `${selected.stored.name} is ${selected.phase}: press Start to train a new run, or Resume to continue it.`) : 'No run selected. Start one in New run.';
-  trainView.show(live?.stored.config.robot ?? null, live?.numEnvs ?? 0, live?.poseBoard ?? null, caption);
+  if (selected) {
+    const caption = live ? selected.stored.name : `${selected.stored.name} is ${selected.phase}: press Start to train a new run, or Resume to continue it.`;
+    trainView.show(live?.stored.config.robot ?? null, live?.numEnvs ?? 0, live?.poseBoard ?? null, caption);
+  } else {
+    const { robot, algorithm, numEnvs } = controls.chosen;
+    trainView.preview(robot, `${robot[0].toUpperCase()}${robot.slice(1)} at its starting pose. Press Start in New run (right) to train ${numEnvs} of them with ${algorithm.toUpperCase()}.`);
+  }
   const phase = selected?.phase;
   const resumable = (phase === 'stopped' || phase === 'saved' || phase === 'failed') && selected !== null && selected.envSteps < selected.stored.config.totalSteps;
   controls.setState(phase === 'training' || phase === 'starting' ? 'training' : phase === 'paused' ? 'paused' : resumable ? 'resumable' : 'idle', selected !== null);
@@ -130,6 +135,9 @@ const controls = new RunControls(element('run-controls'), robotNames, algorithms
     policiesView.exportSelected();
   },
   invalid: (message) => showError(message, 'Change the settings in New run.'),
+  formChanged: () => {
+    if (!selected) refreshSelection();
+  },
 }, navigator.hardwareConcurrency || 2);
 
 function togglePause(): void {
@@ -209,6 +217,7 @@ if (!globalThis.crossOriginIsolated) {
 }
 
 await manager.loadSaved();
+refreshSelection();
 
 /** Hooks the e2e tests read; nothing in the app depends on them. */
 declare global {

@@ -85,6 +85,45 @@ export async function canvasPixelSpread(page: Page, selector: string): Promise<n
   }, [...png]);
 }
 
+/**
+ * Share of the 3D view's pixels that the robots change: the view is captured as shown, then with every robot
+ * hidden (the robot grids are the scene's only groups), and the pixels that differ are counted.
+ */
+export async function robotPixelShare(page: Page): Promise<number> {
+  const withRobots = await page.locator('#scene').screenshot();
+  const setRobotsVisible = (visible: boolean) =>
+    page.evaluate(async (show: boolean) => {
+      const stage = window.sinewDebug?.stage;
+      if (!stage) throw new Error('no stage');
+      for (const child of stage.scene.children) if (child.type === 'Group') child.visible = show;
+      const drawn = stage.framesDrawn;
+      stage.invalidate();
+      while (stage.framesDrawn === drawn) await new Promise((done) => setTimeout(done, 20));
+    }, visible);
+  await setRobotsVisible(false);
+  const withoutRobots = await page.locator('#scene').screenshot();
+  await setRobotsVisible(true);
+  return page.evaluate(
+    async ([a, b]: number[][]) => {
+      const pixels = async (bytes: number[]) => {
+        const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
+        const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+        const context = canvas.getContext('2d');
+        if (!context) throw new Error('no 2d context');
+        context.drawImage(bitmap, 0, 0);
+        return context.getImageData(0, 0, bitmap.width, bitmap.height).data;
+      };
+      const [first, second] = await Promise.all([pixels(a), pixels(b)]);
+      let changed = 0;
+      for (let i = 0; i < first.length; i += 4) {
+        if (Math.abs(first[i] - second[i]) + Math.abs(first[i + 1] - second[i + 1]) + Math.abs(first[i + 2] - second[i + 2]) > 30) changed++;
+      }
+      return changed / (first.length / 4);
+    },
+    [[...withRobots], [...withoutRobots]],
+  );
+}
+
 export function artifactPath(name: string): string {
   return join(ARTIFACTS, name);
 }

@@ -23,6 +23,8 @@ export interface RunControlsHandlers {
   exportPolicy(): void;
   /** The settings cannot start a run (a combination no single field shows). */
   invalid(message: string): void;
+  /** A field changed (the view previews the chosen robot before any run exists). */
+  formChanged(): void;
 }
 
 /** Buttons' availability follows the selected run's state. */
@@ -102,6 +104,12 @@ export class RunControls {
     this.buttons.export.on('click', () => handlers.exportPolicy());
     this.rebuildHyperparameters();
     this.setState('idle', false);
+    this.pane.on('change', () => handlers.formChanged());
+  }
+
+  /** What Start would train now. */
+  get chosen(): { readonly robot: string; readonly algorithm: string; readonly numEnvs: number } {
+    return { robot: this.form.robot, algorithm: this.form.algorithm, numEnvs: this.form.numEnvs };
   }
 
   setState(state: ControlState, hasRun: boolean): void {

@@ -1,4 +1,5 @@
 import {
+  Box3,
   BoxGeometry,
   CapsuleGeometry,
   Color,
@@ -29,6 +30,7 @@ const bodyRotation = new Quaternion();
 const bodyMatrix = new Matrix4();
 const instanceMatrix = new Matrix4();
 const ONE = new Vector3(1, 1, 1);
+const meshBounds = new Box3();
 
 /**
  * Three's primitives are built along y; MuJoCo's capsules and cylinders along their local z. This rotation
@@ -88,6 +90,31 @@ function localMatrix(geom: GeomDescription): Matrix4 {
   return new Matrix4().compose(new Vector3(...geom.pos), new Quaternion(...geom.quat), new Vector3(1, 1, 1));
 }
 
+/** Distance between the lanes of robots that travel (m). */
+const LANE_SPACING_M = 1.2;
+/** Room between the reaches of neighbouring robots fixed to their base (m). */
+const GRID_GAP_M = 0.08;
+
+/** Whether the robot's root body slides (it travels, along x as every Gymnasium walker does). */
+function travelsAlongX(robot: RobotInfo): boolean {
+  const root = robot.description.bodies.find((body) => body.parent === 'world' && body.joints.length > 0);
+  return root?.joints.some((joint) => joint.type === 'slide') ?? false;
+}
+
+/** How far (m) the robot's geoms reach across the ground from its first body at rest: half the cell it needs. */
+function reach(robot: RobotInfo): number {
+  const rest = robot.restPoses;
+  let farthest = 0;
+  robot.bodies.forEach((body, index) => {
+    for (const geom of body.geoms) {
+      const x = rest[index * POSE_STRIDE] + geom.pos[0] - rest[0];
+      const y = rest[index * POSE_STRIDE + 1] + geom.pos[1] - rest[1];
+      farthest = Math.max(farthest, Math.hypot(x, y) + Math.max(...geom.size));
+    }
+  });
+  return farthest;
+}
+
 /** How the stage draws: see StageQuality in stage.ts. */
 export interface GridLook {
   /** Software rendering: matte materials, fewer segments, planar shadows instead of shadow maps. */
@@ -130,15 +157,15 @@ export class RobotGrid {
   ) {
     this.root.rotation.x = -Math.PI / 2;
     this.bodyCount = robot.bodies.length;
-    const hopper = robot.name === 'hopper';
-    this.spacing = hopper ? 1.2 : 0.6;
-    const columns = Math.ceil(Math.sqrt(count));
+    // Robots that travel (a sliding root, as the Hopper's) get lanes side by side, across their direction of
+    // travel; robots fixed to their base (the Reacher) sit in a square grid, as close as their reach allows.
+    const travels = travelsAlongX(robot);
+    this.spacing = travels ? LANE_SPACING_M : 2 * reach(robot) + GRID_GAP_M;
+    const columns = travels ? 1 : Math.ceil(Math.sqrt(count));
+    const rows = Math.ceil(count / columns);
     for (let i = 0; i < count; i++) {
-      // Hoppers travel along +x, so their lanes are spread along y only; Reachers sit in a square grid.
-      const column = hopper ? 0 : i % columns;
-      const row = hopper ? i : Math.floor(i / columns);
-      const x = (column - (columns - 1) / 2) * this.spacing * (hopper ? 0 : 1);
-      const y = (row - ((hopper ? count : Math.ceil(count / columns)) - 1) / 2) * this.spacing;
+      const x = ((i % columns) - (columns - 1) / 2) * this.spacing;
+      const y = (Math.floor(i / columns) - (rows - 1) / 2) * this.spacing;
       this.lanes.push(new Matrix4().makeTranslation(x, y, 0));
     }
     if (look.light) {
@@ -222,6 +249,27 @@ export class RobotGrid {
     const base = (robot * this.bodyCount + body) * POSE_STRIDE;
     out.set(poses[base], poses[base + 1], poses[base + 2]).applyMatrix4(this.lanes[robot]);
     return this.root.localToWorld(out);
+  }
+
+  /**
+   * The box (three's world frame) around the robots as last updated: what the camera frames. Walks every vertex or
+   * instance, so it is for framing once, not for every frame.
+   */
+  bounds(out: Box3): Box3 {
+    this.root.updateMatrixWorld(true);
+    out.makeEmpty();
+    if (this.merged) {
+      this.merged.geometry.computeBoundingBox();
+      if (this.merged.geometry.boundingBox) out.copy(this.merged.geometry.boundingBox).applyMatrix4(this.merged.mesh.matrixWorld);
+      return out;
+    }
+    for (const geoms of this.geomsByBody) {
+      for (const { mesh } of geoms) {
+        mesh.computeBoundingBox();
+        if (mesh.boundingBox) out.union(meshBounds.copy(mesh.boundingBox).applyMatrix4(mesh.matrixWorld));
+      }
+    }
+    return out;
   }
 
   /** The robot under the ray, or null. */

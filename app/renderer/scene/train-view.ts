@@ -1,4 +1,4 @@
-import { Raycaster, Vector2, Vector3 } from 'three';
+import { Box3, Raycaster, Vector2, Vector3 } from 'three';
 import { robotInfo } from '../../../sim/registry.ts';
 import { RobotGrid } from './robot-grid.ts';
 import type { Stage } from './stage.ts';
@@ -7,6 +7,20 @@ const pointer = new Vector2();
 const raycaster = new Raycaster();
 const followTarget = new Vector3();
 const followDelta = new Vector3();
+const framedBox = new Box3();
+const framedCentre = new Vector3();
+const framedSize = new Vector3();
+/**
+ * Where the camera looks from, as elevation above the horizon and azimuth around from the side (three's x is the
+ * robots' forward direction): robots that lie flat face on from high up, so that their grid fills the view; robots
+ * that stand from low and three-quarters on, so that their lanes do not hide each other.
+ */
+const FLAT_VIEW = { elevation: (62 * Math.PI) / 180, azimuth: 0 };
+const STANDING_VIEW = { elevation: (14 * Math.PI) / 180, azimuth: (38 * Math.PI) / 180 };
+/** Room left around the framed robots, as a factor on the distance that would just fit them. */
+const FRAME_MARGIN = 1.1;
+/** A robot alone is shown with the ground around it, not filling the view. */
+const LONE_ROBOT_MARGIN = 1.8;
 /** Camera distance (m) from its target under which the robots are drawn close-up (see RobotGrid.setCloseUp). */
 const CLOSE_UP_M = 3;
 
@@ -30,8 +44,22 @@ export class TrainView {
 
   /** Shows `count` robots of `robot` driven by `poses`, or clears the view when poses is null. */
   show(robot: string | null, count: number, poses: Float32Array | null, label: string): void {
-    const key = poses ? `${robot}:${count}:${label}` : '';
+    const doing = label.startsWith('Playing') ? 'playing' : 'training';
+    this.display(robot, count, poses, poses ? `${label}: ${count} ${robot} robots ${doing}. Click one to follow it.` : label);
+  }
+
+  /**
+   * Before any run: one `robot` standing still at its initial pose, framed close, above `caption` (what to press).
+   * The same view a run starts from, so pressing Start changes the number of robots, not the picture.
+   */
+  preview(robot: string, caption: string): void {
+    this.display(robot, 1, robotInfo(robot).restPoses, caption);
+  }
+
+  private display(robot: string | null, count: number, poses: Float32Array | null, caption: string): void {
+    const key = poses ? `${robot}:${count}:${caption}` : '';
     this.poses = poses;
+    this.caption.textContent = caption;
     if (key === this.shownKey) return;
     this.shownKey = key;
     this.grid?.dispose();
@@ -43,10 +71,6 @@ export class TrainView {
       this.drawnPoses = new Float32Array(poses.length);
       this.stage.scene.add(this.grid.root);
       this.frameGrid();
-      const doing = label.startsWith('Playing') ? 'playing' : 'training';
-      this.caption.textContent = `${label}: ${count} ${robot} robots ${doing}. Click one to follow it.`;
-    } else {
-      this.caption.textContent = label;
     }
   }
 
@@ -65,14 +89,31 @@ export class TrainView {
     this.follow(this.followed === null ? this.lastFollowed : null);
   }
 
+  /**
+   * Points the camera at the whole grid, every robot at its initial pose (the pose board may not be written yet),
+   * from as close as shows them all: from above for robots that lie flat, from the side for robots that stand.
+   * The robots are drawn as posed until the live poses arrive.
+   */
   private frameGrid(): void {
     if (!this.grid) return;
-    const extent = Math.max(1, Math.sqrt(this.grid.count) * this.grid.spacing);
-    const hopper = this.grid.robot.name === 'hopper';
-    const controls = this.stage.controls;
-    controls.target.set(hopper ? 1 : 0, hopper ? 0.8 : 0, 0);
-    this.stage.camera.position.set(extent * (hopper ? 1.6 : 0.9), extent * (hopper ? 0.9 : 1.2), extent * (hopper ? 1.4 : 1.1));
-    controls.update();
+    const rest = this.grid.robot.restPoses;
+    const tiled = new Float32Array(rest.length * this.grid.count);
+    for (let robot = 0; robot < this.grid.count; robot++) tiled.set(rest, robot * rest.length);
+    this.grid.update(tiled);
+    this.grid.bounds(framedBox);
+    if (framedBox.isEmpty()) return;
+    framedBox.getCenter(framedCentre);
+    framedBox.getSize(framedSize);
+    const flat = framedSize.y < 0.25 * Math.max(framedSize.x, framedSize.z);
+    const { elevation, azimuth } = flat ? FLAT_VIEW : STANDING_VIEW;
+    const toCamera = new Vector3(Math.sin(azimuth) * Math.cos(elevation), Math.sin(elevation), Math.cos(azimuth) * Math.cos(elevation));
+    const camera = this.stage.camera;
+    this.stage.resize();
+    const margin = this.grid.count === 1 ? LONE_ROBOT_MARGIN : FRAME_MARGIN;
+    const distance = fitDistance(framedBox, framedCentre, toCamera, camera.fov, camera.aspect) * margin;
+    this.stage.controls.target.copy(framedCentre);
+    camera.position.copy(toCamera).multiplyScalar(distance).add(framedCentre);
+    this.stage.controls.update();
   }
 
   /** Updates the robots from the pose board; returns whether they moved since the last call. */
@@ -122,4 +163,24 @@ export class TrainView {
       camera.position.set(target.x + 1.2, target.y + 0.6, target.z + 1.2);
     }
   }
+}
+
+/**
+ * The camera distance from `centre` along `toCamera` (unit) at which every corner of `box` is inside the view
+ * (vertical field of view `fovDegrees`, width/height `aspect`). For a corner p (relative to the centre) in the camera's
+ * right/up axes (x, y), at depth D - p.toCamera: |x| <= depth tan(h/2) and |y| <= depth tan(v/2).
+ */
+export function fitDistance(box: Box3, centre: Vector3, toCamera: Vector3, fovDegrees: number, aspect: number): number {
+  const tanVertical = Math.tan((fovDegrees * Math.PI) / 360);
+  const tanHorizontal = tanVertical * aspect;
+  const right = new Vector3().crossVectors(new Vector3(0, 1, 0), toCamera).normalize();
+  const up = new Vector3().crossVectors(toCamera, right);
+  const corner = new Vector3();
+  let distance = 0;
+  for (let i = 0; i < 8; i++) {
+    corner.set(i & 1 ? box.max.x : box.min.x, i & 2 ? box.max.y : box.min.y, i & 4 ? box.max.z : box.min.z).sub(centre);
+    const along = corner.dot(toCamera);
+    distance = Math.max(distance, along + Math.abs(corner.dot(right)) / tanHorizontal, along + Math.abs(corner.dot(up)) / tanVertical);
+  }
+  return distance;
 }
