@@ -1,6 +1,7 @@
 import type { PolicySnapshot } from './policy.ts';
 import type { AlgorithmConfig } from './shared/config.ts';
 import type { A3cWorkerFactory } from './on-policy/a3c-protocol.ts';
+import type { LearnerThreadFactory } from './off-policy/learner-protocol.ts';
 import type { VecEnv } from '../sim/env.ts';
 import type { PhysicsName } from '../sim/physics.ts';
 
@@ -74,6 +75,12 @@ export interface CreateTrainerOptions {
    * in this thread elsewhere or when makeVecEnv is given; the app passes Web Workers (on-policy/a3c.web.ts).
    */
   readonly a3cWorkers?: A3cWorkerFactory;
+  /**
+   * DDPG, TD3, SAC only, when their config's learnerThread is on: how the learner's thread starts. Default: a Node
+   * worker thread under Node (off-policy/learner-thread.node.ts), none (the learner in this thread) elsewhere or
+   * when makeVecEnv is given; the app passes a Web Worker (off-policy/learner-thread.web.ts).
+   */
+  readonly learnerThread?: LearnerThreadFactory;
 }
 
 /** What the CLI, the app and benchmarks need to know about an algorithm. */

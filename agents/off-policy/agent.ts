@@ -22,6 +22,10 @@ export interface OffPolicyAgent {
   /** Parallel environment `env` starts a new episode (resets correlated noise). */
   resetNoise(env: number): void;
   actorLayers(): DenseLayerSnapshot[];
+  /** The online actor's parameters (flat; a view, copy it to keep it): what a learner publishes. */
+  actorParameters(): Float32Array;
+  /** Acts from now on with these actor parameters (the acting thread's copy follows the learner's). */
+  setActorParameters(params: Float32Array): void;
   getState(): AgentState;
   setState(state: AgentState): void;
   dispose(): void;
@@ -39,6 +43,7 @@ export type OffPolicyConfig = {
   updatesPerStep: number;
   stepsPerIteration: number;
   normaliseObservations: boolean;
+  learnerThread: boolean;
 };
 
 export const offPolicyFieldDocs: Record<keyof OffPolicyConfig, string> = {
@@ -52,6 +57,7 @@ export const offPolicyFieldDocs: Record<keyof OffPolicyConfig, string> = {
   updatesPerStep: 'gradient steps per environment step, all environments counted (may be fractional)',
   stepsPerIteration: 'environment steps per iterate() call, i.e. per metrics record',
   normaliseObservations: 'normalise observations with running statistics (saved with the policy)',
+  learnerThread: 'take the gradient steps in a second thread while this one steps the robots (same results either way)',
 };
 
 export const offPolicyRules: Partial<Record<keyof OffPolicyConfig, FieldRule>> = {

@@ -34,6 +34,7 @@ export const ddpgDefaults: DdpgConfig = {
   updatesPerStep: 1,
   stepsPerIteration: 1000,
   normaliseObservations: false,
+  learnerThread: true,
   actorLearningRate: 3e-4,
   criticLearningRate: 3e-4,
   explorationNoise: 0.1,

@@ -1,7 +1,6 @@
-import { tf } from '../shared/tf.ts';
-import { Mlp } from '../shared/mlp.ts';
+import { HeapSpace } from '../shared/heap-gemm.ts';
 import { polyakUpdateFlat } from '../shared/polyak.ts';
-import { concatRows, createLearner, criticLossGradient, forwardToHost, learnerState, restoreLearner, stepLearner, tidyToHost, type Learner } from '../shared/host-learner.ts';
+import { concatRows, createLearner, criticLossGradient, learnerState, restoreLearner, stepLearner, type Learner } from '../shared/host-learner.ts';
 import type { ActionNoise } from '../shared/noise.ts';
 import type { TransitionBatch } from '../shared/replay-buffer.ts';
 import { criticTargets, type OffPolicyAgent, type AgentState } from './agent.ts';
@@ -14,9 +13,9 @@ import type { Rng } from '../../sim/rng.ts';
  * actor and all targets updated every `policyDelay` critic steps. TD3 uses all three of its additions (twin
  * critics, target smoothing, the delay); DDPG none of them (one critic, no smoothing, delay 1 by default).
  *
- * Speed: matMuls run in tfjs (wasm) through Mlp's hand-written backward pass; everything elementwise on
- * [batch, action] arrays (targets, smoothing, loss gradients) and Adam/Polyak run in plain JavaScript, because
- * on wasm each kernel launch costs more than the arithmetic of such small arrays.
+ * Speed: the networks' products run in XNNPACK on matrices in the wasm heap (shared/heap-mlp.ts), called
+ * directly; everything element-wise (targets, smoothing, loss gradients), Adam and Polyak run in plain
+ * JavaScript.
  */
 
 export interface DeterministicAgentOptions {
@@ -50,23 +49,31 @@ export class DeterministicActorCritic implements OffPolicyAgent {
   private readonly options: DeterministicAgentOptions;
   private readonly actor: Learner;
   private readonly critics: Learner[];
+  private readonly space = new HeapSpace();
   private updates = 0;
   // Scratch arrays reused by every update (sized on first use).
-  private scratch: { size: number; nextActions: Float32Array; nextInput: Float32Array; nextQs: Float32Array[]; y: Float32Array; q: Float32Array; dq: Float32Array } | null = null;
+  private scratch: {
+    size: number;
+    nextActions: Float32Array;
+    nextInput: Float32Array;
+    nextQs: Float32Array[];
+    y: Float32Array;
+    actorInput: Float32Array;
+    dq: Float32Array;
+    dActions: Float32Array;
+  } | null = null;
 
   constructor(options: DeterministicAgentOptions, rng: Rng) {
     this.options = options;
     const { obsSize, actionSize, hiddenSizes } = options;
     const actorSpec = { inputSize: obsSize, hiddenSizes, outputSize: actionSize, outputActivation: 'tanh' as const };
     const criticSpec = { inputSize: obsSize + actionSize, hiddenSizes, outputSize: 1 };
-    this.actor = createLearner(new Mlp(actorSpec, rng), new Mlp(actorSpec, rng), options.actorLearningRate);
-    this.critics = Array.from({ length: options.criticCount }, () =>
-      createLearner(new Mlp(criticSpec, rng), new Mlp(criticSpec, rng), options.criticLearningRate),
-    );
+    this.actor = createLearner(actorSpec, rng, options.actorLearningRate, this.space);
+    this.critics = Array.from({ length: options.criticCount }, () => createLearner(criticSpec, rng, options.criticLearningRate, this.space));
   }
 
   act(obs: Float32Array, rows: number, explore: boolean, rng: Rng, out: Float32Array): void {
-    forwardToHost(this.actor.net, obs, rows, out);
+    out.set(this.actor.net.forward(obs, rows));
     if (!explore) return;
     this.options.explorationNoise.addTo(out, rng);
     for (let i = 0; i < out.length; i++) out[i] = Math.min(1, Math.max(-1, out[i]));
@@ -82,10 +89,10 @@ export class DeterministicActorCritic implements OffPolicyAgent {
     let criticLoss = 0;
     let qMean = 0;
     this.critics.forEach((critic, k) => {
-      const { loss, gradient, q } = criticLossGradient(critic, batch.obsActions, y);
+      const { loss, gradient, qMean: q } = criticLossGradient(critic, batch.obsActions, y);
       stepLearner(critic, gradient);
       criticLoss += loss / this.critics.length;
-      if (k === 0 && wantMetrics) qMean = q.reduce((sum, v) => sum + v, 0) / q.length;
+      if (k === 0) qMean = q;
     });
     if (this.updates % this.options.policyDelay !== 0) return wantMetrics ? { critic_loss: criticLoss, q_mean: qMean } : null;
 
@@ -102,34 +109,34 @@ export class DeterministicActorCritic implements OffPolicyAgent {
   computeTargets(batch: TransitionBatch, rng: Rng): Float32Array {
     const n = batch.size;
     const s = this.scratchFor(n);
-    forwardToHost(this.actor.target, batch.nextObs, n, s.nextActions);
+    s.nextActions.set(this.actor.target.forward(batch.nextObs, n));
     smoothTargetActions(s.nextActions, this.options.targetPolicyNoise, this.options.targetNoiseClip, rng, s.nextActions);
     concatRows(batch.nextObs, s.nextActions, n, s.nextInput);
-    this.critics.forEach((critic, k) => forwardToHost(critic.target, s.nextInput, n, s.nextQs[k]));
+    this.critics.forEach((critic, k) => s.nextQs[k].set(critic.target.forward(s.nextInput, n)));
     criticTargets(batch.rewards, batch.terminated, this.options.gamma, s.nextQs, s.y);
     return s.y;
   }
 
   /** The actor's loss -mean Q1(s, mu(s)) and its gradient: d/dQ1 = -1/n, through Q1's input into the actor. */
   actorLossGradient(batch: TransitionBatch): { loss: number; gradient: Float32Array } {
-    const { obsSize, actionSize } = this.options;
+    const { obsSize: o, actionSize: a } = this.options;
     const n = batch.size;
+    const s = this.scratchFor(n);
+    const critic = this.critics[0].net;
+    concatRows(batch.obs, this.actor.net.forward(batch.obs, n), n, s.actorInput);
+    const q = critic.forward(s.actorInput, n);
     let loss = 0;
-    const gradient = tidyToHost(() => {
-      const obs = tf.tensor2d(batch.obs, [n, obsSize]);
-      const actorTrace = this.actor.net.forwardTrace(obs);
-      const criticTrace = this.critics[0].net.forwardTrace(tf.concat([obs, actorTrace.output], 1));
-      loss = -tf.mean(criticTrace.output).dataSync()[0];
-      const { input } = this.critics[0].net.backward(criticTrace, tf.fill([n, 1], -1 / n), { parameters: false, input: true });
-      const actionGradient = tf.slice(input as tf.Tensor2D, [0, obsSize], [n, actionSize]);
-      return this.actor.net.backward(actorTrace, actionGradient, { parameters: true, input: false }).parameters;
-    });
-    return { loss, gradient: gradient as Float32Array };
+    for (let b = 0; b < n; b++) loss -= q[b] / n;
+    s.dq.fill(-1 / n);
+    const inputGradient = critic.backward(s.dq, null, true) as Float32Array;
+    for (let b = 0; b < n; b++) s.dActions.set(inputGradient.subarray(b * (o + a) + o, (b + 1) * (o + a)), b * a);
+    this.actor.net.backward(s.dActions, this.actor.gradient, false);
+    return { loss, gradient: this.actor.gradient };
   }
 
-  /** The networks, for tests and export: online and target Mlps of the actor and each critic. */
-  get networks(): { actor: Learner; critics: readonly Learner[] } {
-    return { actor: this.actor, critics: this.critics };
+  /** The networks, for tests and export: online and target networks of the actor and each critic, and their heap. */
+  get networks(): { actor: Learner; critics: readonly Learner[]; space: HeapSpace } {
+    return { actor: this.actor, critics: this.critics, space: this.space };
   }
 
   private scratchFor(size: number) {
@@ -141,8 +148,9 @@ export class DeterministicActorCritic implements OffPolicyAgent {
         nextInput: new Float32Array(size * (obsSize + actionSize)),
         nextQs: this.critics.map(() => new Float32Array(size)),
         y: new Float32Array(size),
-        q: new Float32Array(size),
+        actorInput: new Float32Array(size * (obsSize + actionSize)),
         dq: new Float32Array(size),
+        dActions: new Float32Array(size * actionSize),
       };
     }
     return this.scratch;
@@ -153,6 +161,15 @@ export class DeterministicActorCritic implements OffPolicyAgent {
     const layers = this.actor.net.snapshot();
     layers[layers.length - 1] = { ...layers[layers.length - 1], activation: 'linear' };
     return layers;
+  }
+
+  actorParameters(): Float32Array {
+    return this.actor.params;
+  }
+
+  setActorParameters(params: Float32Array): void {
+    this.actor.params.set(params);
+    this.actor.net.setParameters(this.actor.params, false);
   }
 
   getState(): AgentState {
@@ -169,9 +186,6 @@ export class DeterministicActorCritic implements OffPolicyAgent {
   }
 
   dispose(): void {
-    for (const learner of [this.actor, ...this.critics]) {
-      learner.net.dispose();
-      learner.target.dispose();
-    }
+    this.space.dispose();
   }
 }

@@ -1,9 +1,8 @@
-import { tf } from '../shared/tf.ts';
-import { Mlp } from '../shared/mlp.ts';
+import { HeapSpace } from '../shared/heap-gemm.ts';
 import { FlatAdam } from '../shared/flat-adam.ts';
 import { polyakUpdateFlat } from '../shared/polyak.ts';
 import { sampleSquashedGaussian } from '../shared/distributions.ts';
-import { concatRows, createLearner, criticLossGradient, forwardToHost, learnerState, restoreLearner, stepLearner, tidyToHost, type Learner } from '../shared/host-learner.ts';
+import { concatRows, createLearner, criticLossGradient, learnerState, restoreLearner, stepLearner, type Learner } from '../shared/host-learner.ts';
 import { createOffPolicyTrainer } from './trainer.ts';
 import { criticTargets, offPolicyFieldDocs, offPolicyRules, type AgentState, type OffPolicyAgent, type OffPolicyConfig } from './agent.ts';
 import { validateConfig, type FieldRule } from '../shared/config.ts';
@@ -41,6 +40,7 @@ export class SoftActorCritic implements OffPolicyAgent {
   private readonly critics: Learner[];
   private readonly alphaAdam: FlatAdam;
   private readonly logAlpha: Float32Array;
+  private readonly space = new HeapSpace();
   private updates = 0;
 
   constructor(options: { obsSize: number; actionSize: number; config: SacConfig }, rng: Rng) {
@@ -51,8 +51,8 @@ export class SoftActorCritic implements OffPolicyAgent {
     const actorSpec = { inputSize: obsSize, hiddenSizes: config.hiddenSizes, outputSize: 2 * actionSize };
     const criticSpec = { inputSize: obsSize + actionSize, hiddenSizes: config.hiddenSizes, outputSize: 1 };
     // SAC has no target actor; the Learner's target slot holds an unused copy so state handling stays uniform.
-    this.actor = createLearner(new Mlp(actorSpec, rng), new Mlp(actorSpec, rng), config.policyLearningRate);
-    this.critics = [0, 1].map(() => createLearner(new Mlp(criticSpec, rng), new Mlp(criticSpec, rng), config.qLearningRate));
+    this.actor = createLearner(actorSpec, rng, config.policyLearningRate, this.space);
+    this.critics = [0, 1].map(() => createLearner(criticSpec, rng, config.qLearningRate, this.space));
     this.logAlpha = new Float32Array([Math.log(config.alpha)]);
     this.alphaAdam = new FlatAdam(1, { learningRate: config.qLearningRate });
   }
@@ -72,8 +72,7 @@ export class SoftActorCritic implements OffPolicyAgent {
   }
 
   act(obs: Float32Array, rows: number, explore: boolean, rng: Rng, out: Float32Array): void {
-    const raw = new Float32Array(rows * 2 * this.actionSize);
-    forwardToHost(this.actor.net, obs, rows, raw);
+    const raw = Float32Array.from(this.actor.net.forward(obs, rows));
     if (explore) {
       out.set(sampleSquashedGaussian(raw, this.normals(rng, rows * this.actionSize), rows, this.actionSize, LOG_STD_RANGE).actions);
       return;
@@ -90,10 +89,10 @@ export class SoftActorCritic implements OffPolicyAgent {
     let criticLoss = 0;
     let qMean = 0;
     this.critics.forEach((critic, k) => {
-      const { loss, gradient, q } = criticLossGradient(critic, batch.obsActions, y);
+      const { loss, gradient, qMean: q } = criticLossGradient(critic, batch.obsActions, y);
       stepLearner(critic, gradient);
       criticLoss += loss / 2;
-      if (k === 0) qMean = q.reduce((sum, v) => sum + v, 0) / q.length;
+      if (k === 0) qMean = q;
     });
     const metrics: Record<string, number> = { critic_loss: criticLoss, q_mean: qMean, alpha: this.alpha };
     // CleanRL's delayed actor: policyFrequency actor steps every policyFrequency updates, so the ratio stays 1.
@@ -121,15 +120,10 @@ export class SoftActorCritic implements OffPolicyAgent {
   computeTargets(batch: TransitionBatch, noise: Float32Array): Float32Array {
     const A = this.actionSize;
     const n = batch.size;
-    const raw = new Float32Array(n * 2 * A);
-    forwardToHost(this.actor.net, batch.nextObs, n, raw);
+    const raw = Float32Array.from(this.actor.net.forward(batch.nextObs, n));
     const next = sampleSquashedGaussian(raw, noise, n, A, LOG_STD_RANGE);
     const input = concatRows(batch.nextObs, next.actions, n);
-    const nextQs = this.critics.map((critic) => {
-      const q = new Float32Array(n);
-      forwardToHost(critic.target, input, n, q);
-      return q;
-    });
+    const nextQs = this.critics.map((critic) => Float32Array.from(critic.target.forward(input, n)));
     // The entropy bonus enters through the min: min(Q1, Q2) - alpha log pi = min(Q1 - alpha log pi, Q2 - ...).
     for (const q of nextQs) for (let b = 0; b < n; b++) q[b] -= this.alpha * next.logProbs[b];
     const y = new Float32Array(n);
@@ -146,44 +140,37 @@ export class SoftActorCritic implements OffPolicyAgent {
     const { obsSize: o, actionSize: A } = this;
     const n = batch.size;
     const alpha = this.alpha;
+    const raw = Float32Array.from(this.actor.net.forward(batch.obs, n));
+    const sample = sampleSquashedGaussian(raw, noise, n, A, LOG_STD_RANGE);
+    const criticInput = concatRows(batch.obs, sample.actions, n);
+    const [q1, q2] = this.critics.map((critic) => Float32Array.from(critic.net.forward(criticInput, n)));
+    // d(-min(Q1, Q2))/dQk = -1/n on the smaller critic, 0 on the other.
+    const dq = [q1.map((v, b) => (v <= q2[b] ? -1 / n : 0)), q2.map((v, b) => (v < q1[b] ? -1 / n : 0))];
     let loss = 0;
-    let logProbs: Float32Array = new Float32Array(0);
-    const gradient = tidyToHost(() => {
-      const obs = tf.tensor2d(batch.obs, [n, o]);
-      const actorTrace = this.actor.net.forwardTrace(obs);
-      const sample = sampleSquashedGaussian(actorTrace.output.dataSync() as Float32Array, noise, n, A, LOG_STD_RANGE);
-      logProbs = sample.logProbs;
-      const criticInput = tf.concat([obs, tf.tensor2d(sample.actions, [n, A])], 1);
-      const traces = this.critics.map((critic) => critic.net.forwardTrace(criticInput));
-      const [q1, q2] = traces.map((trace) => trace.output.dataSync() as Float32Array);
-      // d(-min(Q1, Q2))/dQk = -1/n on the smaller critic, 0 on the other.
-      const dq = [q1.map((v, b) => (v <= q2[b] ? -1 / n : 0)), q2.map((v, b) => (v < q1[b] ? -1 / n : 0))];
-      for (let b = 0; b < n; b++) loss += (alpha * sample.logProbs[b] - Math.min(q1[b], q2[b])) / n;
-      const dActions = new Float32Array(n * A);
-      traces.forEach((trace, k) => {
-        const { input } = this.critics[k].net.backward(trace, tf.tensor2d(dq[k], [n, 1]), { parameters: false, input: true });
-        const fromCritic = tf.slice(input as tf.Tensor2D, [0, o], [n, A]).dataSync();
-        for (let i = 0; i < n * A; i++) dActions[i] += fromCritic[i];
-      });
-      const dRaw = new Float32Array(n * 2 * A);
-      for (let b = 0; b < n; b++) {
-        for (let j = 0; j < A; j++) {
-          const i = b * A + j;
-          const a = sample.actions[i];
-          const du = dActions[i] * (1 - a * a) + ((alpha / n) * 2 * a);
-          const dLogStd = du * sample.std[i] * noise[i] - alpha / n;
-          dRaw[b * 2 * A + j] = du;
-          dRaw[b * 2 * A + A + j] = dLogStd * 0.5 * (LOG_STD_RANGE.max - LOG_STD_RANGE.min) * (1 - sample.squashedRaw[i] ** 2);
-        }
-      }
-      return this.actor.net.backward(actorTrace, tf.tensor2d(dRaw, [n, 2 * A]), { parameters: true, input: false }).parameters;
+    for (let b = 0; b < n; b++) loss += (alpha * sample.logProbs[b] - Math.min(q1[b], q2[b])) / n;
+    const dActions = new Float32Array(n * A);
+    this.critics.forEach((critic, k) => {
+      const fromCritic = critic.net.backward(dq[k], null, true) as Float32Array;
+      for (let b = 0; b < n; b++) for (let j = 0; j < A; j++) dActions[b * A + j] += fromCritic[b * (o + A) + o + j];
     });
-    return { loss, gradient: gradient as Float32Array, logProbs };
+    const dRaw = new Float32Array(n * 2 * A);
+    for (let b = 0; b < n; b++) {
+      for (let j = 0; j < A; j++) {
+        const i = b * A + j;
+        const a = sample.actions[i];
+        const du = dActions[i] * (1 - a * a) + ((alpha / n) * 2 * a);
+        const dLogStd = du * sample.std[i] * noise[i] - alpha / n;
+        dRaw[b * 2 * A + j] = du;
+        dRaw[b * 2 * A + A + j] = dLogStd * 0.5 * (LOG_STD_RANGE.max - LOG_STD_RANGE.min) * (1 - sample.squashedRaw[i] ** 2);
+      }
+    }
+    this.actor.net.backward(dRaw, this.actor.gradient, false);
+    return { loss, gradient: this.actor.gradient, logProbs: sample.logProbs };
   }
 
-  /** The networks, for tests: online and (unused for the actor) target Mlps. */
-  get networks(): { actor: Learner; critics: readonly Learner[] } {
-    return { actor: this.actor, critics: this.critics };
+  /** The networks, for tests: online and (unused for the actor) target networks, and their heap. */
+  get networks(): { actor: Learner; critics: readonly Learner[]; space: HeapSpace } {
+    return { actor: this.actor, critics: this.critics, space: this.space };
   }
 
   /** The mean head only (the deterministic action before its tanh, which PolicySnapshot.outputSquash applies). */
@@ -195,6 +182,15 @@ export class SoftActorCritic implements OffPolicyAgent {
     for (let r = 0; r < last.inputSize; r++) kernel.set(last.kernel.subarray(r * 2 * A, r * 2 * A + A), r * A);
     layers[layers.length - 1] = { inputSize: last.inputSize, outputSize: A, kernel, bias: last.bias.slice(0, A), activation: 'linear' };
     return layers;
+  }
+
+  actorParameters(): Float32Array {
+    return this.actor.params;
+  }
+
+  setActorParameters(params: Float32Array): void {
+    this.actor.params.set(params);
+    this.actor.net.setParameters(this.actor.params, false);
   }
 
   getState(): AgentState {
@@ -216,10 +212,7 @@ export class SoftActorCritic implements OffPolicyAgent {
   }
 
   dispose(): void {
-    for (const learner of [this.actor, ...this.critics]) {
-      learner.net.dispose();
-      learner.target.dispose();
-    }
+    this.space.dispose();
   }
 }
 
@@ -244,6 +237,7 @@ export const sacDefaults: SacConfig = {
   updatesPerStep: 1,
   stepsPerIteration: 1000,
   normaliseObservations: false,
+  learnerThread: true,
   policyLearningRate: 3e-4,
   qLearningRate: 1e-3,
   policyFrequency: 2,

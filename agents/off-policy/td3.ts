@@ -36,6 +36,7 @@ export const td3Defaults: Td3Config = {
   updatesPerStep: 1,
   stepsPerIteration: 1000,
   normaliseObservations: false,
+  learnerThread: true,
   actorLearningRate: 3e-4,
   criticLearningRate: 3e-4,
   explorationNoise: 0.1,

@@ -6,14 +6,23 @@ import type { CreateTrainerOptions, EvaluationResult, MetricsRecord, Trainer, Tr
 import type { PolicySnapshot } from '../policy.ts';
 import type { OffPolicyAgent, OffPolicyConfig } from './agent.ts';
 import { initTf } from '../shared/tf.ts';
-import { ReplayBuffer, allocateBatch, type TransitionBatch, type ReplayBufferState } from '../shared/replay-buffer.ts';
+import { ReplayBuffer, type ReplayBufferState } from '../shared/replay-buffer.ts';
 import { RunningNormaliser } from '../shared/normaliser.ts';
 import { evaluateEpisodes } from '../shared/evaluation.ts';
+import { LearnerLink } from './learner-link.ts';
+import { LEARNER_SEED_OFFSET, inlineLearner } from './learner-core.ts';
+import type { LearnerState, LearnerThreadFactory } from './learner-protocol.ts';
 
 /**
  * The off-policy training loop (DDPG, TD3, SAC) over a VecEnv: uniform random actions until learningStarts,
  * then the agent's exploratory actions; every transition into the replay buffer (with the true final
  * observation when an episode is truncated); `updatesPerStep` gradient steps per environment step.
+ *
+ * The gradient steps run in a learner (learner-core.ts), in a second thread when `learnerThread` is given,
+ * else in this one; this thread steps the environments and acts with its own copy of the actor. The two work
+ * at once: while the learner takes the steps due after one environment step, this thread acts and steps the
+ * environments again, with the actor published one message earlier (learner-link.ts). The buffer changes only
+ * once the learner has finished, so results are the same in one thread or two, at any machine speed.
  */
 
 export interface OffPolicyTrainerOptions {
@@ -26,9 +35,16 @@ export interface OffPolicyTrainerOptions {
   readonly physics?: PhysicsName;
   readonly makeVecEnv: VecEnvFactory;
   readonly createAgent: (obsSize: number, actionSize: number, rng: Rng) => OffPolicyAgent;
+  /** Starts the learner's thread; absent: the learner runs in this thread. */
+  readonly learnerThread?: LearnerThreadFactory;
 }
 
 const now = (): number => Date.now() / 1000;
+
+/** Shared memory when there is a second thread to share it with (and the page is cross-origin isolated). */
+function canShareMemory(): boolean {
+  return typeof SharedArrayBuffer === 'function' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+}
 
 export class OffPolicyTrainer implements Trainer {
   readonly robot: string;
@@ -36,9 +52,10 @@ export class OffPolicyTrainer implements Trainer {
   private readonly options: OffPolicyTrainerOptions;
   private readonly config: OffPolicyConfig;
   private readonly env: VecEnv;
+  /** The acting copy of the agent: acts and keeps the exploration noise; its actor follows the learner's. */
   private readonly agent: OffPolicyAgent;
   private readonly buffer: ReplayBuffer;
-  private readonly batch: TransitionBatch;
+  private readonly learner: LearnerLink;
   private readonly normaliser: RunningNormaliser | null;
   private rng: Rng;
   private readonly lastObs: Float32Array;
@@ -50,33 +67,54 @@ export class OffPolicyTrainer implements Trainer {
   private updates = 0;
   private updateCredit = 0;
   private wallTime = 0;
+  /** The actor both copies start from (the acting copy acts with it until the learner has published twice). */
+  private readonly initialActor: Float32Array;
+  /** Which message's actor the acting copy holds (-1: the initial one, -2: another, e.g. the newest for an evaluation). */
+  private actingIndex = -1;
   private evalEnv: VecEnv | null = null;
 
   static async create(options: OffPolicyTrainerOptions): Promise<OffPolicyTrainer> {
-    const { robot, seed, workers, config, physics } = options;
+    const { robot, seed, workers, config, physics, algorithm } = options;
     const env = await options.makeVecEnv({ robot, numEnvs: config.numEnvs, workers, seed, physics });
-    await env.reset(seed);
-    return new OffPolicyTrainer(options, env);
+    try {
+      await env.reset(seed);
+      const { observationSize: o, actionSize: a } = env;
+      // The acting copy and the learner's agent start from the same seed, hence the same initial actor.
+      const rng = new Rng(seed);
+      const agent = options.createAgent(o, a, rng);
+      const threaded = options.learnerThread !== undefined && canShareMemory();
+      const memory = ReplayBuffer.allocate(config.bufferSize, o, a, threaded);
+      const actorSize = agent.actorParameters().length;
+      const actorSlots = new Float32Array(threaded ? new SharedArrayBuffer(2 * actorSize * 4) : new ArrayBuffer(2 * actorSize * 4));
+      const port = threaded && options.learnerThread ? options.learnerThread() : inlineLearner((setup, r) => options.createAgent(setup.obsSize, setup.actionSize, r));
+      const setup = { algorithm, config, obsSize: o, actionSize: a, seed, memory, actorSlots };
+      const learner = await LearnerLink.start(port, setup);
+      return new OffPolicyTrainer(options, env, agent, rng, new ReplayBuffer(config.bufferSize, o, a, memory), learner);
+    } catch (error) {
+      await env.close();
+      throw error;
+    }
   }
 
-  private constructor(options: OffPolicyTrainerOptions, env: VecEnv) {
+  private constructor(options: OffPolicyTrainerOptions, env: VecEnv, agent: OffPolicyAgent, rng: Rng, buffer: ReplayBuffer, learner: LearnerLink) {
     this.options = options;
     this.robot = options.robot;
     this.algorithm = options.algorithm;
     this.config = options.config;
     this.env = env;
+    this.agent = agent;
+    this.rng = rng;
+    this.buffer = buffer;
+    this.learner = learner;
+    this.initialActor = Float32Array.from(agent.actorParameters());
     const { observationSize: o, actionSize: a, numEnvs } = env;
-    this.rng = new Rng(options.seed);
-    this.agent = options.createAgent(o, a, this.rng);
-    this.buffer = new ReplayBuffer(this.config.bufferSize, o, a);
-    this.batch = allocateBatch(this.config.batchSize, o, a);
     this.normaliser = this.config.normaliseObservations ? new RunningNormaliser(o) : null;
     this.normaliser?.update(env.obs, numEnvs);
     this.lastObs = Float32Array.from(env.obs);
     this.episodeReturns = new Float64Array(numEnvs);
     this.episodeLengths = new Float64Array(numEnvs);
     this.actionScratch = new Float32Array(numEnvs * a);
-    this.obsScratch = new Float32Array(Math.max(numEnvs, this.config.batchSize) * o);
+    this.obsScratch = new Float32Array(numEnvs * o);
   }
 
   get envSteps(): number {
@@ -89,7 +127,8 @@ export class OffPolicyTrainer implements Trainer {
     const { numEnvs, observationSize: o, actionSize: a } = this.env;
     const startSteps = this.steps;
     const startUpdates = this.updates;
-    let learned: Record<string, number> | null = null;
+    const firstMessage = this.learner.sent;
+    this.learner.takeMetrics();
     let lastYield = Date.now();
     while (this.steps - startSteps < this.config.stepsPerIteration) {
       if (Date.now() - lastYield > 100) {
@@ -99,9 +138,12 @@ export class OffPolicyTrainer implements Trainer {
       if (this.steps < this.config.learningStarts) {
         for (let i = 0; i < this.actionScratch.length; i++) this.actionScratch[i] = this.rng.uniformRange(-1, 1);
       } else {
+        await this.followLearner();
         this.agent.act(this.normalised(this.lastObs, numEnvs), numEnvs, true, this.rng, this.actionScratch);
       }
       await this.env.step(this.actionScratch);
+      // The learner samples the buffer until it is done: it changes only after that.
+      await this.learner.settled();
       for (let i = 0; i < numEnvs; i++) {
         const done = this.env.terminated[i] === 1 || this.env.truncated[i] === 1;
         const next = (done ? this.env.finalObs : this.env.obs).subarray(i * o, (i + 1) * o);
@@ -126,15 +168,14 @@ export class OffPolicyTrainer implements Trainer {
       this.steps += numEnvs;
       if (this.steps >= this.config.learningStarts) {
         this.updateCredit += numEnvs * this.config.updatesPerStep;
-        for (; this.updateCredit >= 1; this.updateCredit--) {
-          this.buffer.sample(this.rng, this.batch);
-          this.normaliseBatch();
-          const metrics = this.agent.update(this.batch, this.rng, learned === null);
-          learned ??= metrics;
-          this.updates++;
-        }
+        const updates = Math.floor(this.updateCredit);
+        this.updateCredit -= updates;
+        this.updates += updates;
+        this.learner.step(this.steps, updates, this.learner.sent === firstMessage, this.normaliser?.getState() ?? null);
       }
     }
+    await this.learner.settled();
+    const learned = this.learner.takeMetrics();
     const elapsed = now() - started;
     this.wallTime += elapsed;
     records.push({
@@ -147,20 +188,27 @@ export class OffPolicyTrainer implements Trainer {
     return records;
   }
 
+  /** Gives the acting copy the actor it must act with now (learner-link.ts says which). */
+  private async followLearner(): Promise<void> {
+    const acting = (await this.learner.actingParameters()) ?? ([-1, this.initialActor] as const);
+    if (acting[0] === this.actingIndex) return;
+    this.agent.setActorParameters(acting[1]);
+    this.actingIndex = acting[0];
+  }
+
+  /** Runs f with the newest actor in the acting copy (evaluations and exports show the latest policy). */
+  private async withLatestActor<T>(f: () => T | Promise<T>): Promise<T> {
+    await this.learner.settled();
+    const latest = this.learner.latestParameters();
+    if (!latest) return f();
+    this.agent.setActorParameters(latest);
+    this.actingIndex = -2;
+    return f();
+  }
+
   private normalised(obs: Float32Array, rows: number): Float32Array {
     if (!this.normaliser) return obs;
     return this.normaliser.normalise(obs, rows, this.obsScratch.subarray(0, obs.length));
-  }
-
-  /** Batches are stored raw and normalised with the current statistics when sampled (as SB3's VecNormalize). */
-  private normaliseBatch(): void {
-    if (!this.normaliser) return;
-    const { size, obs, nextObs, obsActions } = this.batch;
-    const o = this.env.observationSize;
-    const a = this.env.actionSize;
-    this.normaliser.normalise(obs, size, obs);
-    this.normaliser.normalise(nextObs, size, nextObs);
-    for (let b = 0; b < size; b++) obsActions.set(obs.subarray(b * o, (b + 1) * o), b * (o + a));
   }
 
   async evaluate(episodes: number): Promise<EvaluationResult> {
@@ -169,24 +217,31 @@ export class OffPolicyTrainer implements Trainer {
       await this.evalEnv?.close();
       this.evalEnv = await this.options.makeVecEnv({ robot: this.robot, numEnvs: episodes, workers: 0, seed: this.options.seed + 1_000_003, physics: this.options.physics });
     }
+    const evalEnv = this.evalEnv;
     // The same start states at every evaluation, so successive evaluations compare policies, not luck.
-    await this.evalEnv.reset(this.options.seed + 1_000_003);
-    const obsScratch = new Float32Array(this.evalEnv.obs.length);
-    return evaluateEpisodes(this.evalEnv, (obs, rows, out) => {
-      this.agent.act(this.normaliser ? this.normaliser.normalise(obs, rows, obsScratch) : obs, rows, false, this.rng, out);
-    });
+    await evalEnv.reset(this.options.seed + 1_000_003);
+    const obsScratch = new Float32Array(evalEnv.obs.length);
+    return this.withLatestActor(() =>
+      evaluateEpisodes(evalEnv, (obs, rows, out) => {
+        this.agent.act(this.normaliser ? this.normaliser.normalise(obs, rows, obsScratch) : obs, rows, false, this.rng, out);
+      }),
+    );
   }
 
   async getState(): Promise<TrainerState> {
-    const agent = this.agent.getState();
+    const learner = await this.learner.getState();
     const buffer = this.buffer.getState();
     const arrays: Record<string, Float32Array | Float64Array | Int32Array | Uint8Array> = {
       lastObs: Float32Array.from(this.lastObs),
       episodeReturns: Float64Array.from(this.episodeReturns),
       episodeLengths: Float64Array.from(this.episodeLengths),
+      actorSlots: this.learner.slotValues(),
     };
     for (const [name, array] of Object.entries(buffer.arrays)) arrays[`buffer.${name}`] = array;
-    for (const [name, array] of Object.entries(agent.arrays)) arrays[`agent.${name}`] = array;
+    for (const [name, array] of Object.entries(learner.agent.arrays)) arrays[`agent.${name}`] = array;
+    // The exploration noise lives in the acting copy; the learner's never moves.
+    const noise = this.agent.getState().arrays.noise;
+    if (noise) arrays['agent.noise'] = noise;
     const normaliser = this.normaliser?.getState();
     if (normaliser) {
       arrays['normaliser.mean'] = normaliser.mean;
@@ -198,8 +253,10 @@ export class OffPolicyTrainer implements Trainer {
       updateCredit: this.updateCredit,
       wallTime: this.wallTime,
       rng: this.rng.getState(),
+      learnerRng: learner.rng,
+      learnerMessages: this.learner.sent,
       buffer: buffer.json,
-      agent: agent.json,
+      agent: learner.agent.json,
       normaliserCount: normaliser?.count ?? 0,
       env: null,
     };
@@ -222,7 +279,15 @@ export class OffPolicyTrainer implements Trainer {
     this.wallTime = json.wallTime;
     this.rng = Rng.fromState(json.rng);
     this.buffer.setState({ json: json.buffer, arrays: prefixed('buffer.') as unknown as ReplayBufferState['arrays'] });
-    this.agent.setState({ json: json.agent, arrays: prefixed('agent.') as Record<string, Float32Array | Float64Array> });
+    const agent = { json: json.agent, arrays: prefixed('agent.') as Record<string, Float32Array | Float64Array> };
+    this.agent.setState(agent);
+    // A checkpoint from before the learner had its own thread: its random stream starts afresh, both slots hold the actor.
+    const learnerRng = json.learnerRng ?? new Rng(this.options.seed + LEARNER_SEED_OFFSET).getState();
+    const actor = this.agent.actorParameters();
+    const slots = arrays.actorSlots instanceof Float32Array ? arrays.actorSlots : Float32Array.from([...actor, ...actor]);
+    const learnerState: LearnerState = { agent, rng: learnerRng };
+    await this.learner.setState(learnerState, slots, json.learnerMessages ?? 0);
+    this.actingIndex = -2;
     if (this.normaliser) {
       const mean = arrays['normaliser.mean'] as Float64Array;
       this.normaliser.setState({ mean, variance: arrays['normaliser.variance'] as Float64Array, count: json.normaliserCount });
@@ -242,6 +307,12 @@ export class OffPolicyTrainer implements Trainer {
   }
 
   exportPolicy(): PolicySnapshot {
+    // Iterations end with the learner settled: the newest actor is published.
+    const latest = this.learner.latestParameters();
+    if (latest) {
+      this.agent.setActorParameters(latest);
+      this.actingIndex = -2;
+    }
     return {
       robot: this.robot,
       algorithm: this.algorithm,
@@ -255,6 +326,7 @@ export class OffPolicyTrainer implements Trainer {
   }
 
   async dispose(): Promise<void> {
+    await this.learner.terminate();
     this.agent.dispose();
     await this.env.close();
     await this.evalEnv?.close();
@@ -270,7 +342,8 @@ export async function createOffPolicyTrainer(
 ): Promise<OffPolicyTrainer> {
   await initTf();
   const makeVecEnv = options.makeVecEnv ?? (await defaultVecEnvFactory());
-  return OffPolicyTrainer.create({ robot: options.robot, algorithm, config, seed: options.seed, workers: options.workers ?? 0, physics: options.physics, makeVecEnv, createAgent });
+  const learnerThread = config.learnerThread ? await defaultLearnerThread(options) : undefined;
+  return OffPolicyTrainer.create({ robot: options.robot, algorithm, config, seed: options.seed, workers: options.workers ?? 0, physics: options.physics, makeVecEnv, createAgent, learnerThread });
 }
 
 /** sim/'s createVecEnv: the robots. Imported on demand so that agents/ loads without the physics engine. */
@@ -279,12 +352,29 @@ async function defaultVecEnvFactory(): Promise<VecEnvFactory> {
   return createVecEnv;
 }
 
+/** The given learner thread; else a Node worker thread under Node; else none (the learner runs in this thread). */
+async function defaultLearnerThread(options: CreateTrainerOptions): Promise<LearnerThreadFactory | undefined> {
+  if (options.learnerThread) return options.learnerThread;
+  // Tests that inject their environments keep everything in one thread (quick to start), as A3C does.
+  if (options.makeVecEnv) return undefined;
+  const process = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  if (typeof process?.versions?.node !== 'string') return undefined;
+  const adapterPath = './learner-thread.node.ts'; // a variable specifier keeps Node types out of the platform-free build
+  const adapter = (await import(/* @vite-ignore */ adapterPath)) as { nodeLearnerThread: LearnerThreadFactory };
+  return adapter.nodeLearnerThread;
+}
+
 interface OffPolicyTrainerJson {
   steps: number;
   updates: number;
   updateCredit: number;
   wallTime: number;
+  /** The acting thread's random stream (actions, exploration). */
   rng: RngState;
+  /** The learner's (minibatches, target noise); absent in checkpoints from before the learner thread. */
+  learnerRng?: RngState;
+  /** Step messages sent to the learner: which actor slot holds which update. */
+  learnerMessages?: number;
   buffer: ReplayBufferState['json'];
   agent: unknown;
   normaliserCount: number;

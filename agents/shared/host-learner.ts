@@ -1,33 +1,38 @@
-import { tf } from './tf.ts';
 import { FlatAdam } from './flat-adam.ts';
-import type { Mlp } from './mlp.ts';
+import { HeapMlp } from './heap-mlp.ts';
+import { initialParameters, type MlpSpec } from './mlp.ts';
+import type { HeapSpace } from './heap-gemm.ts';
+import type { Rng } from '../../sim/rng.ts';
 
 /**
  * Networks trained from host-side parameters, as the off-policy agents do: the master copy of the weights is
- * a Float32Array that Adam (flat-adam.ts) and Polyak averaging update in plain JavaScript, then upload to the
- * Mlp's variables. On wasm this replaces ~10 kernel launches per variable with one upload.
+ * a Float32Array that Adam (flat-adam.ts) and Polyak averaging update in plain JavaScript, then copy into the
+ * network's matrices in the wasm heap (heap-mlp.ts).
  */
 export interface Learner {
-  readonly net: Mlp;
+  readonly net: HeapMlp;
   readonly params: Float32Array;
   readonly adam: FlatAdam;
   /** The Polyak-averaged target network and its parameters. */
-  readonly target: Mlp;
+  readonly target: HeapMlp;
   readonly targetParams: Float32Array;
+  /** Where backward passes write the parameter gradient (reused by every step). */
+  readonly gradient: Float32Array;
 }
 
-/** Wraps a network and its target; the target starts as a copy of the network (CleanRL's load_state_dict). */
-export function createLearner(net: Mlp, target: Mlp, learningRate: number): Learner {
-  const params = net.getParameters();
+/** A network with PyTorch's initialisation (mlp.ts) and its target, a copy (CleanRL's load_state_dict). */
+export function createLearner(spec: MlpSpec, rng: Rng, learningRate: number, space: HeapSpace): Learner {
+  const params = initialParameters(spec, rng);
+  const net = new HeapMlp(spec, space);
   net.setParameters(params);
   const targetParams = Float32Array.from(params);
+  const target = new HeapMlp(spec, space);
   target.setParameters(targetParams, false);
-  return { net, params, adam: new FlatAdam(params.length, { learningRate }), target, targetParams };
+  return { net, params, adam: new FlatAdam(params.length, { learningRate }), target, targetParams, gradient: new Float32Array(params.length) };
 }
 
-/** One Adam step along `gradient` (of a loss to minimise), uploaded to the network. */
-export function stepLearner(learner: Learner, gradient: Float32Array | null): void {
-  if (!gradient) throw new Error('stepLearner: no parameter gradient was computed');
+/** One Adam step along `gradient` (of a loss to minimise), copied into the network. */
+export function stepLearner(learner: Learner, gradient: Float32Array): void {
   learner.adam.step(learner.params, gradient);
   learner.net.setParameters(learner.params);
 }
@@ -62,38 +67,24 @@ export function restoreLearner(
   learner.adam.setState({ firstMoment: get(`${prefix}.adam.m`), secondMoment: get(`${prefix}.adam.v`), steps: adamSteps });
 }
 
-/** Runs f inside tf.tidy and hands back its host-side result (a typed array must not be returned by a tidy). */
-export function tidyToHost<T>(f: () => T): T {
-  let result: T | undefined;
-  tf.tidy(() => {
-    result = f();
-  });
-  return result as T;
-}
-
-/** Forward pass of `net` on `rows` host-side inputs, written into `out`. */
-export function forwardToHost(net: Mlp, input: Float32Array, rows: number, out: Float32Array): void {
-  tf.tidy(() => {
-    out.set(net.forwardTrace(tf.tensor2d(input, [rows, input.length / rows])).output.dataSync() as Float32Array);
-  });
-}
-
 /**
  * A critic's regression loss mean((Q(s, a) - y)^2) on [obs | action] rows, its parameter gradient
- * (2 (Q - y) / n backpropagated by hand) and Q itself: the critic step TD3, DDPG and SAC share.
+ * (2 (Q - y) / n backpropagated; written into critic.gradient) and the mean of Q: the critic step TD3, DDPG
+ * and SAC share.
  */
-export function criticLossGradient(critic: Learner, obsActions: Float32Array, y: Float32Array): { loss: number; gradient: Float32Array; q: Float32Array } {
+export function criticLossGradient(critic: Learner, obsActions: Float32Array, y: Float32Array): { loss: number; gradient: Float32Array; qMean: number } {
   const n = y.length;
-  const q = new Float32Array(n);
-  const gradient = tidyToHost(() => {
-    const trace = critic.net.forwardTrace(tf.tensor2d(obsActions, [n, obsActions.length / n]));
-    q.set(trace.output.dataSync() as Float32Array);
-    const dq = q.map((v, b) => (2 * (v - y[b])) / n);
-    return critic.net.backward(trace, tf.tensor2d(dq, [n, 1]), { parameters: true, input: false }).parameters;
-  });
-  if (!gradient) throw new Error('criticLossGradient: no parameter gradient was computed');
-  const loss = q.reduce((sum, v, b) => sum + (v - y[b]) ** 2 / n, 0);
-  return { loss, gradient, q };
+  const q = critic.net.forward(obsActions, n);
+  const dq = new Float32Array(n);
+  let loss = 0;
+  let qSum = 0;
+  for (let b = 0; b < n; b++) {
+    dq[b] = (2 * (q[b] - y[b])) / n;
+    loss += (q[b] - y[b]) ** 2 / n;
+    qSum += q[b];
+  }
+  critic.net.backward(dq, critic.gradient, false);
+  return { loss, gradient: critic.gradient, qMean: qSum / n };
 }
 
 /** Rows [left | right] from n rows of each, e.g. [next obs | next action] for the target critics. */

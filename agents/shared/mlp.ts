@@ -51,28 +51,44 @@ function checkSize(name: string, value: number): void {
 }
 
 /**
- * An MLP on the fast dense layer (dense.ts). Weights start as in PyTorch's nn.Linear (CleanRL's networks):
- * kernel and bias uniform in +-1/sqrt(fan_in), drawn from the seeded Rng so a run is reproducible.
+ * Initial weights as PyTorch's nn.Linear (CleanRL's networks): per layer the kernel (row-major) then the bias,
+ * uniform in +-1/sqrt(fan_in) (times outputInitScale on the output layer), drawn from the seeded Rng so a run is
+ * reproducible. The flat layout is the one of Mlp.getParameters.
  */
+export function initialParameters(spec: MlpSpec, rng: Rng): Float32Array {
+  checkSize('inputSize', spec.inputSize);
+  checkSize('outputSize', spec.outputSize);
+  spec.hiddenSizes.forEach((size, i) => checkSize(`hiddenSizes[${i}]`, size));
+  const sizes = [spec.inputSize, ...spec.hiddenSizes, spec.outputSize];
+  let count = 0;
+  for (let i = 0; i + 1 < sizes.length; i++) count += sizes[i] * sizes[i + 1] + sizes[i + 1];
+  const flat = new Float32Array(count);
+  let offset = 0;
+  for (let i = 0; i + 1 < sizes.length; i++) {
+    const scale = i + 2 === sizes.length ? (spec.outputInitScale ?? 1) : 1;
+    const bound = 1 / Math.sqrt(sizes[i]);
+    for (let k = 0; k < sizes[i] * sizes[i + 1] + sizes[i + 1]; k++) flat[offset++] = scale * rng.uniformRange(-bound, bound);
+  }
+  return flat;
+}
+
+/** An MLP on the fast dense layer (dense.ts), starting from initialParameters. */
 export class Mlp {
   readonly spec: MlpSpec;
   private readonly layers: Layer[];
 
   constructor(spec: MlpSpec, rng: Rng) {
-    checkSize('inputSize', spec.inputSize);
-    checkSize('outputSize', spec.outputSize);
-    spec.hiddenSizes.forEach((size, i) => checkSize(`hiddenSizes[${i}]`, size));
+    const flat = initialParameters(spec, rng);
     this.spec = spec;
     const sizes = [spec.inputSize, ...spec.hiddenSizes, spec.outputSize];
     this.layers = [];
+    let offset = 0;
     for (let i = 0; i + 1 < sizes.length; i++) {
       const isOutput = i + 2 === sizes.length;
-      const scale = isOutput ? (spec.outputInitScale ?? 1) : 1;
-      const bound = 1 / Math.sqrt(sizes[i]);
-      const kernelValues = new Float32Array(sizes[i] * sizes[i + 1]);
-      for (let k = 0; k < kernelValues.length; k++) kernelValues[k] = scale * rng.uniformRange(-bound, bound);
-      const biasValues = new Float32Array(sizes[i + 1]);
-      for (let k = 0; k < biasValues.length; k++) biasValues[k] = scale * rng.uniformRange(-bound, bound);
+      const kernelValues = flat.subarray(offset, offset + sizes[i] * sizes[i + 1]);
+      offset += kernelValues.length;
+      const biasValues = flat.subarray(offset, offset + sizes[i + 1]);
+      offset += biasValues.length;
       const activation = isOutput ? (spec.outputActivation ?? 'linear') : (spec.hiddenActivation ?? 'relu');
       this.layers.push({
         kernel: variableFrom(tf.tensor2d(kernelValues, [sizes[i], sizes[i + 1]])),

@@ -17,6 +17,15 @@ export interface TransitionBatch {
   readonly terminated: Float32Array; // [size], 1 for a true terminal state
 }
 
+/** The buffer's arrays: in SharedArrayBuffers when an acting thread writes and a learner thread samples them. */
+export interface ReplayMemory {
+  readonly obs: Float32Array;
+  readonly actions: Float32Array;
+  readonly rewards: Float32Array;
+  readonly nextObs: Float32Array;
+  readonly terminated: Uint8Array;
+}
+
 export interface ReplayBufferState {
   readonly json: { readonly capacity: number; readonly position: number; readonly size: number };
   readonly arrays: { obs: Float32Array; actions: Float32Array; rewards: Float32Array; nextObs: Float32Array; terminated: Uint8Array };
@@ -38,27 +47,51 @@ export class ReplayBuffer {
   readonly capacity: number;
   readonly obsSize: number;
   readonly actionSize: number;
-  private obs: Float32Array;
-  private actions: Float32Array;
-  private rewards: Float32Array;
-  private nextObs: Float32Array;
-  private terminated: Uint8Array;
+  private readonly obs: Float32Array;
+  private readonly actions: Float32Array;
+  private readonly rewards: Float32Array;
+  private readonly nextObs: Float32Array;
+  private readonly terminated: Uint8Array;
   /** Where the next transition goes. */
   private position = 0;
   private count = 0;
 
-  constructor(capacity: number, obsSize: number, actionSize: number) {
+  /** Arrays for `capacity` transitions, in shared memory when `shared`. */
+  static allocate(capacity: number, obsSize: number, actionSize: number, shared: boolean): ReplayMemory {
+    const floats = (n: number) => new Float32Array(shared ? new SharedArrayBuffer(n * 4) : new ArrayBuffer(n * 4));
+    return {
+      obs: floats(capacity * obsSize),
+      actions: floats(capacity * actionSize),
+      rewards: floats(capacity),
+      nextObs: floats(capacity * obsSize),
+      terminated: new Uint8Array(shared ? new SharedArrayBuffer(capacity) : new ArrayBuffer(capacity)),
+    };
+  }
+
+  /** A buffer on `memory` (ReplayBuffer.allocate's) when given, else on arrays of its own. */
+  constructor(capacity: number, obsSize: number, actionSize: number, memory?: ReplayMemory) {
     for (const [name, value] of [['capacity', capacity], ['obsSize', obsSize], ['actionSize', actionSize]] as const) {
       if (!Number.isInteger(value) || value < 1) throw new Error(`ReplayBuffer: ${name} must be a positive integer, got ${value}`);
     }
     this.capacity = capacity;
     this.obsSize = obsSize;
     this.actionSize = actionSize;
-    this.obs = new Float32Array(capacity * obsSize);
-    this.actions = new Float32Array(capacity * actionSize);
-    this.rewards = new Float32Array(capacity);
-    this.nextObs = new Float32Array(capacity * obsSize);
-    this.terminated = new Uint8Array(capacity);
+    const arrays = memory ?? ReplayBuffer.allocate(capacity, obsSize, actionSize, false);
+    if (arrays.obs.length !== capacity * obsSize || arrays.actions.length !== capacity * actionSize || arrays.terminated.length !== capacity) {
+      throw new Error(`ReplayBuffer: the given memory does not hold ${capacity} transitions of obs ${obsSize}, action ${actionSize}`);
+    }
+    this.obs = arrays.obs;
+    this.actions = arrays.actions;
+    this.rewards = arrays.rewards;
+    this.nextObs = arrays.nextObs;
+    this.terminated = arrays.terminated;
+  }
+
+  /** A reader of memory another buffer writes: it now holds the first `total` transitions ever added. */
+  markAdded(total: number): void {
+    if (!Number.isInteger(total) || total < 0) throw new Error(`ReplayBuffer.markAdded: total must be a non-negative integer, got ${total}`);
+    this.position = total % this.capacity;
+    this.count = Math.min(total, this.capacity);
   }
 
   get size(): number {

@@ -7,6 +7,7 @@ import { backendName, initTf } from '../../agents/shared/tf.ts';
  * trains with the robot's preset until the mean deterministic evaluation return reaches the threshold or the
  * budget runs out, printing one progress line per evaluation (to stderr) and the result as one JSON line.
  * wall_s counts everything (training and evaluations); the CPU is shared, so it is pessimistic when others work.
+ * env_steps_per_s is env steps over wall_s. Off-policy runs learn in a second thread unless `--set learnerThread=false`.
  */
 
 const defaultThresholds: Record<string, number> = { reacher: -5, hopper: 3000 };
@@ -66,6 +67,8 @@ export async function learnBench(argv: readonly string[]): Promise<number> {
     env_steps: trainer.envSteps,
     wall_s: Number(seconds().toFixed(1)),
     final_return: Number(finalReturn.toFixed(3)),
+    env_steps_per_s: Number((trainer.envSteps / seconds()).toFixed(1)),
+    learner_thread: config.learnerThread ?? null,
     seed,
     backend: backendName(),
     overrides,

@@ -3,6 +3,7 @@ import { initTf, tf } from '../../agents/shared/tf.ts';
 import { createDdpgAgent, ddpgDefaults, ddpgEntry } from '../../agents/off-policy/ddpg.ts';
 import { allocateBatch } from '../../agents/shared/replay-buffer.ts';
 import { Rng } from '../../sim/rng.ts';
+import { tfMlpOf } from '../oracles/tf-mlp.ts';
 
 beforeAll(async () => {
   await initTf();
@@ -18,12 +19,15 @@ describe('DDPG', () => {
     const y = Float32Array.from(ddpg.computeTargets(batch, new Rng(2)));
     const { actor, critics } = ddpg.networks;
     expect(critics.length).toBe(1);
+    const [actorTarget, criticTarget] = [actor.target, critics[0].target].map(tfMlpOf);
     const expected = tf.tidy(() => {
       const nextObs = tf.tensor2d(batch.nextObs, [4, 2]);
-      const q = critics[0].target.apply(tf.concat([nextObs, actor.target.apply(nextObs)], 1) as tf.Tensor2D);
+      const q = criticTarget.apply(tf.concat([nextObs, actorTarget.apply(nextObs)], 1) as tf.Tensor2D);
       return Array.from(q.dataSync()).map((v, b) => batch.rewards[b] + 0.99 * (1 - batch.terminated[b]) * v);
     });
     y.forEach((v, b) => expect(v).toBeCloseTo(expected[b], 5));
+    actorTarget.dispose();
+    criticTarget.dispose();
     ddpg.dispose();
   });
 

@@ -5,6 +5,7 @@ import { squashedGaussianLogProb } from '../../agents/shared/distributions.ts';
 import { allocateBatch, type TransitionBatch } from '../../agents/shared/replay-buffer.ts';
 import { Rng } from '../../sim/rng.ts';
 import type { Mlp } from '../../agents/shared/mlp.ts';
+import { tfMlpOf } from '../oracles/tf-mlp.ts';
 
 beforeAll(async () => {
   await initTf();
@@ -61,15 +62,17 @@ describe('SAC', () => {
     const noise = normals(8 * ACTIONS, 3);
     const y = agent.computeTargets(batch, noise);
     const { actor, critics } = agent.networks;
+    const [actorNet, q1Target, q2Target] = [actor.net, critics[0].target, critics[1].target].map(tfMlpOf);
     const expected = tf.tidy(() => {
       const nextObs = tf.tensor2d(batch.nextObs, [8, OBS]);
-      const { action, logProb } = tensorSample(actor.net, nextObs, noise, 8);
+      const { action, logProb } = tensorSample(actorNet, nextObs, noise, 8);
       const input = tf.concat([nextObs, action], 1) as tf.Tensor2D;
-      const soft = tf.sub(tf.minimum(critics[0].target.apply(input), critics[1].target.apply(input)), tf.mul(0.3, tf.reshape(logProb, [8, 1])));
+      const soft = tf.sub(tf.minimum(q1Target.apply(input), q2Target.apply(input)), tf.mul(0.3, tf.reshape(logProb, [8, 1])));
       const notDone = tf.sub(1, tf.tensor2d(batch.terminated, [8, 1]));
       return Array.from(tf.add(tf.tensor2d(batch.rewards, [8, 1]), tf.mul(0.99, tf.mul(notDone, soft))).dataSync());
     });
     y.forEach((v, b) => expect(v).toBeCloseTo(expected[b], 4));
+    for (const net of [actorNet, q1Target, q2Target]) net.dispose();
     agent.dispose();
   });
 
@@ -79,31 +82,35 @@ describe('SAC', () => {
     const noise = normals(16 * ACTIONS, 6);
     const { loss, gradient } = agent.actorLossGradient(batch, noise);
     const { actor, critics } = agent.networks;
+    const [actorNet, q1, q2] = [actor.net, critics[0].net, critics[1].net].map(tfMlpOf);
     const obs = tf.tensor2d(batch.obs, [16, OBS]);
     const actorLoss = () => {
-      const { action, logProb } = tensorSample(actor.net, obs, noise, 16);
+      const { action, logProb } = tensorSample(actorNet, obs, noise, 16);
       const input = tf.concat([obs, action], 1) as tf.Tensor2D;
-      const minQ = tf.reshape(tf.minimum(critics[0].net.apply(input), critics[1].net.apply(input)), [16]);
+      const minQ = tf.reshape(tf.minimum(q1.apply(input), q2.apply(input)), [16]);
       return tf.mean(tf.sub(tf.mul(0.7, logProb), minQ)) as tf.Scalar;
     };
     const reference: number[] = [];
     tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(actorLoss, actor.net.variables);
+      const { value, grads } = tf.variableGrads(actorLoss, actorNet.variables);
       expect(value.dataSync()[0]).toBeCloseTo(loss, 4);
-      for (const v of actor.net.variables) reference.push(...grads[v.name].dataSync());
+      for (const v of actorNet.variables) reference.push(...grads[v.name].dataSync());
     });
     gradient.forEach((g, i) => expect(g).toBeCloseTo(reference[i], 4));
+    for (const t of [obs, actorNet, q1, q2]) t.dispose();
     agent.dispose();
   });
 
-  it('tunes alpha, keeps the tensor count flat and exports the mean head', () => {
+  it('tunes alpha, keeps the tensor and heap matrix counts flat and exports the mean head', () => {
     const agent = sac(7, { hiddenSizes: [8] });
     const batch = randomBatch(8, new Rng(8));
     const rng = new Rng(9);
     for (let i = 0; i < 2; i++) agent.update(batch, rng, false);
     const before = tf.memory().numTensors;
+    const matrices = agent.networks.space.liveMatrices;
     for (let i = 0; i < 1000; i++) agent.update(batch, rng, false);
     expect(tf.memory().numTensors).toBe(before);
+    expect(agent.networks.space.liveMatrices).toBe(matrices);
     expect(agent.alpha).not.toBeCloseTo(0.2, 3);
     const layers = agent.actorLayers();
     expect(layers[layers.length - 1].outputSize).toBe(ACTIONS);

@@ -7,6 +7,7 @@ import { allocateBatch, type TransitionBatch } from '../../agents/shared/replay-
 import { Rng } from '../../sim/rng.ts';
 import type { Mlp } from '../../agents/shared/mlp.ts';
 import { criticLossGradient } from '../../agents/shared/host-learner.ts';
+import { tfMlpOf } from '../oracles/tf-mlp.ts';
 
 beforeAll(async () => {
   await initTf();
@@ -85,16 +86,18 @@ describe('TD3 target', () => {
     const noiseRng = Rng.fromState(rng.getState());
     const y = Float32Array.from(td3.computeTargets(batch, rng));
     const { actor, critics } = td3.networks;
+    const [actorTarget, q1Target, q2Target] = [actor.target, critics[0].target, critics[1].target].map(tfMlpOf);
     const expected = tf.tidy(() => {
       const nextObs = tf.tensor2d(batch.nextObs, [8, OBS]);
       const noise = tf.tensor2d(Array.from({ length: 8 * ACTIONS }, () => Math.min(0.5, Math.max(-0.5, 0.2 * noiseRng.normal()))), [8, ACTIONS]);
-      const nextActions = tf.clipByValue(tf.add(actor.target.apply(nextObs), noise), -1, 1);
+      const nextActions = tf.clipByValue(tf.add(actorTarget.apply(nextObs), noise), -1, 1);
       const input = tf.concat([nextObs, nextActions], 1) as tf.Tensor2D;
-      const minQ = tf.minimum(critics[0].target.apply(input), critics[1].target.apply(input));
+      const minQ = tf.minimum(q1Target.apply(input), q2Target.apply(input));
       const notDone = tf.sub(1, tf.tensor2d(batch.terminated, [8, 1]));
       return tf.add(tf.tensor2d(batch.rewards, [8, 1]), tf.mul(0.99, tf.mul(notDone, minQ))).dataSync() as Float32Array;
     });
     expect(maxAbsDifference(y, expected)).toBeLessThan(1e-5);
+    for (const net of [actorTarget, q1Target, q2Target]) net.dispose();
     td3.dispose();
   });
 });
@@ -105,12 +108,13 @@ describe('TD3 gradients', () => {
     const batch = randomBatch(16, new Rng(3));
     const y = Float32Array.from(td3.computeTargets(batch, new Rng(4)));
     const { loss, gradient } = criticLossGradient(td3.networks.critics[1], batch.obsActions, y);
-    const critic = td3.networks.critics[1].net;
+    const critic = tfMlpOf(td3.networks.critics[1].net);
     const reference = autogradFlat(critic, () =>
       tf.mean(tf.square(tf.sub(critic.apply(tf.tensor2d(batch.obsActions, [16, OBS + ACTIONS])), tf.tensor2d(y, [16, 1])))) as tf.Scalar,
     );
     expect(maxAbsDifference(gradient, reference)).toBeLessThan(1e-5);
     expect(loss).toBeGreaterThan(0);
+    critic.dispose();
     td3.dispose();
   });
 
@@ -119,12 +123,14 @@ describe('TD3 gradients', () => {
     const batch = randomBatch(16, new Rng(6));
     const { loss, gradient } = td3.actorLossGradient(batch);
     const { actor, critics } = td3.networks;
+    const [actorNet, q1] = [actor.net, critics[0].net].map(tfMlpOf);
     const obs = tf.tensor2d(batch.obs, [16, OBS]);
-    const actorLoss = () => tf.neg(tf.mean(critics[0].net.apply(tf.concat([obs, actor.net.apply(obs)], 1) as tf.Tensor2D))) as tf.Scalar;
-    expect(maxAbsDifference(gradient, autogradFlat(actor.net, actorLoss))).toBeLessThan(1e-5);
+    const actorLoss = () => tf.neg(tf.mean(q1.apply(tf.concat([obs, actorNet.apply(obs)], 1) as tf.Tensor2D))) as tf.Scalar;
+    expect(maxAbsDifference(gradient, autogradFlat(actorNet, actorLoss))).toBeLessThan(1e-5);
     const params = actor.net.getParameters();
     actor.net.setParameters(params.map((p, i) => p - 1e-3 * gradient[i]));
     expect(td3.actorLossGradient(batch).loss).toBeLessThan(loss);
+    for (const t of [obs, actorNet, q1]) t.dispose();
     td3.dispose();
   });
 });
@@ -146,7 +152,7 @@ describe('TD3 update', () => {
     td3.dispose();
   });
 
-  it('keeps the tensor count flat over 1,000 updates', () => {
+  it('keeps the tensor and heap matrix counts flat over 1,000 updates', () => {
     const td3 = agent(5, { hiddenSizes: [8] });
     const batch = randomBatch(8, new Rng(10));
     const rng = new Rng(11);
@@ -154,8 +160,10 @@ describe('TD3 update', () => {
     td3.update(batch, rng, true);
     td3.update(batch, rng, true);
     const before = tf.memory().numTensors;
+    const matrices = td3.networks.space.liveMatrices;
     for (let i = 0; i < 1000; i++) td3.update(batch, rng, i % 100 === 0);
     expect(tf.memory().numTensors).toBe(before);
+    expect(td3.networks.space.liveMatrices).toBe(matrices);
     td3.dispose();
   });
 

@@ -3,6 +3,7 @@
 // The UI thread never waits for it: metrics come as messages a few times a second, poses through shared memory.
 import { initTf, backendName } from '../../../agents/shared/tf.ts';
 import { webA3cWorkers } from '../../../agents/on-policy/a3c.web.ts';
+import { webLearnerThread } from '../../../agents/off-policy/learner-thread.web.ts';
 import { algorithms } from '../../../agents/registry.ts';
 import type { MetricsRecord, Trainer } from '../../../agents/contract.ts';
 import { createVecEnv, InThreadVecEnv, type SimVecEnv } from '../../../sim/vec-env.ts';
@@ -64,6 +65,8 @@ async function start(message: Extract<ToTrainer, { type: 'start' }>): Promise<vo
     workers: config.workers,
     physics: config.physics,
     a3cWorkers,
+    // DDPG, TD3 and SAC learn in a Web Worker of their own while this one steps the robots.
+    learnerThread: webLearnerThread({ wasmPath: message.wasmPath }),
     makeVecEnv: async (options) => {
       const vecEnv =
         options.workers >= 2

@@ -1,0 +1,21 @@
+import { parentPort } from 'node:worker_threads';
+import { initTf } from '../shared/tf.ts';
+import { LearnerCore } from './learner-core.ts';
+import { makeAgentByName } from './agent-makers.ts';
+import type { FromLearner, ToLearner } from './learner-protocol.ts';
+
+/** Entry of an off-policy learner thread under Node (see learner-thread.node.ts): tfjs, then the message loop. */
+const port = parentPort;
+if (!port) throw new Error('learner-worker.node.ts must run in a worker thread');
+await initTf();
+const core = new LearnerCore(makeAgentByName);
+port.on('message', (message: ToLearner) => {
+  let reply: FromLearner | null;
+  try {
+    reply = core.handle(message);
+  } catch (error) {
+    reply = { type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+  }
+  if (reply) port.postMessage(reply);
+  if (message.type === 'stop') port.close();
+});
