@@ -1,33 +1,19 @@
-import type { Trainer } from '../../agents/contract.ts';
-import type { PhysicsName } from '../../sim/physics.ts';
+import type { AlgorithmEntry } from '../../agents/contract.ts';
 
 /**
- * What the runtime needs from the algorithm and robot registries, stated structurally so tests can hand in
- * a fake and so the runtime does not import Rapier or tfjs until a command really trains.
- * agents/contract.ts's AlgorithmEntry satisfies RuntimeAlgorithm as it is.
+ * What the runtime needs from the algorithm and robot registries: the algorithms as agents/contract.ts states
+ * them, and the robot names. Tests hand in a fake; registry-catalog.ts loads the real one only when a command
+ * trains, so `--help` and argument errors answer without loading tfjs.
  */
 
-export type ConfigValue = number | boolean | string | readonly number[];
-export type AlgorithmConfig = Readonly<Record<string, ConfigValue>>;
-
-export interface RuntimeAlgorithm {
-  readonly kind: 'on-policy' | 'off-policy';
-  readonly summary: string;
-  readonly defaultConfig: AlgorithmConfig;
-  /** Robot name -> overrides of the defaults. */
-  readonly presets: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
-  readonly fieldDocs: Readonly<Record<string, string>>;
-  /** The complete config or an Error naming the offending field. */
-  validate(config: Readonly<Record<string, unknown>>): AlgorithmConfig;
-  createTrainer(options: { robot: string; config: AlgorithmConfig; seed: number; workers?: number; physics?: PhysicsName }): Promise<Trainer>;
-}
+export type { AlgorithmConfig, ConfigValue } from '../../agents/contract.ts';
 
 export interface Catalog {
-  readonly algorithms: Readonly<Record<string, RuntimeAlgorithm>>;
+  readonly algorithms: Readonly<Record<string, AlgorithmEntry>>;
   readonly robots: readonly string[];
 }
 
-export function getRuntimeAlgorithm(catalog: Catalog, name: string): RuntimeAlgorithm {
+export function getRuntimeAlgorithm(catalog: Catalog, name: string): AlgorithmEntry {
   const entry = catalog.algorithms[name];
   if (!entry) throw new Error(`unknown algorithm '${name}'; known: ${Object.keys(catalog.algorithms).join(', ') || '(none registered)'}`);
   return entry;

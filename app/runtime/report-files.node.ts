@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { writeFileAtomic } from './atomic.node.ts';
-import { band, DEFAULT_THRESHOLDS, reportMarkdown, summariseAlgorithms, summariseRun } from './report.ts';
+import { band, reportMarkdown, solvedThreshold, summariseAlgorithms, summariseRun } from './report.ts';
 import type { AlgorithmSummary } from './report.ts';
 import { learningCurvesSvg } from './report-svg.ts';
 import { RunFolder } from './run-folder.node.ts';
@@ -41,7 +41,7 @@ export function writeReport(
   const robots = [...new Set(runs.map((run) => run.config.robot))];
   if (robots.length !== 1) throw new Error(`a report compares runs of one robot; got ${robots.join(', ')}`);
   const robot = robots[0];
-  const threshold = thresholdOption === undefined ? (DEFAULT_THRESHOLDS[robot] ?? null) : thresholdOption;
+  const threshold = thresholdOption === undefined ? solvedThreshold(robot) : thresholdOption;
   const summaries = runs.map((run) =>
     // Grouping by run gives every run its own row and curve (e.g. a resumed run against an uninterrupted one).
     summariseRun({ name: run.name, robot, algorithm: by === 'run' ? run.name : run.config.algorithm, seed: run.config.seed, records: run.readMetrics() }, threshold),

@@ -1,4 +1,5 @@
 import type { MetricsRecord } from '../../agents/contract.ts';
+import { isRobotName, robotInfo } from '../../sim/registry.ts';
 
 /**
  * The numbers of a comparison report, pure: per-run summaries, per-algorithm aggregates over seeds, and
@@ -7,8 +8,10 @@ import type { MetricsRecord } from '../../agents/contract.ts';
  */
 
 export const SMOOTHING = 5;
-/** Return at which a robot counts as solved for "time to threshold" (the project's goals). */
-export const DEFAULT_THRESHOLDS: Readonly<Record<string, number>> = { reacher: -5, hopper: 2400 };
+/** Return at which a robot counts as solved for "time to threshold": sim/'s reward threshold (Gymnasium's); null for an unknown robot. */
+export function solvedThreshold(robot: string): number | null {
+  return isRobotName(robot) ? robotInfo(robot).rewardThreshold : null;
+}
 
 export interface RunInput {
   readonly name: string;

@@ -5,6 +5,7 @@ import { appendFileNoFollow, isTemporaryFile, refuseSymlink, writeFileAtomic } f
 import { acquireLock, assertLockFree } from './lock.node.ts';
 import { decodeCheckpoint, encodeCheckpoint, readCheckpointMeta } from './checkpoint.ts';
 import type { CheckpointMeta } from './checkpoint.ts';
+import { BEST_CHECKPOINT, checkpointsToDrop, isNewBest, stepCheckpointName, stepCheckpoints } from './checkpoint-files.ts';
 import { metricsLine, parseMetrics, repairedMetricsText } from './metrics.ts';
 import { checkRunConfig } from './run-config.ts';
 import type { RunConfig } from './run-config.ts';
@@ -12,13 +13,11 @@ import { dropEventsAfter, eventFileName, fileVersionEvent, metricsEvent } from '
 import type { MetricsRecord, TrainerState } from '../../agents/contract.ts';
 
 /**
- * A run on disk (ARCHITECTURE.md, "Run"):
+ * A run on disk (docs/ARCHITECTURE.md, "A run folder"):
  *   config.json  metrics.jsonl  events.out.tfevents.*  checkpoints/step-<envSteps>.ckpt, best.ckpt  exports/
  * Checkpoints are written atomically; the last `keepCheckpoints` periodic ones are kept, plus the one with
- * the best mean return so far.
+ * the best mean return so far (the rules: checkpoint-files.ts, shared with the app).
  */
-
-const STEP_FILE = /^step-(\d+)\.ckpt$/;
 
 export class RunFolder {
   private eventsPath: string | null = null;
@@ -32,7 +31,7 @@ export class RunFolder {
     /** This process made the folder (so it may remove it again if nothing was trained into it). */
     private readonly createdHere = false,
   ) {
-    const best = join(this.checkpointsDir, 'best.ckpt');
+    const best = join(this.checkpointsDir, BEST_CHECKPOINT);
     if (existsSync(best)) {
       try {
         this.bestReturn = readCheckpointMeta(readFileSync(best), best).meanReturn;
@@ -190,13 +189,13 @@ export class RunFolder {
 
   saveCheckpoint(state: TrainerState, meta: CheckpointMeta): string {
     const bytes = encodeCheckpoint(state, meta);
-    const path = join(this.checkpointsDir, `step-${String(meta.envSteps).padStart(12, '0')}.ckpt`);
+    const path = join(this.checkpointsDir, stepCheckpointName(meta.envSteps));
     writeFileAtomic(path, bytes);
-    if (meta.meanReturn !== null && (this.bestReturn === null || meta.meanReturn > this.bestReturn)) {
-      writeFileAtomic(join(this.checkpointsDir, 'best.ckpt'), bytes);
+    if (isNewBest(meta.meanReturn, this.bestReturn)) {
+      writeFileAtomic(join(this.checkpointsDir, BEST_CHECKPOINT), bytes);
       this.bestReturn = meta.meanReturn;
     }
-    for (const old of this.stepCheckpoints().slice(0, -this.config.keepCheckpoints)) {
+    for (const old of checkpointsToDrop(this.stepCheckpoints(), this.config.keepCheckpoints)) {
       rmQuiet(old);
     }
     return path;
@@ -205,10 +204,7 @@ export class RunFolder {
   /** Periodic checkpoints, oldest first; temporary files of interrupted writes are ignored. */
   stepCheckpoints(): string[] {
     if (!existsSync(this.checkpointsDir)) return [];
-    return readdirSync(this.checkpointsDir)
-      .filter((name) => STEP_FILE.test(name) && !isTemporaryFile(name))
-      .sort()
-      .map((name) => join(this.checkpointsDir, name));
+    return stepCheckpoints(readdirSync(this.checkpointsDir).filter((name) => !isTemporaryFile(name))).map((name) => join(this.checkpointsDir, name));
   }
 
   /**
@@ -223,9 +219,9 @@ export class RunFolder {
     }
     const candidate =
       which === 'best'
-        ? join(this.checkpointsDir, 'best.ckpt')
+        ? join(this.checkpointsDir, BEST_CHECKPOINT)
         : /^\d+$/.test(which)
-          ? join(this.checkpointsDir, `step-${which.padStart(12, '0')}.ckpt`)
+          ? join(this.checkpointsDir, stepCheckpointName(which))
           : resolve(which);
     if (!existsSync(candidate)) throw new Error(`checkpoint ${candidate} does not exist`);
     return candidate;

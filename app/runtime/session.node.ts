@@ -1,6 +1,7 @@
 import { getRuntimeAlgorithm } from './catalog.ts';
 import { checkPhysics } from '../../sim/physics.ts';
-import type { AlgorithmConfig, Catalog, RuntimeAlgorithm } from './catalog.ts';
+import type { AlgorithmConfig, Catalog } from './catalog.ts';
+import type { AlgorithmEntry } from '../../agents/contract.ts';
 import { latestReturn } from './metrics.ts';
 import { ProgressReporter } from './progress.node.ts';
 import type { ProgressStream } from './progress.node.ts';
@@ -114,7 +115,7 @@ async function lockedSession(folder: RunFolder, options: SessionOptions): Promis
 }
 
 /** The run's algorithm config checked by today's algorithm: a run from another version may not fit it. */
-export function validatedAlgorithmConfig(folder: RunFolder, entry: RuntimeAlgorithm): AlgorithmConfig {
+export function validatedAlgorithmConfig(folder: RunFolder, entry: AlgorithmEntry): AlgorithmConfig {
   try {
     return entry.validate(folder.config.algorithmConfig);
   } catch (error) {

@@ -11,7 +11,8 @@ describe('policy card', () => {
     expect([card.robot, card.algorithm, card.sinewVersion]).toEqual(['hopper', 'td3', '0.1.0']);
     expect(card.observation.size).toBe(11);
     expect(card.observation.layout[0]).toEqual({ name: 'torso height (rootz)', unit: 'm' });
-    expect(card.observation.layout[7]).toEqual({ name: 'torso angular velocity', unit: 'rad/s' });
+    // The wording is sim/'s (assets/robots/hopper.json), the one table the CLI and the app both read.
+    expect(card.observation.layout[7]).toEqual({ name: 'torso angular velocity (clipped to +-10)', unit: 'rad/s' });
     expect(card.action.layout.map((a) => a.name)).toEqual(['thigh torque', 'leg torque', 'foot torque']);
     expect(card.observation.normalisation?.mean).toEqual(Array.from(hopper.obsNormaliser!.mean));
     expect(card.observation.normalisation?.clip).toBe(10);

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { band, meanStd, reportMarkdown, smoothedCurve, summariseAlgorithms, summariseRun } from '../../app/runtime/report.ts';
+import { band, meanStd, reportMarkdown, smoothedCurve, solvedThreshold, summariseAlgorithms, summariseRun } from '../../app/runtime/report.ts';
 import { learningCurvesSvg, niceTicks, tickLabel } from '../../app/runtime/report-svg.ts';
 import type { MetricsRecord } from '../../agents/contract.ts';
 
@@ -46,6 +46,14 @@ describe('report numbers', () => {
     expect(markdown).toContain('| a | 2 | 1.0 ± 1.4 | 1.0 ± 1.4 | not reached (0/2) | — | 100 |');
     expect(reportMarkdown('r', [group], null, 'curves.png')).toContain('| a | 2 | 1.0 ± 1.4 | 1.0 ± 1.4 | 100 |');
     expect(markdown).toContain('![learning curves](curves.png)');
+  });
+});
+
+describe('solved threshold', () => {
+  it("is the robot's reward threshold in sim/'s registry (Gymnasium's), null for an unknown robot", () => {
+    expect(solvedThreshold('reacher')).toBe(-3.75);
+    expect(solvedThreshold('hopper')).toBe(3800);
+    expect(solvedThreshold('no-such-robot')).toBeNull();
   });
 });
 

@@ -12,7 +12,6 @@ import { runtimeVersions } from '../../runtime/versions.node.ts';
 import { EXPORT_FORMATS, exportPolicyFiles, type ExportFormat } from '../../../agents/export/bundle.ts';
 import { createPolicyEvaluator } from '../../../agents/export/evaluator.ts';
 import { loadPolicy } from '../../../agents/export/load-policy.node.ts';
-import { layoutFromRobotInfo, type RobotLayout } from '../../../agents/export/robot-layouts.ts';
 import type { PolicySnapshot } from '../../../agents/policy.ts';
 import { Rng } from '../../../sim/rng.ts';
 
@@ -30,18 +29,6 @@ export function parseFormats(text: string): ExportFormat[] {
     if (!(EXPORT_FORMATS as readonly string[]).includes(name)) throw new UsageError(`--format: unknown format '${name}'; use ${EXPORT_FORMATS.join(', ')} or all`);
   }
   return EXPORT_FORMATS.filter((format) => names.includes(format));
-}
-
-/** The robot's observation/action layout from sim/'s registry when it provides one (loaded lazily: Rapier). */
-async function simLayout(robot: string, observationSize: number, actionSize: number): Promise<RobotLayout | undefined> {
-  try {
-    // A variable specifier, as in the runtime's catalog: sim/registry.ts is another engineer's module.
-    const specifier = '../../../sim/registry.ts';
-    const registry = (await import(/* @vite-ignore */ specifier)) as { robots?: Record<string, unknown> };
-    return layoutFromRobotInfo(registry.robots?.[robot], observationSize, actionSize) ?? undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Largest action difference between a written network (read back from disk) and the exported snapshot. */
@@ -86,8 +73,8 @@ export function makeExportCommand(deps: CliDeps): Command {
       } finally {
         await trainer.dispose();
       }
-      const layout = await simLayout(snapshot.robot, snapshot.observationSize, snapshot.actionSize);
-      const files = exportPolicyFiles(snapshot, formats, { sinewVersion: runtimeVersions().sinew ?? 'unknown', layout });
+      // The card's layout comes from sim/'s robot registry (robot-layouts.ts), as in the app.
+      const files = exportPolicyFiles(snapshot, formats, { sinewVersion: runtimeVersions().sinew ?? 'unknown' });
       mkdirSync(out, { recursive: true });
       for (const [name, bytes] of files) writeFileAtomic(join(out, name), bytes);
       const evalText = snapshot.evalReturn === undefined ? '' : `, evaluation return ${snapshot.evalReturn.toFixed(2)} over ${episodes} episodes`;

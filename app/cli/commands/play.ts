@@ -12,6 +12,7 @@ import { RunFolder } from '../../runtime/run-folder.node.ts';
 import { validatedAlgorithmConfig } from '../../runtime/session.node.ts';
 import type { Env } from '../../../sim/env.ts';
 import { checkPhysics, type PhysicsName } from '../../../sim/physics.ts';
+import { createEnv } from '../../../sim/registry.ts';
 import type { PolicySnapshot } from '../../../agents/policy.ts';
 import { createPolicyEvaluator } from '../../../agents/export/evaluator.ts';
 
@@ -30,9 +31,7 @@ export interface PlayDeps extends CliDeps {
 }
 
 async function simCreateEnv(): Promise<CreateEnv> {
-  const simRegistry = '../../../sim/registry.ts';
-  const module = (await import(/* @vite-ignore */ simRegistry)) as { createEnv: CreateEnv };
-  return module.createEnv;
+  return createEnv;
 }
 
 /**

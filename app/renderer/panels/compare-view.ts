@@ -1,5 +1,5 @@
 import uPlot from 'uplot';
-import { DEFAULT_THRESHOLDS, band, summariseAlgorithms, summariseRun, type AlgorithmSummary, type MeanStd } from '../../runtime/report.ts';
+import { band, solvedThreshold, summariseAlgorithms, summariseRun, type AlgorithmSummary, type MeanStd } from '../../runtime/report.ts';
 import type { LiveRun } from '../training/run-manager.ts';
 import { downloadBlob } from './download.ts';
 
@@ -70,7 +70,7 @@ export class CompareView {
     if (runs.length === 0) this.note.textContent = 'Tick runs in the list on the left to compare them (for example the same robot with several algorithms and seeds).';
     else if (robots.length > 1) this.note.textContent = `The ticked runs train different robots (${robots.join(', ')}): returns are not comparable. Tick runs of one robot.`;
     else this.note.textContent = `${runs.length} runs of ${robots[0]}, grouped by algorithm: mean ± std over seeds.`;
-    const threshold = robots.length === 1 ? (DEFAULT_THRESHOLDS[robots[0]] ?? null) : null;
+    const threshold = robots.length === 1 ? solvedThreshold(robots[0]) : null;
     const summaries = robots.length === 1 ? runs.map((run) => summariseRun({ name: run.stored.name, robot: run.stored.config.robot, algorithm: run.stored.config.algorithm, seed: run.stored.config.seed, records: run.records }, threshold, this.smoothing)) : [];
     this.groups = summariseAlgorithms(summaries);
     this.drawChart();

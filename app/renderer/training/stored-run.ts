@@ -1,5 +1,6 @@
 import type { MetricsRecord } from '../../../agents/contract.ts';
 import { readCheckpointMeta } from '../../runtime/checkpoint.ts';
+import { BEST_CHECKPOINT, checkpointsToDrop, isNewBest, stepCheckpointName, stepCheckpoints } from '../../runtime/checkpoint-files.ts';
 import { metricsLine, parseMetrics, repairedMetricsText } from '../../runtime/metrics.ts';
 import { checkRunConfig, type RunConfig } from '../../runtime/run-config.ts';
 import { eventFileName, fileVersionEvent, metricsEvent } from '../../runtime/tensorboard.ts';
@@ -37,7 +38,7 @@ export class StoredRun {
 
   static async open(store: RunStore, name: string): Promise<StoredRun> {
     const run = await StoredRun.load(store, name);
-    run.stepCheckpoints = (await store.listFiles(`${name}/checkpoints`)).filter((file) => /^step-\d+\.ckpt$/.test(file)).map((file) => `${name}/checkpoints/${file}`);
+    run.stepCheckpoints = stepCheckpoints(await store.listFiles(`${name}/checkpoints`)).map((file) => `${name}/checkpoints/${file}`);
     return run;
   }
 
@@ -124,22 +125,22 @@ export class StoredRun {
 
   private async saveCheckpointNow(bytes: Uint8Array): Promise<void> {
     const meta = readCheckpointMeta(bytes, 'new checkpoint');
-    const file = `${this.name}/checkpoints/step-${String(meta.envSteps).padStart(12, '0')}.ckpt`;
+    const file = `${this.name}/checkpoints/${stepCheckpointName(meta.envSteps)}`;
     await this.store.write(file, bytes);
     if (!this.stepCheckpoints.includes(file)) this.stepCheckpoints.push(file);
-    if (meta.meanReturn !== null && (this.bestReturn === null || meta.meanReturn > this.bestReturn)) {
-      await this.store.write(`${this.name}/checkpoints/best.ckpt`, bytes);
+    if (isNewBest(meta.meanReturn, this.bestReturn)) {
+      await this.store.write(`${this.name}/checkpoints/${BEST_CHECKPOINT}`, bytes);
       this.bestReturn = meta.meanReturn;
     }
-    while (this.stepCheckpoints.length > this.config.keepCheckpoints) {
-      const old = this.stepCheckpoints.shift();
-      if (old) await this.store.remove(old);
+    for (const old of checkpointsToDrop(this.stepCheckpoints, this.config.keepCheckpoints)) {
+      this.stepCheckpoints.shift();
+      await this.store.remove(old);
     }
   }
 
   /** The newest periodic checkpoint (what a resume continues from), or null when there is none. */
   async latestCheckpoint(): Promise<Uint8Array | null> {
-    const names = (await this.store.listFiles(`${this.name}/checkpoints`)).filter((name) => /^step-\d+\.ckpt$/.test(name));
+    const names = stepCheckpoints(await this.store.listFiles(`${this.name}/checkpoints`));
     const newest = names[names.length - 1];
     return newest === undefined ? null : this.store.read(`${this.name}/checkpoints/${newest}`);
   }

@@ -12,10 +12,10 @@ import { decodeCheckpoint, encodeCheckpoint } from '../../runtime/checkpoint.ts'
 import { latestReturn } from '../../runtime/metrics.ts';
 import { runTrainingLoop } from '../../runtime/training-loop.ts';
 import type { FromTrainer, ToTrainer } from './protocol.ts';
+import { version as SINEW_VERSION } from '../../../package.json';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-const SINEW_VERSION = '0.1.0';
 let trainer: Trainer | null = null;
 let stopRequested = false;
 let paused = false;
