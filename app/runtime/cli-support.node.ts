@@ -1,3 +1,5 @@
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { optionString, parseInteger, parseNumber, UsageError } from '../cli/args.ts';
 import type { ParsedArgs } from '../cli/args.ts';
 import type { Catalog } from './catalog.ts';
@@ -41,4 +43,46 @@ export function expectPositionals(args: ParsedArgs, min: number, max: number, wh
   if (args.positionals.length < min) throw new UsageError(`name ${what}`);
   if (args.positionals.length > max) throw new UsageError(`unexpected argument '${args.positionals[max]}'`);
   return args.positionals;
+}
+
+/** Runs `resolve` and turns what it throws into a usage error (exit 2): a bad robot, algorithm, seed or --set. */
+export function usageChecked<T>(resolve: () => T): T {
+  try {
+    return resolve();
+  } catch (error) {
+    throw error instanceof UsageError ? error : new UsageError((error as Error).message);
+  }
+}
+
+/**
+ * Makes sure `--out` is a folder this process can write in, creating it if needed, before anything is trained.
+ * Checked up front because a file, a read-only place or a pseudo file system (/proc, where a recursive mkdir
+ * never returns) would otherwise fail late or hang. Returns the absolute path.
+ */
+export function prepareOutFolder(path: string, option = '--out'): string {
+  const absolute = resolve(path);
+  const missing: string[] = [];
+  let existing = absolute;
+  while (!existsSync(existing)) {
+    missing.unshift(existing);
+    const parent = dirname(existing);
+    if (parent === existing) break;
+    existing = parent;
+  }
+  if (!statSync(existing).isDirectory()) throw new UsageError(`${option} ${path}: ${existing} is not a folder`);
+  for (const folder of missing) {
+    try {
+      mkdirSync(folder);
+    } catch (error) {
+      throw new UsageError(`${option} ${path}: cannot create ${folder} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  }
+  const probe = join(absolute, `.sinew-write-test-${process.pid}`);
+  try {
+    writeFileSync(probe, '', { flag: 'wx' });
+    rmSync(probe, { force: true });
+  } catch (error) {
+    throw new UsageError(`${option} ${path}: cannot write there (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  return absolute;
 }

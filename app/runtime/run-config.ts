@@ -1,6 +1,7 @@
 import { checkRobot, getRuntimeAlgorithm } from './catalog.ts';
 import type { AlgorithmConfig, Catalog } from './catalog.ts';
-import { checkPhysics, type PhysicsName } from '../../sim/physics.ts';
+import { checkPhysics, physicsNames, type PhysicsName } from '../../sim/physics.ts';
+import { checkResources, checkSeed, MAX_TOTAL_STEPS, MAX_WORKERS } from './run-limits.ts';
 
 /**
  * The resolved configuration of a run, written to config.json: everything needed to rebuild its trainer.
@@ -83,7 +84,13 @@ export function resolveRunConfig(catalog: Catalog, request: RunRequest, versions
       throw new Error(`unknown preset '${request.preset}' for ${request.algorithm}; known: ${known}`);
     }
   }
-  const overrides: Record<string, unknown> = {};
+  checkSeed(request.seed);
+  checkCount('workers', request.workers, 0, MAX_WORKERS);
+  checkCount('totalSteps', request.totalSteps, 1, MAX_TOTAL_STEPS);
+  checkCount('checkpointEvery', request.checkpointEvery, 1, MAX_TOTAL_STEPS);
+  checkCount('keepCheckpoints', request.keepCheckpoints, 1, 1000);
+  // No prototype: a key such as __proto__ is an ordinary (and then refused) field name, not a prototype change.
+  const overrides: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   if (request.numEnvs !== undefined) {
     if (!('numEnvs' in entry.defaultConfig)) throw new Error(`${request.algorithm} has no numEnvs setting; drop --envs`);
     overrides.numEnvs = request.numEnvs;
@@ -92,9 +99,13 @@ export function resolveRunConfig(catalog: Catalog, request: RunRequest, versions
   if ('totalSteps' in entry.defaultConfig) overrides.totalSteps = request.totalSteps;
   for (const setting of request.set) {
     const [key, value] = parseSetting(setting);
+    if (!Object.hasOwn(entry.defaultConfig, key)) {
+      throw new Error(`unknown config field '${key}' for ${request.algorithm}; known fields: ${Object.keys(entry.defaultConfig).join(', ')}`);
+    }
     overrides[key] = value;
   }
   const algorithmConfig = entry.validate({ ...(preset === null ? {} : entry.presets[preset]), ...overrides });
+  checkResources(request.algorithm, algorithmConfig);
   return {
     runFormat: RUN_FORMAT,
     robot: request.robot,
@@ -106,23 +117,62 @@ export function resolveRunConfig(catalog: Catalog, request: RunRequest, versions
     totalSteps: request.totalSteps,
     checkpointEvery: request.checkpointEvery,
     keepCheckpoints: request.keepCheckpoints,
-    overrides,
+    overrides: { ...overrides },
     algorithmConfig,
     versions,
     createdAt: new Date().toISOString(),
   };
 }
 
-/** Checks a parsed config.json: the right format and every field present; `source` names the file in errors. */
+function checkCount(field: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${field} must be a whole number from ${min} to ${max}, got ${value}`);
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isCount = (min: number, max: number) => (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+const isName = (value: unknown) => typeof value === 'string' && /^[\w.-]{1,64}$/.test(value);
+
+/** What each field of config.json must be, with the words an error uses for it. */
+const FIELD_CHECKS: readonly (readonly [keyof RunConfig, (value: unknown) => boolean, string, boolean])[] = [
+  ['robot', isName, 'a robot name', true],
+  ['algorithm', isName, 'an algorithm name', true],
+  ['preset', (value) => value === null || isName(value), 'a preset name or null', false],
+  ['seed', isCount(0, 2 ** 31 - 1), 'a whole number from 0 to 2147483647', true],
+  ['workers', isCount(0, MAX_WORKERS), `a whole number from 0 to ${MAX_WORKERS}`, true],
+  ['physics', (value) => (physicsNames as readonly unknown[]).includes(value), `one of ${physicsNames.join(', ')}`, false],
+  ['totalSteps', isCount(1, MAX_TOTAL_STEPS), `a whole number from 1 to ${MAX_TOTAL_STEPS}`, true],
+  ['checkpointEvery', isCount(1, MAX_TOTAL_STEPS), `a whole number from 1 to ${MAX_TOTAL_STEPS}`, true],
+  ['keepCheckpoints', isCount(1, 1000), 'a whole number from 1 to 1000', true],
+  ['overrides', isRecord, 'an object', false],
+  ['algorithmConfig', isRecord, 'an object', true],
+  ['versions', (value) => isRecord(value) && Object.values(value).every((v) => typeof v === 'string'), 'an object of version strings', false],
+  ['createdAt', (value) => typeof value === 'string' && !Number.isNaN(Date.parse(value)), 'an ISO date', false],
+];
+
+/**
+ * Checks a parsed config.json: the right format, every required field present, and every field of the right
+ * type and range (a hand-edited or damaged file fails here with the field's name, not deep inside training);
+ * `source` names the file in errors.
+ */
 export function checkRunConfig(value: unknown, source: string): RunConfig {
-  if (typeof value !== 'object' || value === null) throw new Error(`${source} is not a run config (not a JSON object)`);
+  if (!isRecord(value)) throw new Error(`${source} is not a run config (not a JSON object)`);
   const config = value as Partial<RunConfig>;
   if (config.runFormat !== RUN_FORMAT) {
-    const found = config.runFormat === undefined ? 'no run format' : `run format ${String(config.runFormat)}`;
+    const found = config.runFormat === undefined ? 'no run format' : `run format ${JSON.stringify(config.runFormat)}`;
     throw new Error(`${source} has ${found}; this sinew reads run format ${RUN_FORMAT} (incompatible version)`);
   }
-  for (const field of ['robot', 'algorithm', 'seed', 'workers', 'totalSteps', 'checkpointEvery', 'keepCheckpoints', 'algorithmConfig'] as const) {
-    if (config[field] === undefined) throw new Error(`${source} is missing '${field}'`);
+  for (const [field, check, expected, required] of FIELD_CHECKS) {
+    const found = config[field];
+    if (found === undefined) {
+      if (required) throw new Error(`${source} is missing '${field}'`);
+      continue;
+    }
+    if (!check(found)) throw new Error(`${source}: '${field}' must be ${expected}, got ${JSON.stringify(found) ?? String(found)}`);
+  }
+  try {
+    checkResources(String(config.algorithm), config.algorithmConfig as AlgorithmConfig);
+  } catch (error) {
+    throw new Error(`${source}: ${(error as Error).message}`);
   }
   return config as RunConfig;
 }

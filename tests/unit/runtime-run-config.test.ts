@@ -64,7 +64,7 @@ describe('checkRunConfig', () => {
       'r/config.json has run format 2; this sinew reads run format 1 (incompatible version)',
     );
     expect(() => checkRunConfig({ runFormat: 1 }, 'c')).toThrow("c is missing 'robot'");
-    expect(() => checkRunConfig([], 'c')).toThrow('has no run format');
+    expect(() => checkRunConfig([], 'c')).toThrow('c is not a run config (not a JSON object)');
   });
 });
 

@@ -6,7 +6,7 @@ import { optionString, parseArgs, requireString, UsageError } from '../args.ts';
 import type { OptionSpec } from '../args.ts';
 import { runOptions, runRequestFrom } from './train.ts';
 import { reportOptions, thresholdOption } from './report.ts';
-import { defaultCliDeps, expectPositionals, intOption } from '../../runtime/cli-support.node.ts';
+import { defaultCliDeps, expectPositionals, intOption, prepareOutFolder, usageChecked } from '../../runtime/cli-support.node.ts';
 import type { CliDeps } from '../../runtime/cli-support.node.ts';
 import { runSinewChild, SINEW_ENTRY } from '../../runtime/child.node.ts';
 import { formatDuration } from '../../runtime/progress.node.ts';
@@ -52,10 +52,10 @@ export function makeCompareCommand(deps: CompareDeps): Command {
       const threshold = thresholdOption(optionString(args, 'threshold'));
       // Validate every algorithm's config here, so a typo fails before any child starts or folder exists.
       const catalog = await deps.loadCatalog();
-      for (const algo of algos) resolveRunConfig(catalog, runRequestFrom(args, algo, 1), runtimeVersions());
+      for (const algo of algos) usageChecked(() => resolveRunConfig(catalog, runRequestFrom(args, algo, seeds.length), runtimeVersions()));
 
       const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-      const dir = resolve(optionString(args, 'out') ?? 'runs', optionString(args, 'name') ?? `compare-${robot}-${stamp}`);
+      const dir = resolve(prepareOutFolder(optionString(args, 'out') ?? 'runs'), optionString(args, 'name') ?? `compare-${robot}-${stamp}`);
       if (existsSync(dir)) throw new Error(`comparison folder ${dir} already exists; pick another --name or --out`);
       mkdirSync(join(dir, 'logs'), { recursive: true });
       deps.print(`comparison folder: ${dir} (${algos.length * seeds.length} runs, ${parallel} at a time)`);

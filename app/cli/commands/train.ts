@@ -1,7 +1,7 @@
 import type { Command } from '../command.ts';
 import { optionString, parseArgs, requireString } from '../args.ts';
 import type { OptionSpec } from '../args.ts';
-import { defaultCliDeps, expectPositionals, intOption, stepsOption } from '../../runtime/cli-support.node.ts';
+import { defaultCliDeps, expectPositionals, intOption, prepareOutFolder, stepsOption, usageChecked } from '../../runtime/cli-support.node.ts';
 import type { CliDeps } from '../../runtime/cli-support.node.ts';
 import { resolveRunConfig } from '../../runtime/run-config.ts';
 import type { RunRequest } from '../../runtime/run-config.ts';
@@ -62,8 +62,8 @@ export function makeTrainCommand(deps: CliDeps): Command {
       const request = runRequestFrom(args, requireString(args, 'algo'), seed);
       const catalog = await deps.loadCatalog();
       // Everything is resolved and validated before the run folder exists: bad input writes nothing.
-      const config = resolveRunConfig(catalog, request, runtimeVersions());
-      const folder = RunFolder.create(optionString(args, 'out') ?? 'runs', config, optionString(args, 'name'));
+      const config = usageChecked(() => resolveRunConfig(catalog, request, runtimeVersions()));
+      const folder = RunFolder.create(prepareOutFolder(optionString(args, 'out') ?? 'runs'), config, optionString(args, 'name'));
       deps.print(`run folder: ${folder.path}`);
       const result = await runSession(folder, { catalog, progress: deps.progress, handleSignals: deps.handleSignals }).catch((error: unknown) => {
         // A run that failed before logging anything (e.g. its trainer could not start) leaves no folder behind.
