@@ -3,7 +3,7 @@ import { FlatAdam } from '../shared/flat-adam.ts';
 import { polyakUpdateFlat } from '../shared/polyak.ts';
 import { sampleSquashedGaussian } from '../shared/distributions.ts';
 import { concatRows, createLearner, criticLossGradient, learnerState, restoreLearner, stepLearner, type Learner } from '../shared/host-learner.ts';
-import { createOffPolicyTrainer } from './trainer.ts';
+import { createOffPolicyTrainer } from './entry.ts';
 import { criticTargets, offPolicyFieldDocs, offPolicyRules, type AgentState, type OffPolicyAgent, type OffPolicyConfig } from './agent.ts';
 import { validateConfig, type FieldRule } from '../shared/config.ts';
 import type { TransitionBatch } from '../shared/replay-buffer.ts';

@@ -1,6 +1,6 @@
 import { GaussianNoise } from '../shared/noise.ts';
 import { DeterministicActorCritic } from './deterministic-actor-critic.ts';
-import { createOffPolicyTrainer } from './trainer.ts';
+import { createOffPolicyTrainer } from './entry.ts';
 import { offPolicyFieldDocs, offPolicyRules, type OffPolicyConfig } from './agent.ts';
 import { validateConfig, type FieldRule } from '../shared/config.ts';
 import type { AlgorithmEntry } from '../contract.ts';

@@ -1,17 +1,17 @@
-import { Rng, type RngState } from '../../sim/rng.ts';
+import { Rng } from '../../sim/rng.ts';
 import type { PhysicsName } from '../../sim/physics.ts';
 import { yieldToEventLoop } from '../shared/event-loop.ts';
 import type { VecEnv } from '../../sim/env.ts';
-import type { CreateTrainerOptions, EvaluationResult, MetricsRecord, Trainer, TrainerState, VecEnvFactory } from '../contract.ts';
+import type { EvaluationResult, MetricsRecord, Trainer, TrainerState, VecEnvFactory } from '../contract.ts';
 import type { PolicySnapshot } from '../policy.ts';
 import type { OffPolicyAgent, OffPolicyConfig } from './agent.ts';
-import { initTf } from '../shared/tf.ts';
-import { ReplayBuffer, type ReplayBufferState } from '../shared/replay-buffer.ts';
+import { ReplayBuffer } from '../shared/replay-buffer.ts';
 import { RunningNormaliser } from '../shared/normaliser.ts';
 import { evaluateEpisodes } from '../shared/evaluation.ts';
 import { LearnerLink } from './learner-link.ts';
-import { LEARNER_SEED_OFFSET, inlineLearner } from './learner-core.ts';
-import type { LearnerState, LearnerThreadFactory } from './learner-protocol.ts';
+import { inlineLearner } from './learner-core.ts';
+import type { LearnerThreadFactory } from './learner-protocol.ts';
+import { loadTrainerState, saveTrainerState, type TrainerCounters, type TrainerParts } from './trainer-state.ts';
 
 /**
  * The off-policy training loop (DDPG, TD3, SAC) over a VecEnv: uniform random actions until learningStarts,
@@ -229,81 +229,22 @@ export class OffPolicyTrainer implements Trainer {
   }
 
   async getState(): Promise<TrainerState> {
-    const learner = await this.learner.getState();
-    const buffer = this.buffer.getState();
-    const arrays: Record<string, Float32Array | Float64Array | Int32Array | Uint8Array> = {
-      lastObs: Float32Array.from(this.lastObs),
-      episodeReturns: Float64Array.from(this.episodeReturns),
-      episodeLengths: Float64Array.from(this.episodeLengths),
-      actorSlots: this.learner.slotValues(),
-    };
-    for (const [name, array] of Object.entries(buffer.arrays)) arrays[`buffer.${name}`] = array;
-    for (const [name, array] of Object.entries(learner.agent.arrays)) arrays[`agent.${name}`] = array;
-    // The exploration noise lives in the acting copy; the learner's never moves.
-    const noise = this.agent.getState().arrays.noise;
-    if (noise) arrays['agent.noise'] = noise;
-    const normaliser = this.normaliser?.getState();
-    if (normaliser) {
-      arrays['normaliser.mean'] = normaliser.mean;
-      arrays['normaliser.variance'] = normaliser.variance;
-    }
-    const json: OffPolicyTrainerJson = {
-      steps: this.steps,
-      updates: this.updates,
-      updateCredit: this.updateCredit,
-      wallTime: this.wallTime,
-      rng: this.rng.getState(),
-      learnerRng: learner.rng,
-      learnerMessages: this.learner.sent,
-      buffer: buffer.json,
-      agent: learner.agent.json,
-      normaliserCount: normaliser?.count ?? 0,
-      env: null,
-    };
-    if (this.env.saveState) {
-      const envState = await this.env.saveState();
-      json.env = envState.json;
-      for (const [name, array] of Object.entries(envState.arrays)) arrays[`env.${name}`] = array;
-    }
-    return { json, arrays };
+    return saveTrainerState(this.parts(), this.counters());
   }
 
   async setState(state: TrainerState): Promise<void> {
-    const json = state.json as OffPolicyTrainerJson;
-    const arrays = state.arrays;
-    const prefixed = (prefix: string) =>
-      Object.fromEntries(Object.entries(arrays).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
-    this.steps = json.steps;
-    this.updates = json.updates;
-    this.updateCredit = json.updateCredit;
-    this.wallTime = json.wallTime;
-    this.rng = Rng.fromState(json.rng);
-    this.buffer.setState({ json: json.buffer, arrays: prefixed('buffer.') as unknown as ReplayBufferState['arrays'] });
-    const agent = { json: json.agent, arrays: prefixed('agent.') as Record<string, Float32Array | Float64Array> };
-    this.agent.setState(agent);
-    // A checkpoint from before the learner had its own thread: its random stream starts afresh, both slots hold the actor.
-    const learnerRng = json.learnerRng ?? new Rng(this.options.seed + LEARNER_SEED_OFFSET).getState();
-    const actor = this.agent.actorParameters();
-    const slots = arrays.actorSlots instanceof Float32Array ? arrays.actorSlots : Float32Array.from([...actor, ...actor]);
-    const learnerState: LearnerState = { agent, rng: learnerRng };
-    await this.learner.setState(learnerState, slots, json.learnerMessages ?? 0);
+    const counters = await loadTrainerState(this.parts(), state);
+    ({ steps: this.steps, updates: this.updates, updateCredit: this.updateCredit, wallTime: this.wallTime, rng: this.rng } = counters);
     this.actingIndex = -2;
-    if (this.normaliser) {
-      const mean = arrays['normaliser.mean'] as Float64Array;
-      this.normaliser.setState({ mean, variance: arrays['normaliser.variance'] as Float64Array, count: json.normaliserCount });
-    }
-    this.episodeReturns.set(arrays.episodeReturns);
-    this.episodeLengths.set(arrays.episodeLengths);
-    if (json.env !== null && this.env.loadState) {
-      await this.env.loadState({ json: json.env, arrays: prefixed('env.') });
-      this.lastObs.set(arrays.lastObs);
-    } else {
-      // The environments cannot be restored: start fresh episodes, seeded by the step count.
-      await this.env.reset(this.options.seed + this.steps);
-      this.lastObs.set(this.env.obs);
-      this.episodeReturns.fill(0);
-      this.episodeLengths.fill(0);
-    }
+  }
+
+  private parts(): TrainerParts {
+    const { env, agent, learner, buffer, normaliser, lastObs, episodeReturns, episodeLengths } = this;
+    return { seed: this.options.seed, env, agent, learner, buffer, normaliser, lastObs, episodeReturns, episodeLengths };
+  }
+
+  private counters(): TrainerCounters {
+    return { steps: this.steps, updates: this.updates, updateCredit: this.updateCredit, wallTime: this.wallTime, rng: this.rng };
   }
 
   exportPolicy(): PolicySnapshot {
@@ -331,53 +272,4 @@ export class OffPolicyTrainer implements Trainer {
     await this.env.close();
     await this.evalEnv?.close();
   }
-}
-
-/** The registry's createTrainer for an off-policy algorithm: tfjs started, environments built, agent created. */
-export async function createOffPolicyTrainer(
-  algorithm: string,
-  options: CreateTrainerOptions,
-  config: OffPolicyConfig,
-  createAgent: OffPolicyTrainerOptions['createAgent'],
-): Promise<OffPolicyTrainer> {
-  await initTf();
-  const makeVecEnv = options.makeVecEnv ?? (await defaultVecEnvFactory());
-  const learnerThread = config.learnerThread ? await defaultLearnerThread(options) : undefined;
-  return OffPolicyTrainer.create({ robot: options.robot, algorithm, config, seed: options.seed, workers: options.workers ?? 0, physics: options.physics, makeVecEnv, createAgent, learnerThread });
-}
-
-/** sim/'s createVecEnv: the robots. Imported on demand so that agents/ loads without the physics engine. */
-async function defaultVecEnvFactory(): Promise<VecEnvFactory> {
-  const { createVecEnv } = await import('../../sim/vec-env.ts');
-  return createVecEnv;
-}
-
-/** The given learner thread; else a Node worker thread under Node; else none (the learner runs in this thread). */
-async function defaultLearnerThread(options: CreateTrainerOptions): Promise<LearnerThreadFactory | undefined> {
-  if (options.learnerThread) return options.learnerThread;
-  // Tests that inject their environments keep everything in one thread (quick to start), as A3C does.
-  if (options.makeVecEnv) return undefined;
-  const process = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  if (typeof process?.versions?.node !== 'string') return undefined;
-  const adapterPath = './learner-thread.node.ts'; // a variable specifier keeps Node types out of the platform-free build
-  const adapter = (await import(/* @vite-ignore */ adapterPath)) as { nodeLearnerThread: LearnerThreadFactory };
-  return adapter.nodeLearnerThread;
-}
-
-interface OffPolicyTrainerJson {
-  steps: number;
-  updates: number;
-  updateCredit: number;
-  wallTime: number;
-  /** The acting thread's random stream (actions, exploration). */
-  rng: RngState;
-  /** The learner's (minibatches, target noise); absent in checkpoints from before the learner thread. */
-  learnerRng?: RngState;
-  /** Step messages sent to the learner: which actor slot holds which update. */
-  learnerMessages?: number;
-  buffer: ReplayBufferState['json'];
-  agent: unknown;
-  normaliserCount: number;
-  /** The VecEnv's own json when it can save its state, else null. */
-  env: unknown;
 }
