@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeReportCommand } from '../../app/cli/commands/report.ts';
 import { makeTrainCommand } from '../../app/cli/commands/train.ts';
-import type { CliDeps } from '../../app/runtime/cli-support.node.ts';
+import type { CliDeps } from '../../app/cli/support.ts';
 import { fakeCatalog } from '../fixtures/fake-trainer.ts';
 
 const printed: string[] = [];

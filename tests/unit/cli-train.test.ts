@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { makeTrainCommand } from '../../app/cli/commands/train.ts';
 import { makeResumeCommand } from '../../app/cli/commands/resume.ts';
 import { formatHelp } from '../../app/cli/args.ts';
-import type { CliDeps } from '../../app/runtime/cli-support.node.ts';
+import type { CliDeps } from '../../app/cli/support.ts';
 import { fakeCatalog } from '../fixtures/fake-trainer.ts';
 
 function fakeDeps(): CliDeps & { printed: string[] } {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../app/cli/args.ts';
 import { makeTrainCommand } from '../../app/cli/commands/train.ts';
-import type { CliDeps } from '../../app/runtime/cli-support.node.ts';
+import type { CliDeps } from '../../app/cli/support.ts';
 import { checkRunConfig, resolveRunConfig } from '../../app/runtime/run-config.ts';
 import { RunFolder } from '../../app/runtime/run-folder.node.ts';
 import { Rng } from '../../sim/rng.ts';

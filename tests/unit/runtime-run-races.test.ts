@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTrainCommand } from '../../app/cli/commands/train.ts';
-import type { CliDeps } from '../../app/runtime/cli-support.node.ts';
+import type { CliDeps } from '../../app/cli/support.ts';
 import type { Catalog } from '../../app/runtime/catalog.ts';
 import { RunFolder } from '../../app/runtime/run-folder.node.ts';
 import { resolveRunConfig } from '../../app/runtime/run-config.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTrainCommand } from '../../app/cli/commands/train.ts';
 import { makeResumeCommand } from '../../app/cli/commands/resume.ts';
-import type { CliDeps } from '../../app/runtime/cli-support.node.ts';
+import type { CliDeps } from '../../app/cli/support.ts';
 import { parseMetrics, repairedMetricsText } from '../../app/runtime/metrics.ts';
 import { RunFolder } from '../../app/runtime/run-folder.node.ts';
 import { StoredRun } from '../../app/renderer/training/stored-run.ts';

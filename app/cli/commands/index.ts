@@ -1,5 +1,4 @@
 import type { Command } from '../command.ts';
-import { benchCommand } from './bench.ts';
 import { trainCommand } from './train.ts';
 import { resumeCommand } from './resume.ts';
 import { reportCommand } from './report.ts';
@@ -17,5 +16,4 @@ export const commands: readonly Command[] = [
   playCommand,
   exportCommand,
   fidelityCommand,
-  benchCommand,
 ];

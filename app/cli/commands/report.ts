@@ -1,8 +1,8 @@
 import type { Command } from '../command.ts';
 import { optionString, parseArgs, parseNumber, UsageError } from '../args.ts';
 import type { OptionSpec } from '../args.ts';
-import { defaultCliDeps, expectPositionals } from '../../runtime/cli-support.node.ts';
-import type { CliDeps } from '../../runtime/cli-support.node.ts';
+import { defaultCliDeps, expectPositionals } from '../support.ts';
+import type { CliDeps } from '../support.ts';
 import { findRuns, summaryTable, writeReport } from '../../runtime/report-files.node.ts';
 
 export const reportOptions: readonly OptionSpec[] = [

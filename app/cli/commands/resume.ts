@@ -1,8 +1,8 @@
 import type { Command } from '../command.ts';
 import { optionString, parseArgs } from '../args.ts';
 import type { OptionSpec } from '../args.ts';
-import { defaultCliDeps, expectPositionals, stepsOption } from '../../runtime/cli-support.node.ts';
-import type { CliDeps } from '../../runtime/cli-support.node.ts';
+import { defaultCliDeps, expectPositionals, stepsOption } from '../support.ts';
+import type { CliDeps } from '../support.ts';
 import { RunFolder } from '../../runtime/run-folder.node.ts';
 import { runSession, validatedAlgorithmConfig } from '../../runtime/session.node.ts';
 import { getRuntimeAlgorithm } from '../../runtime/catalog.ts';

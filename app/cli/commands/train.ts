@@ -1,8 +1,8 @@
 import type { Command } from '../command.ts';
 import { optionString, parseArgs, requireString } from '../args.ts';
 import type { OptionSpec } from '../args.ts';
-import { defaultCliDeps, expectPositionals, intOption, prepareOutFolder, stepsOption, usageChecked } from '../../runtime/cli-support.node.ts';
-import type { CliDeps } from '../../runtime/cli-support.node.ts';
+import { defaultCliDeps, expectPositionals, intOption, prepareOutFolder, stepsOption, usageChecked } from '../support.ts';
+import type { CliDeps } from '../support.ts';
 import { resolveRunConfig } from '../../runtime/run-config.ts';
 import type { RunRequest } from '../../runtime/run-config.ts';
 import { RunFolder } from '../../runtime/run-folder.node.ts';

@@ -1,9 +1,9 @@
-import { HopperDynamics } from '../../sim/hopper-dynamics.ts';
-import { hopperDescription } from '../../sim/hopper-model.ts';
-import { rapierWorldModes, type RapierWorldMode } from '../../sim/env-slice.ts';
-import { checkPhysics, robotInfo, robotNames } from '../../sim/registry.ts';
-import { Rng } from '../../sim/rng.ts';
-import { createVecEnv, type SimVecEnv } from '../../sim/vec-env.ts';
+import { HopperDynamics } from '../sim/hopper-dynamics.ts';
+import { hopperDescription } from '../sim/hopper-model.ts';
+import { rapierWorldModes, type RapierWorldMode } from '../sim/env-slice.ts';
+import { checkPhysics, robotInfo, robotNames } from '../sim/registry.ts';
+import { Rng } from '../sim/rng.ts';
+import { createVecEnv, type SimVecEnv } from '../sim/vec-env.ts';
 
 /**
  * `npm run bench -- sim [--robot hopper,reacher] [--robots 1,16,64] [--workers 1,2] [--seconds 3]

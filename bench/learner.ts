@@ -1,10 +1,10 @@
-import { initTf, backendName } from '../../agents/shared/tf.ts';
-import { Rng } from '../../sim/rng.ts';
-import { allocateBatch, type TransitionBatch } from '../../agents/shared/replay-buffer.ts';
-import { createTd3Agent, td3Defaults } from '../../agents/off-policy/td3.ts';
-import { createDdpgAgent, ddpgDefaults } from '../../agents/off-policy/ddpg.ts';
-import { SoftActorCritic, sacDefaults } from '../../agents/off-policy/sac.ts';
-import type { OffPolicyAgent } from '../../agents/off-policy/agent.ts';
+import { initTf, backendName } from '../agents/shared/tf.ts';
+import { Rng } from '../sim/rng.ts';
+import { allocateBatch, type TransitionBatch } from '../agents/shared/replay-buffer.ts';
+import { createTd3Agent, td3Defaults } from '../agents/off-policy/td3.ts';
+import { createDdpgAgent, ddpgDefaults } from '../agents/off-policy/ddpg.ts';
+import { SoftActorCritic, sacDefaults } from '../agents/off-policy/sac.ts';
+import type { OffPolicyAgent } from '../agents/off-policy/agent.ts';
 
 /**
  * `npm run bench -- learner [--algo td3,...] [--hidden 64,256] [--batch 256] [--updates N]`: milliseconds per

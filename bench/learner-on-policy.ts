@@ -1,8 +1,8 @@
-import { initTf, backendName } from '../../agents/shared/tf.ts';
-import { Rng } from '../../sim/rng.ts';
-import { GaussianActorCritic } from '../../agents/shared/gaussian-actor-critic.ts';
-import { RolloutBuffer, type Minibatch } from '../../agents/shared/rollout-buffer.ts';
-import { Ppo, validatePpoConfig } from '../../agents/on-policy/ppo.ts';
+import { initTf, backendName } from '../agents/shared/tf.ts';
+import { Rng } from '../sim/rng.ts';
+import { GaussianActorCritic } from '../agents/shared/gaussian-actor-critic.ts';
+import { RolloutBuffer, type Minibatch } from '../agents/shared/rollout-buffer.ts';
+import { Ppo, validatePpoConfig } from '../agents/on-policy/ppo.ts';
 
 /**
  * `npm run bench -- learner-ppo [--objective clip,kl] [--hidden 64,256] [--batch 64] [--updates N]`: milliseconds

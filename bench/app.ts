@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { parseArgs, optionString, parseInteger } from '../../app/cli/args.ts';
-import { openApp } from '../e2e/harness.ts';
+import { parseArgs, optionString, parseInteger } from '../app/cli/args.ts';
+import { openApp } from '../tests/e2e/harness.ts';
 
 /** The fields of /proc/<pid>/stat after the command name (state is [0], ppid [1], utime [11], stime [12]). */
 function statFields(path: string): { name: string; fields: string[] } {

@@ -1,9 +1,9 @@
-import { parseArgs, optionString, parseInteger, parseNumber, requireString } from '../../app/cli/args.ts';
-import type { OptionSpec } from '../../app/cli/args.ts';
-import { getRuntimeAlgorithm } from '../../app/runtime/catalog.ts';
-import { loadCatalog } from '../../app/runtime/registry-catalog.ts';
-import { resolveRunConfig } from '../../app/runtime/run-config.ts';
-import { tf } from '../../agents/shared/tf.ts';
+import { parseArgs, optionString, parseInteger, parseNumber, requireString } from '../app/cli/args.ts';
+import type { OptionSpec } from '../app/cli/args.ts';
+import { getRuntimeAlgorithm } from '../app/runtime/catalog.ts';
+import { loadCatalog } from '../app/runtime/registry-catalog.ts';
+import { resolveRunConfig } from '../app/runtime/run-config.ts';
+import { tf } from '../agents/shared/tf.ts';
 
 /**
  * `npm run bench -- soak --minutes M`: trains for M minutes and prints, as JSON lines, the process RSS and

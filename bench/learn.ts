@@ -1,5 +1,5 @@
-import { getAlgorithm, resolveConfig } from '../../agents/registry.ts';
-import { backendName, initTf } from '../../agents/shared/tf.ts';
+import { getAlgorithm, resolveConfig } from '../agents/registry.ts';
+import { backendName, initTf } from '../agents/shared/tf.ts';
 
 /**
  * `npm run bench -- learn --robot R --algo A [--threshold T] [--max-steps N] [--max-seconds S]

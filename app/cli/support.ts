@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { optionString, parseInteger, parseNumber, UsageError } from '../cli/args.ts';
-import type { ParsedArgs } from '../cli/args.ts';
-import type { Catalog } from './catalog.ts';
-import type { ProgressStream } from './progress.node.ts';
-import { loadCatalog } from './registry-catalog.ts';
+import { optionString, parseInteger, parseNumber, UsageError } from './args.ts';
+import type { ParsedArgs } from './args.ts';
+import type { Catalog } from '../runtime/catalog.ts';
+import type { ProgressStream } from '../runtime/progress.node.ts';
+import { loadCatalog } from '../runtime/registry-catalog.ts';
 
 /** What the train/resume/compare/report/play commands take from their surroundings; tests hand in fakes. */
 export interface CliDeps {
