@@ -4,7 +4,7 @@ import { checkPhysics, createEnv, createRapierScene, type PhysicsName } from './
 /**
  * How Rapier robots are put in worlds: 'shared' (default) builds all the robots of one thread's slice into one
  * world, where they meet the ground but never each other; 'per-robot' gives each robot a world of its own.
- * Measured with `npm run bench -- sim --physics rapier --rapier-worlds shared,per-robot` (see tests/bench/sim.ts).
+ * Measured with `npm run bench -- sim --physics rapier --rapier-worlds shared,per-robot` (see bench/sim.ts).
  */
 export const rapierWorldModes = ['shared', 'per-robot'] as const;
 export type RapierWorldMode = (typeof rapierWorldModes)[number];
