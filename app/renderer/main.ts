@@ -2,7 +2,6 @@ import './styles.css';
 import { algorithms } from '../../agents/registry.ts';
 import { robotNames } from '../../sim/registry.ts';
 import { version as sinewVersion } from '../../package.json';
-import { resolveRunConfig } from '../runtime/run-config.ts';
 import { installGlobalErrorHandlers, showError } from './errors.ts';
 import { ChartStrip, trainingCharts } from './panels/charts.ts';
 import { RunControls, type RunRequest } from './panels/run-controls.ts';
@@ -11,8 +10,10 @@ import { Stage, darkTheme, lightTheme } from './scene/stage.ts';
 import { TrainView } from './scene/train-view.ts';
 import { checkName, openRunStore } from './storage/run-store.ts';
 import { RunManager, type LiveRun } from './training/run-manager.ts';
+import { newRunConfig } from './training/new-run-config.ts';
 import { PoliciesView } from './panels/policies-view.ts';
 import { CompareView } from './panels/compare-view.ts';
+import { RunWatch } from './panels/run-watch.ts';
 
 installGlobalErrorHandlers();
 
@@ -41,10 +42,8 @@ const manager = new RunManager(store, {
     refreshSelection();
     compareView.refresh();
   },
-  recordsAdded: (run, records) => {
-    if (run !== selected) return;
-    for (const record of records) charts.appendRecord(record);
-    chartsDirty = true;
+  recordsAdded: (run) => {
+    if (run === selected || runsList.checked.has(run.stored.name)) chartsDirty = true;
   },
   progress: (run) => {
     if (run === selected) renderSummary();
@@ -53,34 +52,50 @@ const manager = new RunManager(store, {
   error: (message, advice) => showError(message, advice),
 });
 
-const runsList = new RunsList(element('run-list'), element('runs-empty'), element('run-search'), (name) => select(name), () => compareView.refresh());
+const runsList = new RunsList(element('run-list'), element('runs-empty'), element('run-search'), (name) => select(name), () => {
+  compareView.refresh();
+  redrawCharts();
+});
 const compareView = new CompareView(element('view-compare'), () => [...runsList.checked].map((name) => manager.runs.get(name)).filter((run): run is LiveRun => run !== undefined));
-const policiesView = new PoliciesView(element('view-policies'), manager, () => selected, trainView, () => selectView('train'));
+const watch = new RunWatch(trainView, element('scene-caption'), manager, (returns, last) => policiesView.showReturns(returns, last));
+const policiesView = new PoliciesView(element('view-policies'), manager, () => selected, watch, () => selectView('train'));
 
 function select(name: string): void {
-  policiesView.stopPlaying();
   runsList.selected = name;
   selected = manager.runs.get(name) ?? null;
-  charts.clear();
-  for (const record of selected?.records ?? []) charts.appendRecord(record);
-  charts.redraw();
+  redrawCharts();
   runsList.render(manager.runs.values());
   refreshSelection();
 }
 
+/** The chart strip draws the selected run, and the ticked ones when overlaying (labelled algorithm and seed). */
+function redrawCharts(): void {
+  const runs = [selected, ...[...runsList.checked].map((name) => manager.runs.get(name))].filter((run, i, all): run is LiveRun => run != null && all.indexOf(run) === i);
+  charts.setSources(runs.map((run) => ({ label: `${run.stored.config.algorithm} seed ${run.stored.config.seed}`, records: run.records })));
+  charts.redraw();
+  chartsDirty = false;
+}
+const overlay = element<HTMLInputElement>('chart-overlay');
+overlay.addEventListener('change', () => {
+  charts.setOverlay(overlay.checked);
+  redrawCharts();
+});
+const scale = element<HTMLSelectElement>('chart-scale');
+scale.addEventListener('change', () => {
+  charts.setScale(scale.value === 'log' ? 'log' : 'linear');
+  redrawCharts();
+});
+
 function refreshSelection(): void {
   if (selected && !manager.runs.has(selected.stored.name)) selected = null;
-  if (policiesView.isPlaying) return renderSummary();
-  const live = selected?.poseBoard && selected.worker ? selected : null;
-  if (selected) {
-    const caption = live ? selected.stored.name : `${selected.stored.name} is ${selected.phase}: press Start to train a new run, or Resume to continue it.`;
-    trainView.show(live?.stored.config.robot ?? null, live?.numEnvs ?? 0, live?.poseBoard ?? null, caption);
-  } else {
+  if (selected) watch.update(selected);
+  else {
+    watch.update(null);
     const { robot, algorithm, numEnvs } = controls.chosen;
     trainView.preview(robot, `${robot[0].toUpperCase()}${robot.slice(1)} at its starting pose. Press Start in New run (right) to train ${numEnvs} of them with ${algorithm.toUpperCase()}.`);
   }
   const phase = selected?.phase;
-  const resumable = (phase === 'stopped' || phase === 'saved' || phase === 'failed') && selected !== null && selected.envSteps < selected.stored.config.totalSteps;
+  const resumable = (phase === 'stopped' || phase === 'failed') && selected !== null && selected.envSteps < selected.stored.config.totalSteps;
   controls.setState(phase === 'training' || phase === 'starting' ? 'training' : phase === 'paused' ? 'paused' : resumable ? 'resumable' : 'idle', selected !== null);
   renderSummary();
 }
@@ -94,35 +109,20 @@ function renderSummary(): void {
   const remaining = Math.max(0, total - selected.envSteps);
   const eta = selected.stepsPerSecond > 0 && selected.phase === 'training' ? `ETA ${formatDuration(remaining / selected.stepsPerSecond)}` : selected.phase;
   const ret = lastReturn(selected);
-  summary.textContent = `${selected.envSteps.toLocaleString()} / ${total.toLocaleString()} steps · ${Math.round(selected.stepsPerSecond).toLocaleString()} steps/s · ${eta} · last return ${ret === null ? '—' : ret.toFixed(2)}`;
+  summary.textContent = `${selected.envSteps.toLocaleString()} / ${total.toLocaleString()} steps · ${Math.round(selected.stepsPerSecond).toLocaleString()} steps/s · ${eta} · last training return (with exploration noise) ${ret === null ? '—' : ret.toFixed(2)}`;
 }
 
 function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${Math.ceil(seconds)} s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
-  return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
+  const whole = Math.ceil(seconds);
+  if (whole < 60) return `${whole} s`;
+  if (whole < 3600) return `${Math.floor(whole / 60)} min ${whole % 60} s`;
+  return `${Math.floor(whole / 3600)} h ${Math.floor((whole % 3600) / 60)} min`;
 }
 
 async function startRun(request: RunRequest): Promise<void> {
-  const config = resolveRunConfig(
-    { algorithms, robots: robotNames },
-    {
-      robot: request.robot,
-      physics: request.physics,
-      algorithm: request.algorithm,
-      preset: request.preset === 'robot' ? 'auto' : 'none',
-      seed: request.seed,
-      workers: request.workers,
-      totalSteps: request.totalSteps,
-      checkpointEvery: Math.max(1000, Math.round(request.totalSteps / 20)),
-      keepCheckpoints: 3,
-      set: [],
-    },
-    { sinew: sinewVersion, app: window.sinew ? 'desktop' : 'web' },
-  );
-  const withEdits = { ...config, algorithmConfig: request.config, overrides: request.config };
+  const config = newRunConfig(request, { sinew: sinewVersion, app: window.sinew ? 'desktop' : 'web' });
   const stamp = config.createdAt.replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  const run = await manager.create(`${request.robot}-${request.algorithm}-seed${request.seed}-${stamp}`, withEdits);
+  const run = await manager.create(`${request.robot}-${request.algorithm}-seed${request.seed}-${stamp}`, config);
   select(run.stored.name);
 }
 
@@ -134,7 +134,6 @@ const controls = new RunControls(element('run-controls'), robotNames, algorithms
     selectView('policies');
     policiesView.exportSelected();
   },
-  invalid: (message) => showError(message, 'Change the settings in New run.'),
   formChanged: () => {
     if (!selected) refreshSelection();
   },
@@ -144,7 +143,7 @@ function togglePause(): void {
   if (!selected) return;
   if (selected.phase === 'training') manager.pause(selected.stored.name);
   else if (selected.phase === 'paused') manager.resume(selected.stored.name);
-  else if (selected.phase === 'stopped' || selected.phase === 'saved' || selected.phase === 'failed') {
+  else if (selected.phase === 'stopped' || selected.phase === 'failed') {
     manager.resumeSaved(selected.stored.name).catch((error: unknown) => showError(`Could not resume: ${error instanceof Error ? error.message : String(error)}`, 'Start a new run instead.'));
   }
 }
@@ -161,13 +160,10 @@ for (const tab of document.querySelectorAll<HTMLButtonElement>('.tabs button')) 
 
 element('rename-run').addEventListener('click', () => {
   if (!selected) return showError('No run is selected', 'Click a run in the list first.');
-  const old = selected.stored.name;
-  const name = window.prompt(`New name for ${old}`, old)?.trim();
-  if (!name || name === old) return;
-  manager
-    .rename(old, checkName(name))
-    .then(() => select(name))
-    .catch((error: unknown) => showError(`Could not rename: ${error instanceof Error ? error.message : String(error)}`, 'Stop the run first, and pick a name no other run has.'));
+  runsList.editName(selected.stored.name, async (newName) => {
+    await manager.rename(selected?.stored.name ?? '', checkName(newName));
+    select(newName);
+  });
 });
 element('delete-run').addEventListener('click', () => {
   if (!selected) return showError('No run is selected', 'Click a run in the list first.');
@@ -206,10 +202,7 @@ setInterval(() => {
     runsList.render(manager.runs.values());
     listDirty = false;
   }
-  if (chartsDirty) {
-    charts.redraw();
-    chartsDirty = false;
-  }
+  if (chartsDirty) redrawCharts();
 }, 400);
 
 if (!globalThis.crossOriginIsolated) {
@@ -217,7 +210,9 @@ if (!globalThis.crossOriginIsolated) {
 }
 
 await manager.loadSaved();
-refreshSelection();
+// Reopen on the newest run (the list's first), so the view shows it rather than nothing.
+const newest = runsList.firstRun();
+if (selected === null && newest !== null) select(newest);
 
 /** Hooks the e2e tests read; nothing in the app depends on them. */
 declare global {

@@ -38,6 +38,6 @@ export function playSummary(result: PlayResult): string[] {
   const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / returns.length);
   return [
     ...returns.map((ret, i) => `episode ${i + 1}: return ${ret.toFixed(2)} (${lengths[i]} steps)`),
-    `mean return ${mean.toFixed(2)} ± ${std.toFixed(2)} over ${returns.length} episode${returns.length === 1 ? '' : 's'}`,
+    `mean evaluation return (deterministic, no exploration noise) ${mean.toFixed(2)} ± ${std.toFixed(2)} over ${returns.length} episode${returns.length === 1 ? '' : 's'}`,
   ];
 }

@@ -162,11 +162,11 @@ export function reportMarkdown(robot: string, groups: readonly AlgorithmSummary[
   const lines = [
     `# ${robot}: ${groups.map((g) => g.algorithm).join(' vs ')}`,
     '',
-    `Returns are means of the last ${SMOOTHING} episodes; "final" averages that over the last 10% of each run's env steps; ± is the sample standard deviation over seeds.`,
+    `Returns are training returns (the episodes played while learning, with exploration noise), means of the last ${SMOOTHING} episodes; "final" averages that over the last 10% of each run's env steps; ± is the sample standard deviation over seeds. \`sinew play\` prints evaluation returns (deterministic actions, no noise), which differ from these.`,
     '',
     threshold === null
-      ? `| ${groupedBy} | seeds | final return | best return | env steps/s |`
-      : `| ${groupedBy} | seeds | final return | best return | time to ${threshold} (env steps) | time to ${threshold} (wall) | env steps/s |`,
+      ? `| ${groupedBy} | seeds | final training return | best training return | env steps/s |`
+      : `| ${groupedBy} | seeds | final training return | best training return | time to ${threshold} (env steps) | time to ${threshold} (wall) | env steps/s |`,
     threshold === null ? '|---|---|---|---|---|' : '|---|---|---|---|---|---|---|',
   ];
   for (const group of groups) {
@@ -177,7 +177,7 @@ export function reportMarkdown(robot: string, groups: readonly AlgorithmSummary[
     const timing = threshold === null ? '' : ` ${reachedText} | ${wall} |`;
     lines.push(`| ${group.algorithm} | ${group.runs.length} | ${pm(group.finalReturn)} | ${pm(group.bestReturn)} |${timing} ${sps} |`);
   }
-  lines.push('', `![learning curves](${image})`, '', '## Runs', '', '| run | seed | env steps | wall time (s) | final return | best return | env steps/s |', '|---|---|---|---|---|---|---|');
+  lines.push('', `![learning curves](${image})`, '', '## Runs', '', '| run | seed | env steps | wall time (s) | final training return | best training return | env steps/s |', '|---|---|---|---|---|---|---|');
   for (const run of groups.flatMap((group) => group.runs)) {
     const ret = (v: number | null) => (v === null ? '—' : fixed(v));
     lines.push(`| ${run.name} | ${run.seed} | ${steps(run.envSteps)} | ${fixed(run.wallTime)} | ${ret(run.finalReturn)} | ${ret(run.bestReturn)} | ${steps(run.stepsPerSecond)} |`);

@@ -12,6 +12,17 @@ import { checkResources, checkSeed, MAX_TOTAL_STEPS, MAX_WORKERS } from './run-l
 /** Bumped when config.json or the run folder layout changes incompatibly. */
 export const RUN_FORMAT = 1;
 
+/** Environment steps a run trains for unless told otherwise (the CLI's --steps and the app's steps field). */
+export const DEFAULT_TOTAL_STEPS = 1_000_000;
+
+/** Periodic checkpoints kept besides best.ckpt unless told otherwise (the CLI's --keep). */
+export const DEFAULT_KEEP_CHECKPOINTS = 3;
+
+/** Periodic checkpoints a run writes over its budget by default (one every totalSteps / 20 env steps). */
+export function defaultCheckpointEvery(totalSteps: number): number {
+  return Math.max(1, Math.round(totalSteps / 20));
+}
+
 export interface RunConfig {
   readonly runFormat: number;
   readonly robot: string;
@@ -53,6 +64,8 @@ export interface RunRequest {
   readonly set: readonly string[];
   /** --envs, applied as the config field numEnvs when the algorithm has one. */
   readonly numEnvs?: number;
+  /** Config fields edited in the app's form (typed values), applied like --set before --envs and --steps. */
+  readonly edits?: Readonly<Record<string, unknown>>;
 }
 
 /** Parses one --set value: JSON when it parses (numbers, booleans, arrays), a plain string otherwise. */
@@ -91,6 +104,7 @@ export function resolveRunConfig(catalog: Catalog, request: RunRequest, versions
   checkCount('keepCheckpoints', request.keepCheckpoints, 1, 1000);
   // No prototype: a key such as __proto__ is an ordinary (and then refused) field name, not a prototype change.
   const overrides: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(request.edits ?? {})) overrides[key] = value;
   if (request.numEnvs !== undefined) {
     if (!('numEnvs' in entry.defaultConfig)) throw new Error(`${request.algorithm} has no numEnvs setting; drop --envs`);
     overrides.numEnvs = request.numEnvs;

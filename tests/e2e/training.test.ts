@@ -1,4 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import * as tf from '@tensorflow/tfjs';
+import { unzipSync } from 'fflate';
+import { FileServer } from '../fixtures/export/serve.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactPath, type AppSession } from './harness.ts';
 import { openDrivenApp, press, runs, setField, waitForRuns } from './app-driver.ts';
@@ -14,6 +17,8 @@ describe('training in the app (headless Chromium, real workers)', () => {
   });
 
   it('starts a Reacher run whose learning curve gains points', async () => {
+    // The form's budget is the CLI's default (one source): 1,000,000 steps.
+    expect(await app.page.locator('#run-controls .tp-lblv', { hasText: /^steps/ }).locator('input').inputValue()).toBe('1000000');
     await setField(app.page, 'steps', '40000');
     await press(app.page, 'Start');
     const [run] = await waitForRuns(app.page, 'three points on the return curve', (all) => all.length === 1 && all[0].points >= 3);
@@ -51,32 +56,88 @@ describe('training in the app (headless Chromium, real workers)', () => {
     await app.page.waitForSelector('#view-compare .uplot');
     expect(await app.page.locator('#view-compare .compare-table tr').count()).toBe(2);
     expect(await app.page.locator('#view-compare .compare-table').textContent()).toMatch(/ppo \(2 seeds\)/);
+    // The legend names the curve, not the ±std edges of its band, and sits above the table, not over it.
+    const legend = app.page.locator('#view-compare .u-legend');
+    expect((await legend.locator('.u-series:visible th').allTextContents()).map((text) => text.trim())).toEqual(['env steps', 'ppo (2 seeds)']);
+    const [legendBox, tableBox] = [await legend.boundingBox(), await app.page.locator('#view-compare .compare-table').boundingBox()];
+    expect(legendBox && tableBox && legendBox.y + legendBox.height <= tableBox.y).toBe(true);
     await app.page.screenshot({ path: artifactPath('compare.png') });
+
+    const png = app.page.waitForEvent('download');
+    await press(app.page, 'Export PNG');
+    const pngFile = await png;
+    expect(pngFile.suggestedFilename()).toBe('sinew-comparison-reacher.png');
+    const bytes = await readFile(await pngFile.path());
+    await writeFile(artifactPath('compare-export.png'), bytes);
+    // 1200 x 480 drawn at 2x; every pixel opaque (a paper's page is white, not a checkerboard).
+    expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([2400, 960]);
+    const pixels = await app.page.evaluate(async (data: number[]) => {
+      const bitmap = await createImageBitmap(new Blob([new Uint8Array(data)], { type: 'image/png' }));
+      const context = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
+      if (!context) throw new Error('no 2d context');
+      context.drawImage(bitmap, 0, 0);
+      const rgba = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
+      let opaque = 0;
+      let dark = 0;
+      for (let i = 0; i < rgba.length; i += 4) {
+        if (rgba[i + 3] === 255) opaque++;
+        if (rgba[i] + rgba[i + 1] + rgba[i + 2] < 200) dark++;
+      }
+      return { opaque: opaque / (rgba.length / 4), dark: dark / (rgba.length / 4) };
+    }, [...bytes]);
+    expect(pixels.opaque).toBe(1);
+    // Text, axes and curves: some dark ink, but a mostly light figure.
+    expect(pixels.dark).toBeGreaterThan(0.003);
+    expect(pixels.dark).toBeLessThan(0.2);
+
+    const csv = app.page.waitForEvent('download');
+    await press(app.page, 'Export CSV (curves)');
+    const csvFile = await csv;
+    expect(csvFile.suggestedFilename()).toBe('sinew-comparison-curves.csv');
+    const lines = (await readFile(await csvFile.path(), 'utf8')).trim().split('\n');
+    expect(lines[0]).toBe('robot,algorithm,run,seed,env_steps,wall_time_s,training_return_smoothed');
+    const shown = await runs(app.page);
+    for (const run of shown) {
+      const rows = lines.filter((line) => line.includes(`,${run.name},`));
+      // One row per logged record with a finished episode: the whole curve, not a summary.
+      expect(rows.length).toBeGreaterThanOrEqual(2);
+      expect(rows.every((line) => /^reacher,ppo,[^,]+,[12],\d+,[\d.e-]+,-?[\d.e-]+$/.test(line))).toBe(true);
+    }
   });
 
-  it('exports the selected run as tfjs, ONNX and a card', async () => {
+  it('exports the selected run as one zip whose model.json loads in stock tfjs from the names it holds', async () => {
     await app.page.locator('#run-list li').first().click({ force: true });
     await app.page.getByRole('tab', { name: 'Policies' }).click({ force: true });
-    const downloads: Map<string, Buffer> = new Map();
-    const all = new Promise<void>((resolve) => {
-      app.page.on('download', async (download) => {
-        downloads.set(download.suggestedFilename(), await readFile(await download.path()));
-        if (downloads.size === 4) resolve();
-      });
-    });
+    const download = app.page.waitForEvent('download', { timeout: 90_000 });
     await press(app.page, 'Export selected run');
-    await Promise.race([all, app.page.waitForTimeout(90_000).then(() => Promise.reject(new Error(`only ${downloads.size} downloads; errors: ${app.errors.join('; ')}`)))]);
-    const names = [...downloads.keys()].map((name) => name.replace(/^.*-(model\.json|weights\.bin|policy\.onnx|policy-card\.json)$/, '$1')).sort();
-    expect(names).toEqual(['model.json', 'policy-card.json', 'policy.onnx', 'weights.bin']);
-    const card = JSON.parse([...downloads].find(([name]) => name.endsWith('policy-card.json'))?.[1].toString() ?? '{}') as { robot?: string; algorithm?: string };
-    expect(card.robot).toBe('reacher');
-    expect(card.algorithm).toBe('ppo');
+    const zip = await download;
+    expect(zip.suggestedFilename()).toMatch(/^reacher-ppo-seed\d-[\d-]+-policy\.zip$/);
+    const files = new Map(Object.entries(unzipSync(new Uint8Array(await readFile(await zip.path())))));
+    expect([...files.keys()].sort()).toEqual(['model.json', 'policy-card.json', 'policy.onnx', 'weights.bin']);
+    const card = JSON.parse(new TextDecoder().decode(files.get('policy-card.json'))) as { robot?: string; algorithm?: string };
+    expect([card.robot, card.algorithm]).toEqual(['reacher', 'ppo']);
+    // Unpacked as it is, the folder is what tf.loadLayersModel reads: model.json names weights.bin.
+    const server = new FileServer();
+    await server.start();
+    try {
+      const model = await tf.loadLayersModel(server.publish('unzipped', files, 'model.json'));
+      const observations = tf.zeros([3, 10]);
+      const actions = model.predict(observations) as tf.Tensor;
+      expect(actions.shape).toEqual([3, 2]);
+      expect([...(await actions.data())].every((value) => Number.isFinite(value))).toBe(true);
+      tf.dispose([observations, actions]);
+      model.dispose();
+    } finally {
+      await server.stop();
+    }
   });
 
   it('plays the selected run\'s policy without exploration noise', async () => {
     await press(app.page, "Play selected run's policy");
     await app.page.waitForFunction(() => document.getElementById('scene-caption')?.textContent?.startsWith('Playing'), undefined, { timeout: 60_000 });
-    expect(await app.page.evaluate(() => window.sinewDebug?.trainView.robotCount)).toBe(4);
+    // The caption says Playing from the moment the policy loads; its four robots come once the player is ready.
+    await app.page.waitForFunction(() => window.sinewDebug?.trainView.robotCount === 4, undefined, { timeout: 60_000 });
+    expect(await app.page.locator('#scene-caption').textContent()).toMatch(/^Playing reacher-ppo-seed\d-[\d-]+'s current policy without exploration noise/);
     await app.page.waitForFunction(() => (document.querySelector('.policy-returns')?.textContent ?? '').includes('episodes played'), undefined, { timeout: 60_000 });
     await app.page.screenshot({ path: artifactPath('policy-playing.png') });
     await app.page.getByRole('tab', { name: 'Policies' }).click({ force: true });
@@ -98,15 +159,25 @@ describe('training in the app (headless Chromium, real workers)', () => {
     const item = app.page.locator(`#run-list li[data-run="${stopped?.name}"]`);
     await item.locator('.run-name').click({ force: true });
     await app.page.waitForFunction((name) => document.querySelector(`#run-list li[data-run="${name}"]`)?.getAttribute('aria-selected') === 'true', stopped?.name, { timeout: 30_000 });
+    // Renaming happens in place (window.prompt does not exist in Electron): no dialog may open.
     const dialogs: string[] = [];
-    app.page.once('dialog', (dialog) => {
+    app.page.on('dialog', (dialog) => {
       dialogs.push(dialog.type());
-      void dialog.accept('renamed-run');
+      void dialog.dismiss();
     });
     await app.page.locator('#rename-run').click({ force: true });
-    await app.page.waitForTimeout(500);
-    expect(dialogs).toEqual(['prompt']);
+    const field = app.page.getByRole('textbox', { name: `New name for ${stopped?.name}` });
+    await field.waitFor({ state: 'visible' });
+    expect(await field.inputValue()).toBe(stopped?.name);
+    await field.fill('not a name!');
+    await field.press('Enter');
+    await app.page.locator('#run-list .rename-error', { hasText: "run name 'not a name!' may use only letters" }).waitFor({ state: 'visible', timeout: 30_000 });
+    await field.fill('renamed-run');
+    await field.press('Enter');
     await waitForRuns(app.page, 'the rename', (all) => all.some((run) => run.name === 'renamed-run') && !all.some((run) => run.name === stopped?.name), 90_000);
+    expect(dialogs).toEqual([]);
+    expect(await app.page.locator('#run-list li[aria-selected="true"] .run-name').textContent()).toBe('renamed-run');
+    app.page.removeAllListeners('dialog');
     app.page.once('dialog', (dialog) => void dialog.accept());
     await app.page.locator('#delete-run').click({ force: true });
     await waitForRuns(app.page, 'the delete', (all) => all.length === before.length - 1 && !all.some((run) => run.name === 'renamed-run'), 60_000);

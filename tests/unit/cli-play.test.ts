@@ -27,7 +27,7 @@ describe('sinew play', () => {
     await makePlayCommand(deps(second)).run([join(out, 'r'), '--episodes', '2', '--checkpoint', 'latest']);
     expect(first).toEqual(second);
     expect(first[0]).toBe(`fake-on on reacher, ${join(out, 'r', 'checkpoints', 'step-000000001024.ckpt')} (1024 env steps)`);
-    expect(first.slice(1)).toEqual([expect.stringMatching(/^episode 1: return -?\d+\.\d\d \(10 steps\)$/), expect.any(String), expect.stringMatching(/^mean return/)]);
+    expect(first.slice(1)).toEqual([expect.stringMatching(/^episode 1: return -?\d+\.\d\d \(10 steps\)$/), expect.any(String), expect.stringMatching(/^mean evaluation return \(deterministic, no exploration noise\)/)]);
   });
 
   it('plays the policy a zero-weight snapshot describes exactly (numbers by hand)', async () => {

@@ -27,7 +27,7 @@ describe('sinew report', () => {
     expect(await makeReportCommand(deps).run([out, '--threshold', '-30'])).toBe(0);
     // The summary table goes to the terminal too: header, rule, one row per algorithm, then the file list.
     expect(printed.length).toBe(5);
-    expect(printed[0]).toContain('| algorithm | seeds | final return |');
+    expect(printed[0]).toContain('| algorithm | seeds | final training return |');
     expect(printed[4]).toContain('report of 4 runs:');
     const markdown = readFileSync(join(out, 'report.md'), 'utf8');
     expect(markdown).toContain('# reacher: fake-off vs fake-on'); // folders in name order

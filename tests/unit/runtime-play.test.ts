@@ -39,7 +39,7 @@ describe('playEpisodes', () => {
       'episode 1: return 1.50 (3 steps)',
       'episode 2: return 2.00 (4 steps)',
       'episode 3: return 1.00 (2 steps)',
-      'mean return 1.50 ± 0.41 over 3 episodes',
+      'mean evaluation return (deterministic, no exploration noise) 1.50 ± 0.41 over 3 episodes',
     ]);
   });
 });

@@ -3,7 +3,7 @@ import { optionString, parseArgs, requireString } from '../args.ts';
 import type { OptionSpec } from '../args.ts';
 import { defaultCliDeps, expectPositionals, intOption, prepareOutFolder, stepsOption, usageChecked } from '../support.ts';
 import type { CliDeps } from '../support.ts';
-import { resolveRunConfig } from '../../runtime/run-config.ts';
+import { DEFAULT_KEEP_CHECKPOINTS, DEFAULT_TOTAL_STEPS, defaultCheckpointEvery, resolveRunConfig } from '../../runtime/run-config.ts';
 import type { RunRequest } from '../../runtime/run-config.ts';
 import { RunFolder } from '../../runtime/run-folder.node.ts';
 import { runSession } from '../../runtime/session.node.ts';
@@ -12,7 +12,7 @@ import { runtimeVersions } from '../../runtime/versions.node.ts';
 /** Options shared by train and compare. */
 export const runOptions: readonly OptionSpec[] = [
   { name: 'robot', description: 'robot to train: reacher or hopper (required)' },
-  { name: 'steps', description: 'environment steps to train for (1e6 and 1_000_000 work)', default: '1e6' },
+  { name: 'steps', description: 'environment steps to train for (1e6 and 1_000_000 work)', default: DEFAULT_TOTAL_STEPS.toExponential().replace('e+', 'e') },
   { name: 'envs', description: "parallel environments, the algorithm's numEnvs (default: from the preset)" },
   { name: 'workers', description: 'environment worker threads (0: step the environments in the training thread)', default: '0' },
   { name: 'physics', description: "the robots' physics: 'joint-space' (MuJoCo's equations, matches its trajectories) or 'rapier'", default: 'joint-space' },
@@ -20,7 +20,7 @@ export const runOptions: readonly OptionSpec[] = [
   { name: 'set', description: 'override one config field, key=value (repeatable), e.g. --set learningRate=1e-4', repeatable: true },
   { name: 'out', description: 'folder that receives the run folder', default: 'runs' },
   { name: 'checkpoint-every', description: 'environment steps between checkpoints (default: steps/20)' },
-  { name: 'keep', description: 'periodic checkpoints kept (best.ckpt is kept besides)', default: '3' },
+  { name: 'keep', description: 'periodic checkpoints kept (best.ckpt is kept besides)', default: String(DEFAULT_KEEP_CHECKPOINTS) },
 ];
 
 const options: readonly OptionSpec[] = [
@@ -33,7 +33,7 @@ const options: readonly OptionSpec[] = [
 
 /** The --steps/--envs/... part of a RunRequest, shared with compare. */
 export function runRequestFrom(args: ReturnType<typeof parseArgs>, algorithm: string, seed: number): RunRequest {
-  const totalSteps = stepsOption(args, 'steps') ?? 1e6;
+  const totalSteps = stepsOption(args, 'steps') ?? DEFAULT_TOTAL_STEPS;
   return {
     robot: requireString(args, 'robot'),
     algorithm,
@@ -42,8 +42,8 @@ export function runRequestFrom(args: ReturnType<typeof parseArgs>, algorithm: st
     workers: intOption(args, 'workers', 0) ?? 0,
     physics: optionString(args, 'physics'),
     totalSteps,
-    checkpointEvery: stepsOption(args, 'checkpoint-every') ?? Math.max(1, Math.round(totalSteps / 20)),
-    keepCheckpoints: intOption(args, 'keep', 1) ?? 3,
+    checkpointEvery: stepsOption(args, 'checkpoint-every') ?? defaultCheckpointEvery(totalSteps),
+    keepCheckpoints: intOption(args, 'keep', 1) ?? DEFAULT_KEEP_CHECKPOINTS,
     set: args.options.get('set') ?? [],
     numEnvs: intOption(args, 'envs', 1),
   };

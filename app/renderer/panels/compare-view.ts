@@ -1,12 +1,22 @@
 import uPlot from 'uplot';
 import { band, solvedThreshold, summariseAlgorithms, summariseRun, type AlgorithmSummary, type MeanStd } from '../../runtime/report.ts';
+import { learningCurvesSvg, tickLabel } from '../../runtime/report-svg.ts';
 import type { LiveRun } from '../training/run-manager.ts';
 import { downloadBlob } from './download.ts';
 
-const PALETTE = ['#e8692a', '#2f7fd1', '#2aa876', '#8e5bd6', '#d6a22a', '#c0392b', '#17a2b8', '#6c757d'];
+const PALETTE = ['#d4581c', '#2870c2', '#1d8a60', '#7d4cc4', '#b7860f', '#c0392b', '#138496', '#4f5866'];
+const CHART_HEIGHT = 320;
 
 type Axis = 'envSteps' | 'wallTime';
+type GroupBy = 'algorithm' | 'run';
 type SortKey = 'algorithm' | 'final' | 'best' | 'reached' | 'speed';
+
+/** The comparison of one robot's runs (returns of different robots are not comparable, so never pooled). */
+interface RobotComparison {
+  readonly robot: string;
+  readonly threshold: number | null;
+  readonly groups: AlgorithmSummary[];
+}
 
 function withAlpha(hex: string, alpha: number): string {
   const value = parseInt(hex.slice(1), 16);
@@ -14,20 +24,44 @@ function withAlpha(hex: string, alpha: number): string {
 }
 
 const pm = (stats: MeanStd | null, digits = 1): string => (stats ? `${stats.mean.toFixed(digits)} ± ${stats.std.toFixed(digits)}` : '—');
+const csvCell = (value: string | number | null | undefined): string => (value === null || value === undefined ? '' : /[",\n]/.test(String(value)) ? `"${String(value).replace(/"/g, '""')}"` : String(value));
+
+/** Renders an SVG to a PNG at `scale`x on an opaque white background (an SVG drawn into a canvas). */
+async function svgToPng(svg: string, scale = 2): Promise<Blob> {
+  const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+  try {
+    const image = new Image();
+    image.src = url;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = image.naturalWidth * scale;
+    canvas.height = image.naturalHeight * scale;
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('no 2D canvas');
+    context.fillStyle = '#ffffff';
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.drawImage(image, 0, 0, canvas.width, canvas.height);
+    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the PNG could not be encoded'))), 'image/png'));
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
 
 /**
- * The comparison: the runs checked in the list, grouped by algorithm, as mean ± std learning curves (x in env
- * steps or wall time, adjustable smoothing) and a sortable table; the table exports as CSV, the chart as PNG.
- * The numbers come from app/runtime/report.ts, the same code as `sinew report`.
+ * The comparison: the runs ticked in the list, one section per robot, grouped by algorithm (mean ± std over
+ * seeds) or one curve per run; x in env steps or wall time, adjustable smoothing; a legend with the values
+ * under the cursor, a sortable table; Export PNG (the figure of `sinew report`: title, legend, axis labels,
+ * opaque background) and Export CSV (the curves, and the table). The numbers come from app/runtime/report.ts,
+ * the same code as `sinew report`.
  */
 export class CompareView {
   private axis: Axis = 'envSteps';
+  private groupBy: GroupBy = 'algorithm';
   private smoothing = 5;
   private sortKey: SortKey = 'final';
-  private plot: uPlot | null = null;
-  private groups: AlgorithmSummary[] = [];
-  private readonly chartHolder: HTMLElement;
-  private readonly table: HTMLTableElement;
+  private plots: uPlot[] = [];
+  private comparisons: RobotComparison[] = [];
+  private readonly body: HTMLElement;
   private readonly note: HTMLElement;
 
   constructor(private readonly root: HTMLElement, private readonly selectedRuns: () => LiveRun[]) {
@@ -36,21 +70,27 @@ export class CompareView {
     toolbar.className = 'compare-toolbar';
     toolbar.innerHTML = `
       <label>x axis <select name="axis"><option value="envSteps">env steps</option><option value="wallTime">wall time (s)</option></select></label>
+      <label>curves <select name="group"><option value="algorithm">per algorithm (mean ± std over seeds)</option><option value="run">per run</option></select></label>
       <label>smoothing <input name="smoothing" type="range" min="1" max="50" value="5" /> <output>5</output></label>
-      <button type="button" name="csv">Export CSV</button>
-      <button type="button" name="png">Export PNG</button>`;
+      <button type="button" name="png">Export PNG</button>
+      <button type="button" name="csv">Export CSV (curves)</button>
+      <button type="button" name="table">Export CSV (table)</button>`;
     this.note = document.createElement('p');
-    this.note.className = 'empty';
-    this.chartHolder = document.createElement('div');
-    this.chartHolder.className = 'compare-chart';
-    this.table = document.createElement('table');
-    this.table.className = 'compare-table';
-    root.append(toolbar, this.note, this.chartHolder, this.table);
-    const axis = toolbar.querySelector<HTMLSelectElement>('select[name=axis]');
-    const smoothing = toolbar.querySelector<HTMLInputElement>('input[name=smoothing]');
-    const output = toolbar.querySelector('output');
+    this.note.className = 'compare-note';
+    this.body = document.createElement('div');
+    this.body.className = 'compare-body';
+    root.append(toolbar, this.note, this.body);
+    const select = <T extends Element>(selector: string) => toolbar.querySelector<T>(selector);
+    const axis = select<HTMLSelectElement>('select[name=axis]');
+    const group = select<HTMLSelectElement>('select[name=group]');
+    const smoothing = select<HTMLInputElement>('input[name=smoothing]');
+    const output = select('output');
     axis?.addEventListener('change', () => {
       this.axis = axis.value as Axis;
+      this.refresh();
+    });
+    group?.addEventListener('change', () => {
+      this.groupBy = group.value as GroupBy;
       this.refresh();
     });
     smoothing?.addEventListener('input', () => {
@@ -58,59 +98,112 @@ export class CompareView {
       if (output) output.textContent = smoothing.value;
       this.refresh();
     });
-    toolbar.querySelector('button[name=csv]')?.addEventListener('click', () => this.exportCsv());
-    toolbar.querySelector('button[name=png]')?.addEventListener('click', () => this.exportPng());
-    new ResizeObserver(() => this.resize()).observe(this.chartHolder);
+    select('button[name=png]')?.addEventListener('click', () => void this.exportPng());
+    select('button[name=csv]')?.addEventListener('click', () => this.exportCurves());
+    select('button[name=table]')?.addEventListener('click', () => this.exportTable());
+    new ResizeObserver(() => this.resize()).observe(this.body);
   }
 
   refresh(): void {
     if (this.root.hidden) return;
     const runs = this.selectedRuns();
-    const robots = [...new Set(runs.map((run) => run.stored.config.robot))];
-    if (runs.length === 0) this.note.textContent = 'Tick runs in the list on the left to compare them (for example the same robot with several algorithms and seeds).';
-    else if (robots.length > 1) this.note.textContent = `The ticked runs train different robots (${robots.join(', ')}): returns are not comparable. Tick runs of one robot.`;
-    else this.note.textContent = `${runs.length} runs of ${robots[0]}, grouped by algorithm: mean ± std over seeds.`;
-    const threshold = robots.length === 1 ? solvedThreshold(robots[0]) : null;
-    const summaries = robots.length === 1 ? runs.map((run) => summariseRun({ name: run.stored.name, robot: run.stored.config.robot, algorithm: run.stored.config.algorithm, seed: run.stored.config.seed, records: run.records }, threshold, this.smoothing)) : [];
-    this.groups = summariseAlgorithms(summaries);
-    this.drawChart();
-    this.drawTable(threshold);
+    const robots = [...new Set(runs.map((run) => run.stored.config.robot))].sort();
+    this.comparisons = robots.map((robot) => {
+      const threshold = solvedThreshold(robot);
+      const summaries = runs
+        .filter((run) => run.stored.config.robot === robot)
+        .map((run) => {
+          const { name, config } = run.stored;
+          // Grouping per run: each run its own group, named by the run.
+          const algorithm = this.groupBy === 'run' ? name : config.algorithm;
+          return summariseRun({ name, robot, algorithm, seed: config.seed, records: run.records }, threshold, this.smoothing);
+        });
+      return { robot, threshold, groups: summariseAlgorithms(summaries) };
+    });
+    if (runs.length === 0) this.note.textContent = 'Tick runs in the list on the left to compare them (for example one robot with several algorithms and seeds).';
+    else {
+      const pooled = this.groupBy === 'algorithm' ? 'grouped by algorithm: mean ± std over seeds' : 'one curve per run';
+      const split = robots.length > 1 ? ` The ticked runs train ${robots.length} robots (${robots.join(', ')}): their returns are on different scales, so each robot has its own chart and table.` : '';
+      this.note.textContent = `${runs.length} run${runs.length === 1 ? '' : 's'}, ${pooled}. Returns are training returns (episodes played with exploration noise), smoothed over ${this.smoothing} episode${this.smoothing === 1 ? '' : 's'}.${split}`;
+    }
+    this.render();
   }
 
-  /** Number of algorithm groups shown (read by the e2e tests). */
+  /** Number of groups shown over all robots (read by the e2e tests). */
   get groupCount(): number {
-    return this.groups.length;
+    return this.comparisons.reduce((sum, comparison) => sum + comparison.groups.length, 0);
   }
 
-  private drawChart(): void {
-    this.plot?.destroy();
-    this.plot = null;
-    if (this.groups.length === 0) return;
-    const bands = this.groups.map((group) => band(group.runs, this.axis, 150));
+  private render(): void {
+    for (const plot of this.plots) plot.destroy();
+    this.plots = [];
+    this.body.replaceChildren(
+      ...this.comparisons.map((comparison) => {
+        const section = document.createElement('section');
+        section.className = 'compare-robot';
+        section.dataset.robot = comparison.robot;
+        const chart = document.createElement('div');
+        chart.className = 'compare-chart';
+        const table = document.createElement('table');
+        table.className = 'compare-table';
+        section.append(chart, table);
+        this.drawTable(table, comparison);
+        return section;
+      }),
+    );
+    // Charts after the sections are in the page, so that they take its width.
+    this.comparisons.forEach((comparison, i) => {
+      const holder = this.body.children[i]?.querySelector<HTMLElement>('.compare-chart');
+      if (holder) this.plots.push(this.drawChart(holder, comparison));
+    });
+  }
+
+  private drawChart(holder: HTMLElement, comparison: RobotComparison): uPlot {
+    const bands = comparison.groups.map((group) => band(group.runs, this.axis, 150));
     const xs = [...new Set(bands.flatMap((b) => b.x))].sort((a, b) => a - b);
     const data: (number | null)[][] = [xs];
-    const series: uPlot.Series[] = [{ label: this.axis === 'envSteps' ? 'env steps' : 'wall time (s)' }];
+    const series: uPlot.Series[] = [{ label: this.axis === 'envSteps' ? 'env steps' : 'wall time (s)', value: (_, x) => (x === null ? '—' : tickLabel(x)) }];
     const bandsOption: uPlot.Band[] = [];
-    this.groups.forEach((group, g) => {
+    comparison.groups.forEach((group, g) => {
       const b = bands[g];
       const at = new Map(b.x.map((x, i) => [x, i]));
       const column = (pick: (i: number) => number) => xs.map((x) => (at.has(x) ? pick(at.get(x) as number) : null));
       const color = PALETTE[g % PALETTE.length];
       const base = data.length;
       data.push(column((i) => b.mean[i] + b.std[i]), column((i) => b.mean[i]), column((i) => b.mean[i] - b.std[i]));
-      series.push({ label: `${group.algorithm} +std`, stroke: withAlpha(color, 0.25), spanGaps: true, width: 0.5 });
-      series.push({ label: `${group.algorithm} (n=${group.runs.length})`, stroke: color, width: 2, spanGaps: true });
-      series.push({ label: `${group.algorithm} -std`, stroke: withAlpha(color, 0.25), spanGaps: true, width: 0.5 });
-      bandsOption.push({ series: [base, base + 2], fill: withAlpha(color, 0.18) });
+      // The ±std edges only bound the band: no line, no legend entry.
+      const edge: uPlot.Series = { label: 'std', class: 'std-edge', stroke: 'transparent', spanGaps: true, width: 0, points: { show: false } };
+      const n = group.runs.length;
+      const label = this.groupBy === 'run' ? group.algorithm : `${group.algorithm} (${n} seed${n === 1 ? '' : 's'})`;
+      const value = (self: uPlot, mean: number | null, _: number, idx: number | null) => {
+        if (mean === null || idx === null) return '—';
+        const std = (self.data[base][idx] ?? mean) - mean;
+        return n > 1 ? `${mean.toFixed(2)} ± ${std.toFixed(2)}` : mean.toFixed(2);
+      };
+      series.push(edge, { label, stroke: color, width: 2, spanGaps: true, value }, { ...edge });
+      if (n > 1) bandsOption.push({ series: [base, base + 2], fill: withAlpha(color, 0.18) });
     });
-    this.plot = new uPlot(
-      { title: 'Episode return (mean ± std over seeds)', width: Math.max(300, this.chartHolder.clientWidth), height: Math.max(220, this.chartHolder.clientHeight - 40), scales: { x: { time: false } }, series, bands: bandsOption },
+    const text = getComputedStyle(document.documentElement).getPropertyValue('--muted').trim() || '#4f5866';
+    const ticks = (_: uPlot, values: number[]) => values.map((value) => tickLabel(value));
+    return new uPlot(
+      {
+        title: `${comparison.robot}: training return${this.groupBy === 'algorithm' ? ' (mean ± std over seeds)' : ''}`,
+        width: Math.max(300, holder.clientWidth),
+        height: CHART_HEIGHT,
+        scales: { x: { time: false } },
+        axes: [
+          { stroke: text, values: ticks, space: 70, label: this.axis === 'envSteps' ? 'environment steps' : 'wall time (s)', labelSize: 22 },
+          { stroke: text, values: ticks, size: 56, label: 'episode return', labelSize: 22 },
+        ],
+        series,
+        bands: bandsOption,
+      },
       data as uPlot.AlignedData,
-      this.chartHolder,
+      holder,
     );
   }
 
-  private drawTable(threshold: number | null): void {
+  private drawTable(table: HTMLTableElement, comparison: RobotComparison): void {
     const value: Record<SortKey, (group: AlgorithmSummary) => number | string> = {
       algorithm: (group) => group.algorithm,
       final: (group) => group.finalReturn?.mean ?? -Infinity,
@@ -118,12 +211,19 @@ export class CompareView {
       reached: (group) => group.reachedEnvSteps?.mean ?? Infinity,
       speed: (group) => group.stepsPerSecond?.mean ?? 0,
     };
-    const sorted = [...this.groups].sort((a, b) => {
+    const sorted = [...comparison.groups].sort((a, b) => {
       const [x, y] = [value[this.sortKey](a), value[this.sortKey](b)];
       if (typeof x === 'string' || typeof y === 'string') return String(x).localeCompare(String(y));
       return this.sortKey === 'reached' ? x - y : y - x;
     });
-    const headers: [SortKey, string][] = [['algorithm', 'algorithm'], ['final', 'final return'], ['best', 'best return'], ['reached', `steps to ${threshold ?? 'threshold'}`], ['speed', 'env steps/s']];
+    const first = this.groupBy === 'run' ? 'run' : 'algorithm';
+    const headers: [SortKey, string][] = [
+      ['algorithm', first],
+      ['final', 'final training return'],
+      ['best', 'best training return'],
+      ['reached', `steps to ${comparison.threshold ?? 'threshold'}`],
+      ['speed', 'env steps/s'],
+    ];
     const head = document.createElement('tr');
     for (const [key, label] of headers) {
       const th = document.createElement('th');
@@ -132,40 +232,66 @@ export class CompareView {
       button.textContent = key === this.sortKey ? `${label} ▾` : label;
       button.addEventListener('click', () => {
         this.sortKey = key;
-        this.drawTable(threshold);
+        this.render();
       });
       th.append(button);
       head.append(th);
     }
     const rows = sorted.map((group) => {
       const tr = document.createElement('tr');
-      const reached = group.reachedEnvSteps ? `${pm(group.reachedEnvSteps, 0)} (${group.reachedEnvSteps.n}/${group.runs.length})` : `not reached (0/${group.runs.length})`;
-      for (const text of [`${group.algorithm} (${group.runs.length} seeds)`, pm(group.finalReturn, 2), pm(group.bestReturn, 2), reached, pm(group.stepsPerSecond, 0)]) {
+      const n = group.runs.length;
+      const reached = group.reachedEnvSteps ? `${pm(group.reachedEnvSteps, 0)} (${group.reachedEnvSteps.n}/${n})` : `not reached (0/${n})`;
+      const name = this.groupBy === 'run' ? group.algorithm : `${group.algorithm} (${n} seed${n === 1 ? '' : 's'})`;
+      for (const text of [name, pm(group.finalReturn, 2), pm(group.bestReturn, 2), reached, pm(group.stepsPerSecond, 0)]) {
         const td = document.createElement('td');
         td.textContent = text;
         tr.append(td);
       }
       return tr;
     });
-    this.table.replaceChildren(head, ...rows);
+    table.replaceChildren(head, ...rows);
   }
 
-  private exportCsv(): void {
-    const lines = ['algorithm,runs,final_return_mean,final_return_std,best_return_mean,best_return_std,steps_to_threshold_mean,steps_per_s_mean'];
-    for (const group of this.groups) {
-      const cell = (stats: MeanStd | null, key: 'mean' | 'std') => (stats ? String(stats[key]) : '');
-      lines.push([group.algorithm, group.runs.length, cell(group.finalReturn, 'mean'), cell(group.finalReturn, 'std'), cell(group.bestReturn, 'mean'), cell(group.bestReturn, 'std'), cell(group.reachedEnvSteps, 'mean'), cell(group.stepsPerSecond, 'mean')].join(','));
+  /** Every run's smoothed training-return curve, one row per point (tidy: ready for pandas or a spreadsheet). */
+  private exportCurves(): void {
+    const lines = ['robot,algorithm,run,seed,env_steps,wall_time_s,training_return_smoothed'];
+    for (const { robot, groups } of this.comparisons) {
+      for (const group of groups) {
+        for (const run of group.runs) {
+          const algorithm = this.groupBy === 'run' ? (this.selectedRuns().find((live) => live.stored.name === run.name)?.stored.config.algorithm ?? '') : group.algorithm;
+          for (const point of run.curve) lines.push([robot, algorithm, run.name, run.seed, point.envSteps, point.wallTime, point.value].map(csvCell).join(','));
+        }
+      }
+    }
+    downloadBlob(new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }), 'sinew-comparison-curves.csv');
+  }
+
+  private exportTable(): void {
+    const lines = ['robot,group,runs,final_training_return_mean,final_training_return_std,best_training_return_mean,best_training_return_std,threshold,steps_to_threshold_mean,runs_reaching_threshold,steps_per_s_mean'];
+    for (const { robot, threshold, groups } of this.comparisons) {
+      for (const group of groups) {
+        const cell = (stats: MeanStd | null, key: 'mean' | 'std') => (stats ? stats[key] : null);
+        const row = [robot, group.algorithm, group.runs.length, cell(group.finalReturn, 'mean'), cell(group.finalReturn, 'std'), cell(group.bestReturn, 'mean'), cell(group.bestReturn, 'std'), threshold, cell(group.reachedEnvSteps, 'mean'), group.reachedEnvSteps?.n ?? 0, cell(group.stepsPerSecond, 'mean')];
+        lines.push(row.map(csvCell).join(','));
+      }
     }
     downloadBlob(new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }), 'sinew-comparison.csv');
   }
 
-  private exportPng(): void {
-    const canvas = this.plot?.ctx.canvas;
-    if (!canvas) return;
-    canvas.toBlob((blob) => blob && downloadBlob(blob, 'sinew-comparison.png'), 'image/png');
+  /** The report's figure (both x axes, title, legend, axis labels, opaque background), one PNG per robot. */
+  private async exportPng(): Promise<void> {
+    for (const { robot, groups } of this.comparisons) {
+      const series = groups.map((group) => ({
+        label: this.groupBy === 'run' ? group.algorithm : `${group.algorithm} (n=${group.runs.length})`,
+        byEnvSteps: band(group.runs, 'envSteps'),
+        byWallTime: band(group.runs, 'wallTime'),
+      }));
+      const title = `${robot}: training return (with exploration noise)${this.groupBy === 'algorithm' ? ', mean ± std over seeds' : ''}`;
+      downloadBlob(await svgToPng(learningCurvesSvg(title, series)), `sinew-comparison-${robot}.png`);
+    }
   }
 
   private resize(): void {
-    this.plot?.setSize({ width: Math.max(300, this.chartHolder.clientWidth), height: Math.max(220, this.chartHolder.clientHeight - 40) });
+    this.plots.forEach((plot) => plot.setSize({ width: Math.max(300, this.body.clientWidth), height: CHART_HEIGHT }));
   }
 }

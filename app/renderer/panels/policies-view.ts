@@ -2,10 +2,9 @@ import type { ImportedPolicy } from '../../../agents/export/bundle.ts';
 import type { PolicySnapshot } from '../../../agents/policy.ts';
 import { version as sinewVersion } from '../../../package.json';
 import { showError } from '../errors.ts';
-import type { TrainView } from '../scene/train-view.ts';
 import type { LiveRun, RunManager } from '../training/run-manager.ts';
-import type { FromPlayer, ToPlayer } from '../training/player.worker.ts';
 import { downloadBlob } from './download.ts';
+import type { RunWatch } from './run-watch.ts';
 
 /**
  * Policies: export the selected run's policy (TensorFlow.js layers, ONNX and a policy card, the formats of
@@ -16,25 +15,24 @@ export class PoliciesView {
   private readonly details: HTMLElement;
   private readonly returns: HTMLElement;
   private imported: ImportedPolicy | null = null;
-  private player: Worker | null = null;
-  private episodeReturns: number[] = [];
 
   constructor(
     root: HTMLElement,
     private readonly manager: RunManager,
     private readonly selectedRun: () => LiveRun | null,
-    private readonly trainView: TrainView,
+    private readonly watch: RunWatch,
     private readonly showTrainView: () => void,
   ) {
     root.classList.add('policies');
     root.innerHTML = `
       <h2>Export</h2>
       <p>Exports the selected run's policy (its deterministic action, observation normalisation folded in) as
-      a TensorFlow.js model (model.json + weights.bin), an ONNX model (policy.onnx) and a policy card (policy-card.json).</p>
+      a TensorFlow.js model (model.json + weights.bin), an ONNX model (policy.onnx) and a policy card (policy-card.json),
+      in one zip in a browser: unpacked, <code>tf.loadLayersModel('…/model.json')</code> loads it as it is.</p>
       <p><button type="button" name="export">Export selected run</button> <button type="button" name="play-run">Play selected run's policy</button></p>
       <h2>Import</h2>
-      <p>Pick the files of an exported policy (a policy card with its network files, model.json + weights.bin, or policy.onnx).</p>
-      <p><input type="file" name="import" multiple accept=".json,.bin,.onnx" aria-label="Import policy files" /></p>
+      <p>Pick an exported policy: its zip, or its files (a policy card with its network files, model.json + weights.bin, or policy.onnx).</p>
+      <p><input type="file" name="import" multiple accept=".zip,.json,.bin,.onnx" aria-label="Import policy files" /></p>
       <div class="policy-details"></div>
       <p><button type="button" name="play-imported" disabled>Play imported policy</button> <button type="button" name="stop">Stop playing</button></p>
       <p class="policy-returns"></p>
@@ -88,8 +86,12 @@ export class PoliciesView {
       const folder = await window.sinew.savePolicyDialog({ files: [...files].map(([name, data]) => ({ name, data })) });
       this.status.textContent = folder ? `Exported ${list} to ${folder} (and to the run's exports/ folder).` : `Saved ${list} to the run's exports/ folder.`;
     } else {
-      for (const [name, data] of files) downloadBlob(new Blob([data as Uint8Array<ArrayBuffer>]), `${run.stored.name}-${name}`);
-      this.status.textContent = `Downloaded ${list} (prefixed with the run name) and kept a copy in the run's exports/ folder.`;
+      // One zip of the files under the names they refer to each other by (model.json names weights.bin), so
+      // tf.loadLayersModel reads them as unpacked; several loose downloads would get renamed on a name clash.
+      const { zipSync } = await import('fflate');
+      const zip = zipSync(Object.fromEntries(files));
+      downloadBlob(new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), `${run.stored.name}-policy.zip`);
+      this.status.textContent = `Downloaded ${run.stored.name}-policy.zip (${list}) and kept a copy in the run's exports/ folder.`;
     }
   }
 
@@ -97,8 +99,15 @@ export class PoliciesView {
     if (!fileList || fileList.length === 0) return false;
     try {
       const files = new Map<string, Uint8Array>();
-      // Downloads carry the run name as a prefix; the files refer to each other by their plain names.
-      for (const file of fileList) files.set(file.name.replace(/^.*-(model\.json|weights\.bin|policy\.onnx|policy-card\.json)$/, '$1'), new Uint8Array(await file.arrayBuffer()));
+      for (const file of fileList) {
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        // Loose files downloaded by earlier versions carry the run name as a prefix.
+        if (!file.name.endsWith('.zip')) files.set(file.name.replace(/^.*-(model\.json|weights\.bin|policy\.onnx|policy-card\.json)$/, '$1'), bytes);
+        else {
+          const { unzipSync } = await import('fflate');
+          for (const [name, data] of Object.entries(unzipSync(bytes))) files.set(name.replace(/^.*\//, ''), data);
+        }
+      }
       const { importPolicy } = await import('../../../agents/export/bundle.ts');
       this.imported = importPolicy((name) => files.get(name), null);
       const { snapshot, card } = this.imported;
@@ -108,7 +117,7 @@ export class PoliciesView {
     } catch (error) {
       this.imported = null;
       this.details.textContent = '';
-      showError(`Could not import the policy: ${error instanceof Error ? error.message : String(error)}`, 'Pick the files of one export: policy-card.json with model.json and weights.bin, or policy.onnx.');
+      showError(`Could not import the policy: ${error instanceof Error ? error.message : String(error)}`, 'Pick the zip of one export, or its files: policy-card.json with model.json and weights.bin, or policy.onnx.');
       return false;
     }
   }
@@ -124,34 +133,19 @@ export class PoliciesView {
   }
 
   private play(snapshot: PolicySnapshot, label: string): void {
-    this.stopPlaying();
-    this.episodeReturns = [];
-    const worker = new Worker(new URL('../training/player.worker.ts', import.meta.url), { type: 'module', name: 'policy player' });
-    this.player = worker;
-    worker.onmessage = (event: MessageEvent<FromPlayer>) => {
-      const message = event.data;
-      if (message.type === 'ready') {
-        this.trainView.show(message.robot, message.numEnvs, message.poses, `Playing ${label} without exploration noise`);
-        this.showTrainView();
-      } else if (message.type === 'episode') {
-        this.episodeReturns.push(message.episodeReturn);
-        const mean = this.episodeReturns.reduce((a, b) => a + b, 0) / this.episodeReturns.length;
-        this.returns.textContent = `${this.episodeReturns.length} episodes played, mean return ${mean.toFixed(2)} (last ${message.episodeReturn.toFixed(2)} over ${message.length} steps).`;
-      } else {
-        showError(`The policy could not be played: ${message.detail}`, 'Check that it was exported for this version of Sinew.');
-      }
-    };
-    worker.postMessage({ type: 'play', snapshot, numEnvs: 4, seed: 1 } satisfies ToPlayer);
+    this.returns.textContent = '';
+    this.watch.playExplicit(snapshot, label);
+    this.showTrainView();
+  }
+
+  /** The returns of the episodes played so far (deterministic actions: evaluation returns). */
+  showReturns(returns: readonly number[], last: { episodeReturn: number; length: number }): void {
+    const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
+    this.returns.textContent = `${returns.length} episodes played, evaluation return (deterministic) ${mean.toFixed(2)} on average (last ${last.episodeReturn.toFixed(2)} over ${last.length} steps).`;
   }
 
   stopPlaying(): void {
-    this.player?.postMessage({ type: 'stop' } satisfies ToPlayer);
-    const player = this.player;
-    this.player = null;
-    if (player) setTimeout(() => player.terminate(), 500);
-  }
-
-  get isPlaying(): boolean {
-    return this.player !== null;
+    this.returns.textContent = '';
+    this.watch.stopPlaying();
   }
 }

@@ -2,6 +2,7 @@ import { Pane, type ButtonApi, type FolderApi } from 'tweakpane';
 import type { BindingApi } from '@tweakpane/core';
 import type { AlgorithmConfig, AlgorithmEntry, ConfigValue } from '../../../agents/contract.ts';
 import { physicsNames, type PhysicsName } from '../../../sim/physics.ts';
+import { DEFAULT_TOTAL_STEPS } from '../../runtime/run-config.ts';
 
 /** What the user asks for when pressing Start. */
 export interface RunRequest {
@@ -9,7 +10,8 @@ export interface RunRequest {
   readonly physics: PhysicsName;
   readonly algorithm: string;
   readonly preset: 'robot' | 'defaults';
-  readonly config: AlgorithmConfig;
+  /** The hyperparameters edited in the form (typed), applied over the preset like the CLI's --set. */
+  readonly edits: Readonly<Record<string, ConfigValue>>;
   readonly numEnvs: number;
   readonly workers: number;
   readonly seed: number;
@@ -21,8 +23,6 @@ export interface RunControlsHandlers {
   pauseOrResume(): void;
   stop(): void;
   exportPolicy(): void;
-  /** The settings cannot start a run (a combination no single field shows). */
-  invalid(message: string): void;
   /** A field changed (the view previews the chosen robot before any run exists). */
   formChanged(): void;
 }
@@ -55,18 +55,32 @@ function fromEditable(edited: EditableValue, like: ConfigValue): ConfigValue {
   return text.split(/[\s,]+/).map(Number);
 }
 
+/** Whole numbers as whole numbers (64, not 64.00); others with up to 4 significant digits (0.0003, 1e-8). */
+export function formatNumber(value: number): string {
+  if (Number.isInteger(value)) return String(value);
+  return String(Number(value.toPrecision(4)));
+}
+
+/** Form fields edited at the top of the panel rather than among the hyperparameters: config field -> form key. */
+const TOP_FIELDS: Readonly<Record<string, keyof FormState>> = { numEnvs: 'numEnvs', totalSteps: 'totalSteps' };
+
 /**
  * The "New run" panel: robot, algorithm, preset, environments, workers, seed, budget and every hyperparameter
  * of the chosen algorithm (tooltip: its meaning and default; an invalid value is marked beside its field and
- * blocks Start), with Start / Pause-Resume / Stop / Export.
+ * the line under Start says why Start is off), with Start / Pause-Resume / Stop / Export. The buttons come
+ * before the Hyperparameters folder so that opening it never pushes Start out of view.
  */
 export class RunControls {
   private readonly pane: Pane;
   private readonly form: FormState;
+  private readonly status: HTMLElement;
   private hyperFolder: FolderApi | null = null;
   private overrides: Record<string, EditableValue> = {};
-  private fieldErrors = new Map<string, HTMLElement>();
+  /** Field -> its row and the message shown under its value (top fields and hyperparameters alike). */
+  private readonly fields = new Map<string, { row: HTMLElement; message: HTMLElement }>();
   private validConfig: AlgorithmConfig | null = null;
+  private state: ControlState = 'idle';
+  private hasRun = false;
   private readonly buttons: Record<'start' | 'pause' | 'stop' | 'export', ButtonApi>;
 
   constructor(
@@ -77,7 +91,16 @@ export class RunControls {
     cores: number,
   ) {
     const algorithmNames = Object.keys(algorithms);
-    this.form = { robot: robots[0], physics: 'joint-space', algorithm: algorithmNames.includes('ppo') ? 'ppo' : algorithmNames[0], preset: 'robot', numEnvs: 8, workers: 0, seed: 1, totalSteps: 200_000 };
+    this.form = {
+      robot: robots[0],
+      physics: 'joint-space',
+      algorithm: algorithmNames.includes('ppo') ? 'ppo' : algorithmNames[0],
+      preset: 'robot',
+      numEnvs: 8,
+      workers: 0,
+      seed: 1,
+      totalSteps: DEFAULT_TOTAL_STEPS,
+    };
     this.pane = new Pane({ container });
     const options = (names: readonly string[]) => Object.fromEntries(names.map((name) => [name, name]));
     this.bind('robot', { options: options(robots) }, 'The robot to train.').on('change', () => this.rebuildHyperparameters());
@@ -88,16 +111,27 @@ export class RunControls {
     );
     this.bind('algorithm', { options: options(algorithmNames) }, 'The learning algorithm.').on('change', () => this.rebuildHyperparameters());
     this.bind('preset', { options: { 'tuned for this robot': 'robot', 'algorithm defaults': 'defaults' } }, 'Start from the hyperparameters tuned for this robot, or from the algorithm defaults.').on('change', () => this.rebuildHyperparameters());
-    this.bind('numEnvs', { label: 'envs', min: 1, max: 256, step: 1 }, 'Parallel environments (robots) in this run.');
+    this.bind('numEnvs', { label: 'envs', min: 1, max: 256, step: 1 }, 'Parallel environments (robots) in this run.', 'numEnvs');
     this.bind('workers', { min: 0, max: Math.max(1, cores), step: 1 }, 'Worker threads stepping the environments (0: in the trainer thread).');
     this.bind('seed', { min: 0, step: 1 }, 'Seeds networks, exploration and environments: the same seed gives the same run.');
-    this.bind('totalSteps', { label: 'steps', min: 1000, step: 1000 }, 'Environment steps to train for.');
+    this.bind(
+      'totalSteps',
+      { label: 'steps', min: 1000, step: 1000 },
+      `Environment steps to train for; a learning-rate schedule spans the same steps, as with the CLI's --steps (default: ${DEFAULT_TOTAL_STEPS.toLocaleString('en')}).`,
+      'totalSteps',
+    );
     this.buttons = {
       start: this.pane.addButton({ title: 'Start' }),
       pause: this.pane.addButton({ title: 'Pause' }),
       stop: this.pane.addButton({ title: 'Stop' }),
       export: this.pane.addButton({ title: 'Export policy' }),
     };
+    this.buttons.start.element.title = 'Starts a new run with these settings (it waits in the queue while every spare core trains another run).';
+    this.status = document.createElement('p');
+    this.status.className = 'form-status';
+    this.status.setAttribute('role', 'status');
+    // Under Start, inside its row (Tweakpane places its rows by index, so nothing is inserted between them).
+    this.buttons.start.element.append(this.status);
     this.buttons.start.on('click', () => this.startPressed());
     this.buttons.pause.on('click', () => handlers.pauseOrResume());
     this.buttons.stop.on('click', () => handlers.stop());
@@ -112,18 +146,34 @@ export class RunControls {
     return { robot: this.form.robot, algorithm: this.form.algorithm, numEnvs: this.form.numEnvs };
   }
 
+  /** Pause/Resume, Stop and Export follow the selected run; Start depends only on the form being valid. */
   setState(state: ControlState, hasRun: boolean): void {
-    this.buttons.start.disabled = state === 'training' || state === 'paused' || state === 'busy' || this.validConfig === null;
+    this.state = state;
+    this.hasRun = hasRun;
+    this.buttons.start.disabled = state === 'busy' || this.validConfig === null;
     this.buttons.pause.disabled = state !== 'training' && state !== 'paused' && state !== 'resumable';
     this.buttons.pause.title = state === 'paused' || state === 'resumable' ? 'Resume' : 'Pause';
     this.buttons.stop.disabled = state !== 'training' && state !== 'paused';
     this.buttons.export.disabled = !hasRun || state === 'busy';
   }
 
-  private bind(key: keyof FormState, params: Record<string, unknown>, tooltip: string): BindingApi {
+  private bind(key: keyof FormState, params: Record<string, unknown>, tooltip: string, configField?: string): BindingApi {
     const binding = this.pane.addBinding(this.form, key, params);
     binding.element.title = tooltip;
+    if (configField) {
+      this.fields.set(configField, { row: binding.element, message: this.attachMessage(binding) });
+      binding.on('change', () => this.revalidate());
+    }
     return binding;
+  }
+
+  /** A message line inside the field's row, under its value, hidden until the value is invalid. */
+  private attachMessage(binding: BindingApi): HTMLElement {
+    const message = document.createElement('div');
+    message.className = 'field-error';
+    message.hidden = true;
+    (binding.element.querySelector('.tp-lblv_v') ?? binding.element).append(message);
+    return message;
   }
 
   private entry(): AlgorithmEntry {
@@ -137,24 +187,20 @@ export class RunControls {
 
   private rebuildHyperparameters(): void {
     this.hyperFolder?.dispose();
-    this.fieldErrors.clear();
+    for (const field of [...this.fields.keys()]) if (!(field in TOP_FIELDS)) this.fields.delete(field);
     this.overrides = {};
     const base = this.baseConfig();
     const entry = this.entry();
     const values: Record<string, EditableValue> = Object.fromEntries(Object.entries(base).map(([key, value]) => [key, toEditable(value)]));
-    const folder = this.pane.addFolder({ title: 'Hyperparameters', expanded: false, index: 7 });
-    // numEnvs is edited at the top of the panel (envs), beside workers.
+    const folder = this.pane.addFolder({ title: 'Hyperparameters', expanded: false });
+    // numEnvs is edited at the top of the panel (envs), beside workers; totalSteps is the steps field.
     if (typeof base.numEnvs === 'number') this.form.numEnvs = base.numEnvs;
     this.pane.refresh();
     for (const field of Object.keys(values)) {
-      if (field === 'numEnvs') continue;
-      const binding = folder.addBinding(values, field);
+      if (field in TOP_FIELDS) continue;
+      const binding = typeof values[field] === 'number' ? folder.addBinding(values, field, { format: formatNumber }) : folder.addBinding(values, field);
       binding.element.title = `${entry.fieldDocs[field] ?? field} (default: ${String(toEditable(entry.defaultConfig[field]))})`;
-      const message = document.createElement('div');
-      message.className = 'field-error';
-      message.hidden = true;
-      binding.element.after(message);
-      this.fieldErrors.set(field, message);
+      this.fields.set(field, { row: binding.element, message: this.attachMessage(binding) });
       binding.on('change', (event) => {
         this.overrides[field] = event.value as EditableValue;
         this.revalidate();
@@ -164,38 +210,51 @@ export class RunControls {
     this.revalidate();
   }
 
-  /** Validates the whole config; the error is shown beside the field it names. */
-  private revalidate(): void {
-    for (const message of this.fieldErrors.values()) message.hidden = true;
+  /** The hyperparameters edited in the form, typed like the config's own values. */
+  private edits(): Record<string, ConfigValue> {
     const base = this.baseConfig();
-    const candidate: Record<string, unknown> = { ...base };
-    for (const [field, edited] of Object.entries(this.overrides)) candidate[field] = fromEditable(edited, base[field]);
+    return Object.fromEntries(Object.entries(this.overrides).map(([field, edited]) => [field, fromEditable(edited, base[field])]));
+  }
+
+  /** Validates the config the run would get (as resolveRunConfig builds it); the error is shown beside the field it names. */
+  private revalidate(): void {
+    for (const { row, message } of this.fields.values()) {
+      message.hidden = true;
+      row.classList.remove('invalid');
+    }
+    const base = this.baseConfig();
+    const candidate: Record<string, unknown> = { ...base, ...this.edits() };
+    for (const [field, key] of Object.entries(TOP_FIELDS)) if (field in base) candidate[field] = this.form[key];
     try {
       this.validConfig = this.entry().validate(candidate);
+      this.status.textContent = '';
     } catch (error) {
       this.validConfig = null;
-      const text = error instanceof Error ? error.message : String(error);
-      const field = [...this.fieldErrors.keys()].find((name) => new RegExp(`: ${name}\\b`).test(text)) ?? [...this.fieldErrors.keys()][0];
-      const message = this.fieldErrors.get(field);
-      if (message) {
-        message.textContent = text.replace(/^[\w-]+: /, '');
-        message.hidden = false;
-      }
+      const text = (error instanceof Error ? error.message : String(error)).replace(/^[\w-]+: /, '');
+      const field = [...this.fields.keys()].find((name) => new RegExp(`^${name}\\b`).test(text));
+      const shown = field === undefined ? undefined : this.fields.get(field);
+      // The line under Start first: it moves the rows below it, so the marked row is scrolled to afterwards.
+      this.status.textContent = `Start is off: ${text}.${shown ? ' The field is marked.' : ''}`;
+      if (shown) this.markField(shown, text);
     }
-    this.buttons.start.disabled = this.validConfig === null;
+    this.setState(this.state, this.hasRun);
+  }
+
+  /** Shows `text` under the field's value, marks the row, and brings it into view (opening its folder). */
+  private markField(shown: { row: HTMLElement; message: HTMLElement }, text: string): void {
+    shown.message.textContent = text;
+    shown.message.hidden = false;
+    shown.row.classList.add('invalid');
+    const folder = this.hyperFolder;
+    if (folder && !folder.expanded && folder.element.contains(shown.row)) {
+      folder.expanded = true;
+      // After the folder's opening transition, when the row has its place.
+      setTimeout(() => shown.row.scrollIntoView({ block: 'nearest' }), 400);
+    } else shown.row.scrollIntoView({ block: 'nearest' });
   }
 
   private startPressed(): void {
     if (!this.validConfig) return;
-    let config = this.validConfig;
-    if ('numEnvs' in config) {
-      try {
-        config = this.entry().validate({ ...config, numEnvs: this.form.numEnvs });
-      } catch (error) {
-        this.handlers.invalid(error instanceof Error ? error.message : String(error));
-        return;
-      }
-    }
-    this.handlers.start({ ...this.form, config });
+    this.handlers.start({ ...this.form, edits: this.edits() });
   }
 }

@@ -8,7 +8,6 @@ const PHASE_LABELS: Readonly<Record<RunPhase, string>> = {
   finished: 'finished',
   stopped: 'stopped',
   failed: 'failed',
-  saved: 'saved',
   saving: 'saving',
   elsewhere: 'training elsewhere',
 };
@@ -28,8 +27,8 @@ export function lastReturn(run: LiveRun): number | null {
 }
 
 /**
- * The runs list: name, state, steps and last return; a check box per run for the comparison; the search box
- * filters by name, robot or algorithm.
+ * The runs list, newest first: full name, state, steps and last return; a check box per run for the
+ * comparison; the search box filters by name, robot or algorithm. Rename edits the name in place.
  */
 export class RunsList {
   readonly checked = new Set<string>();
@@ -47,7 +46,7 @@ export class RunsList {
 
   /** Updates the list in place (items are kept while their run exists, so clicks never hit a replaced node). */
   render(runs: Iterable<LiveRun>): void {
-    const all = [...runs].sort((a, b) => a.stored.name.localeCompare(b.stored.name));
+    const all = [...runs].sort((a, b) => b.stored.config.createdAt.localeCompare(a.stored.config.createdAt) || a.stored.name.localeCompare(b.stored.name));
     this.empty.hidden = all.length > 0;
     const existing = new Map([...this.list.querySelectorAll<HTMLLIElement>('li')].map((item) => [item.dataset.run ?? '', item]));
     const items = all.map((run) => {
@@ -61,6 +60,11 @@ export class RunsList {
       if (this.list.children[index] !== item) this.list.insertBefore(item, this.list.children[index] ?? null);
     });
     this.applyFilter();
+  }
+
+  /** The name of the run at the top of the list (the newest), or null when there is none. */
+  firstRun(): string | null {
+    return this.list.querySelector<HTMLLIElement>('li')?.dataset.run ?? null;
   }
 
   private createItem(run: LiveRun): HTMLLIElement {
@@ -81,6 +85,7 @@ export class RunsList {
     title.className = 'run-name';
     title.textContent = name;
     const phase = document.createElement('span');
+    phase.className = 'run-phase';
     const figures = document.createElement('span');
     figures.className = 'run-figures';
     item.append(box, title, phase, figures);
@@ -92,11 +97,59 @@ export class RunsList {
     const name = run.stored.name;
     item.setAttribute('aria-selected', String(name === this.selected));
     item.title = run.detail ? `${name}: ${run.detail}` : name;
-    const [, , phase, figures] = item.children as unknown as HTMLElement[];
+    const phase = item.querySelector<HTMLElement>('.run-phase');
+    const figures = item.querySelector<HTMLElement>('.run-figures');
+    if (!phase || !figures) return;
     phase.className = `run-phase phase-${run.phase}`;
     phase.textContent = PHASE_LABELS[run.phase];
     const ret = lastReturn(run);
     figures.textContent = `${compactSteps(run.envSteps)} steps${ret === null ? '' : ` · ${ret.toFixed(1)}`}`;
+  }
+
+  /**
+   * Replaces the run's name with a text field (Enter renames, Escape or leaving the field cancels); a refused
+   * name keeps the field open with the reason under it. Used instead of window.prompt, which Electron lacks.
+   */
+  editName(name: string, rename: (newName: string) => Promise<void>): void {
+    const item = this.list.querySelector<HTMLLIElement>(`li[data-run="${CSS.escape(name)}"]`);
+    const title = item?.querySelector<HTMLElement>('.run-name');
+    if (!item || !title || item.querySelector('.rename-field')) return;
+    const field = document.createElement('input');
+    field.type = 'text';
+    field.className = 'rename-field';
+    field.value = name;
+    field.setAttribute('aria-label', `New name for ${name}`);
+    const reason = document.createElement('span');
+    reason.className = 'rename-error';
+    reason.setAttribute('role', 'alert');
+    let busy = false;
+    const close = () => {
+      field.remove();
+      reason.remove();
+      title.hidden = false;
+    };
+    field.addEventListener('click', (event) => event.stopPropagation());
+    field.addEventListener('blur', () => !busy && close());
+    field.addEventListener('keydown', (event) => {
+      event.stopPropagation();
+      if (event.key === 'Escape') close();
+      if (event.key !== 'Enter') return;
+      const newName = field.value.trim();
+      if (newName === '' || newName === name) return close();
+      busy = true;
+      rename(newName)
+        .then(close)
+        .catch((error: unknown) => {
+          reason.textContent = error instanceof Error ? error.message : String(error);
+          field.focus();
+        })
+        .finally(() => (busy = false));
+    });
+    title.hidden = true;
+    title.after(field);
+    item.append(reason);
+    field.focus();
+    field.select();
   }
 
   private applyFilter(): void {

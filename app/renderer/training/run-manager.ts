@@ -7,10 +7,16 @@ import { StoredRun } from './stored-run.ts';
 import { readCheckpointMeta } from '../../runtime/checkpoint.ts';
 
 /**
- * A run's state as the UI shows it. 'saved' is a run on disk with no worker (finished earlier, or made by the CLI);
- * 'elsewhere' is one another process (sinew train/resume) or tab is training: it holds the run's lock.
+ * A run's state as the UI shows it. A run loaded from disk (trained earlier, or by the CLI) is 'finished' when
+ * it reached its step budget and 'stopped' otherwise; 'elsewhere' is one another process (sinew train/resume) or
+ * tab is training: it holds the run's lock.
  */
-export type RunPhase = TrainerPhase | 'saved' | 'queued' | 'saving' | 'elsewhere';
+export type RunPhase = TrainerPhase | 'queued' | 'saving' | 'elsewhere';
+
+/** The phase of a run on disk that nothing trains: finished once it reached its step budget, else stopped. */
+function restingPhase(envSteps: number, totalSteps: number): RunPhase {
+  return envSteps >= totalSteps ? 'finished' : 'stopped';
+}
 
 export interface LiveRun {
   readonly stored: StoredRun;
@@ -59,7 +65,8 @@ export class RunManager {
   async loadSaved(): Promise<void> {
     const elsewhere = new Set(await this.store.lockedElsewhere());
     for (const run of this.runs.values()) {
-      if (!run.worker && (run.phase === 'saved' || run.phase === 'elsewhere')) run.phase = elsewhere.has(run.stored.name) ? 'elsewhere' : 'saved';
+      if (run.phase === 'elsewhere' && !elsewhere.has(run.stored.name)) run.phase = restingPhase(run.envSteps, run.stored.config.totalSteps);
+      else if (!run.worker && (run.phase === 'finished' || run.phase === 'stopped') && elsewhere.has(run.stored.name)) run.phase = 'elsewhere';
     }
     for (const name of await this.store.listRuns()) {
       if (this.runs.has(name)) continue;
@@ -67,7 +74,7 @@ export class RunManager {
         const stored = await StoredRun.open(this.store, name);
         const records = await stored.readMetrics();
         const envSteps = records.length > 0 ? records[records.length - 1].envSteps : 0;
-        const phase = elsewhere.has(name) ? 'elsewhere' : 'saved';
+        const phase = elsewhere.has(name) ? 'elsewhere' : restingPhase(envSteps, stored.config.totalSteps);
         this.runs.set(name, { stored, phase, detail: '', records, envSteps, stepsPerSecond: 0, poseBoard: null, numEnvs: 0, worker: null });
       } catch (error) {
         this.events.error(`Run '${name}' could not be opened: ${error instanceof Error ? error.message : String(error)}`, 'It was left untouched; fix or delete its folder.');
@@ -99,6 +106,17 @@ export class RunManager {
     run.phase = 'queued';
     this.events.runsChanged();
     await this.launchQueued();
+  }
+
+  /** A queued run's place in the queue (1: starts next), or null when it is not queued. */
+  queuePosition(name: string): number | null {
+    let position = 0;
+    for (const run of this.runs.values()) {
+      if (run.phase !== 'queued') continue;
+      position++;
+      if (run.stored.name === name) return position;
+    }
+    return null;
   }
 
   private async launchQueued(): Promise<void> {
@@ -218,7 +236,7 @@ export class RunManager {
   stop(name: string): void {
     const run = this.require(name);
     if (run.phase === 'queued') {
-      run.phase = 'saved';
+      run.phase = 'stopped';
       this.events.runsChanged();
       return;
     }
