@@ -31,6 +31,8 @@ export function stateCaption(run: LiveRun, queuePosition: number | null): string
       return `${name} finished its ${steps(config.totalSteps)} steps.`;
     case 'stopped':
       return `${name} stopped at ${at}: press Resume to continue it.`;
+    case 'elsewhere':
+      return `${name} is training elsewhere (sinew train or resume, or another tab), at ${at} when last read: stop it there to resume it here.`;
     case 'failed':
       return `${name} failed: ${run.detail || 'unknown error'}. Its last checkpoint is kept: press Resume to retry.`;
   }
@@ -74,11 +76,8 @@ export class RunWatch {
     }
     this.run = run;
     if (this.playingKey === 'explicit') return this.renderCaption();
-    if (!run) {
-      this.stopPlayer();
-      this.view.show(null, 0, null, 'No run selected. Start one in New run, or pick one in the list.');
-      return;
-    }
+    // With no run selected the caller shows the first screen (the chosen robot at rest).
+    if (!run) return this.stopPlayer();
     const { name, config } = run.stored;
     if (run.worker && run.poseBoard && (run.phase === 'training' || run.phase === 'paused' || run.phase === 'starting')) {
       this.stopPlayer();
@@ -164,6 +163,7 @@ export class RunWatch {
 
   private renderCaption(): void {
     const run = this.run;
+    if (!run && this.playingKey !== 'explicit') return;
     const parts: string[] = [];
     if (this.playingKey !== 'explicit' && run) parts.push(stateCaption(run, this.manager.queuePosition(run.stored.name)));
     if (this.player) {
@@ -174,7 +174,6 @@ export class RunWatch {
       parts.push(`${label} without exploration noise${this.playReady ? '' : ' (loading)'}${score}.`);
     } else if (this.playProblem) parts.push(this.playProblem);
     else if (run && this.suppressed === run.stored.name) parts.push('Playing stopped: pick the run again in the list to watch its policy.');
-    else if (!run) parts.push('No run selected. Start one in New run, or pick one in the list.');
     this.caption.textContent = parts.join(' ');
   }
 }
