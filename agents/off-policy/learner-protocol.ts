@@ -56,3 +56,6 @@ export interface LearnerPort {
 
 /** Starts a learner: a Node worker thread (learner-thread.node.ts), a Web Worker (learner-thread.web.ts) or inline. */
 export type LearnerThreadFactory = () => LearnerPort;
+
+/** What the page's learner worker (learner-worker.web.ts) receives: a one-time setup, then the core's messages. */
+export type ToWebLearner = { readonly type: 'setup'; readonly wasmPath: string } | ToLearner;

@@ -1,7 +1,4 @@
-import type { FromLearner, LearnerThreadFactory, ToLearner } from './learner-protocol.ts';
-
-/** What the page's learner worker receives: a one-time setup, then the core's messages. */
-export type ToWebLearner = { readonly type: 'setup'; readonly wasmPath: string } | ToLearner;
+import type { FromLearner, LearnerThreadFactory, ToWebLearner } from './learner-protocol.ts';
 
 /**
  * Off-policy learners as module Web Workers (learner-worker.web.ts): the app's trainer worker passes this to

@@ -2,8 +2,7 @@
 import { initTf } from '../shared/tf.ts';
 import { LearnerCore } from './learner-core.ts';
 import { makeAgentByName } from './agent-makers.ts';
-import type { FromLearner } from './learner-protocol.ts';
-import type { ToWebLearner } from './learner-thread.web.ts';
+import type { FromLearner, ToWebLearner } from './learner-protocol.ts';
 
 /**
  * Entry of an off-policy learner as a module Web Worker (see learner-thread.web.ts): the first message sets tfjs

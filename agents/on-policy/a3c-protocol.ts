@@ -48,3 +48,12 @@ export interface A3cWorkerPort {
 }
 
 export type A3cWorkerFactory = (index: number) => A3cWorkerPort;
+
+/** What the page's A3C workers receive: a one-time setup, then the core's messages (a3c-worker.ts). */
+export type ToWebA3cWorker = { readonly type: 'setup'; readonly wasmPath: string } | ToWorker;
+
+/** A 'ready' reply from a web actor-learner: its environments' pose board is in shared memory. */
+export type WebA3cReady = Extract<FromWorker, { type: 'ready' }> & { readonly poses: Float32Array; readonly numEnvs: number };
+
+/** What the page's A3C workers send: the core's replies, 'ready' with the pose board, and 'stopped' last. */
+export type FromWebA3cWorker = FromWorker | WebA3cReady | { readonly type: 'stopped' };

@@ -2,7 +2,7 @@
 import { InThreadVecEnv, type SimVecEnv } from '../../sim/vec-env.ts';
 import { initTf } from '../shared/tf.ts';
 import { A3cWorkerCore } from './a3c-worker.ts';
-import type { ToWebA3cWorker } from './a3c.web.ts';
+import type { ToWebA3cWorker } from './a3c-protocol.ts';
 
 /**
  * Entry of one A3C actor-learner as a module Web Worker (see a3c.web.ts): the first message sets tfjs up, every

@@ -1,13 +1,4 @@
-import type { A3cWorkerFactory, FromWorker, ToWorker } from './a3c-protocol.ts';
-
-/** What the page's A3C workers receive: a one-time setup, then the core's messages (a3c-worker.ts). */
-export type ToWebA3cWorker = { readonly type: 'setup'; readonly wasmPath: string } | ToWorker;
-
-/** A 'ready' reply from a web actor-learner: its environments' pose board is in shared memory. */
-export type WebA3cReady = Extract<FromWorker, { type: 'ready' }> & { readonly poses: Float32Array; readonly numEnvs: number };
-
-/** What the page's A3C workers send: the core's replies, 'ready' with the pose board, and 'stopped' last. */
-type FromWebA3cWorker = FromWorker | WebA3cReady | { readonly type: 'stopped' };
+import type { A3cWorkerFactory, FromWebA3cWorker, FromWorker, ToWebA3cWorker, WebA3cReady } from './a3c-protocol.ts';
 
 /** How long terminate() waits for a worker to dispose of its environments before ending it anyway. */
 const STOP_GRACE_MS = 1000;
