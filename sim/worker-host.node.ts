@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { WorkerFactory, WorkerPort } from './worker-vec-env.ts';
+import type { WorkerFactory, WorkerPort } from './worker-protocol.ts';
 
 const entry = new URL('./env-worker.node.ts', import.meta.url);
 

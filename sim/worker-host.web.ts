@@ -1,4 +1,4 @@
-import type { WorkerFactory, WorkerPort } from './worker-vec-env.ts';
+import type { WorkerFactory, WorkerPort } from './worker-protocol.ts';
 
 /** Env workers as module Web Workers running sim/env-worker.web.ts (the app's bundler resolves the URL). */
 export const webWorkerFactory: WorkerFactory = (): WorkerPort => {

@@ -40,3 +40,14 @@ export function readError(error: Uint16Array, control: Int32Array): string {
   for (let i = 0; i < control[CONTROL.ERROR_LENGTH]; i++) text += String.fromCharCode(error[i]);
   return text;
 }
+
+/** A started worker as the host sees it; adapters wrap Node's worker_threads or the browser's Worker. */
+export interface WorkerPort {
+  postMessage(message: WorkerInit): void;
+  onMessage(listener: (reply: WorkerReply) => void): void;
+  onError(listener: (error: Error) => void): void;
+  terminate(): unknown;
+}
+
+/** Starts one env worker (running sim/env-worker.ts's runEnvWorker). */
+export type WorkerFactory = () => WorkerPort;

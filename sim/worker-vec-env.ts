@@ -6,21 +6,9 @@ import { createEnvSlice } from './env-slice.ts';
 import { checkPhysics } from './physics.ts';
 import { robotInfo } from './registry.ts';
 import { allocateVecMemory, viewVecMemory, type VecLayout } from './vec-buffers.ts';
-import type { SimVecEnv, VecEnvOptions } from './vec-env.ts';
-import { checkActions, restoreVecBuffers, vecEnvState, vecLayout, VecEnvViews } from './vec-env.ts';
+import { checkActions, restoreVecBuffers, vecEnvState, vecLayout, VecEnvViews, type SimVecEnv, type VecEnvOptions } from './vec-env-views.ts';
 import { SharedWorkRunner, WorkBoard } from './work-sharing.ts';
-import { COMMAND, CONTROL, CONTROL_INTS, ERROR_BYTES, STATUS, readError, type WorkerInit, type WorkerReply } from './worker-protocol.ts';
-
-/** A started worker as the host sees it; adapters wrap Node's worker_threads or the browser's Worker. */
-export interface WorkerPort {
-  postMessage(message: WorkerInit): void;
-  onMessage(listener: (reply: WorkerReply) => void): void;
-  onError(listener: (error: Error) => void): void;
-  terminate(): unknown;
-}
-
-/** Starts one env worker (running sim/env-worker.ts's runEnvWorker). */
-export type WorkerFactory = () => WorkerPort;
+import { COMMAND, CONTROL, CONTROL_INTS, ERROR_BYTES, STATUS, readError, type WorkerFactory, type WorkerPort } from './worker-protocol.ts';
 
 interface HostedWorker {
   readonly port: WorkerPort;

@@ -5,7 +5,7 @@ import { createEnvSlice } from '../../sim/env-slice.ts';
 import { createEnv, robotInfo } from '../../sim/registry.ts';
 import { Rng } from '../../sim/rng.ts';
 import { allocateVecMemory, viewVecMemory, type VecBuffers } from '../../sim/vec-buffers.ts';
-import { vecLayout } from '../../sim/vec-env.ts';
+import { vecLayout } from '../../sim/vec-env-views.ts';
 import { SharedWorkRunner, WorkBoard } from '../../sim/work-sharing.ts';
 
 /** Every claim of `thread` until none is left, as [first, count] pairs. */
