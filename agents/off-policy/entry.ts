@@ -1,4 +1,5 @@
-import type { CreateTrainerOptions, VecEnvFactory } from '../contract.ts';
+import type { CreateTrainerOptions } from '../contract.ts';
+import { simVecEnv } from '../shared/sim-vec-env.ts';
 import { initTf } from '../shared/tf.ts';
 import type { OffPolicyConfig } from './agent.ts';
 import { OffPolicyTrainer, type OffPolicyTrainerOptions } from './trainer.ts';
@@ -12,15 +13,9 @@ export async function createOffPolicyTrainer(
   createAgent: OffPolicyTrainerOptions['createAgent'],
 ): Promise<OffPolicyTrainer> {
   await initTf();
-  const makeVecEnv = options.makeVecEnv ?? (await defaultVecEnvFactory());
+  const makeVecEnv = options.makeVecEnv ?? simVecEnv;
   const learnerThread = config.learnerThread ? await defaultLearnerThread(options) : undefined;
   return OffPolicyTrainer.create({ robot: options.robot, algorithm, config, seed: options.seed, workers: options.workers ?? 0, physics: options.physics, makeVecEnv, createAgent, learnerThread });
-}
-
-/** sim/'s createVecEnv: the robots. Imported on demand so that agents/ loads without the physics engine. */
-async function defaultVecEnvFactory(): Promise<VecEnvFactory> {
-  const { createVecEnv } = await import('../../sim/vec-env.ts');
-  return createVecEnv;
 }
 
 /** The given learner thread; else a Node worker thread under Node; else none (the learner runs in this thread). */

@@ -1,12 +1,17 @@
 import { validateConfig, type FieldRule } from '../shared/config.ts';
-import { onPolicyDefaults, onPolicyDocs, onPolicyRules } from './config.ts';
+import { onPolicyDefaults, onPolicyDocs, onPolicyRules, type OnPolicyConfig } from './config.ts';
 
 /**
  * A3C's config: the on-policy fields with A3C's defaults, plus its threads. In a file of its own because both
  * sides of A3C read it: the global network (a3c.ts) and every actor-learner (a3c-worker.ts).
  */
 
-export const a3cDefaults = {
+export type A3cConfig = OnPolicyConfig & {
+  numWorkers: number;
+  updatesPerIteration: number;
+};
+
+export const a3cDefaults: A3cConfig = {
   ...onPolicyDefaults,
   numEnvs: 1,
   numSteps: 5,
@@ -16,8 +21,6 @@ export const a3cDefaults = {
   numWorkers: 2,
   updatesPerIteration: 200,
 };
-
-export type A3cConfig = { readonly [K in keyof typeof a3cDefaults]: (typeof a3cDefaults)[K] };
 
 export const a3cDocs: Record<keyof A3cConfig, string> = {
   ...onPolicyDocs,

@@ -6,12 +6,13 @@ import { evaluateGaussianPolicy } from './evaluate.ts';
 import { loadNormalisers, saveNormalisers, type NamedNormalisers } from './state.ts';
 import { scheduledLearningRate } from './config.ts';
 import { a3cDefaults, a3cDocs, validateA3cConfig, type A3cConfig } from './a3c-config.ts';
-import { simVecEnv } from './entry.ts';
+import { simVecEnv } from '../shared/sim-vec-env.ts';
+import { initTf } from '../shared/tf.ts';
 import { inThreadWorkers } from './a3c-worker.ts';
 import type { A3cWorkerFactory, A3cWorkerPort, FromWorker } from './a3c-protocol.ts';
 import { Rng } from '../../sim/rng.ts';
 import type { Activation, PolicySnapshot } from '../policy.ts';
-import type { AlgorithmConfig, AlgorithmEntry, CreateTrainerOptions, EvaluationResult, MetricsRecord, Trainer, TrainerState } from '../contract.ts';
+import type { AlgorithmEntry, CreateTrainerOptions, EvaluationResult, MetricsRecord, Trainer, TrainerState } from '../contract.ts';
 import type { VecEnv } from '../../sim/env.ts';
 import a3cPresets from '../../assets/presets/a3c.json' with { type: 'json' };
 
@@ -244,12 +245,13 @@ async function defaultWorkers(options: CreateTrainerOptions): Promise<A3cWorkerF
 export const a3cEntry: AlgorithmEntry = {
   kind: 'on-policy',
   summary: 'A3C: asynchronous actor-learner threads pushing gradients to a global network (Hogwild-style)',
-  defaultConfig: a3cDefaults as unknown as AlgorithmConfig,
+  defaultConfig: a3cDefaults,
   presets: a3cPresets,
   fieldDocs: a3cDocs,
-  validate: (config) => validateA3cConfig(config) as unknown as AlgorithmConfig,
+  validate: (config) => validateA3cConfig(config),
   async createTrainer(options) {
     const config = validateA3cConfig(options.config);
+    await initTf();
     const makeVecEnv = options.makeVecEnv ?? simVecEnv;
     const workers = await defaultWorkers(options);
     const { robot, physics } = options;

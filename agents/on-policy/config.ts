@@ -1,16 +1,39 @@
 import type { FieldRule } from '../shared/config.ts';
 
 /**
- * Config fields every on-policy algorithm shares (rollout, networks, normalisation, entropy bonus). Each
- * algorithm's config spreads these defaults and adds its own fields. One line of documentation per field
- * is in onPolicyDocs (what help texts show).
+ * Config fields every on-policy algorithm shares (rollout, networks, normalisation, entropy bonus), declared as
+ * the off-policy family declares OffPolicyConfig: each algorithm's config type extends OnPolicyConfig with its own
+ * fields and its defaults spread onPolicyDefaults. One line of documentation per field is in onPolicyDocs (what
+ * help texts show).
  */
-export const onPolicyDefaults = {
+export type OnPolicyConfig = {
+  numEnvs: number;
+  numSteps: number;
+  gamma: number;
+  gaeLambda: number;
+  hiddenSizes: readonly number[];
+  activation: string;
+  initialLogStd: number;
+  learningRate: number;
+  annealLearningRate: boolean;
+  totalSteps: number;
+  adamEpsilon: number;
+  maxGradNorm: number;
+  entropyCoef: number;
+  valueCoef: number;
+  normaliseAdvantages: boolean;
+  normaliseObservations: boolean;
+  normaliseRewards: boolean;
+  clipObservations: number;
+  clipRewards: number;
+};
+
+export const onPolicyDefaults: OnPolicyConfig = {
   numEnvs: 1,
   numSteps: 2048,
   gamma: 0.99,
   gaeLambda: 0.95,
-  hiddenSizes: [64, 64] as readonly number[],
+  hiddenSizes: [64, 64],
   activation: 'tanh',
   initialLogStd: 0,
   learningRate: 3e-4,
@@ -26,8 +49,6 @@ export const onPolicyDefaults = {
   clipObservations: 10,
   clipRewards: 10,
 };
-
-export type OnPolicyConfig = { readonly [K in keyof typeof onPolicyDefaults]: (typeof onPolicyDefaults)[K] };
 
 export const onPolicyRules: Partial<Record<keyof OnPolicyConfig, FieldRule>> = {
   numEnvs: { min: 1, integer: true },

@@ -1,18 +1,16 @@
 import { OnPolicyTrainer, type OnPolicyAlgorithm } from './trainer.ts';
 import type { OnPolicyConfig } from './config.ts';
 import type { GaussianActorCritic } from '../shared/gaussian-actor-critic.ts';
-import type { AlgorithmConfig, AlgorithmEntry, CreateTrainerOptions, VecEnvFactory } from '../contract.ts';
+import type { AlgorithmEntry, CreateTrainerOptions } from '../contract.ts';
 import type { VecEnv } from '../../sim/env.ts';
-import { createVecEnv } from '../../sim/vec-env.ts';
+import { simVecEnv } from '../shared/sim-vec-env.ts';
+import { initTf } from '../shared/tf.ts';
 import type { Rng } from '../../sim/rng.ts';
 
 /**
  * Builds the registry entry of a synchronous on-policy algorithm (A2C, TRPO, PPO, PPO-KL): the shared
  * trainer over a VecEnv, the algorithm's own validate and update. A3C has its own entry (it is asynchronous).
  */
-
-/** The robots of sim/: the default source of environments. */
-export const simVecEnv: VecEnvFactory = (options) => createVecEnv(options);
 
 export interface OnPolicyEntrySpec<C extends OnPolicyConfig> {
   readonly name: string;
@@ -26,6 +24,7 @@ export interface OnPolicyEntrySpec<C extends OnPolicyConfig> {
 
 export async function createOnPolicyTrainer<C extends OnPolicyConfig>(spec: OnPolicyEntrySpec<C>, options: CreateTrainerOptions): Promise<OnPolicyTrainer> {
   const config = spec.validate(options.config);
+  await initTf();
   const makeVecEnv = options.makeVecEnv ?? simVecEnv;
   const workers = options.workers ?? 0;
   const { robot, physics } = options;
@@ -44,10 +43,10 @@ export function onPolicyEntry<C extends OnPolicyConfig>(spec: OnPolicyEntrySpec<
   return {
     kind: 'on-policy',
     summary: spec.summary,
-    defaultConfig: spec.defaults as unknown as AlgorithmConfig,
+    defaultConfig: spec.defaults,
     presets: spec.presets,
     fieldDocs: spec.docs,
-    validate: (config) => spec.validate(config) as unknown as AlgorithmConfig,
+    validate: (config) => spec.validate(config),
     createTrainer: (options) => createOnPolicyTrainer(spec, options),
   };
 }

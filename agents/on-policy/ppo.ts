@@ -3,7 +3,7 @@ import { validateConfig, type FieldRule } from '../shared/config.ts';
 import { gaussianKl } from '../shared/distributions.ts';
 import { clipGradientNorm, FlatAdam } from '../shared/flat-adam.ts';
 import { normaliseAdvantages } from '../shared/advantage.ts';
-import { onPolicyDefaults, onPolicyDocs, onPolicyRules } from './config.ts';
+import { onPolicyDefaults, onPolicyDocs, onPolicyRules, type OnPolicyConfig } from './config.ts';
 import type { PolicyObjective } from '../shared/policy-gradient-math.ts';
 import type { GaussianActorCritic } from '../shared/gaussian-actor-critic.ts';
 import type { OnPolicyAlgorithm, StateArrays } from './trainer.ts';
@@ -23,7 +23,18 @@ import ppoKlPresets from '../../assets/presets/ppo-kl.json' with { type: 'json' 
  * Defaults follow CleanRL's ppo_continuous_action (64-64 tanh, 2048 steps, 32 minibatches of 64, 10 epochs).
  */
 
-export const ppoDefaults = {
+export type PpoConfig = OnPolicyConfig & {
+  objective: string;
+  updateEpochs: number;
+  minibatchSize: number;
+  clipRange: number;
+  valueClipRange: number;
+  klTarget: number;
+  initialKlBeta: number;
+  targetKl: number;
+};
+
+export const ppoDefaults: PpoConfig = {
   ...onPolicyDefaults,
   objective: 'clip',
   updateEpochs: 10,
@@ -34,8 +45,6 @@ export const ppoDefaults = {
   initialKlBeta: 1,
   targetKl: 0,
 };
-
-export type PpoConfig = { readonly [K in keyof typeof ppoDefaults]: (typeof ppoDefaults)[K] };
 
 export const ppoDocs: Record<keyof PpoConfig, string> = {
   ...onPolicyDocs,

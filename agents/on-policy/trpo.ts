@@ -4,7 +4,7 @@ import { conjugateGradient, dot } from '../shared/conjugate-gradient.ts';
 import { fisherVectorProduct } from '../shared/fisher.ts';
 import { gaussianEntropy, gaussianKl, probabilityRatio } from '../shared/distributions.ts';
 import { clipGradientNorm, FlatAdam } from '../shared/flat-adam.ts';
-import { onPolicyDefaults, onPolicyDocs, onPolicyRules } from './config.ts';
+import { onPolicyDefaults, onPolicyDocs, onPolicyRules, type OnPolicyConfig } from './config.ts';
 import { onPolicyEntry } from './entry.ts';
 import type { GaussianActorCritic } from '../shared/gaussian-actor-critic.ts';
 import type { OnPolicyAlgorithm, StateArrays } from './trainer.ts';
@@ -22,7 +22,17 @@ import trpoPresets from '../../assets/presets/trpo.json' with { type: 'json' };
  * Defaults follow SB3-contrib's TRPO.
  */
 
-export const trpoDefaults = {
+export type TrpoConfig = OnPolicyConfig & {
+  maxKl: number;
+  cgIterations: number;
+  cgDamping: number;
+  backtrackRatio: number;
+  maxBacktracks: number;
+  criticEpochs: number;
+  criticMinibatchSize: number;
+};
+
+export const trpoDefaults: TrpoConfig = {
   ...onPolicyDefaults,
   learningRate: 1e-3,
   annealLearningRate: false,
@@ -35,8 +45,6 @@ export const trpoDefaults = {
   criticEpochs: 10,
   criticMinibatchSize: 128,
 };
-
-export type TrpoConfig = { readonly [K in keyof typeof trpoDefaults]: (typeof trpoDefaults)[K] };
 
 export const trpoDocs: Record<keyof TrpoConfig, string> = {
   ...onPolicyDocs,
