@@ -1,4 +1,5 @@
 import type { OnPolicyConfig } from './config.ts';
+import { checkFiniteLoss } from '../shared/divergence.ts';
 import type { GaussianActorCritic } from '../shared/gaussian-actor-critic.ts';
 import type { Minibatch } from '../shared/rollout-buffer.ts';
 
@@ -13,6 +14,6 @@ export function actorCriticGradient(
   out: Float32Array,
 ): { loss: number; policyLoss: number; valueLoss: number; entropy: number } {
   const result = model.lossGradient(batch, { kind: 'pg' }, { entropyCoef: config.entropyCoef, valueCoef: config.valueCoef, valueClip: 0 }, out);
-  if (!Number.isFinite(result.loss)) throw new Error(`a2c: the loss became ${result.loss}; lower the learning rate`);
+  checkFiniteLoss('a2c: the loss', result.loss);
   return result;
 }

@@ -1,3 +1,4 @@
+import { checkFiniteLoss } from '../shared/divergence.ts';
 import { tf } from '../shared/tf.ts';
 import { validateConfig, type FieldRule } from '../shared/config.ts';
 import { gaussianKl } from '../shared/distributions.ts';
@@ -113,7 +114,7 @@ export class Ppo implements OnPolicyAlgorithm {
     const objective: PolicyObjective = c.objective === 'kl' ? { kind: 'kl', beta: this.klBeta } : { kind: 'clip', clipRange: c.clipRange };
     const coefficients = { entropyCoef: c.entropyCoef, valueCoef: c.valueCoef, valueClip: c.valueClipRange };
     const result = this.model.lossGradient(batch, objective, coefficients, this.gradient);
-    if (!Number.isFinite(result.loss)) throw new Error(`ppo: the loss became ${result.loss}; lower the learning rate`);
+    checkFiniteLoss('ppo: the loss', result.loss);
     if (c.maxGradNorm > 0) clipGradientNorm(this.gradient, c.maxGradNorm);
     this.adam.step(this.parameters, this.gradient);
     this.model.writeParameters(this.parameters);

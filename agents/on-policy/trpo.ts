@@ -1,3 +1,4 @@
+import { checkFiniteLoss } from '../shared/divergence.ts';
 import { tf } from '../shared/tf.ts';
 import { validateConfig, type FieldRule } from '../shared/config.ts';
 import { conjugateGradient, dot } from '../shared/conjugate-gradient.ts';
@@ -157,6 +158,7 @@ export class Trpo implements OnPolicyAlgorithm {
 
     // g: the surrogate's gradient (ascent direction) over the policy parameters.
     const { loss: oldLoss, gradient } = this.model.gradient(() => this.surrogateLoss(batch), this.gradient);
+    checkFiniteLoss('trpo: the surrogate loss', oldLoss);
     const g = Float64Array.from(gradient.subarray(0, policySize), (v) => -v);
     const observations = tf.tensor2d(batch.observations, [batch.size, this.model.spec.observationSize]);
     const policy = { actor: this.model.actor, logStd: this.model.logStd };

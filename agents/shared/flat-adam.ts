@@ -4,6 +4,7 @@
  * restore exactly, and A3C's global network receives gradients as arrays from worker threads anyway. With
  * the state in typed arrays, checkpoints and resumes are exact.
  */
+import { DivergenceError } from './divergence.ts';
 
 export interface AdamOptions {
   readonly learningRate: number;
@@ -54,13 +55,19 @@ export class FlatAdam {
     const epsilonHat = epsilon * Math.sqrt(1 - beta2 ** this.steps);
     const m = this.firstMoment;
     const v = this.secondMoment;
+    // A sum of finite float32 values cannot overflow a float64: it is finite exactly when every term is.
+    let check = 0;
     for (let i = 0; i < this.size; i++) {
       const g = gradient[i];
       m[i] = beta1 * m[i] + (1 - beta1) * g;
       v[i] = beta2 * v[i] + (1 - beta2) * g * g;
       // Same as lr * mhat / (sqrt(vhat) + eps), with the bias corrections folded into two scalars.
       params[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) + epsilonHat);
+      check += params[i] + v[i];
     }
+    // Every algorithm's optimiser steps come through here: the first non-finite gradient, moment or
+    // parameter stops the run before it is trained on or saved.
+    if (!Number.isFinite(check)) throw new DivergenceError(`a gradient, an Adam moment or a parameter became ${check} at Adam step ${this.steps}`);
   }
 
   getState(): AdamState {

@@ -1,3 +1,4 @@
+import { checkFiniteLoss } from './divergence.ts';
 import { FlatAdam } from './flat-adam.ts';
 import { HeapMlp } from './heap-mlp.ts';
 import { initialParameters, type MlpSpec } from './mlp.ts';
@@ -83,6 +84,7 @@ export function criticLossGradient(critic: Learner, obsActions: Float32Array, y:
     loss += (q[b] - y[b]) ** 2 / n;
     qSum += q[b];
   }
+  checkFiniteLoss('the critic loss', loss);
   critic.net.backward(dq, critic.gradient, false);
   return { loss, gradient: critic.gradient, qMean: qSum / n };
 }

@@ -59,7 +59,32 @@ function dtypeOf(array: StateArray): DType {
 
 const align8 = (n: number) => Math.ceil(n / 8) * 8;
 
+/**
+ * Snapshots of the environments, where NaN is a value: a random stream's "no spare normal" (sim/rng.ts). The
+ * physics in them is kept finite by the environments themselves (an absurd state resets the robot).
+ */
+const ARRAYS_WITH_NAN_MARKERS = new Set(['env.states']);
+
+/**
+ * Throws when the state holds a NaN or an infinity: a diverged trainer's state must never become a checkpoint
+ * (a later plain resume would pick it up). JSON would also turn such numbers into null silently.
+ */
+export function assertFiniteState(state: TrainerState): void {
+  for (const [name, array] of Object.entries(state.arrays)) {
+    if (!(array instanceof Float32Array || array instanceof Float64Array) || ARRAYS_WITH_NAN_MARKERS.has(name)) continue;
+    for (let i = 0; i < array.length; i++) {
+      if (!Number.isFinite(array[i])) throw new CheckpointError(`refusing to write a checkpoint holding ${array[i]} (in '${name}'[${i}]): training diverged`);
+    }
+  }
+  const walk = (value: unknown, path: string): void => {
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new CheckpointError(`refusing to write a checkpoint holding ${value} (at ${path}): training diverged`);
+    if (typeof value === 'object' && value !== null) for (const [key, child] of Object.entries(value)) walk(child, `${path}.${key}`);
+  };
+  walk(state.json, 'state');
+}
+
 export function encodeCheckpoint(state: TrainerState, meta: CheckpointMeta): Uint8Array {
+  assertFiniteState(state);
   const entries: ArrayEntry[] = [];
   let dataLength = 0;
   for (const [name, array] of Object.entries(state.arrays)) {

@@ -1,4 +1,5 @@
 import type { MetricsRecord, Trainer } from '../../agents/contract.ts';
+import { DIVERGED } from '../../agents/shared/divergence.ts';
 
 /**
  * The loop shared by the command line and the app's trainer worker: iterate until the step budget is spent
@@ -33,7 +34,11 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Loo
     await yieldToEventLoop();
     if (options.shouldStop()) break;
     const before = trainer.envSteps;
-    const records = await trainer.iterate();
+    const records = await trainer.iterate().catch((error: unknown) => {
+      throw divergenceStop(trainer.algorithm, error, before, checkpointedAt);
+    });
+    const bad = nonFiniteLoss(records);
+    if (bad !== null) throw divergenceStop(trainer.algorithm, new Error(`${DIVERGED}${bad}`), before, checkpointedAt);
     // A real turn of the event loop (awaiting resolved promises never gives one): Ctrl-C, the app's pause and
     // stop messages and test runners' heartbeats are handled between iterations, however long training runs.
     await new Promise((resolve) => setTimeout(resolve, 0));
@@ -51,4 +56,28 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Loo
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** The first loss of the records that is not a finite number ("critic_loss became Infinity"), or null. */
+function nonFiniteLoss(records: readonly MetricsRecord[]): string | null {
+  for (const record of records) {
+    for (const [key, value] of Object.entries(record)) {
+      if (/loss$/.test(key) && typeof value === 'number' && !Number.isFinite(value)) return `${key} became ${value}; lower the learning rate`;
+    }
+  }
+  return null;
+}
+
+/**
+ * A diverged trainer stops the run with one clear line: what diverged, when, and that no checkpoint holds it
+ * (the loop checkpoints only after a whole, finite iteration). Other errors pass unchanged. A learner thread's
+ * error arrives as text (with its stack), hence the search for the message's marker.
+ */
+function divergenceStop(algorithm: string, error: unknown, envSteps: number, checkpointedAt: number): unknown {
+  const text = error instanceof Error ? error.message : String(error);
+  const at = text.indexOf(DIVERGED);
+  if (at < 0) return error;
+  const reason = text.slice(at + DIVERGED.length).split('\n')[0];
+  const kept = checkpointedAt > 0 ? `the latest checkpoint (at ${checkpointedAt} env steps) is from before it` : 'no checkpoint was written';
+  return new Error(`${algorithm} diverged after ${envSteps} env steps: ${reason}. The run stopped; ${kept}`);
 }
