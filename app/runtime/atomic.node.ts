@@ -1,5 +1,5 @@
-import { closeSync, constants, fsyncSync, lstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /**
  * Writes a file so that readers (and a later resume) see either the old content or the new, never half of
@@ -87,4 +87,26 @@ function fsyncDirectory(path: string): void {
 /** Temporary files left by an interrupted writeFileAtomic. */
 export function isTemporaryFile(name: string): boolean {
   return /\.tmp-\d+$/.test(name);
+}
+
+/**
+ * Writes a set of files that belong together (an exported policy: model, weights, ONNX, card) into `folder`:
+ * all of them into a temporary folder inside it first, then each renamed into place. A failure while writing
+ * (a full disk) removes the temporary folder and leaves the folder as it was: never half a set. The renames
+ * need no space and replace older files of the same names one by one.
+ */
+export function writeFileSet(folder: string, files: ReadonlyMap<string, Uint8Array | string>): void {
+  mkdirSync(folder, { recursive: true });
+  const staging = join(folder, `.writing.tmp-${process.pid}`);
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging);
+  try {
+    for (const [name, data] of files) writeFileAtomic(join(staging, name), data);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+  for (const name of files.keys()) namingFile(join(folder, name), () => renameSync(join(staging, name), join(folder, name)));
+  rmSync(staging, { recursive: true, force: true });
+  fsyncDirectory(folder);
 }

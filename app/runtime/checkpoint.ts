@@ -32,6 +32,8 @@ export interface CheckpointMeta {
   readonly sinewVersion: string;
   /** ISO time of writing. */
   readonly createdAt: string;
+  /** The run it belongs to (runIdentity of its config.json); absent in checkpoints written before it was recorded. */
+  readonly run?: string;
 }
 
 interface ArrayEntry {
@@ -118,7 +120,6 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): { st
   const arrays: Record<string, StateArray> = {};
   for (const entry of header.arrays) {
     const Type = ARRAY_TYPES[entry.dtype];
-    if (!Type) throw new CheckpointError(`${source} is corrupt: unknown array type '${entry.dtype}'`);
     const start = dataStart + entry.offset;
     const end = start + entry.length * Type.BYTES_PER_ELEMENT;
     if (end > bytes.length - 4) throw new CheckpointError(`${source} is corrupt: array '${entry.name}' runs past the end`);
@@ -147,11 +148,48 @@ function parseHeader(bytes: Uint8Array, source: string): { header: Header; dataS
     throw new CheckpointError(`${source} is corrupt (checksum mismatch: truncated or damaged file)`);
   }
   const headerLength = view.getUint32(12, true);
-  let header: Header;
+  if (16 + headerLength > bytes.length - 4) throw new CheckpointError(`${source} is corrupt: its header length ${headerLength} runs past the end`);
+  let parsed: unknown;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + headerLength))) as Header;
+    parsed = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + headerLength)));
   } catch {
     throw new CheckpointError(`${source} is corrupt (unreadable header)`);
   }
-  return { header, dataStart: align8(16 + headerLength) };
+  const dataStart = align8(16 + headerLength);
+  return { header: checkHeader(parsed, bytes.length - 4 - dataStart, source), dataStart };
+}
+
+/**
+ * Checks every field of a header whose checksum passed: a checksum proves the file is as written, not that
+ * what wrote it (another version, a hand-made file) wrote something this sinew can use. `dataLength` is the
+ * number of bytes between the header and the checksum.
+ */
+function checkHeader(value: unknown, dataLength: number, source: string): Header {
+  const fail = (what: string): never => {
+    throw new CheckpointError(`${source} is corrupt: ${what}`);
+  };
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isCount = (v: unknown, max = Number.MAX_SAFE_INTEGER): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
+  if (!isObject(value)) return fail('its header is not an object');
+  const { meta, arrays } = value;
+  if (!isObject(meta)) return fail("its header has no 'meta' object");
+  for (const field of ['robot', 'algorithm', 'sinewVersion', 'createdAt'] as const) {
+    if (typeof meta[field] !== 'string' || (meta[field] as string).length > 200) fail(`meta.${field} is not a string`);
+  }
+  if (!isCount(meta.envSteps, 1e15)) fail(`meta.envSteps ${JSON.stringify(meta.envSteps)} is not a whole number of steps`);
+  if (meta.meanReturn !== null && !(typeof meta.meanReturn === 'number' && Number.isFinite(meta.meanReturn))) fail('meta.meanReturn is not a number or null');
+  if (meta.run !== undefined && typeof meta.run !== 'string') fail('meta.run is not a string');
+  if (!Array.isArray(arrays)) return fail("its header has no 'arrays' table");
+  const names = new Set<string>();
+  for (const entry of arrays as unknown[]) {
+    if (!isObject(entry) || typeof entry.name !== 'string' || entry.name === '') return fail('an array entry has no name');
+    const { name, dtype, offset, length } = entry;
+    if (names.has(name)) fail(`array '${name}' is listed twice`);
+    names.add(name);
+    if (typeof dtype !== 'string' || !Object.hasOwn(ARRAY_TYPES, dtype)) return fail(`array '${name}' has unknown type ${JSON.stringify(dtype)}`);
+    if (!isCount(offset) || offset % 8 !== 0) fail(`array '${name}' has a bad offset ${JSON.stringify(offset)}`);
+    if (!isCount(length)) fail(`array '${name}' has a bad length ${JSON.stringify(length)}`);
+    if ((offset as number) + (length as number) * ARRAY_TYPES[dtype as DType].BYTES_PER_ELEMENT > dataLength) fail(`array '${name}' runs past the end`);
+  }
+  return value as unknown as Header;
 }

@@ -138,6 +138,11 @@ export function resolveRunConfig(catalog: Catalog, request: RunRequest, versions
   };
 }
 
+/** Names a run across copies and renames of its folder: its checkpoints carry it (CheckpointMeta.run). */
+export function runIdentity(config: RunConfig): string {
+  return `${config.robot}/${config.algorithm}/seed ${config.seed}/${config.createdAt}`;
+}
+
 function checkCount(field: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${field} must be a whole number from ${min} to ${max}, got ${value}`);
 }

@@ -1,13 +1,13 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import { appendFileNoFollow, isTemporaryFile, refuseSymlink, writeFileAtomic } from './atomic.node.ts';
 import { acquireLock, assertLockFree } from './lock.node.ts';
 import { decodeCheckpoint, encodeCheckpoint, readCheckpointMeta } from './checkpoint.ts';
 import type { CheckpointMeta } from './checkpoint.ts';
 import { BEST_CHECKPOINT, checkpointsToDrop, isNewBest, stepCheckpointName, stepCheckpoints } from './checkpoint-files.ts';
 import { metricsLine, parseMetrics, repairedMetricsText } from './metrics.ts';
-import { checkRunConfig } from './run-config.ts';
+import { checkRunConfig, runIdentity } from './run-config.ts';
 import type { RunConfig } from './run-config.ts';
 import { dropEventsAfter, eventFileName, fileVersionEvent, metricsEvent } from './tensorboard.ts';
 import type { MetricsRecord, TrainerState } from '../../agents/contract.ts';
@@ -18,6 +18,9 @@ import type { MetricsRecord, TrainerState } from '../../agents/contract.ts';
  * Checkpoints are written atomically; the last `keepCheckpoints` periodic ones are kept, plus the one with
  * the best mean return so far (the rules: checkpoint-files.ts, shared with the app).
  */
+
+/** How far past its budget a run's last iteration may take it (a whole rollout or stepsPerIteration). */
+const MAX_OVERSHOOT = 2 ** 24;
 
 export class RunFolder {
   private eventsPath: string | null = null;
@@ -229,11 +232,39 @@ export class RunFolder {
 
   loadCheckpoint(which = 'latest'): { state: TrainerState; meta: CheckpointMeta; path: string } {
     const path = this.checkpointPath(which);
-    const { state, meta } = decodeCheckpoint(readFileSync(path), path);
+    let decoded: { state: TrainerState; meta: CheckpointMeta };
+    try {
+      decoded = decodeCheckpoint(readFileSync(path), path);
+    } catch (error) {
+      throw which === 'latest' ? new Error(`${(error as Error).message}; ${this.olderCheckpointsAdvice(path)}`) : error;
+    }
+    const { state, meta } = decoded;
     if (meta.robot !== this.config.robot || meta.algorithm !== this.config.algorithm) {
       throw new Error(`${path} holds ${meta.algorithm} on ${meta.robot}, but the run is ${this.config.algorithm} on ${this.config.robot}`);
     }
+    const inside = resolve(path).startsWith(this.checkpointsDir + sep);
+    if (meta.run !== undefined ? meta.run !== runIdentity(this.config) : !inside) {
+      // Resuming from another run's checkpoint would drop this run's later metrics and mix two runs' histories.
+      throw new Error(`${path} belongs to another run (${meta.run ?? 'unknown'}), not to ${this.path} (${runIdentity(this.config)}); resume that run instead`);
+    }
+    if (meta.envSteps > this.config.totalSteps + MAX_OVERSHOOT) {
+      throw new Error(`${path} is at ${meta.envSteps} env steps, beyond the run's budget of ${this.config.totalSteps}: it does not fit this run`);
+    }
     return { state, meta, path };
+  }
+
+  /** What to do when the latest checkpoint cannot be read: the older ones that can, and the command. */
+  private olderCheckpointsAdvice(broken: string): string {
+    const readable: number[] = [];
+    for (const path of this.stepCheckpoints().filter((candidate) => candidate !== broken).reverse()) {
+      try {
+        readable.push(readCheckpointMeta(readFileSync(path), path).envSteps);
+      } catch {
+        // damaged too
+      }
+    }
+    if (readable.length === 0) return 'no older checkpoint of this run can be read either';
+    return `older checkpoints that read fine: ${readable.map((steps) => `${steps} env steps`).join(', ')}; resume from one with: sinew resume ${this.path} --checkpoint ${readable[0]}`;
   }
 }
 

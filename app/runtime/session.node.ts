@@ -6,6 +6,7 @@ import { latestReturn } from './metrics.ts';
 import { ProgressReporter } from './progress.node.ts';
 import type { ProgressStream } from './progress.node.ts';
 import type { RunFolder } from './run-folder.node.ts';
+import { runIdentity } from './run-config.ts';
 import { runTrainingLoop } from './training-loop.ts';
 import type { LoopOutcome } from './training-loop.ts';
 import type { Trainer } from '../../agents/contract.ts';
@@ -95,6 +96,7 @@ async function lockedSession(folder: RunFolder, options: SessionOptions): Promis
           meanReturn: lastReturn,
           sinewVersion: config.versions.sinew ?? 'unknown',
           createdAt: new Date().toISOString(),
+          run: runIdentity(config),
         });
       },
     });

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from '../command.ts';
 import { optionString, parseArgs, parseInteger, UsageError } from '../args.ts';
@@ -6,7 +5,7 @@ import type { OptionSpec } from '../args.ts';
 import { defaultCliDeps, expectPositionals } from '../support.ts';
 import type { CliDeps } from '../support.ts';
 import { getRuntimeAlgorithm } from '../../runtime/catalog.ts';
-import { writeFileAtomic } from '../../runtime/atomic.node.ts';
+import { writeFileSet } from '../../runtime/atomic.node.ts';
 import { RunFolder } from '../../runtime/run-folder.node.ts';
 import { runtimeVersions } from '../../runtime/versions.node.ts';
 import { EXPORT_FORMATS, exportPolicyFiles, type ExportFormat } from '../../../agents/export/bundle.ts';
@@ -75,8 +74,7 @@ export function makeExportCommand(deps: CliDeps): Command {
       }
       // The card's layout comes from sim/'s robot registry (robot-layouts.ts), as in the app.
       const files = exportPolicyFiles(snapshot, formats, { sinewVersion: runtimeVersions().sinew ?? 'unknown' });
-      mkdirSync(out, { recursive: true });
-      for (const [name, bytes] of files) writeFileAtomic(join(out, name), bytes);
+      writeFileSet(out, files);
       const evalText = snapshot.evalReturn === undefined ? '' : `, evaluation return ${snapshot.evalReturn.toFixed(2)} over ${episodes} episodes`;
       deps.print(`exported ${snapshot.robot} ${snapshot.algorithm} policy from ${checkpointPath} (${meta.envSteps} env steps${evalText})`);
       for (const name of files.keys()) deps.print(`  ${join(out, name)}`);

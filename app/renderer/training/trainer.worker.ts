@@ -11,6 +11,7 @@ import { webWorkerFactory } from '../../../sim/worker-host.web.ts';
 import { decodeCheckpoint, encodeCheckpoint } from '../../runtime/checkpoint.ts';
 import { latestReturn } from '../../runtime/metrics.ts';
 import { runTrainingLoop } from '../../runtime/training-loop.ts';
+import { runIdentity } from '../../runtime/run-config.ts';
 import type { FromTrainer, ToTrainer } from './protocol.ts';
 import { version as SINEW_VERSION } from '../../../package.json';
 
@@ -113,6 +114,7 @@ async function start(message: Extract<ToTrainer, { type: 'start' }>): Promise<vo
         meanReturn: lastReturn,
         sinewVersion: SINEW_VERSION,
         createdAt: new Date().toISOString(),
+        run: runIdentity(config),
       });
       post({ type: 'checkpoint', bytes, envSteps: trainer.envSteps, meanReturn: lastReturn }, [bytes.buffer]);
     },
