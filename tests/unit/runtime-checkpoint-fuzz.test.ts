@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTrainCommand } from '../../app/cli/commands/train.ts';
 import { makeResumeCommand } from '../../app/cli/commands/resume.ts';
-import type { CliDeps } from '../../app/runtime/cli-support.node.ts';
+import type { CliDeps } from '../../app/cli/support.ts';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint } from '../../app/runtime/checkpoint.ts';
 import { crc32c } from '../../app/runtime/crc32c.ts';
 import { Rng } from '../../sim/rng.ts';
