@@ -18,10 +18,9 @@ const config = resolveRunConfig(
 
 /** Runs `count` contenders that all act at the same moment; returns what each printed. */
 async function race(mode: 'lock' | 'create', folder: string, count: number): Promise<string[]> {
-  // Long enough for every child to start (tsx compiles on a busy 2-core machine) before the moment.
-  const startAt = Date.now() + 3000;
+  const barrier = mkdtempSync(join(tmpdir(), 'sinew-barrier-'));
   const children = Array.from({ length: count }, () =>
-    spawn(process.execPath, ['--import', 'tsx', 'tests/fixtures/run-claimer.ts', mode, folder, String(startAt)], { stdio: ['ignore', 'pipe', 'inherit'] }),
+    spawn(process.execPath, ['--import', 'tsx', 'tests/fixtures/run-claimer.ts', mode, folder, barrier, String(count)], { stdio: ['ignore', 'pipe', 'inherit'] }),
   );
   return Promise.all(
     children.map(
