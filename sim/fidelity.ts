@@ -2,7 +2,7 @@ import type { SnapshotEnv } from './env-common.ts';
 import { createEnv, type CreateEnvOptions } from './registry.ts';
 
 /**
- * Replays a MuJoCo trajectory file (/work/shared/reference/README.md: model, qpos0/qvel0, and per step the action
+ * Replays a MuJoCo trajectory file (the files in tests/fixtures/sim/, docs/FINDINGS.md: model, qpos0/qvel0, and per step the action
  * held for frame_skip physics steps with the resulting qpos, qvel, body positions xpos and contact count) through
  * our robot from the same initial state, and measures how far ours ends up from MuJoCo's.
  */

@@ -4,8 +4,8 @@ import { loadRapier, type Rapier } from './rapier.ts';
 
 /**
  * One Rapier World shared by the robots of one thread's slice of a vector env (or owned by a lone env), stepped
- * once per physics substep for all of them: FINDINGS.md measured many robots in one world faster than a world
- * per robot (see `npm run bench -- sim --physics rapier`). Robots meet the ground only, never each other
+ * once per physics substep for all of them: many robots in one world step faster than a world per robot
+ * (docs/FINDINGS.md; `npm run bench -- sim --physics rapier`). Robots meet the ground only, never each other
  * (collision groups below). Each robot keeps its state on the TypeScript side and is called around every world
  * step; a robot that was not staged for this step makes the step throw (it would move with stale controls).
  */

@@ -22,7 +22,7 @@ export const reacherSceneSettings = {
  * The Reacher in Rapier (`createEnv('reacher', { physics: 'rapier' })`): two dynamic link bodies (the fingertip
  * welded to link 1 as in the XML) on revolute impulse joints about z, without colliders (the XML's geoms have
  * contype 0: they meet nothing). Rapier is the kinematics and constraint layer: it carries the bodies' poses and
- * keeps the chain together. The joint dynamics are not Rapier's: FINDINGS.md measured that every Rapier-side
+ * keeps the chain together. The joint dynamics are not Rapier's: docs/FINDINGS.md: every Rapier-side
  * model of MuJoCo's armature (1 kg m^2 against links of 4e-5) is 9-15 cm off, because the armature is a
  * joint-space term. So each physics step the arm's joint-space equations (ReacherDynamics: the two-link mass matrix
  * with the armature, damping, gear, the soft limit on joint1) are integrated in TypeScript as the joint-space

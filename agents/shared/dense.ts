@@ -5,7 +5,7 @@ import type { Activation } from '../policy.ts';
  * A dense layer y = act(x K + b) with a hand-written gradient.
  *
  * Why: tfjs's own matMul gradient calls matMul with transposeA/transposeB, which the wasm backend runs about
- * 13x slower than a plain matMul (FINDINGS.md). Here the gradient transposes explicitly and calls plain
+ * 13x slower than a plain matMul (docs/FINDINGS.md). Here the gradient transposes explicitly and calls plain
  * matMul: dx = dz K^T, dK = x^T dz, db = sum_rows(dz), where dz is dy through the activation's derivative
  * (taken from the saved output y: relu' = [y > 0], tanh' = 1 - y^2).
  */

@@ -5,7 +5,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
  * The one place that sets up TensorFlow.js. Everything in agents/ imports `tf` from here, so the backend
  * choice is made once per thread (main, Node worker or browser worker) before any tensor exists.
  *
- * wasm is the default: 5-40x faster than cpu for our small networks (FINDINGS.md). It needs to know where its
+ * wasm is the default: 5-40x faster than cpu for our small networks (docs/FINDINGS.md). It needs to know where its
  * .wasm files are: pass `wasmPath` (a folder URL or absolute path ending in '/'); under Node, when it is
  * absent, the Node adapter (tf.node.ts) finds node_modules/@tensorflow/tfjs-backend-wasm/dist/ itself.
  */
@@ -49,7 +49,7 @@ async function tryBackend(name: BackendName, options: TfSetupOptions): Promise<s
   try {
     if (name === 'wasm') {
       // Multi-threaded wasm starts its threads with importScripts from blob URLs, which module workers (the
-      // app's trainers) cannot do; it also gave no speed-up on these 2-core machines (FINDINGS.md).
+      // app's trainers) cannot do; it also gave no speed-up on these 2-core machines (docs/FINDINGS.md).
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
       const path = options.wasmPath ?? (await defaultWasmPath());
       if (path !== undefined) setWasmPaths(path.endsWith('/') ? path : `${path}/`);

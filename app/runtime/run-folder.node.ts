@@ -13,7 +13,7 @@ import { dropEventsAfter, eventFileName, fileVersionEvent, metricsEvent } from '
 import type { MetricsRecord, TrainerState } from '../../agents/contract.ts';
 
 /**
- * A run on disk (docs/ARCHITECTURE.md, "A run folder"):
+ * A run on disk (README.md, "A run folder"; docs/ARCHITECTURE.md, the run flow):
  *   config.json  metrics.jsonl  events.out.tfevents.*  checkpoints/step-<envSteps>.ckpt, best.ckpt  exports/
  * Checkpoints are written atomically; the last `keepCheckpoints` periodic ones are kept, plus the one with
  * the best mean return so far (the rules: checkpoint-files.ts, shared with the app).

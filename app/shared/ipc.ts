@@ -1,5 +1,5 @@
 /**
- * The closed list of IPC channels between the renderer and Electron's main process (STYLE.md: Electron Fiddle).
+ * The closed list of IPC channels between the renderer and Electron's main process (the shape of Electron Fiddle's IPC).
  * One preload method per channel; main checks the sender of every message. Nothing generic is exposed.
  */
 export const IpcChannel = {

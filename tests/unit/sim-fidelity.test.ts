@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { measureFidelity, parseTrajectory, type HopperFidelity, type ReacherFidelity } from '../../sim/fidelity.ts';
 
-// Copies of /work/shared/reference/mujoco-trajectories (MuJoCo 2.2.2 on Gymnasium's XML).
+// MuJoCo 2.2.2 recordings on Gymnasium's XML (docs/FINDINGS.md, "Reference trajectories").
 const fixture = (name: string) => new URL(`../fixtures/sim/${name}`, import.meta.url);
 const load = (name: string) => parseTrajectory(readFileSync(fixture(name), 'utf8'), name);
 

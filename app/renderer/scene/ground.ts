@@ -122,7 +122,7 @@ void main() {
  *
  * Full quality: Lambert, receiving the sun's shadow map, the grid painted into its texture (SwiftShader drew
  * GridHelper's long lines only far from the camera, while a textured plane draws everywhere), subdivided into
- * 1 m squares because under SwiftShader one huge two-triangle plane can hide everything behind it (FINDINGS.md).
+ * 1 m squares because under SwiftShader one huge two-triangle plane can hide everything behind it (docs/FINDINGS.md).
  *
  * Light (software rendering): unlit, since a flat plane under a directional and a hemisphere light is one colour
  * anyway; the grid drawn by the shader above; 5 m squares (SwiftShader sets up every small triangle on the CPU:
