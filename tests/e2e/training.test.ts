@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { unzipSync } from 'fflate';
 import { FileServer } from '../fixtures/export/serve.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, type AppSession } from './harness.ts';
+import { artifactPath, robotPixelShare, type AppSession } from './harness.ts';
 import { openDrivenApp, press, runs, setField, waitForRuns } from './app-driver.ts';
 
 describe('training in the app (headless Chromium, real workers)', () => {
@@ -34,6 +34,36 @@ describe('training in the app (headless Chromium, real workers)', () => {
     const second = await app.page.locator('#scene').screenshot({ path: artifactPath('training-2.png') });
     expect(Buffer.compare(first, second)).not.toBe(0);
     await app.page.screenshot({ path: artifactPath('training-app.png') });
+  });
+
+  it('F follows a robot: the camera comes close, the robot fills a good part of the view and a ring marks it', async () => {
+    const page = app.page;
+    const inGrid = await robotPixelShare(page);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('f');
+    expect(await page.evaluate(() => [window.sinewDebug?.trainView.followed, window.sinewDebug?.trainView.markerShown])).toEqual([0, true]);
+    await page.waitForTimeout(800);
+    const followed = await robotPixelShare(page);
+    await page.screenshot({ path: artifactPath('reacher-followed.png') });
+    // The arm is thin: what it covers grows with the camera's approach less than the room it moves in, its reach.
+    const reach = await page.evaluate(() => window.sinewDebug?.trainView.followedShare() ?? 0);
+    console.log(`[e2e] Reacher pixels: ${(inGrid * 100).toFixed(1)}% of the view for 8 in the grid, ${(followed * 100).toFixed(1)}% for the one followed; its reach spans ${(reach * 100).toFixed(0)}% of the view's height`);
+    expect(reach).toBeGreaterThan(0.5);
+    expect(reach).toBeLessThan(1);
+    // One robot close up covers more than half what all eight cover from afar.
+    expect(followed).toBeGreaterThan(inGrid / 2);
+    await page.keyboard.press('Escape');
+    expect(await page.evaluate(() => [window.sinewDebug?.trainView.followed, window.sinewDebug?.trainView.markerShown])).toEqual([null, false]);
+  });
+
+  it('a click in a moving robot\'s place follows it, though its thin arm has moved on', async () => {
+    const page = app.page;
+    const point = await page.evaluate(() => window.sinewDebug?.trainView.screenPoint(5) ?? null);
+    expect(point).not.toBeNull();
+    // A little off the arm's base: where the arm may or may not be at the moment of the click.
+    await page.locator('#scene').click({ position: { x: (point?.x ?? 0) + 12, y: (point?.y ?? 0) + 12 }, force: true });
+    expect(await page.evaluate(() => window.sinewDebug?.trainView.followed)).toBe(5);
+    await page.keyboard.press('Escape');
   });
 
   it('pauses and resumes', async () => {

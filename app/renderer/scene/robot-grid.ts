@@ -10,6 +10,7 @@ import {
   Matrix4,
   Mesh,
   MeshStandardMaterial,
+  Plane,
   Quaternion,
   SphereGeometry,
   Vector3,
@@ -31,6 +32,10 @@ const bodyMatrix = new Matrix4();
 const instanceMatrix = new Matrix4();
 const ONE = new Vector3(1, 1, 1);
 const meshBounds = new Box3();
+/** The ground (three's y = 0) and scratch points for picking a robot by where a click meets it. */
+const groundPlane = new Plane(new Vector3(0, 1, 0), 0);
+const groundHit = new Vector3();
+const robotAt = new Vector3();
 
 /**
  * Three's primitives are built along y; MuJoCo's capsules and cylinders along their local z. This rotation
@@ -72,10 +77,16 @@ function trianglesPerRobot(robot: RobotInfo, detail: Detail): number {
   return triangles;
 }
 
+/**
+ * Points of interest modelled as tiny spheres (the Reacher's target, 9 mm; its fingertip, 1 cm) are drawn at least
+ * this radius (m), so that they show from the grid view as more than a pixel or two. Drawing only: physics is untouched.
+ */
+const MIN_SPHERE_RADIUS_M = 0.02;
+
 export function geometryFor(geom: GeomDescription, detail: Detail): BufferGeometry {
   switch (geom.shape) {
     case 'sphere':
-      return new SphereGeometry(geom.size[0], ...detail.sphere);
+      return new SphereGeometry(Math.max(geom.size[0], MIN_SPHERE_RADIUS_M), ...detail.sphere);
     case 'capsule':
       return new CapsuleGeometry(geom.size[0], 2 * geom.size[1], ...detail.capsule).applyMatrix4(Y_TO_Z);
     case 'cylinder':
@@ -148,6 +159,8 @@ export class RobotGrid {
   readonly bodyCount: number;
   /** Distance between neighbouring robots in the grid (m). */
   readonly spacing: number;
+  /** Whether the robots travel along lanes (a sliding root) rather than sit fixed in a grid. */
+  readonly travels: boolean;
   private readonly shadows: PlanarShadows | null;
 
   constructor(
@@ -160,6 +173,7 @@ export class RobotGrid {
     // Robots that travel (a sliding root, as the Hopper's) get lanes side by side, across their direction of
     // travel; robots fixed to their base (the Reacher) sit in a square grid, as close as their reach allows.
     const travels = travelsAlongX(robot);
+    this.travels = travels;
     this.spacing = travels ? LANE_SPACING_M : 2 * reach(robot) + GRID_GAP_M;
     const columns = travels ? 1 : Math.ceil(Math.sqrt(count));
     const rows = Math.ceil(count / columns);
@@ -272,12 +286,28 @@ export class RobotGrid {
     return out;
   }
 
-  /** The robot under the ray, or null. */
-  pick(raycaster: Raycaster): number | null {
-    if (this.merged) return this.merged.pick(raycaster);
-    const meshes = this.geomsByBody.flatMap((geoms) => geoms.map((geom) => geom.mesh));
-    const hit = raycaster.intersectObjects(meshes, false).find((candidate) => candidate.instanceId !== undefined);
-    return hit?.instanceId ?? null;
+  /**
+   * The robot under the ray, or null: its geoms if the ray hits them, else the robot whose cell (fixed-base robots)
+   * or lane (robots that travel) the ray meets the ground in, so that a click on a thin arm that moved on still hits it.
+   */
+  pick(raycaster: Raycaster, poses: Float32Array): number | null {
+    const direct = this.merged ? this.merged.pick(raycaster) : (raycaster.intersectObjects(this.geomsByBody.flatMap((geoms) => geoms.map((geom) => geom.mesh)), false).find((hit) => hit.instanceId !== undefined)?.instanceId ?? null);
+    if (direct !== null) return direct;
+    if (!raycaster.ray.intersectPlane(groundPlane, groundHit)) return null;
+    let nearest: number | null = null;
+    let nearestDistance = this.spacing / 2;
+    for (let robot = 0; robot < this.count; robot++) {
+      this.bodyWorldPosition(poses, robot, 0, robotAt);
+      // Robots that travel are told apart across their lanes (z in three's frame), fixed ones by their cell.
+      const distance = this.travels ? Math.abs(robotAt.z - groundHit.z) : Math.max(Math.abs(robotAt.x - groundHit.x), Math.abs(robotAt.z - groundHit.z));
+      if (distance < nearestDistance) [nearest, nearestDistance] = [robot, distance];
+    }
+    return nearest;
+  }
+
+  /** Radius (m) of the ring that marks a followed robot: its reach, or a third of a lane for robots that travel. */
+  get markerRadius(): number {
+    return this.travels ? LANE_SPACING_M / 3 : (this.spacing - GRID_GAP_M) / 2;
   }
 
   dispose(): void {

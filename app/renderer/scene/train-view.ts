@@ -1,4 +1,4 @@
-import { Box3, Raycaster, Vector2, Vector3 } from 'three';
+import { Box3, DoubleSide, Mesh, MeshBasicMaterial, Raycaster, RingGeometry, Vector2, Vector3 } from 'three';
 import { robotInfo } from '../../../sim/registry.ts';
 import { RobotGrid } from './robot-grid.ts';
 import type { Stage } from './stage.ts';
@@ -21,6 +21,12 @@ const STANDING_VIEW = { elevation: (14 * Math.PI) / 180, azimuth: (38 * Math.PI)
 const FRAME_MARGIN = 1.1;
 /** A robot alone is shown with the ground around it, not filling the view. */
 const LONE_ROBOT_MARGIN = 1.8;
+/** A followed robot fills about this share of the view's height (its reach, or its height for robots that stand). */
+const FOLLOW_MARGIN = 1.35;
+/** The ring on the ground around a followed robot, in the app's accent colour, drawn over the ground. */
+const MARKER_COLOUR = 0xff7a1a;
+const followedBox = new Box3();
+const viewDirection = new Vector3();
 /** Camera distance (m) from its target under which the robots are drawn close-up (see RobotGrid.setCloseUp). */
 const CLOSE_UP_M = 3;
 
@@ -36,10 +42,18 @@ export class TrainView {
   private shownKey = '';
   followed: number | null = null;
   private lastFollowed = 0;
+  /** Height (m) of the robots at rest, from the last framing of the grid: how much a followed robot's view must hold. */
+  private robotHeight = 0;
+  private readonly marker: Mesh<RingGeometry, MeshBasicMaterial>;
 
   constructor(private readonly stage: Stage, private readonly caption: HTMLElement) {
     stage.onFrame(() => this.frame());
     stage.canvas.addEventListener('click', (event) => this.pick(event));
+    this.marker = new Mesh(new RingGeometry(0.9, 1, 64), new MeshBasicMaterial({ color: MARKER_COLOUR, side: DoubleSide, transparent: true, opacity: 0.9, depthWrite: false }));
+    this.marker.rotation.x = -Math.PI / 2;
+    this.marker.renderOrder = 1;
+    this.marker.visible = false;
+    stage.scene.add(this.marker);
   }
 
   /** Shows `count` robots of `robot` driven by `poses`, or clears the view when poses is null. */
@@ -65,6 +79,7 @@ export class TrainView {
     this.grid?.dispose();
     this.grid = null;
     this.followed = null;
+    this.marker.visible = false;
     this.stage.invalidate();
     if (robot && poses && count > 0) {
       this.grid = new RobotGrid(robotInfo(robot), count, { light: this.stage.quality === 'light', sunDirection: this.stage.sunDirection });
@@ -78,11 +93,69 @@ export class TrainView {
     return this.grid?.count ?? 0;
   }
 
+  /** Follows a robot (the camera moves close, a ring marks it), or returns to the whole grid (null). */
   follow(robot: number | null): void {
     if (!this.grid) return;
     this.followed = robot === null ? null : Math.max(0, Math.min(this.grid.count - 1, robot));
-    if (this.followed !== null) this.lastFollowed = this.followed;
-    else this.frameGrid();
+    this.marker.visible = this.followed !== null;
+    this.stage.invalidate();
+    if (this.followed === null) return this.frameGrid();
+    this.lastFollowed = this.followed;
+    this.frameFollowed(this.followed);
+  }
+
+  /** Brings the camera close to a robot, from the grid's direction of view, so that it fills a good part of the view. */
+  private frameFollowed(robot: number): void {
+    if (!this.grid || !this.poses) return;
+    const camera = this.stage.camera;
+    const target = this.stage.controls.target;
+    this.grid.bodyWorldPosition(this.poses, robot, 0, followTarget);
+    const radius = this.grid.markerRadius;
+    followedBox.min.set(followTarget.x - radius, 0, followTarget.z - radius);
+    followedBox.max.set(followTarget.x + radius, Math.max(this.robotHeight, 0.02), followTarget.z + radius);
+    followedBox.getCenter(framedCentre);
+    viewDirection.subVectors(camera.position, target).normalize();
+    const distance = fitDistance(followedBox, framedCentre, viewDirection, camera.fov, camera.aspect) * FOLLOW_MARGIN;
+    target.copy(framedCentre);
+    camera.position.copy(viewDirection).multiplyScalar(distance).add(framedCentre);
+    this.stage.controls.update();
+    this.placeMarker(robot);
+  }
+
+  private placeMarker(robot: number): void {
+    if (!this.grid || !this.poses) return;
+    this.grid.bodyWorldPosition(this.poses, robot, 0, followTarget);
+    const radius = this.grid.markerRadius * 1.08;
+    this.marker.position.set(followTarget.x, 0.004, followTarget.z);
+    this.marker.scale.setScalar(radius);
+  }
+
+  /** Where a robot's base is in the canvas (CSS px from its top left), or null (e2e tests click it there). */
+  screenPoint(robot: number): { x: number; y: number } | null {
+    if (!this.grid || !this.poses || robot >= this.grid.count) return null;
+    // The camera may have moved since the last frame drawn (frames are drawn on demand).
+    this.stage.camera.updateMatrixWorld();
+    const at = this.grid.bodyWorldPosition(this.poses, robot, 0, new Vector3()).project(this.stage.camera);
+    const rect = this.stage.canvas.getBoundingClientRect();
+    return { x: ((at.x + 1) / 2) * rect.width, y: ((1 - at.y) / 2) * rect.height };
+  }
+
+  /** How much of the view's height the followed robot's reach (the ring's diameter) spans, 0 when none is followed. */
+  followedShare(): number {
+    if (!this.grid || !this.poses || this.followed === null) return 0;
+    const camera = this.stage.camera;
+    camera.updateMatrixWorld();
+    const centre = this.grid.bodyWorldPosition(this.poses, this.followed, 0, new Vector3());
+    const right = new Vector3().setFromMatrixColumn(camera.matrixWorld, 0).multiplyScalar(this.grid.markerRadius);
+    const a = centre.clone().sub(right).project(camera);
+    const b = centre.clone().add(right).project(camera);
+    // Projected x spans 2 over the view's width; in heights, times the aspect ratio.
+    return (Math.abs(b.x - a.x) / 2) * camera.aspect;
+  }
+
+  /** Whether the ring that marks a followed robot is shown. */
+  get markerShown(): boolean {
+    return this.marker.visible;
   }
 
   toggleFollow(): void {
@@ -104,6 +177,7 @@ export class TrainView {
     if (framedBox.isEmpty()) return;
     framedBox.getCenter(framedCentre);
     framedBox.getSize(framedSize);
+    this.robotHeight = framedSize.y;
     const flat = framedSize.y < 0.25 * Math.max(framedSize.x, framedSize.z);
     const { elevation, azimuth } = flat ? FLAT_VIEW : STANDING_VIEW;
     const toCamera = new Vector3(Math.sin(azimuth) * Math.cos(elevation), Math.sin(elevation), Math.cos(azimuth) * Math.cos(elevation));
@@ -125,10 +199,12 @@ export class TrainView {
     if (!this.posesChanged(this.poses) && !rebuilt) return false;
     this.grid.update(this.poses);
     if (this.followed !== null) {
+      // The camera keeps its offset from the followed robot's ground point as it moves (robots that travel).
       this.grid.bodyWorldPosition(this.poses, this.followed, 0, followTarget);
-      followDelta.subVectors(followTarget, this.stage.controls.target);
+      followDelta.set(followTarget.x - this.marker.position.x, 0, followTarget.z - this.marker.position.z);
       this.stage.controls.target.add(followDelta);
       this.stage.camera.position.add(followDelta);
+      this.placeMarker(this.followed);
     }
     return true;
   }
@@ -153,15 +229,10 @@ export class TrainView {
     if (!this.grid || !this.poses) return;
     const rect = this.stage.canvas.getBoundingClientRect();
     pointer.set(((event.clientX - rect.left) / rect.width) * 2 - 1, -((event.clientY - rect.top) / rect.height) * 2 + 1);
+    this.stage.camera.updateMatrixWorld();
     raycaster.setFromCamera(pointer, this.stage.camera);
-    const robot = this.grid.pick(raycaster);
-    if (robot !== null) {
-      this.follow(robot);
-      const camera = this.stage.camera;
-      const target = this.stage.controls.target;
-      this.grid.bodyWorldPosition(this.poses, robot, 0, target);
-      camera.position.set(target.x + 1.2, target.y + 0.6, target.z + 1.2);
-    }
+    const robot = this.grid.pick(raycaster, this.poses);
+    if (robot !== null) this.follow(robot);
   }
 }
 
