@@ -148,7 +148,7 @@ export class HeapMlp {
           transpose(dz, rows, n, b.transposed.values);
           this.space.matMul(b.transposed, x, b.kernelGradient, n, rows, m, null, false);
           transpose(b.kernelGradient.read, n, m, parameterGradient.subarray(offset, offset + m * n));
-          columnSums(dz, rows, n, parameterGradient.subarray(offset + m * n, offset + m * n + n));
+          columnSums(b.dz.read, rows, n, parameterGradient.subarray(offset + m * n, offset + m * n + n));
         }
       }
       if (i > 0 || wantInput) {

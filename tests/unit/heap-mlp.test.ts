@@ -108,6 +108,35 @@ describe('HeapMlp', () => {
     }
   });
 
+  it('gives the same gradients when the wasm memory grows during its products (views into the old memory go dead)', () => {
+    const spec: MlpSpec = { inputSize: 6, hiddenSizes: [32], outputSize: 2 };
+    const params = initialParameters(spec, new Rng(4));
+    const x = Float32Array.from({ length: 8 * 6 }, (_, i) => Math.sin(i));
+    const dOut = Float32Array.from({ length: 8 * 2 }, (_, i) => Math.cos(i));
+    const gradients = [false, true].map((grow) => {
+      const space = new HeapSpace();
+      const net = new HeapMlp(spec, space);
+      net.setParameters(params);
+      net.forward(x, 8);
+      if (grow) {
+        // The first product of the backward pass first takes a block as large as the whole memory, which grows it.
+        const product = space.matMul.bind(space);
+        let grown = false;
+        space.matMul = (...args) => {
+          if (!grown) space.free(space.matrix(space.matrix(1, 1).read.buffer.byteLength / 4, 1));
+          grown = true;
+          product(...args);
+        };
+      }
+      const gradient = new Float32Array(net.parameterCount);
+      const inputGradient = Float32Array.from(net.backward(dOut, gradient, true) as Float32Array);
+      space.dispose();
+      return [...gradient, ...inputGradient];
+    });
+    expect(gradients[1].every(Number.isFinite)).toBe(true);
+    expect(gradients[1]).toEqual(gradients[0]);
+  });
+
   it('gives back its parameters and a snapshot, and refuses a backward pass before any forward', () => {
     const space = new HeapSpace();
     const net = new HeapMlp(specs[1], space);
