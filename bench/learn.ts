@@ -45,35 +45,39 @@ export async function learnBench(argv: readonly string[]): Promise<number> {
   const entry = getAlgorithm(algo);
   const config = resolveConfig(algo, robot, overrides);
   const trainer = await entry.createTrainer({ robot, config, seed });
-  const started = Date.now();
-  const seconds = () => (Date.now() - started) / 1000;
-  let finalReturn = Number.NaN;
-  let reached = false;
-  let nextEval = evalEvery;
-  while (!reached && trainer.envSteps < maxSteps && seconds() < maxSeconds) {
-    await trainer.iterate();
-    if (trainer.envSteps < nextEval) continue;
-    nextEval += evalEvery;
-    finalReturn = (await trainer.evaluate(evalEpisodes)).meanReturn;
-    reached = finalReturn >= threshold;
-    process.stderr.write(`${algo} ${robot} steps ${trainer.envSteps} eval ${finalReturn.toFixed(2)} wall ${seconds().toFixed(1)}s\n`);
+  // Disposed on every way out: a learner thread left running would keep the process alive after an error.
+  try {
+    const started = Date.now();
+    const seconds = () => (Date.now() - started) / 1000;
+    let finalReturn = Number.NaN;
+    let reached = false;
+    let nextEval = evalEvery;
+    while (!reached && trainer.envSteps < maxSteps && seconds() < maxSeconds) {
+      await trainer.iterate();
+      if (trainer.envSteps < nextEval) continue;
+      nextEval += evalEvery;
+      finalReturn = (await trainer.evaluate(evalEpisodes)).meanReturn;
+      reached = finalReturn >= threshold;
+      process.stderr.write(`${algo} ${robot} steps ${trainer.envSteps} eval ${finalReturn.toFixed(2)} wall ${seconds().toFixed(1)}s\n`);
+    }
+    const line = {
+      bench: 'learn',
+      robot,
+      algo,
+      threshold,
+      reached,
+      env_steps: trainer.envSteps,
+      wall_s: Number(seconds().toFixed(1)),
+      final_return: Number(finalReturn.toFixed(3)),
+      env_steps_per_s: Number((trainer.envSteps / seconds()).toFixed(1)),
+      learner_thread: config.learnerThread ?? null,
+      seed,
+      backend: backendName(),
+      overrides,
+    };
+    console.log(JSON.stringify(line));
+    return 0;
+  } finally {
+    await trainer.dispose();
   }
-  const line = {
-    bench: 'learn',
-    robot,
-    algo,
-    threshold,
-    reached,
-    env_steps: trainer.envSteps,
-    wall_s: Number(seconds().toFixed(1)),
-    final_return: Number(finalReturn.toFixed(3)),
-    env_steps_per_s: Number((trainer.envSteps / seconds()).toFixed(1)),
-    learner_thread: config.learnerThread ?? null,
-    seed,
-    backend: backendName(),
-    overrides,
-  };
-  console.log(JSON.stringify(line));
-  await trainer.dispose();
-  return 0;
 }
