@@ -1,7 +1,7 @@
 import { HopperDynamics } from '../sim/hopper-dynamics.ts';
 import { hopperDescription } from '../sim/hopper-model.ts';
 import { rapierWorldModes, type RapierWorldMode } from '../sim/env-slice.ts';
-import { checkPhysics, robotInfo, robotNames } from '../sim/registry.ts';
+import { checkPhysics, resolvePhysics, robotInfo, robotNames } from '../sim/registry.ts';
 import { Rng } from '../sim/rng.ts';
 import { createVecEnv, type SimVecEnv } from '../sim/vec-env.ts';
 
@@ -102,29 +102,39 @@ export async function simBench(argv: readonly string[]): Promise<number> {
     testspeed();
     return 0;
   }
-  const robots = list(argv, 'robot', robotNames.join(','));
+  const [physicsOption] = list(argv, 'physics', '');
+  checkPhysics(physicsOption);
+  // Without --robot: every robot that runs on the chosen physics (each on its own default without --physics).
+  const runs = (robot: string) => {
+    try {
+      return resolvePhysics(robot, physicsOption) !== undefined;
+    } catch {
+      return false;
+    }
+  };
+  const robots = list(argv, 'robot', robotNames.filter(runs).join(','));
   const counts = positiveInts(list(argv, 'robots', '1,16,64'), 'robots');
   const workerCounts = positiveInts(list(argv, 'workers', '1,2'), 'workers');
   const [seconds] = positiveInts(list(argv, 'seconds', '3'), 'seconds');
-  const [physicsName = 'joint-space'] = list(argv, 'physics', 'joint-space');
-  const physics = checkPhysics(physicsName);
-  const modes = list(argv, 'rapier-worlds', physics === 'rapier' ? rapierWorldModes.join(',') : 'shared').map((mode) => {
-    if (!(rapierWorldModes as readonly string[]).includes(mode)) throw new Error(`--rapier-worlds: '${mode}' is not one of ${rapierWorldModes.join(', ')}`);
-    return mode as RapierWorldMode;
-  });
   const sharings = list(argv, 'work-sharing', 'on').map((value) => {
     if (value !== 'on' && value !== 'off') throw new Error(`--work-sharing: '${value}' is not on or off`);
     return value === 'on';
   });
-  // Every (world mode, worker count, work sharing) is one configuration measured in the same turns; work sharing
-  // applies to joint-space robots on 2 or more threads.
-  const configs = modes.flatMap((rapierWorlds) =>
-    workerCounts.flatMap((workers) => (workers >= 2 && physics === 'joint-space' ? sharings : sharings.slice(0, 1)).map((workSharing) => ({ rapierWorlds, workers, workSharing }))),
-  );
   const rounds = Math.max(3, Math.round(seconds / WINDOW_S));
   const rng = new Rng(1);
   for (const robot of robots) {
     const info = robotInfo(robot);
+    const physics = resolvePhysics(info.name, physicsOption);
+    const modes = list(argv, 'rapier-worlds', physics === 'rapier' ? rapierWorldModes.join(',') : 'shared').map((mode) => {
+      if (!(rapierWorldModes as readonly string[]).includes(mode)) throw new Error(`--rapier-worlds: '${mode}' is not one of ${rapierWorldModes.join(', ')}`);
+      return mode as RapierWorldMode;
+    });
+    // Every (world mode, worker count, work sharing) is one configuration measured in the same turns; work sharing
+    // applies to joint-space and MuJoCo robots on 2 or more threads.
+    const shares = (workers: number) => workers >= 2 && physics !== 'rapier';
+    const configs = modes.flatMap((rapierWorlds) =>
+      workerCounts.flatMap((workers) => (shares(workers) ? sharings : sharings.slice(0, 1)).map((workSharing) => ({ rapierWorlds, workers, workSharing }))),
+    );
     for (const numEnvs of counts) {
       // Every worker count is measured in short windows taken in turn, so a slow spell of the machine falls on
       // all of them alike; the figures are medians over the windows and speedup the median of paired ratios.
@@ -147,7 +157,7 @@ export async function simBench(argv: readonly string[]): Promise<number> {
           ...(physics === 'rapier' ? { rapier_worlds: rapierWorlds } : {}),
           robots: numEnvs,
           workers,
-          ...(workers >= 2 && physics === 'joint-space' ? { work_sharing: workSharing ? 'on' : 'off' } : {}),
+          ...(shares(workers) ? { work_sharing: workSharing ? 'on' : 'off' } : {}),
           physics_steps_per_s: Math.round(envSteps * info.frameSkip),
           env_steps_per_s: Math.round(envSteps),
           physics_steps_per_cpu_s: Math.round(median(samples[k].map((sample) => sample.perCpu)) * info.frameSkip),

@@ -44,11 +44,20 @@ export interface EnvSnapshot {
   readonly rng: RngState;
   /** Steps since the last reset (set by TimeLimit; 0 for a bare env). */
   readonly elapsedSteps: number;
+  /** Engine state beyond qpos and qvel (engines/engine.ts writeStateExtra: MuJoCo's warmstart); absent: none. */
+  readonly extra?: readonly number[];
 }
 
-/** Floats one packed snapshot takes: elapsed steps, qpos, qvel, the Rng's 4 state words, its spare normal. */
-export function snapshotSize(nq: number, nv: number): number {
-  return 1 + nq + nv + 4 + 1;
+/** Sizes of an env's packed snapshot: qpos, qvel and the engine's extra state (registry.ts stateLayout). */
+export interface StateLayout {
+  readonly nq: number;
+  readonly nv: number;
+  readonly extra: number;
+}
+
+/** Floats one packed snapshot takes: elapsed steps, qpos, qvel, the Rng's 4 state words, its spare normal, extra. */
+export function snapshotSize(layout: StateLayout): number {
+  return 1 + layout.nq + layout.nv + 4 + 1 + layout.extra;
 }
 
 /** Writes a snapshot as plain numbers at out[offset...] (for shared memory between threads). */
@@ -59,7 +68,8 @@ export function packSnapshot(snapshot: EnvSnapshot, out: Float64Array, offset: n
   for (const value of snapshot.qvel) out[o++] = value;
   if (snapshot.rng.words.length !== 4) throw new Error(`expected 4 Rng state words, got ${snapshot.rng.words.length}`);
   for (const word of snapshot.rng.words) out[o++] = word;
-  out[o] = snapshot.rng.spareNormal ?? Number.NaN;
+  out[o++] = snapshot.rng.spareNormal ?? Number.NaN;
+  for (const value of snapshot.extra ?? []) out[o++] = value;
 }
 
 /**
@@ -73,7 +83,8 @@ export function packLiveState(out: Float64Array, offset: number, elapsedSteps: n
   rng.writeState(out, offset + 1 + qpos.length + qvel.length);
 }
 
-export function unpackSnapshot(data: Float64Array, offset: number, nq: number, nv: number): EnvSnapshot {
+export function unpackSnapshot(data: Float64Array, offset: number, layout: StateLayout): EnvSnapshot {
+  const { nq, nv } = layout;
   let o = offset;
   const elapsedSteps = data[o++];
   const qpos = Array.from(data.subarray(o, o + nq));
@@ -82,8 +93,9 @@ export function unpackSnapshot(data: Float64Array, offset: number, nq: number, n
   o += nv;
   const words = Array.from(data.subarray(o, o + 4));
   o += 4;
-  const spare = data[o];
-  return { qpos, qvel, rng: { words, spareNormal: Number.isNaN(spare) ? null : spare }, elapsedSteps };
+  const spare = data[o++];
+  const snapshot = { qpos, qvel, rng: { words, spareNormal: Number.isNaN(spare) ? null : spare }, elapsedSteps };
+  return layout.extra > 0 ? { ...snapshot, extra: Array.from(data.subarray(o, o + layout.extra)) } : snapshot;
 }
 
 /** An Env that can be snapshot and restored exactly (every env createEnv returns). */

@@ -1,5 +1,5 @@
 import type { StepResult } from './env.ts';
-import { isStagedEnv, snapshotSize, unpackSnapshot, type SharedPhysics, type SnapshotEnv, type StagedEnv } from './env-common.ts';
+import { isStagedEnv, snapshotSize, unpackSnapshot, type SharedPhysics, type SnapshotEnv, type StagedEnv, type StateLayout } from './env-common.ts';
 import type { VecBuffers, VecLayout } from './vec-buffers.ts';
 
 /** What one thread runs for a vector env's commands: an EnvRunner over its slice, or a SharedWorkRunner. */
@@ -7,8 +7,8 @@ export interface SliceRunner {
   reset(seed: number): void;
   /** Steps the runner's envs with their rows of `actions` (all N envs' actions, env i's at i * actionSize). */
   step(actions: Float32Array): void;
-  saveState(states: Float64Array, nq: number, nv: number): void;
-  loadState(states: Float64Array, nq: number, nv: number): void;
+  saveState(states: Float64Array, layout: StateLayout): void;
+  loadState(states: Float64Array, layout: StateLayout): void;
   dispose(): void;
 }
 
@@ -133,15 +133,15 @@ export class EnvRunner implements SliceRunner {
   }
 
   /** Packs each env's snapshot into states (global env index i at i * snapshotSize). */
-  saveState(states: Float64Array, nq: number, nv: number): void {
-    const size = snapshotSize(nq, nv);
+  saveState(states: Float64Array, layout: StateLayout): void {
+    const size = snapshotSize(layout);
     this.envs.forEach((env, k) => env.packState(states, (this.first + k) * size));
   }
 
   /** Restores each env from states; the buffers (obs, episode books) are the caller's to restore. */
-  loadState(states: Float64Array, nq: number, nv: number): void {
-    const size = snapshotSize(nq, nv);
-    this.envs.forEach((env, k) => env.restore(unpackSnapshot(states, (this.first + k) * size, nq, nv)));
+  loadState(states: Float64Array, layout: StateLayout): void {
+    const size = snapshotSize(layout);
+    this.envs.forEach((env, k) => env.restore(unpackSnapshot(states, (this.first + k) * size, layout)));
     this.writeAllPoses();
   }
 

@@ -1,5 +1,5 @@
 import type { SnapshotEnv } from './env-common.ts';
-import { checkPhysics, createEnv, createRapierScene, type PhysicsName } from './registry.ts';
+import { createEnv, createRapierScene, resolvePhysics, type PhysicsName } from './registry.ts';
 
 /**
  * How Rapier robots are put in worlds: 'shared' (default) builds all the robots of one thread's slice into one
@@ -22,7 +22,7 @@ export interface EnvSliceOptions {
 
 /** The envs one thread steps for a vector env; on failure the ones already built are disposed. */
 export async function createEnvSlice(options: EnvSliceOptions): Promise<SnapshotEnv[]> {
-  const physics = checkPhysics(options.physics);
+  const physics = resolvePhysics(options.robot, options.physics);
   const mode = options.rapierWorlds ?? 'shared';
   if (!(rapierWorldModes as readonly string[]).includes(mode)) throw new Error(`unknown rapierWorlds '${mode}'; one of ${rapierWorldModes.join(', ')}`);
   const envs: SnapshotEnv[] = [];

@@ -3,7 +3,7 @@ import type { SnapshotEnv } from './env-common.ts';
 import { EnvRunner, type SliceRunner } from './env-runner.ts';
 import { SharedWorkRunner, WorkBoard } from './work-sharing.ts';
 import { createEnvSlice } from './env-slice.ts';
-import { robotInfo } from './registry.ts';
+import { robotInfo, stateLayout } from './registry.ts';
 import { viewVecMemory } from './vec-buffers.ts';
 import { COMMAND, CONTROL, STATUS, writeError, type WorkerInit, type WorkerReply } from './worker-protocol.ts';
 
@@ -34,7 +34,7 @@ const POLL_MS = 1;
 async function start(init: WorkerInit, endpoint: WorkerEndpoint): Promise<void> {
   const control = new Int32Array(init.control);
   const states = new Float64Array(init.states);
-  const { nq, nv } = robotInfo(init.robot);
+  const layout = stateLayout(init.robot, init.physics);
   const error = new Uint16Array(init.error);
   let runner: SliceRunner;
   /** The host writes every step's actions here (shared memory) before it sends STEP. */
@@ -47,7 +47,7 @@ async function start(init: WorkerInit, endpoint: WorkerEndpoint): Promise<void> 
     const slice = new EnvRunner(envs, init.first, init.layout, buffers, robotInfo(init.robot).rewardTerms);
     if (work) {
       // The host deals the first reset out like every later command.
-      runner = new SharedWorkRunner(slice, new WorkBoard(work.board, work.threads, init.layout.numEnvs), work.thread, states, nq, nv);
+      runner = new SharedWorkRunner(slice, new WorkBoard(work.board, work.threads, init.layout.numEnvs), work.thread, states, layout);
     } else {
       runner = slice;
       runner.reset(init.seed);
@@ -71,8 +71,8 @@ async function start(init: WorkerInit, endpoint: WorkerEndpoint): Promise<void> 
     try {
       if (command === COMMAND.STEP) runner.step(actions);
       else if (command === COMMAND.RESET) runner.reset(control[CONTROL.ARG]);
-      else if (command === COMMAND.SAVE) runner.saveState(states, nq, nv);
-      else if (command === COMMAND.LOAD) runner.loadState(states, nq, nv);
+      else if (command === COMMAND.SAVE) runner.saveState(states, layout);
+      else if (command === COMMAND.LOAD) runner.loadState(states, layout);
       else if (command === COMMAND.CLOSE) runner.dispose();
       else throw new Error(`unknown command ${command}`);
     } catch (failure) {

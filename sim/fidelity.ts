@@ -1,10 +1,19 @@
 import type { SnapshotEnv } from './env-common.ts';
-import { createEnv, type CreateEnvOptions } from './registry.ts';
+import { loadModel } from './model/index.ts';
+import { forwardKinematics } from './model/kinematics.ts';
+import type { RobotModel } from './model/types.ts';
+import { createEnv, defaultPhysics, robotInfo, robotNames, type PhysicsName } from './registry.ts';
 
 /**
  * Replays a MuJoCo trajectory file (the files in tests/fixtures/sim/, docs/FINDINGS.md: model, qpos0/qvel0, and per step the action
  * held for frame_skip physics steps with the resulting qpos, qvel, body positions xpos and contact count) through
- * our robot from the same initial state, and measures how far ours ends up from MuJoCo's.
+ * our robot on a physics, and measures how far ours ends up from MuJoCo's:
+ * - teacher-forced (tf_*): every step starts from MuJoCo's previous state, so each error is one step's alone;
+ *   per step, the largest error over the robot's hinge joints (angles in rad, rates in rad/s); p50, p95 and max
+ *   over all steps, and p95 over the steps with and without contacts (MuJoCo's ncon after the step) apart;
+ * - open-loop (ol_angle_k): started from qpos0/qvel0 and left to run, the largest hinge angle error after k steps;
+ * - Reacher: the fingertip's distance to MuJoCo's, open-loop, mean over the steps before joint1 first reaches its
+ *   limit (tip_free_mean_m) and over all steps (tip_mean_m).
  */
 export interface Trajectory {
   readonly model: string;
@@ -22,35 +31,37 @@ export interface Trajectory {
   }[];
 }
 
-export interface ReacherFidelity {
-  readonly robot: 'reacher';
+export interface Fidelity {
+  readonly robot: string;
+  readonly physics: PhysicsName;
   readonly file: string;
-  readonly steps_compared: number;
-  /** Steps before the reference first reaches joint1's +-3 rad limit. */
-  readonly free_steps: number;
-  readonly mean_tip_error_free_m: number;
-  readonly mean_tip_error_m: number;
-  readonly max_tip_error_m: number;
-  readonly max_joint_error_rad: number;
+  readonly steps: number;
+  readonly contact_steps: number;
+  readonly tf_angle_p50_rad: number;
+  readonly tf_angle_p95_rad: number;
+  readonly tf_angle_max_rad: number;
+  readonly tf_rate_p50_rad_s: number;
+  readonly tf_rate_p95_rad_s: number;
+  readonly tf_rate_max_rad_s: number;
+  /** p95 over contact steps and over contact-free steps (null when there are none). */
+  readonly tf_angle_p95_contact_rad: number | null;
+  readonly tf_angle_p95_free_rad: number | null;
+  readonly tf_rate_p95_contact_rad_s: number | null;
+  readonly tf_rate_p95_free_rad_s: number | null;
+  readonly ol_angle_1: number;
+  readonly ol_angle_5: number;
+  readonly ol_angle_25: number;
+  /** Reacher only. */
+  readonly free_steps?: number;
+  readonly tip_free_mean_m?: number;
+  readonly tip_mean_m?: number;
 }
 
-export interface HopperFidelity {
-  readonly robot: 'hopper';
-  readonly file: string;
-  /** Steps of the reference episode: up to and including the one Gymnasium's health check would end it on. */
-  readonly steps_compared: number;
-  /** Over the torso angle and the three joints. */
-  readonly max_joint_error_rad: number;
-  /** Distance between our torso frame and MuJoCo's (xz). */
-  readonly max_torso_error_m: number;
-}
-
-export type Fidelity = ReacherFidelity | HopperFidelity;
-
-function robotOf(trajectory: Trajectory): 'reacher' | 'hopper' {
-  if (trajectory.model.startsWith('reacher')) return 'reacher';
-  if (trajectory.model.startsWith('hopper')) return 'hopper';
-  throw new Error(`trajectory of unknown model '${trajectory.model}' (expected reacher.xml or hopper.xml)`);
+/** The robot whose model file the trajectory was recorded from. */
+function robotOf(trajectory: Trajectory): string {
+  const robot = robotNames.find((name) => robotInfo(name).modelFile === trajectory.model);
+  if (robot === undefined) throw new Error(`trajectory of unknown model '${trajectory.model}'`);
+  return robot;
 }
 
 /** Checks the parts of a parsed file we rely on, so a wrong file fails with a message, not a NaN. */
@@ -61,65 +72,99 @@ export function parseTrajectory(text: string, file: string): Trajectory {
   return data as Trajectory;
 }
 
-export async function measureFidelity(trajectory: Trajectory, file: string, options: Pick<CreateEnvOptions, 'physics'> = {}): Promise<Fidelity> {
+/** The largest |ours - theirs| over the given indices. */
+function maxError(ours: ArrayLike<number>, theirs: readonly number[], indices: readonly number[]): number {
+  let worst = 0;
+  for (const i of indices) worst = Math.max(worst, Math.abs(ours[i] - theirs[i]));
+  return worst;
+}
+
+function quantile(values: readonly number[], q: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+}
+
+export async function measureFidelity(trajectory: Trajectory, file: string, options: { readonly physics?: PhysicsName } = {}): Promise<Fidelity> {
   const robot = robotOf(trajectory);
+  const info = robotInfo(robot);
+  if (trajectory.frame_skip !== info.frameSkip || Math.abs(trajectory.timestep - info.timestep) > 1e-12) {
+    throw new Error(`${file}: recorded with timestep ${trajectory.timestep} x ${trajectory.frame_skip}, ${robot} steps ${info.timestep} x ${info.frameSkip}`);
+  }
+  const model = loadModel(info.modelFile);
+  const hinges = model.joints.filter((joint) => joint.type === 'hinge');
+  const angles = hinges.map((joint) => joint.qposAddress);
+  const rates = hinges.map((joint) => joint.dofAddress);
   const env = await createEnv(robot, { maxEpisodeSteps: 0, physics: options.physics });
   try {
-    env.setState(trajectory.qpos0, trajectory.qvel0);
-    return robot === 'reacher' ? replayReacher(env, trajectory, file) : replayHopper(env, trajectory, file);
+    const physics = options.physics ?? defaultPhysics(robot);
+    const steps = trajectory.steps;
+    // Teacher-forced.
+    const angleErrors: number[] = [];
+    const rateErrors: number[] = [];
+    let [qpos, qvel] = [trajectory.qpos0, trajectory.qvel0];
+    for (const step of steps) {
+      env.setState(qpos, qvel);
+      env.step(step.action);
+      const state = env.getState();
+      angleErrors.push(maxError(state.qpos, step.qpos, angles));
+      rateErrors.push(maxError(state.qvel, step.qvel, rates));
+      [qpos, qvel] = [step.qpos, step.qvel];
+    }
+    const contact = steps.map((step) => step.ncon > 0);
+    const part = (errors: number[], inContact: boolean) => quantile(errors.filter((_, i) => contact[i] === inContact), 0.95);
+    const openLoop = replayOpenLoop(env, model, trajectory, angles, robot === 'reacher');
+    return {
+      robot,
+      physics,
+      file,
+      steps: steps.length,
+      contact_steps: contact.filter(Boolean).length,
+      tf_angle_p50_rad: quantile(angleErrors, 0.5) ?? 0,
+      tf_angle_p95_rad: quantile(angleErrors, 0.95) ?? 0,
+      tf_angle_max_rad: Math.max(...angleErrors),
+      tf_rate_p50_rad_s: quantile(rateErrors, 0.5) ?? 0,
+      tf_rate_p95_rad_s: quantile(rateErrors, 0.95) ?? 0,
+      tf_rate_max_rad_s: Math.max(...rateErrors),
+      tf_angle_p95_contact_rad: part(angleErrors, true),
+      tf_angle_p95_free_rad: part(angleErrors, false),
+      tf_rate_p95_contact_rad_s: part(rateErrors, true),
+      tf_rate_p95_free_rad_s: part(rateErrors, false),
+      ...openLoop,
+    };
   } finally {
     env.dispose();
   }
 }
 
-function replayReacher(env: SnapshotEnv, trajectory: Trajectory, file: string): ReacherFidelity {
-  const limit = 3;
-  let freeSteps = trajectory.steps.findIndex((step) => Math.abs(step.qpos[1]) >= limit);
+/** Open loop from the recorded initial state: angle errors after 1, 5 and 25 steps; the Reacher's fingertip. */
+function replayOpenLoop(env: SnapshotEnv, model: RobotModel, trajectory: Trajectory, angles: readonly number[], reacher: boolean) {
+  env.setState(trajectory.qpos0, trajectory.qvel0);
+  const after: Record<number, number> = {};
+  const xpos = new Float64Array(3 * model.bodies.length);
+  const xquat = new Float64Array(4 * model.bodies.length);
+  const tip = model.bodies.findIndex((body) => body.name === 'fingertip');
+  const joint1 = model.joints.find((joint) => joint.name === 'joint1');
+  let freeSteps = trajectory.steps.findIndex((step) => joint1 !== undefined && Math.abs(step.qpos[joint1.qposAddress]) >= joint1.range[1]);
   if (freeSteps < 0) freeSteps = trajectory.steps.length;
-  const poses = new Float32Array(env.bodyCount * 7);
-  let sum = 0;
-  let sumFree = 0;
-  let maxTip = 0;
-  let maxJoint = 0;
+  let tipSum = 0;
+  let tipFreeSum = 0;
   trajectory.steps.forEach((step, i) => {
     env.step(step.action);
     const { qpos } = env.getState();
-    // The fingertip is body 2 of the pose layout (body0, body1, fingertip, target).
-    env.writePoses(poses, 0);
-    const tip = step.xpos.fingertip;
-    const error = Math.hypot(poses[14] - tip[0], poses[15] - tip[1]);
-    sum += error;
-    if (i < freeSteps) sumFree += error;
-    maxTip = Math.max(maxTip, error);
-    maxJoint = Math.max(maxJoint, Math.abs(qpos[0] - step.qpos[0]), Math.abs(qpos[1] - step.qpos[1]));
+    after[i + 1] = maxError(qpos, step.qpos, angles);
+    if (reacher) {
+      // Our fingertip at our state, MuJoCo's as recorded at its state (both from forward kinematics).
+      forwardKinematics(model, qpos, xpos, xquat);
+      const theirs = step.xpos.fingertip;
+      const error = Math.hypot(xpos[3 * tip] - theirs[0], xpos[3 * tip + 1] - theirs[1], xpos[3 * tip + 2] - theirs[2]);
+      tipSum += error;
+      if (i < freeSteps) tipFreeSum += error;
+    }
   });
+  const at = (k: number) => after[Math.min(k, trajectory.steps.length)];
+  const base = { ol_angle_1: at(1), ol_angle_5: at(5), ol_angle_25: at(25) };
+  if (!reacher) return base;
   const n = trajectory.steps.length;
-  return {
-    robot: 'reacher',
-    file,
-    steps_compared: n,
-    free_steps: freeSteps,
-    mean_tip_error_free_m: freeSteps > 0 ? sumFree / freeSteps : 0,
-    mean_tip_error_m: sum / n,
-    max_tip_error_m: maxTip,
-    max_joint_error_rad: maxJoint,
-  };
-}
-
-function replayHopper(env: SnapshotEnv, trajectory: Trajectory, file: string): HopperFidelity {
-  const healthy = (qpos: readonly number[], qvel: readonly number[]) =>
-    qpos[1] > 0.7 && Math.abs(qpos[2]) < 0.2 && [...qpos.slice(2), ...qvel].every((value) => Math.abs(value) < 100);
-  let compared = 0;
-  let maxJoint = 0;
-  let maxTorso = 0;
-  for (const step of trajectory.steps) {
-    env.step(step.action);
-    const { qpos } = env.getState();
-    compared++;
-    for (let j = 2; j < 6; j++) maxJoint = Math.max(maxJoint, Math.abs(qpos[j] - step.qpos[j]));
-    const torso = step.xpos.torso;
-    maxTorso = Math.max(maxTorso, Math.hypot(qpos[0] - torso[0], qpos[1] - torso[2]));
-    if (!healthy(step.qpos, step.qvel)) break;
-  }
-  return { robot: 'hopper', file, steps_compared: compared, max_joint_error_rad: maxJoint, max_torso_error_m: maxTorso };
+  return { ...base, free_steps: freeSteps, tip_free_mean_m: freeSteps > 0 ? tipFreeSum / freeSteps : 0, tip_mean_m: tipSum / n };
 }

@@ -1,13 +1,17 @@
-import type { SnapshotEnv } from './env-common.ts';
+import type { SnapshotEnv, StateLayout } from './env-common.ts';
 import { HOPPER, HOPPER_BODIES, HopperEnv, JointSpaceHopperPhysics, hopperDescription } from './hopper.ts';
 import { REACHER, REACHER_BODIES, ReacherEnv, reacherDescription } from './reacher.ts';
 import { restPoses, type GeomDescription, type RobotDescription, type SignalDescription } from './robot-description.ts';
 import { TimeLimit } from './time-limit.ts';
-import { checkPhysics, type PhysicsName } from './physics.ts';
+import { resolvePhysics, type PhysicsName } from './physics.ts';
 import type { RapierScene } from './rapier-scene.ts';
+import { loadModel, type ModelFileName, type RobotModel } from './model/index.ts';
+import { actionLayout, boundTask, modelRestPoses, renderBodies, renderScenery, taskSpec, taskSpecs } from './tasks/index.ts';
+import { TaskEnv } from './tasks/task-env.ts';
+import type { TaskSpec } from './tasks/task.ts';
 
-/** The robots Sinew simulates. */
-export const robotNames = ['reacher', 'hopper'] as const;
+/** The robots Sinew simulates: every robot with a task file (sim/tasks/), in the app's order. */
+export const robotNames = ['reacher', 'hopper', 'walker2d', 'half-cheetah', 'ant', 'inverted-pendulum', 'swimmer'] as const;
 export type RobotName = (typeof robotNames)[number];
 
 /** What the renderer needs to draw one body: its geoms (poses in the body frame) and their colours. */
@@ -34,6 +38,12 @@ export interface RobotInfo {
   readonly rewardThreshold: number;
   /** Names of the reward terms in StepInfo.terms (they sum to the reward). */
   readonly rewardTerms: readonly string[];
+  /** Whether the robot touches the ground (its steps vary in cost: worker threads share work, worker-vec-env.ts). */
+  readonly hasContacts: boolean;
+  /** The MJCF file the robot is compiled from (assets/models/). */
+  readonly modelFile: ModelFileName;
+  /** Whether its root body slides or floats (it travels over the ground) rather than being fixed to its base. */
+  readonly travels: boolean;
   /**
    * Bodies in pose-board order: writePoses emits 7 floats (x, y, z, qx, qy, qz, qw) per body, the body frame
    * in the world (MuJoCo's xpos/xquat; z up, metres).
@@ -46,10 +56,11 @@ export interface RobotInfo {
   /** Meaning and unit of each observation and action entry. */
   readonly observationLayout: readonly SignalDescription[];
   readonly actionLayout: readonly SignalDescription[];
-  readonly description: RobotDescription;
+  /** The hand-written description of the Reacher and the Hopper (their joint-space and Rapier builds); absent for the others. */
+  readonly description?: RobotDescription;
 }
 
-function renderBodies(description: RobotDescription, names: readonly string[]): RenderBody[] {
+function describedBodies(description: RobotDescription, names: readonly string[]): RenderBody[] {
   return names.map((name) => {
     const body = description.bodies.find((b) => b.name === name);
     if (!body) throw new Error(`${description.name}: no body ${name}`);
@@ -57,7 +68,42 @@ function renderBodies(description: RobotDescription, names: readonly string[]): 
   });
 }
 
+/** Whether the robot's first jointed child of the world slides or floats (the Reacher's target does not count). */
+function travels(model: RobotModel): boolean {
+  const root = model.bodies.find((body) => body.parent === 0 && body.joints.length > 0);
+  return root?.joints.some((id) => model.joints[id].type === 'slide' || model.joints[id].type === 'free') ?? false;
+}
+
+/** A robot known only by its MJCF file and task file. */
+function modelRobotInfo(spec: TaskSpec): RobotInfo {
+  const { model, task } = boundTask(spec);
+  return {
+    name: spec.robot as RobotName,
+    observationSize: task.observationSize,
+    actionSize: model.nu,
+    nq: model.nq,
+    nv: model.nv,
+    dt: model.option.timestep * task.frameSkip,
+    timestep: model.option.timestep,
+    frameSkip: task.frameSkip,
+    maxEpisodeSteps: spec.maxEpisodeSteps,
+    rewardThreshold: spec.rewardThreshold,
+    rewardTerms: task.rewardTerms,
+    hasContacts: model.geoms.some((g) => g.body === 0 && g.type === 'plane' && (g.contype !== 0 || g.conaffinity !== 0)),
+    modelFile: spec.modelFile,
+    travels: travels(model),
+    bodies: renderBodies(model),
+    restPoses: modelRestPoses(model),
+    scenery: renderScenery(model),
+    observationLayout: spec.observationLayout(model),
+    actionLayout: actionLayout(model),
+  };
+}
+
+const modelRobots = Object.fromEntries(taskSpecs.filter((spec) => spec.robot !== 'reacher' && spec.robot !== 'hopper').map((spec) => [spec.robot, modelRobotInfo(spec)]));
+
 export const robots: Readonly<Record<RobotName, RobotInfo>> = {
+  ...(modelRobots as Record<Exclude<RobotName, 'reacher' | 'hopper'>, RobotInfo>),
   reacher: {
     name: 'reacher',
     observationSize: REACHER.observationSize,
@@ -70,7 +116,10 @@ export const robots: Readonly<Record<RobotName, RobotInfo>> = {
     maxEpisodeSteps: 50,
     rewardThreshold: -3.75,
     rewardTerms: ['distance', 'control'],
-    bodies: renderBodies(reacherDescription, REACHER_BODIES),
+    hasContacts: false,
+    modelFile: 'reacher.xml',
+    travels: travels(loadModel('reacher.xml')),
+    bodies: describedBodies(reacherDescription, REACHER_BODIES),
     restPoses: restPoses(reacherDescription, REACHER_BODIES),
     scenery: reacherDescription.scenery,
     observationLayout: reacherDescription.observationLayout,
@@ -89,7 +138,10 @@ export const robots: Readonly<Record<RobotName, RobotInfo>> = {
     maxEpisodeSteps: 1000,
     rewardThreshold: 3800,
     rewardTerms: ['forward', 'healthy', 'control'],
-    bodies: renderBodies(hopperDescription, HOPPER_BODIES),
+    hasContacts: true,
+    modelFile: 'hopper.xml',
+    travels: travels(loadModel('hopper.xml')),
+    bodies: describedBodies(hopperDescription, HOPPER_BODIES),
     restPoses: restPoses(hopperDescription, HOPPER_BODIES),
     scenery: hopperDescription.scenery,
     observationLayout: hopperDescription.observationLayout,
@@ -108,13 +160,21 @@ export function robotInfo(robot: string): RobotInfo {
   return robots[robot];
 }
 
-export { checkPhysics, physicsNames, type PhysicsName } from './physics.ts';
+export { checkPhysics, defaultPhysics, physicsNames, physicsSummary, resolvePhysics, type PhysicsName } from './physics.ts';
+
+/** Sizes of a packed env snapshot for `robot` on `physics` (MuJoCo adds its warmstart and body frames: engines/mujoco). */
+export function stateLayout(robot: string, physics: string | undefined): StateLayout {
+  const info = robotInfo(robot);
+  const nbody = info.bodies.length + 1;
+  return { nq: info.nq, nv: info.nv, extra: resolvePhysics(info.name, physics) === 'mujoco' ? info.nv + 7 * nbody : 0 };
+}
 
 export interface CreateEnvOptions {
   /**
-   * 'joint-space' (default): MuJoCo's equations for the robot's XML in TypeScript, matching MuJoCo's trajectories
-   * to 1e-9. 'rapier': the robot's bodies and joints in a Rapier world (see reacher-rapier.ts, hopper-rapier.ts):
-   * the Reacher's fingertip within 0.1-0.5 mm of MuJoCo's before joint1's limit, the Hopper's joints within 0.06 rad.
+   * 'joint-space' (the Reacher's and the Hopper's default): MuJoCo's equations for the robot's XML in TypeScript,
+   * matching MuJoCo's trajectories to 1e-9. 'rapier': the Reacher's or Hopper's bodies and joints in a Rapier world
+   * (see reacher-rapier.ts, hopper-rapier.ts). 'mujoco' (every other robot's default): the official MuJoCo
+   * (WebAssembly, loaded on first use) running the robot's MJCF file (engines/mujoco/).
    */
   readonly physics?: PhysicsName;
   /** Rapier physics only: the world to build the robot in (shared with other robots); default a world of its own. */
@@ -133,7 +193,7 @@ export interface CreateEnvOptions {
 export async function createEnv(robot: string, options: CreateEnvOptions = {}): Promise<SnapshotEnv> {
   const info = robotInfo(robot);
   const seed = options.seed ?? 0;
-  const physics = checkPhysics(options.physics);
+  const physics = resolvePhysics(info.name, options.physics);
   if (options.scene && physics !== 'rapier') throw new Error('createEnv: a scene is for Rapier physics only');
   if (options.scene && options.scene.settings.robot !== info.name) throw new Error(`createEnv: a ${info.name} cannot join a ${options.scene.settings.robot} world`);
   let env: SnapshotEnv;
@@ -145,6 +205,8 @@ export async function createEnv(robot: string, options: CreateEnvOptions = {}): 
       scene.freeIfEmpty(); // a world made for this env alone
       throw error;
     }
+  } else if (physics === 'mujoco') {
+    env = await mujocoEnv(info.name, seed);
   } else {
     env = info.name === 'reacher' ? new ReacherEnv(seed) : new HopperEnv(new JointSpaceHopperPhysics(), seed);
   }
@@ -171,4 +233,19 @@ async function rapierReacher(scene: RapierScene, seed: number): Promise<Snapshot
 async function rapierHopper(scene: RapierScene, seed: number): Promise<SnapshotEnv> {
   const { RapierHopperPhysics } = await import('./hopper-rapier.ts');
   return new HopperEnv(new RapierHopperPhysics(scene), seed);
+}
+
+/** A robot's task over the MuJoCo engine (its module loads on first use in the thread). */
+async function mujocoEnv(robot: RobotName, seed: number): Promise<SnapshotEnv> {
+  const spec = taskSpec(robot);
+  if (spec === undefined) throw new Error(`${robot} has no task file`);
+  const { model, task } = boundTask(spec);
+  const { createMujocoPhysics } = await import('./engines/mujoco/index.ts');
+  const physics = await createMujocoPhysics(spec.modelFile, model, { frameSkip: task.frameSkip, contactForces: task.contactForces });
+  try {
+    return new TaskEnv(robot, task, physics, seed);
+  } catch (error) {
+    physics.dispose();
+    throw error;
+  }
 }

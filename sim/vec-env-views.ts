@@ -1,7 +1,7 @@
 import type { VecEnv, VecEnvState } from './env.ts';
-import { snapshotSize } from './env-common.ts';
+import { snapshotSize, type StateLayout } from './env-common.ts';
 import type { RapierWorldMode } from './env-slice.ts';
-import { robotInfo, type PhysicsName } from './registry.ts';
+import { robotInfo, stateLayout, type PhysicsName } from './registry.ts';
 import type { VecBuffers, VecLayout } from './vec-buffers.ts';
 import type { WorkerFactory } from './worker-protocol.ts';
 
@@ -43,14 +43,13 @@ export function vecEnvState(vec: SimVecEnv, states: Float64Array): VecEnvState {
 }
 
 /** Checks a VecEnvState against this VecEnv, copies its buffers back and returns the packed snapshots. */
-export function restoreVecBuffers(vec: SimVecEnv & SavedBuffers, state: VecEnvState): Float64Array {
+export function restoreVecBuffers(vec: SimVecEnv & SavedBuffers, state: VecEnvState, layout: StateLayout): Float64Array {
   const json = state.json as { kind?: string; robot?: string; numEnvs?: number } | null;
   if (json?.kind !== 'sinew-vec-env' || json.robot !== vec.robot || json.numEnvs !== vec.numEnvs) {
     throw new Error(`VecEnv state is for ${json?.numEnvs} x ${json?.robot}, not ${vec.numEnvs} x ${vec.robot}`);
   }
   const { states, obs, episodeReturns, episodeLengths, finishedReturns, finishedLengths } = state.arrays;
-  const info = robotInfo(vec.robot);
-  if (!(states instanceof Float64Array) || states.length !== vec.numEnvs * snapshotSize(info.nq, info.nv)) throw new Error('VecEnv state: states array has the wrong size');
+  if (!(states instanceof Float64Array) || states.length !== vec.numEnvs * snapshotSize(layout)) throw new Error('VecEnv state: states array has the wrong size');
   vec.obs.set(obs as Float32Array);
   vec.episodeReturns.set(episodeReturns as Float64Array);
   vec.episodeLengths.set(episodeLengths as Int32Array);
@@ -68,7 +67,7 @@ export interface VecEnvOptions {
   readonly seed?: number;
   /** Per-episode step limit; default the robot's Gymnasium limit. */
   readonly maxEpisodeSteps?: number;
-  /** The robots' physics: 'joint-space' (default) or 'rapier' (see createEnv). */
+  /** The robots' physics (see createEnv); default the robot's (physics.ts defaultPhysics). */
   readonly physics?: PhysicsName;
   /** Rapier physics: one world per thread's slice ('shared', default) or per robot (see env-slice.ts). */
   readonly rapierWorlds?: RapierWorldMode;
@@ -117,9 +116,12 @@ export abstract class VecEnvViews {
   readonly rewardTerms: Float32Array;
   readonly physicsBlowUp: Uint8Array;
   readonly poses: Float32Array;
+  /** Sizes of each env's packed snapshot (registry.ts stateLayout). */
+  protected readonly stateLayout: StateLayout;
 
-  protected constructor(robot: string, layout: VecLayout, buffers: VecBuffers) {
+  protected constructor(robot: string, physics: PhysicsName | undefined, layout: VecLayout, buffers: VecBuffers) {
     const info = robotInfo(robot);
+    this.stateLayout = stateLayout(robot, physics);
     this.robot = info.name;
     this.numEnvs = layout.numEnvs;
     this.observationSize = layout.observationSize;

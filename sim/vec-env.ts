@@ -2,7 +2,7 @@ import type { VecEnvState } from './env.ts';
 import { snapshotSize, type SnapshotEnv } from './env-common.ts';
 import { EnvRunner } from './env-runner.ts';
 import { createEnvSlice } from './env-slice.ts';
-import { checkPhysics, robotInfo } from './registry.ts';
+import { resolvePhysics, robotInfo, type PhysicsName } from './registry.ts';
 import { allocateVecMemory, viewVecMemory, type VecBuffers, type VecLayout } from './vec-buffers.ts';
 import { checkActions, restoreVecBuffers, vecEnvState, vecLayout, VecEnvViews, type SimVecEnv, type VecEnvOptions } from './vec-env-views.ts';
 import { WorkerVecEnv } from './worker-vec-env.ts';
@@ -20,8 +20,8 @@ export class InThreadVecEnv extends VecEnvViews implements SimVecEnv {
   private steps = 0;
   private readonly runner: EnvRunner;
 
-  private constructor(robot: string, envs: SnapshotEnv[], buffers: VecBuffers, layout: VecLayout) {
-    super(robot, layout, buffers);
+  private constructor(robot: string, physics: PhysicsName | undefined, envs: SnapshotEnv[], buffers: VecBuffers, layout: VecLayout) {
+    super(robot, physics, layout, buffers);
     this.runner = new EnvRunner(envs, 0, layout, buffers, this.rewardTermNames);
   }
 
@@ -32,7 +32,7 @@ export class InThreadVecEnv extends VecEnvViews implements SimVecEnv {
     const { physics, rapierWorlds, maxEpisodeSteps } = options;
     const envs: SnapshotEnv[] = await createEnvSlice({ robot: options.robot, first: 0, count: layout.numEnvs, seed, maxEpisodeSteps, physics, rapierWorlds });
     const buffers = viewVecMemory(layout, allocateVecMemory(layout, options.shared ?? false));
-    const vec = new InThreadVecEnv(options.robot, envs, buffers, layout);
+    const vec = new InThreadVecEnv(options.robot, physics, envs, buffers, layout);
     vec.runner.reset(seed);
     return vec;
   }
@@ -52,15 +52,13 @@ export class InThreadVecEnv extends VecEnvViews implements SimVecEnv {
   }
 
   async saveState(): Promise<VecEnvState> {
-    const info = robotInfo(this.robot);
-    const states = new Float64Array(this.numEnvs * snapshotSize(info.nq, info.nv));
-    this.runner.saveState(states, info.nq, info.nv);
+    const states = new Float64Array(this.numEnvs * snapshotSize(this.stateLayout));
+    this.runner.saveState(states, this.stateLayout);
     return vecEnvState(this, states);
   }
 
   async loadState(state: VecEnvState): Promise<void> {
-    const info = robotInfo(this.robot);
-    this.runner.loadState(restoreVecBuffers(this, state), info.nq, info.nv);
+    this.runner.loadState(restoreVecBuffers(this, state, this.stateLayout), this.stateLayout);
   }
 
   async close(): Promise<void> {
@@ -72,7 +70,7 @@ export class InThreadVecEnv extends VecEnvViews implements SimVecEnv {
 export async function createVecEnv(options: VecEnvOptions): Promise<SimVecEnv> {
   const workers = options.workers ?? 0;
   if (!(Number.isInteger(workers) && workers >= 0)) throw new Error(`workers must be a non-negative integer, got ${workers}`);
-  checkPhysics(options.physics);
+  resolvePhysics(robotInfo(options.robot).name, options.physics);
   if (workers <= 1) return InThreadVecEnv.create(options);
   return WorkerVecEnv.create({ ...options, workers });
 }

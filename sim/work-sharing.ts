@@ -1,4 +1,4 @@
-import { snapshotSize, unpackSnapshot } from './env-common.ts';
+import { snapshotSize, unpackSnapshot, type StateLayout } from './env-common.ts';
 import type { EnvRunner, SliceRunner } from './env-runner.ts';
 
 /**
@@ -97,11 +97,10 @@ export class SharedWorkRunner implements SliceRunner {
     private readonly board: WorkBoard,
     private readonly me: number,
     private readonly states: Float64Array,
-    private readonly nq: number,
-    private readonly nv: number,
+    private readonly layout: StateLayout,
   ) {
     if (!runner.steppedAlone) throw new Error('work sharing needs envs that step alone (not in a shared physics scene)');
-    this.size = snapshotSize(nq, nv);
+    this.size = snapshotSize(layout);
   }
 
   reset(seed: number): void {
@@ -142,7 +141,7 @@ export class SharedWorkRunner implements SliceRunner {
   }
 
   private restore(k: number): void {
-    this.runner.env(k).restore(unpackSnapshot(this.states, k * this.size, this.nq, this.nv));
+    this.runner.env(k).restore(unpackSnapshot(this.states, k * this.size, this.layout));
     this.board.owner[k] = this.me;
   }
 }

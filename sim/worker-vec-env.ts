@@ -3,8 +3,8 @@ import type { VecEnvState } from './env.ts';
 import { snapshotSize, type SnapshotEnv } from './env-common.ts';
 import { EnvRunner, type SliceRunner } from './env-runner.ts';
 import { createEnvSlice } from './env-slice.ts';
-import { checkPhysics } from './physics.ts';
-import { robotInfo } from './registry.ts';
+import type { PhysicsName } from './physics.ts';
+import { resolvePhysics, robotInfo, stateLayout } from './registry.ts';
 import { allocateVecMemory, viewVecMemory, type VecLayout } from './vec-buffers.ts';
 import { checkActions, restoreVecBuffers, vecEnvState, vecLayout, VecEnvViews, type SimVecEnv, type VecEnvOptions } from './vec-env-views.ts';
 import { SharedWorkRunner, WorkBoard } from './work-sharing.ts';
@@ -50,6 +50,7 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
 
   private constructor(
     robot: string,
+    physics: PhysicsName | undefined,
     layout: VecLayout,
     memory: ReturnType<typeof allocateVecMemory>,
     private readonly hosted: HostedWorker[],
@@ -59,12 +60,11 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
     private readonly board: WorkBoard | null,
   ) {
     const buffers = viewVecMemory(layout, memory);
-    super(robot, layout, buffers);
+    super(robot, physics, layout, buffers);
     this.actionBoard = buffers.actions;
     this.workers = hosted.length + 1;
     const slice = new EnvRunner(ownEnvs, 0, layout, viewVecMemory(layout, memory), this.rewardTermNames);
-    const { nq, nv } = robotInfo(robot);
-    this.own = board ? new SharedWorkRunner(slice, board, 0, states, nq, nv) : slice;
+    this.own = board ? new SharedWorkRunner(slice, board, 0, states, this.stateLayout) : slice;
     this.died = new Promise<never>((_, reject) => {
       hosted.forEach((worker, w) => worker.port.onError((error) => reject(new Error(`env worker ${w} died: ${error.message}`))));
     });
@@ -78,16 +78,16 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
     const factory = options.workerFactory ?? (await defaultWorkerFactory());
     const memory = allocateVecMemory(layout, true);
     const info = robotInfo(options.robot);
-    const statesBuffer = new SharedArrayBuffer(layout.numEnvs * snapshotSize(info.nq, info.nv) * 8);
+    const statesBuffer = new SharedArrayBuffer(layout.numEnvs * snapshotSize(stateLayout(options.robot, options.physics)) * 8);
     const seed = options.seed ?? 0;
     const sliceSize = (t: number) => Math.floor(layout.numEnvs / workers) + (t < layout.numEnvs % workers ? 1 : 0);
     const { physics, rapierWorlds, maxEpisodeSteps } = options;
-    // Work sharing moves envs between threads through their snapshots, which restore the joint-space robots
-    // exactly; Rapier worlds keep solver state no snapshot holds, so their robots keep fixed slices. It pays where
+    // Work sharing moves envs between threads through their snapshots, which restore the joint-space and MuJoCo
+    // robots exactly; Rapier worlds keep solver state no snapshot holds, so their robots keep fixed slices. It pays where
     // a step's cost varies with contacts (the Hopper); the Reacher's steps all cost the same ~1 us, so fixed
     // slices are balanced already and sharing's bookkeeping only slows them (sim bench, --work-sharing on,off).
-    const variesWithContacts = info.description.contact !== undefined;
-    const sharing = (options.workSharing ?? variesWithContacts) && checkPhysics(physics) === 'joint-space' && layout.numEnvs <= WorkBoard.MAX_ENVS;
+    const variesWithContacts = info.hasContacts;
+    const sharing = (options.workSharing ?? variesWithContacts) && resolvePhysics(info.name, physics) !== 'rapier' && layout.numEnvs <= WorkBoard.MAX_ENVS;
     const board = sharing ? WorkBoard.create(workers, layout.numEnvs) : null;
     const ownEnvs: SnapshotEnv[] = await createEnvSlice({ robot: options.robot, first: 0, count: sharing ? layout.numEnvs : sliceSize(0), seed, maxEpisodeSteps, physics, rapierWorlds });
     const hosted: HostedWorker[] = [];
@@ -118,7 +118,7 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
       for (const env of ownEnvs) env.dispose();
       throw error;
     }
-    const vec = new WorkerVecEnv(options.robot, layout, memory, hosted, new Float64Array(statesBuffer), ownEnvs, board);
+    const vec = new WorkerVecEnv(options.robot, physics, layout, memory, hosted, new Float64Array(statesBuffer), ownEnvs, board);
     // Fixed slices were reset by their threads as they started; shared work is dealt out from the first reset on.
     if (board) await vec.reset(seed);
     else vec.own.reset(seed);
@@ -141,15 +141,13 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
   }
 
   async saveState(): Promise<VecEnvState> {
-    const { nq, nv } = robotInfo(this.robot);
-    await this.command(COMMAND.SAVE, 0, () => this.own.saveState(this.states, nq, nv));
+    await this.command(COMMAND.SAVE, 0, () => this.own.saveState(this.states, this.stateLayout));
     return vecEnvState(this, this.states);
   }
 
   async loadState(state: VecEnvState): Promise<void> {
-    const { nq, nv } = robotInfo(this.robot);
-    this.states.set(restoreVecBuffers(this, state));
-    await this.command(COMMAND.LOAD, 0, () => this.own.loadState(this.states, nq, nv));
+    this.states.set(restoreVecBuffers(this, state, this.stateLayout));
+    await this.command(COMMAND.LOAD, 0, () => this.own.loadState(this.states, this.stateLayout));
   }
 
   async close(): Promise<void> {

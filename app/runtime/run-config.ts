@@ -1,6 +1,6 @@
 import { checkRobot, getRuntimeAlgorithm } from './catalog.ts';
 import type { AlgorithmConfig, Catalog } from './catalog.ts';
-import { checkPhysics, physicsNames, type PhysicsName } from '../../sim/physics.ts';
+import { physicsNames, resolvePhysics, type PhysicsName } from '../../sim/physics.ts';
 import { checkResources, checkSeed, MAX_TOTAL_STEPS, MAX_WORKERS } from './run-limits.ts';
 
 /**
@@ -86,7 +86,7 @@ export function parseSetting(text: string): [string, unknown] {
 
 export function resolveRunConfig(catalog: Catalog, request: RunRequest, versions: Readonly<Record<string, string>>): RunConfig {
   checkRobot(catalog, request.robot);
-  const physics = checkPhysics(request.physics);
+  const physics = resolvePhysics(request.robot, request.physics);
   const entry = getRuntimeAlgorithm(catalog, request.algorithm);
   let preset: string | null = request.robot in entry.presets ? request.robot : null;
   if (request.preset !== undefined && request.preset !== 'auto') {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createEnv, robotInfo, robotNames } from '../../sim/registry.ts';
+import { createEnv, defaultPhysics, robotInfo, robotNames } from '../../sim/registry.ts';
 import { TimeLimit } from '../../sim/time-limit.ts';
 
 describe('registry', () => {
   it('names the robots and describes them', () => {
-    expect(robotNames).toEqual(['reacher', 'hopper']);
+    expect(robotNames).toEqual(['reacher', 'hopper', 'walker2d', 'half-cheetah', 'ant', 'inverted-pendulum', 'swimmer']);
     const reacher = robotInfo('reacher');
     expect([reacher.observationSize, reacher.actionSize, reacher.dt, reacher.maxEpisodeSteps]).toEqual([10, 2, 0.02, 50]);
     const hopper = robotInfo('hopper');
@@ -23,11 +23,37 @@ describe('registry', () => {
   });
 
   it('throws a clear error for an unknown robot', async () => {
-    await expect(createEnv('walker')).rejects.toThrow(/unknown robot 'walker'; robots: reacher, hopper/);
+    await expect(createEnv('walker')).rejects.toThrow(/unknown robot 'walker'; robots: reacher, hopper, walker2d/);
     expect(() => robotInfo('walker')).toThrow(/unknown robot/);
   });
 
-  it('builds both robots behind a TimeLimit that truncates at the Gymnasium limit', async () => {
+  it('describes the model-file robots from their MJCF and task files (Gymnasium v5 sizes)', () => {
+    const sizes = robotNames.map((robot) => {
+      const info = robotInfo(robot);
+      expect(info.observationLayout.length).toBe(info.observationSize);
+      expect(info.actionLayout.length).toBe(info.actionSize);
+      return [robot, info.observationSize, info.actionSize, info.nq, info.nv, Number(info.dt.toFixed(6)), info.maxEpisodeSteps];
+    });
+    expect(sizes).toEqual([
+      ['reacher', 10, 2, 4, 4, 0.02, 50],
+      ['hopper', 11, 3, 6, 6, 0.008, 1000],
+      ['walker2d', 17, 6, 9, 9, 0.008, 1000],
+      ['half-cheetah', 17, 6, 9, 9, 0.05, 1000],
+      ['ant', 105, 8, 15, 14, 0.05, 1000],
+      ['inverted-pendulum', 4, 1, 2, 2, 0.04, 1000],
+      ['swimmer', 8, 2, 5, 5, 0.04, 1000],
+    ]);
+    expect(robotInfo('walker2d').bodies.map((b) => b.name)).toEqual(['torso', 'thigh', 'leg', 'foot', 'thigh_left', 'leg_left', 'foot_left']);
+    expect(defaultPhysics('walker2d')).toBe('mujoco');
+    expect(defaultPhysics('hopper')).toBe('joint-space');
+  });
+
+  it('refuses a physics a robot does not run on, naming the one it does', async () => {
+    await expect(createEnv('walker2d', { physics: 'rapier' })).rejects.toThrow(/walker2d runs on --physics mujoco/);
+    await expect(createEnv('hopper', { physics: 'bullet' as never })).rejects.toThrow(/unknown physics 'bullet'; physics: joint-space, rapier, mujoco/);
+  });
+
+  it('builds every robot behind a TimeLimit that truncates at the Gymnasium limit', async () => {
     for (const robot of robotNames) {
       const env = await createEnv(robot, { seed: 1 });
       expect(env).toBeInstanceOf(TimeLimit);

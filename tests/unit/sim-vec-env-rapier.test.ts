@@ -116,7 +116,7 @@ describe('Rapier VecEnv determinism', () => {
   });
 
   it('rejects an unknown physics or world mode', async () => {
-    await expect(createVecEnv({ robot: 'reacher', numEnvs: 2, physics: 'mujoco' as 'rapier' })).rejects.toThrow(/unknown physics 'mujoco'/);
+    await expect(createVecEnv({ robot: 'reacher', numEnvs: 2, physics: 'bullet' as 'rapier' })).rejects.toThrow(/unknown physics 'bullet'/);
     await expect(createVecEnv({ robot: 'reacher', numEnvs: 2, physics: 'rapier', rapierWorlds: 'one' as 'shared' })).rejects.toThrow(/unknown rapierWorlds 'one'/);
   });
 });

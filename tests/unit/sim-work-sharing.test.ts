@@ -61,8 +61,8 @@ describe('packState', () => {
   it.each(['reacher', 'hopper'])('%s: writes exactly what packSnapshot writes of snapshot(), as the stream and episode move on', async (robot) => {
     const { nq, nv, actionSize } = robotInfo(robot);
     const env = await createEnv(robot, { seed: 4, maxEpisodeSteps: 7 });
-    const live = new Float64Array(snapshotSize(nq, nv));
-    const packed = new Float64Array(snapshotSize(nq, nv));
+    const live = new Float64Array(snapshotSize({ nq, nv, extra: 0 }));
+    const packed = new Float64Array(snapshotSize({ nq, nv, extra: 0 }));
     for (let step = 0; step < 20; step++) {
       const result = env.step(Array.from({ length: actionSize }, (_, k) => Math.sin(step + k)));
       if (result.terminated || result.truncated) env.reset();
@@ -89,8 +89,8 @@ describe('SharedWorkRunner', () => {
     const referenceRunner = slice(reference, await makeEnvs());
     const shared = viewVecMemory(layout, allocateVecMemory(layout, false));
     const board = WorkBoard.create(2, numEnvs);
-    const states = new Float64Array(numEnvs * snapshotSize(nq, nv));
-    const threads = [0, 1].map(async (thread) => new SharedWorkRunner(slice(shared, await makeEnvs()), board, thread, states, nq, nv));
+    const states = new Float64Array(numEnvs * snapshotSize({ nq, nv, extra: 0 }));
+    const threads = [0, 1].map(async (thread) => new SharedWorkRunner(slice(shared, await makeEnvs()), board, thread, states, { nq, nv, extra: 0 }));
     const [a, b] = await Promise.all(threads);
     referenceRunner.reset(seed);
     board.deal();

@@ -11,7 +11,7 @@ import type { PlayResult } from '../../runtime/play.ts';
 import { RunFolder } from '../../runtime/run-folder.node.ts';
 import { validatedAlgorithmConfig } from '../../runtime/session.node.ts';
 import type { Env } from '../../../sim/env.ts';
-import { checkPhysics, type PhysicsName } from '../../../sim/physics.ts';
+import { resolvePhysics, type PhysicsName } from '../../../sim/physics.ts';
 import { createEnv } from '../../../sim/registry.ts';
 import type { PolicySnapshot } from '../../../agents/policy.ts';
 import { createPolicyEvaluator } from '../../../agents/export/evaluator.ts';
@@ -43,7 +43,7 @@ async function playRun(deps: PlayDeps, path: string, which: string, seed: number
   const { state, path: checkpoint, meta } = folder.loadCheckpoint(which);
   const catalog = await deps.loadCatalog();
   const entry = getRuntimeAlgorithm(catalog, folder.config.algorithm);
-  const physics = checkPhysics(physicsOption ?? folder.config.physics);
+  const physics = resolvePhysics(folder.config.robot, physicsOption ?? folder.config.physics);
   const trainer = await entry.createTrainer({ robot: folder.config.robot, config: validatedAlgorithmConfig(folder, entry), seed: folder.config.seed, workers: 0, physics });
   let snapshot: PolicySnapshot;
   try {
@@ -56,9 +56,9 @@ async function playRun(deps: PlayDeps, path: string, which: string, seed: number
   return playSnapshot(deps, snapshot, path, seed, episodes, physics);
 }
 
-async function playSnapshot(deps: PlayDeps, snapshot: PolicySnapshot, path: string, seed: number, episodes: number, physics: PhysicsName): Promise<PlayResult> {
+async function playSnapshot(deps: PlayDeps, snapshot: PolicySnapshot, path: string, seed: number, episodes: number, physics: string | undefined): Promise<PlayResult> {
   const evaluator = createPolicyEvaluator(snapshot);
-  const env = await (await deps.createEnv())(snapshot.robot, { seed, physics });
+  const env = await (await deps.createEnv())(snapshot.robot, { seed, physics: resolvePhysics(snapshot.robot, physics) });
   try {
     if (env.observationSize !== snapshot.observationSize || env.actionSize !== snapshot.actionSize) {
       throw new Error(`${path} expects ${snapshot.observationSize} observations and ${snapshot.actionSize} actions; ${snapshot.robot} has ${env.observationSize} and ${env.actionSize}`);
@@ -69,7 +69,7 @@ async function playSnapshot(deps: PlayDeps, snapshot: PolicySnapshot, path: stri
   }
 }
 
-async function playPolicy(deps: PlayDeps, path: string, seed: number, episodes: number, physics: PhysicsName): Promise<PlayResult> {
+async function playPolicy(deps: PlayDeps, path: string, seed: number, episodes: number, physics: string | undefined): Promise<PlayResult> {
   const { loadPolicy } = await import('../../../agents/export/load-policy.node.ts');
   const policy = loadPolicy(path);
   deps.print(`${policy.snapshot.algorithm} on ${policy.snapshot.robot}, ${policy.networkFile} (${policy.snapshot.envSteps} env steps)`);
@@ -91,7 +91,7 @@ export function makePlayCommand(deps: PlayDeps): Command {
       const physics = optionString(args, 'physics');
       const result = isRun
         ? await playRun(deps, path, optionString(args, 'checkpoint') ?? 'best', seed, episodes, physics)
-        : await playPolicy(deps, path, seed, episodes, checkPhysics(physics));
+        : await playPolicy(deps, path, seed, episodes, physics);
       for (const line of playSummary(result)) deps.print(line);
       return 0;
     },

@@ -8,14 +8,27 @@ import type { RunRequest } from '../../runtime/run-config.ts';
 import { RunFolder } from '../../runtime/run-folder.node.ts';
 import { runSession } from '../../runtime/session.node.ts';
 import { runtimeVersions } from '../../runtime/versions.node.ts';
+import { defaultPhysics, physicsNames, physicsSummary, robotNames } from '../../../sim/registry.ts';
+
+/** "mujoco for walker2d, half-cheetah, ...": which robots each physics is the default of. */
+function defaultsText(): string {
+  return physicsNames
+    .map((physics) => [physics, robotNames.filter((robot) => defaultPhysics(robot) === physics)] as const)
+    .filter(([, robots]) => robots.length > 0)
+    .map(([physics, robots]) => `${physics} for ${robots.join(', ')}`)
+    .join('; ');
+}
 
 /** Options shared by train and compare. */
 export const runOptions: readonly OptionSpec[] = [
-  { name: 'robot', description: 'robot to train: reacher or hopper (required)' },
+  { name: 'robot', description: `robot to train: ${robotNames.join(', ')} (required)` },
   { name: 'steps', description: 'environment steps to train for (1e6 and 1_000_000 work)', default: DEFAULT_TOTAL_STEPS.toExponential().replace('e+', 'e') },
   { name: 'envs', description: "parallel environments, the algorithm's numEnvs (default: from the preset)" },
   { name: 'workers', description: 'environment worker threads (0: step the environments in the training thread)', default: '0' },
-  { name: 'physics', description: "the robots' physics: 'joint-space' (MuJoCo's equations, matches its trajectories) or 'rapier'", default: 'joint-space' },
+  {
+    name: 'physics',
+    description: `the robots' physics: ${physicsNames.map((name) => `'${name}' (${physicsSummary[name]})`).join(', ')}. Default: ${defaultsText()}`,
+  },
   { name: 'preset', description: "hyperparameter preset: a robot name, 'none' for bare defaults, 'auto' for the robot's own", default: 'auto' },
   { name: 'set', description: 'override one config field, key=value (repeatable), e.g. --set learningRate=1e-4', repeatable: true },
   { name: 'out', description: 'folder that receives the run folder', default: 'runs' },

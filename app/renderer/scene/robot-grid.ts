@@ -108,8 +108,7 @@ const GRID_GAP_M = 0.08;
 
 /** Whether the robot's root body slides (it travels, along x as every Gymnasium walker does). */
 function travelsAlongX(robot: RobotInfo): boolean {
-  const root = robot.description.bodies.find((body) => body.parent === 'world' && body.joints.length > 0);
-  return root?.joints.some((joint) => joint.type === 'slide') ?? false;
+  return robot.travels;
 }
 
 /** How far (m) the robot's geoms reach across the ground from its first body at rest: half the cell it needs. */

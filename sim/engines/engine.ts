@@ -1,0 +1,48 @@
+import type { StagedPhysics } from '../env-common.ts';
+import type { RobotModel } from '../model/types.ts';
+
+/**
+ * What a task (sim/tasks/) reads from a physics engine running one robot of a RobotModel: the engine-independent
+ * interface both engines implement (engines/mujoco, engines/rapier). Everything is in MuJoCo's layout and
+ * conventions (model/types.ts): world frame z up, quaternions [w, x, y, z], ids as in the model.
+ *
+ * The step is staged (env-common.ts StagedPhysics): stage(ctrl) hands over the controls, then either advance()
+ * steps this robot alone (scene === null) or the shared scene steps every robot in it. After a step or setState,
+ * every array below describes the new state.
+ */
+export interface EnginePhysics extends StagedPhysics {
+  readonly model: RobotModel;
+  /** Environment step = frameSkip physics steps of model.option.timestep. */
+  readonly frameSkip: number;
+  /** Body frames in the world, nbody x 3 and nbody x 4 (MuJoCo's xpos, xquat; body 0 is the world). */
+  readonly xpos: Float64Array;
+  readonly xquat: Float64Array;
+  /** Site positions in the world, nsite x 3 (MuJoCo's site_xpos). */
+  readonly siteXpos: Float64Array;
+  /**
+   * External contact wrench on each body, nbody x 6 (MuJoCo's cfrc_ext: torque then force, in the frame centred at
+   * the body's subtree centre of mass with world axes). Filled only when the engine was created with contactForces.
+   */
+  readonly cfrcExt: Float64Array;
+  /** Contacts active after the last step. */
+  readonly contactCount: number;
+  /**
+   * State beyond qpos and qvel that decides the next step bit for bit (MuJoCo: qacc_warmstart, the solver's
+   * starting point; length stateExtraSize). Saved in snapshots so that a restored robot continues exactly.
+   */
+  readonly stateExtraSize: number;
+  writeStateExtra(out: Float64Array, offset: number): void;
+  readStateExtra(data: ArrayLike<number>, offset: number): void;
+  /**
+   * Stage controls: `ctrl` is the actuators' control vector (nu entries, in the actuators' units; the engine
+   * clamps it to ctrlRange where ctrlLimited), kept by reference until the step.
+   */
+  stage(ctrl: Float64Array): void;
+}
+
+/** Options every engine takes when it builds a robot. */
+export interface EngineOptions {
+  readonly frameSkip: number;
+  /** Fill cfrcExt after every step (Ant's observation and contact cost); costs time, so off unless a task asks. */
+  readonly contactForces?: boolean;
+}
