@@ -4,6 +4,7 @@ import { rapierWorldModes, type RapierWorldMode } from '../sim/env-slice.ts';
 import { checkPhysics, resolvePhysics, robotInfo, robotNames } from '../sim/registry.ts';
 import { Rng } from '../sim/rng.ts';
 import { createVecEnv, type SimVecEnv } from '../sim/vec-env.ts';
+import { testspeedBench } from './sim-testspeed.ts';
 
 /**
  * `npm run bench -- sim [--robot hopper,reacher] [--robots 1,16,64] [--workers 1,2] [--seconds 3]
@@ -22,6 +23,9 @@ import { createVecEnv, type SimVecEnv } from '../sim/vec-env.ts';
  * Random actions in [-1, 1]
  * (the Hopper falls and resets often, so contacts and resets are in the figure). Run it alone:
  * `flock /tmp/sinew-bench.lock npm run bench -- sim`.
+ *
+ * With `--physics mujoco`, each robot's rows are followed by MuJoCo's own benchmark setting, our engine beside
+ * Debian's native mujoco-testspeed in alternating rounds (sim-testspeed.ts; --testspeed-steps, default 50000).
  *
  * `--testspeed`: instead, the Hopper's physics alone in mujoco-testspeed's setting (`mujoco-testspeed hopper.xml
  * 200000 1 0.1`: 200000 steps from qpos0, no resets, so it mostly lies on the floor with ~3 contacts; control
@@ -167,6 +171,7 @@ export async function simBench(argv: readonly string[]): Promise<number> {
         console.log(JSON.stringify(line));
       });
     }
+    if (physics === 'mujoco') await testspeedBench(info.name, positiveInts(list(argv, 'testspeed-steps', '50000'), 'testspeed-steps')[0], 3);
   }
   return 0;
 }

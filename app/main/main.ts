@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { IpcChannel, type PolicyFiles } from '../shared/ipc.ts';
 import { createIpcHandlers } from './ipc-handlers.ts';
 import { RunFiles } from './run-files.ts';
-import { APP_ORIGIN, APP_SCHEME, RESPONSE_HEADERS, isAllowedExternalUrl, isAllowedNavigation, isPermissionGranted, isTrustedSender } from './security.ts';
+import { APP_ORIGIN, APP_SCHEME, RESPONSE_HEADERS, isAllowedExternalUrl, isAllowedNavigation, isPermissionGranted, isTrustedSender, responseHeaders } from './security.ts';
 import { mimeTypeFor, resolveStaticPath } from './static-files.ts';
 
 protocol.registerSchemesAsPrivileged([
@@ -17,11 +17,12 @@ protocol.registerSchemesAsPrivileged([
 const rendererRoot = join(__dirname, '..', 'renderer');
 
 async function serveRenderer(request: Request): Promise<Response> {
-  const path = resolveStaticPath(rendererRoot, new URL(request.url).pathname);
+  const { pathname } = new URL(request.url);
+  const path = resolveStaticPath(rendererRoot, pathname);
   if (path === null) return new Response('forbidden', { status: 403, headers: RESPONSE_HEADERS });
   try {
     const body = await readFile(path);
-    return new Response(body, { headers: { ...RESPONSE_HEADERS, 'Content-Type': mimeTypeFor(path) } });
+    return new Response(body, { headers: { ...responseHeaders(pathname), 'Content-Type': mimeTypeFor(path) } });
   } catch {
     return new Response('not found', { status: 404, headers: RESPONSE_HEADERS });
   }

@@ -33,6 +33,22 @@ export const RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
 };
 
+/**
+ * The CSP of worker scripts: the page's plus 'unsafe-eval', because the MuJoCo engine (mujoco-js) builds its
+ * Embind bindings with new Function. Only workers get it: they have no DOM and load only our own bundles and
+ * models, while the page keeps refusing eval. vite.config.ts puts every worker bundle under WORKER_FOLDER.
+ */
+export const WORKER_FOLDER = 'workers';
+export const WORKER_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self' 'wasm-unsafe-eval'", "script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'");
+
+const WORKER_RESPONSE_HEADERS: Readonly<Record<string, string>> = { ...RESPONSE_HEADERS, 'Content-Security-Policy': WORKER_CONTENT_SECURITY_POLICY };
+
+/** The headers of a successful response for the URL path `pathname`: worker scripts get the worker CSP. */
+export function responseHeaders(pathname: string): Readonly<Record<string, string>> {
+  const isWorkerScript = pathname.startsWith(`/${WORKER_FOLDER}/`) && pathname.endsWith('.js') && !pathname.includes('..');
+  return isWorkerScript ? WORKER_RESPONSE_HEADERS : RESPONSE_HEADERS;
+}
+
 /** The window may only ever show our own pages: every other navigation is denied. */
 export function isAllowedNavigation(url: string): boolean {
   try {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { RESPONSE_HEADERS } from './security.ts';
+import { RESPONSE_HEADERS, responseHeaders } from './security.ts';
 import { mimeTypeFor, resolveStaticPath } from './static-files.ts';
 
 export interface RunningServer {
@@ -12,7 +12,7 @@ export interface RunningServer {
 
 /**
  * Serves the built renderer on 127.0.0.1 with the same COOP/COEP/CSP headers as the Electron protocol,
- * so the page is cross-origin isolated (SharedArrayBuffer works) exactly as in the app.
+ * so the page is cross-origin isolated (SharedArrayBuffer works) exactly as in the app (workers: security.ts).
  */
 export async function serveRenderer(root: string, port = 0): Promise<RunningServer> {
   const server: Server = createServer((request, response) => {
@@ -27,7 +27,8 @@ export async function serveRenderer(root: string, port = 0): Promise<RunningServ
     }
     readFile(path).then(
       (body) => {
-        response.writeHead(200, { ...RESPONSE_HEADERS, 'Content-Type': mimeTypeFor(path), 'Cache-Control': 'no-cache' });
+        const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+        response.writeHead(200, { ...responseHeaders(pathname), 'Content-Type': mimeTypeFor(path), 'Cache-Control': 'no-cache' });
         response.end(request.method === 'HEAD' ? undefined : body);
       },
       () => response.writeHead(404, RESPONSE_HEADERS).end('not found'),

@@ -16,7 +16,7 @@ function physicsOfRuns(app: AppSession): Promise<(string | undefined)[]> {
   );
 }
 
-describe('run options in the app: A3C Web Workers, Rapier physics (headless Chromium)', () => {
+describe('run options in the app: A3C Web Workers, Rapier and MuJoCo physics (headless Chromium)', () => {
   let app: AppSession;
 
   beforeAll(async () => {
@@ -72,5 +72,31 @@ describe('run options in the app: A3C Web Workers, Rapier physics (headless Chro
     expect(await app.page.locator('#view-compare .compare-note').textContent()).toContain('The ticked runs train 2 robots (hopper, reacher): their returns are on different scales, so each robot has its own chart and table.');
     await app.page.screenshot({ path: artifactPath('compare-two-robots.png') });
     await app.page.getByRole('tab', { name: 'Train' }).click({ force: true });
+  });
+
+  it('trains a Walker2d on MuJoCo (its default physics) in a worker allowed to eval, while the page still refuses eval', async () => {
+    await choose(app.page, 'robot', 'walker2d');
+    await press(app.page, 'Start');
+    const all = await waitForRuns(app.page, 'a MuJoCo Walker2d record', (runs) => runs.length === 3 && runs[2].records >= 1, 180_000);
+    expect(all[2].name).toMatch(/^walker2d-ppo-seed1-/);
+    expect(await physicsOfRuns(app)).toEqual(['joint-space', 'rapier', 'mujoco']);
+    // The page's policy (its header, and what a worker made from the page inherits) still refuses eval; DevTools'
+    // own evaluate is exempt from CSP, so the check runs in a blob worker, which takes the page's policy.
+    const pagePolicy = await app.page.evaluate(async () => (await fetch('index.html')).headers.get('Content-Security-Policy') ?? '');
+    expect(pagePolicy).toContain("script-src 'self' 'wasm-unsafe-eval'");
+    expect(pagePolicy).not.toContain("'unsafe-eval'");
+    const inherited = await app.page.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          const code = "try { new Function('return 1')(); postMessage('allowed'); } catch (error) { postMessage(error.name); }";
+          const worker = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
+          worker.onmessage = (event: MessageEvent<string>) => resolve(event.data);
+        }),
+    );
+    expect(inherited).toBe('EvalError');
+    await app.page.locator('#scene').screenshot({ path: artifactPath('mujoco-walker2d-training.png') });
+    await press(app.page, 'Stop');
+    await waitForRuns(app.page, 'the stop', (runs) => runs[2].phase === 'stopped', 60_000);
+    expect(app.errors).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, RESPONSE_HEADERS, isAllowedNavigation, isTrustedSender } from '../../app/main/security.ts';
+import { CONTENT_SECURITY_POLICY, RESPONSE_HEADERS, isAllowedNavigation, isTrustedSender, responseHeaders } from '../../app/main/security.ts';
 import { resolveStaticPath, mimeTypeFor } from '../../app/main/static-files.ts';
 
 describe('security policy', () => {
@@ -12,6 +12,13 @@ describe('security policy', () => {
     const scriptSrc = CONTENT_SECURITY_POLICY.split('; ').find((part) => part.startsWith('script-src'));
     expect(scriptSrc).toBe("script-src 'self' 'wasm-unsafe-eval'");
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/'unsafe-eval'|\*|https?:/);
+  });
+
+  it("gives worker scripts alone 'unsafe-eval' (MuJoCo's Embind glue); pages and everything else keep the strict CSP", () => {
+    const csp = (path: string) => responseHeaders(path)['Content-Security-Policy'];
+    expect(csp('/workers/trainer.worker-CNmv_v_K.js')).toBe(CONTENT_SECURITY_POLICY.replace("'wasm-unsafe-eval'", "'wasm-unsafe-eval' 'unsafe-eval'"));
+    for (const path of ['/', '/index.html', '/assets/index-CIpA2aoo.js', '/workers/../index.html', '/workers/notes.txt', '/x/workers/a.js']) expect(csp(path)).toBe(CONTENT_SECURITY_POLICY);
+    expect(responseHeaders('/workers/a.js')['Cross-Origin-Embedder-Policy']).toBe('require-corp');
   });
 
   it('denies navigation anywhere but the app origin', () => {

@@ -1,7 +1,7 @@
 import { Pane, type ButtonApi, type FolderApi } from 'tweakpane';
 import type { BindingApi } from '@tweakpane/core';
 import type { AlgorithmConfig, AlgorithmEntry, ConfigValue } from '../../../agents/contract.ts';
-import { physicsNames, type PhysicsName } from '../../../sim/physics.ts';
+import { defaultPhysics, physicsNames, type PhysicsName } from '../../../sim/physics.ts';
 import { DEFAULT_TOTAL_STEPS } from '../../runtime/run-config.ts';
 
 /** What the user asks for when pressing Start. */
@@ -93,7 +93,7 @@ export class RunControls {
     const algorithmNames = Object.keys(algorithms);
     this.form = {
       robot: robots[0],
-      physics: 'joint-space',
+      physics: defaultPhysics(robots[0]),
       algorithm: algorithmNames.includes('ppo') ? 'ppo' : algorithmNames[0],
       preset: 'robot',
       numEnvs: 8,
@@ -103,11 +103,15 @@ export class RunControls {
     };
     this.pane = new Pane({ container });
     const options = (names: readonly string[]) => Object.fromEntries(names.map((name) => [name, name]));
-    this.bind('robot', { options: options(robots) }, 'The robot to train.').on('change', () => this.rebuildHyperparameters());
+    this.bind('robot', { options: options(robots) }, 'The robot to train.').on('change', () => {
+      this.form.physics = defaultPhysics(this.form.robot);
+      this.pane.refresh();
+      this.rebuildHyperparameters();
+    });
     this.bind(
       'physics',
       { options: options(physicsNames) },
-      "The robots' physics: joint-space (default) computes MuJoCo's equations and matches its trajectories; rapier builds the robots in the Rapier engine.",
+      "The robots' physics: joint-space (the Reacher's and Hopper's default) computes MuJoCo's equations in TypeScript; rapier builds the Reacher or Hopper in the Rapier engine; mujoco (every other robot's default) runs the official MuJoCo.",
     );
     this.bind('algorithm', { options: options(algorithmNames) }, 'The learning algorithm.').on('change', () => this.rebuildHyperparameters());
     this.bind('preset', { options: { 'tuned for this robot': 'robot', 'algorithm defaults': 'defaults' } }, 'Start from the hyperparameters tuned for this robot, or from the algorithm defaults.').on('change', () => this.rebuildHyperparameters());

@@ -1,0 +1,82 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createMujocoPhysics } from '../sim/engines/mujoco/index.ts';
+import { loadModel } from '../sim/model/index.ts';
+import { robotInfo } from '../sim/registry.ts';
+import { Rng } from '../sim/rng.ts';
+
+/**
+ * MuJoCo's own benchmark setting (`mujoco-testspeed model.xml N 1 0.1`: N physics steps from qpos0, control noise
+ * of standard deviation 0.1 each step, no resets, one thread) run two ways in alternating rounds: our MuJoCo
+ * engine (mujoco-js in this process, through EnginePhysics) and Debian's native mujoco-testspeed (MuJoCo 2.2.2,
+ * libmujoco-samples) when it is installed. One JSON line each per robot with the medians over the rounds, and on
+ * ours `vs_native`: the median ratio of rounds taken side by side.
+ */
+
+const NATIVE = '/usr/bin/mujoco-testspeed';
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Native steps per second, from mujoco-testspeed's own report; null when it is not installed. */
+function nativeRound(file: string, steps: number): number | null {
+  let output: string;
+  try {
+    output = execFileSync(NATIVE, [file, String(steps), '1', '0.1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  const match = /Steps per second\s*:\s*([\d.]+)/.exec(output);
+  if (!match) throw new Error(`${NATIVE}: no "Steps per second" in its output`);
+  return Number(match[1]);
+}
+
+export async function testspeedBench(robot: string, steps: number, rounds: number): Promise<void> {
+  const info = robotInfo(robot);
+  const model = loadModel(info.modelFile);
+  const file = fileURLToPath(new URL(`../assets/models/${info.modelFile}`, import.meta.url));
+  const physics = await createMujocoPhysics(info.modelFile, model, { frameSkip: 1 });
+  const rng = new Rng(0);
+  const ctrl = new Float64Array(model.nu);
+  const ours = (count: number) => {
+    physics.setState(model.qpos0, new Float64Array(model.nv));
+    const start = performance.now();
+    const cpu = process.cpuUsage();
+    for (let n = 0; n < count; n++) {
+      for (let i = 0; i < ctrl.length; i++) ctrl[i] = 0.1 * rng.normal();
+      physics.stage(ctrl);
+      physics.advance();
+    }
+    const used = process.cpuUsage(cpu);
+    return { perWall: count / ((performance.now() - start) / 1000), perCpu: count / ((used.user + used.system) / 1e6) };
+  };
+  ours(Math.min(steps, 20_000)); // warm up the wasm JIT
+  const mine: { perWall: number; perCpu: number }[] = [];
+  const native: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    mine.push(ours(steps));
+    const figure = nativeRound(file, steps);
+    if (figure !== null) native.push(figure);
+  }
+  physics.dispose();
+  const line: Record<string, string | number> = {
+    bench: 'sim',
+    setting: 'testspeed',
+    robot: info.name,
+    physics: 'mujoco',
+    steps,
+    physics_steps_per_s: Math.round(median(mine.map((m) => m.perWall))),
+    physics_steps_per_cpu_s: Math.round(median(mine.map((m) => m.perCpu))),
+  };
+  if (native.length === rounds) line.vs_native = Number(median(mine.map((m, r) => m.perWall / native[r])).toFixed(2));
+  console.log(JSON.stringify(line));
+  if (native.length === rounds) {
+    console.log(JSON.stringify({ bench: 'sim', setting: 'testspeed', robot: info.name, physics: 'native mujoco-testspeed (MuJoCo 2.2.2)', steps, physics_steps_per_s: Math.round(median(native)) }));
+  } else {
+    console.log(JSON.stringify({ bench: 'sim', setting: 'testspeed', robot: info.name, physics: 'native mujoco-testspeed', skipped: `${NATIVE} not installed (apt-get install libmujoco-samples)` }));
+  }
+}
