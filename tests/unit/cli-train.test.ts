@@ -71,7 +71,7 @@ describe('sinew train / resume', () => {
       [[...base, '--steps', '-5'], "--steps: '-5' must be a positive whole number of steps"],
       [['--algo', 'fake-on'], '--robot is required'],
       [[...base, 'extra'], "unexpected argument 'extra'"],
-      [[...base, '--physics', 'mujoco'], "unknown physics 'mujoco'; physics: joint-space, rapier"],
+      [[...base, '--physics', 'bullet'], "unknown physics 'bullet'; physics: joint-space, rapier, mujoco"],
     ];
     for (const [argv, message] of cases) {
       const error = await train.run([...argv, '--out', out]).then(() => null, (e: Error) => e);
