@@ -7,7 +7,7 @@ import { createVecEnv, type SimVecEnv } from '../sim/vec-env.ts';
 import { testspeedBench } from './sim-testspeed.ts';
 
 /**
- * `npm run bench -- sim [--robot hopper,reacher] [--robots 1,16,64] [--workers 1,2] [--seconds 3]
+ * `npm run bench -- sim [--robot hopper,reacher] [--robots 1,16,64] [--workers 1,2] [--seconds 3] [--warmup 3]
  * [--physics joint-space|rapier] [--rapier-worlds shared,per-robot] [--work-sharing on,off]`: stepping throughput
  * of the vector environments, one JSON line per (robot, robots, workers[, rapier_worlds][, work_sharing]):
  * {"bench":"sim","robot","physics","robots","workers","physics_steps_per_s","env_steps_per_s"}, counting every robot's steps,
@@ -120,6 +120,8 @@ export async function simBench(argv: readonly string[]): Promise<number> {
   const counts = positiveInts(list(argv, 'robots', '1,16,64'), 'robots');
   const workerCounts = positiveInts(list(argv, 'workers', '1,2'), 'workers');
   const [seconds] = positiveInts(list(argv, 'seconds', '3'), 'seconds');
+  // Rapier's wasm runs at about half speed for the first 1-2 s of a thread: warm up every configuration first.
+  const [warmup] = positiveInts(list(argv, 'warmup', '3'), 'warmup');
   const sharings = list(argv, 'work-sharing', 'on').map((value) => {
     if (value !== 'on' && value !== 'off') throw new Error(`--work-sharing: '${value}' is not on or off`);
     return value === 'on';
@@ -146,7 +148,7 @@ export async function simBench(argv: readonly string[]): Promise<number> {
       for (const { rapierWorlds, workers, workSharing } of configs) {
         vecs.push(await createVecEnv({ robot, numEnvs, workers: workers === 1 ? 0 : workers, seed: 1, physics, rapierWorlds, workSharing }));
       }
-      for (const vec of vecs) await window(vec, rng, 300); // warm up the JIT (and the workers')
+      for (const vec of vecs) await window(vec, rng, warmup * 1000); // warm up the JIT and Rapier (and the workers')
       const samples = vecs.map(() => [] as { perWall: number; perCpu: number }[]);
       for (let round = 0; round < rounds; round++) {
         for (let k = 0; k < vecs.length; k++) samples[k].push(await window(vecs[k], rng, WINDOW_S * 1000));
