@@ -29,7 +29,7 @@ export async function createEnvSlice(options: EnvSliceOptions): Promise<Snapshot
   const scene = physics === 'rapier' && mode === 'shared' && options.count > 0 ? await createRapierScene(options.robot) : undefined;
   try {
     for (let k = 0; k < options.count; k++) {
-      envs.push(await createEnv(options.robot, { physics, scene, seed: options.seed + options.first + k, maxEpisodeSteps: options.maxEpisodeSteps }));
+      envs.push(await createEnv(options.robot, { physics, scene, lane: options.first + k, seed: options.seed + options.first + k, maxEpisodeSteps: options.maxEpisodeSteps }));
     }
   } catch (error) {
     for (const env of envs) env.dispose();

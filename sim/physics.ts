@@ -9,7 +9,7 @@ export type PhysicsName = (typeof physicsNames)[number];
  */
 export const physicsSummary: Readonly<Record<PhysicsName, string>> = {
   'joint-space': "MuJoCo's equations in TypeScript (reacher, hopper)",
-  rapier: 'Rapier (reacher, hopper)',
+  rapier: 'Rapier, built from the MJCF file (every robot but the ant: it reads contact forces)',
   mujoco: 'the official MuJoCo in WebAssembly, every robot',
 };
 
@@ -20,7 +20,7 @@ export function checkPhysics(physics: string | undefined): PhysicsName | undefin
   return physics as PhysicsName;
 }
 
-/** The robots with physics of their own (hand-written joint-space models, Rapier builds); the others run on MuJoCo. */
+/** The robots with hand-written joint-space models; every robot runs on MuJoCo and on Rapier. */
 const HAND_WRITTEN: readonly string[] = ['reacher', 'hopper'];
 
 /** The physics `robot` runs on when none is chosen: joint-space for the Reacher and the Hopper, mujoco otherwise. */
@@ -31,6 +31,6 @@ export function defaultPhysics(robot: string): PhysicsName {
 /** `physics` checked against `robot` (undefined: the robot's default), with a clear error for a pair that does not exist. */
 export function resolvePhysics(robot: string, physics: string | undefined): PhysicsName {
   const chosen = checkPhysics(physics) ?? defaultPhysics(robot);
-  if (chosen !== 'mujoco' && !HAND_WRITTEN.includes(robot)) throw new Error(`${robot} runs on --physics mujoco (physics '${chosen}' is for ${HAND_WRITTEN.join(' and ')})`);
+  if (chosen === 'joint-space' && !HAND_WRITTEN.includes(robot)) throw new Error(`${robot} runs on --physics mujoco or rapier (physics '${chosen}' is for ${HAND_WRITTEN.join(' and ')})`);
   return chosen;
 }

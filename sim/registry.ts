@@ -4,7 +4,7 @@ import { REACHER, REACHER_BODIES, ReacherEnv, reacherDescription } from './reach
 import { restPoses, type GeomDescription, type RobotDescription, type SignalDescription } from './robot-description.ts';
 import { TimeLimit } from './time-limit.ts';
 import { resolvePhysics, type PhysicsName } from './physics.ts';
-import type { RapierScene } from './rapier-scene.ts';
+import type { RapierWorld } from './engines/rapier/world.ts';
 import { loadModel, type ModelFileName, type RobotModel } from './model/index.ts';
 import { actionLayout, boundTask, modelRestPoses, renderBodies, renderScenery, taskSpec, taskSpecs } from './tasks/index.ts';
 import { TaskEnv } from './tasks/task-env.ts';
@@ -172,13 +172,18 @@ export function stateLayout(robot: string, physics: string | undefined): StateLa
 export interface CreateEnvOptions {
   /**
    * 'joint-space' (the Reacher's and the Hopper's default): MuJoCo's equations for the robot's XML in TypeScript,
-   * matching MuJoCo's trajectories to 1e-9. 'rapier': the Reacher's or Hopper's bodies and joints in a Rapier world
-   * (see reacher-rapier.ts, hopper-rapier.ts). 'mujoco' (every other robot's default): the official MuJoCo
+   * matching MuJoCo's trajectories to 1e-9. 'rapier': the robot's MJCF model built in a Rapier world by the generic
+   * engine (engines/rapier/), many robots per world. 'mujoco' (every other robot's default): the official MuJoCo
    * (WebAssembly, loaded on first use) running the robot's MJCF file (engines/mujoco/).
    */
   readonly physics?: PhysicsName;
   /** Rapier physics only: the world to build the robot in (shared with other robots); default a world of its own. */
-  readonly scene?: RapierScene;
+  readonly scene?: RapierWorld;
+  /**
+   * Rapier physics only: the robot's lane in its world (a y offset; a vector env passes each env's global index, so
+   * an env's numbers do not depend on which thread's world it lives in). Default 0.
+   */
+  readonly lane?: number;
   /** Seed of the first reset (and of the env's random stream). Default 0. */
   readonly seed?: number;
   /** Steps before truncation; default the robot's Gymnasium limit; 0 or Infinity for none. */
@@ -195,12 +200,12 @@ export async function createEnv(robot: string, options: CreateEnvOptions = {}): 
   const seed = options.seed ?? 0;
   const physics = resolvePhysics(info.name, options.physics);
   if (options.scene && physics !== 'rapier') throw new Error('createEnv: a scene is for Rapier physics only');
-  if (options.scene && options.scene.settings.robot !== info.name) throw new Error(`createEnv: a ${info.name} cannot join a ${options.scene.settings.robot} world`);
+  if (options.scene && options.scene.model.name !== loadModel(info.modelFile).name) throw new Error(`createEnv: a ${info.name} cannot join a ${options.scene.model.name} world`);
   let env: SnapshotEnv;
   if (physics === 'rapier') {
     const scene = options.scene ?? (await createRapierScene(info.name));
     try {
-      env = info.name === 'reacher' ? await rapierReacher(scene, seed) : await rapierHopper(scene, seed);
+      env = await rapierEnv(info.name, scene, seed, options.lane ?? 0);
     } catch (error) {
       scene.freeIfEmpty(); // a world made for this env alone
       throw error;
@@ -214,25 +219,29 @@ export async function createEnv(robot: string, options: CreateEnvOptions = {}): 
   return limit > 0 && Number.isFinite(limit) ? new TimeLimit(env, limit) : env;
 }
 
-/** An empty Rapier world set up for `robot` (its timestep, frame skip, gravity, solver). */
-export async function createRapierScene(robot: string): Promise<RapierScene> {
-  const name = robotInfo(robot).name;
-  if (name === 'reacher') {
-    const [{ RapierScene }, { reacherSceneSettings }] = await Promise.all([import('./rapier-scene.ts'), import('./reacher-rapier.ts')]);
-    return RapierScene.create(reacherSceneSettings);
+/** An empty Rapier world set up for `robot` (its model's timestep and gravity, its task's frame skip, its solver). */
+export async function createRapierScene(robot: string): Promise<RapierWorld> {
+  const info = robotInfo(robot);
+  const spec = taskSpec(info.name);
+  if (spec === undefined) throw new Error(`${robot} has no task file`);
+  const { model, task } = boundTask(spec);
+  const { RapierWorld } = await import('./engines/rapier/world.ts');
+  return RapierWorld.create(model, task.frameSkip);
+}
+
+/** A robot's task over the Rapier engine, built into `scene` in lane `lane`. */
+async function rapierEnv(robot: RobotName, scene: RapierWorld, seed: number, lane: number): Promise<SnapshotEnv> {
+  const spec = taskSpec(robot);
+  if (spec === undefined) throw new Error(`${robot} has no task file`);
+  const { model, task } = boundTask(spec);
+  const { RapierRobot } = await import('./engines/rapier/robot.ts');
+  const physics = new RapierRobot(scene, model, lane, { frameSkip: task.frameSkip, contactForces: task.contactForces });
+  try {
+    return new TaskEnv(robot, task, physics, seed);
+  } catch (error) {
+    physics.dispose();
+    throw error;
   }
-  const { createHopperScene } = await import('./hopper-rapier.ts');
-  return createHopperScene();
-}
-
-async function rapierReacher(scene: RapierScene, seed: number): Promise<SnapshotEnv> {
-  const { RapierReacherPhysics } = await import('./reacher-rapier.ts');
-  return new ReacherEnv(seed, new RapierReacherPhysics(scene));
-}
-
-async function rapierHopper(scene: RapierScene, seed: number): Promise<SnapshotEnv> {
-  const { RapierHopperPhysics } = await import('./hopper-rapier.ts');
-  return new HopperEnv(new RapierHopperPhysics(scene), seed);
 }
 
 /** A robot's task over the MuJoCo engine (its module loads on first use in the thread). */

@@ -1,5 +1,5 @@
 import type { StepResult } from '../env.ts';
-import { checkState, clipAction, isAbsurd, packLiveState, type EnvSnapshot, type StagedEnv } from '../env-common.ts';
+import { checkState, clipAction, isAbsurd, packLiveState, type EnvSnapshot, type SharedPhysics, type StagedEnv } from '../env-common.ts';
 import type { EnginePhysics } from '../engines/engine.ts';
 import { Rng } from '../rng.ts';
 import type { Task } from './task.ts';
@@ -48,8 +48,9 @@ export class TaskEnv implements StagedEnv {
     this.reset(seed);
   }
 
-  get scene(): null {
-    return null;
+  /** The engine's shared world (Rapier: many robots stepped together), or null when advance() steps it alone. */
+  get scene(): SharedPhysics | null {
+    return this.physics.scene;
   }
 
   reset(seed?: number): Float32Array {

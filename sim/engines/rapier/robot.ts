@@ -1,5 +1,6 @@
 import type { World } from '@dimforge/rapier3d-compat';
 import type { RobotModel } from '../../model/types.ts';
+import type { EnginePhysics } from '../engine.ts';
 import { buildRobot } from './build.ts';
 import { planRapierLayout, type RapierLayout } from './layout.ts';
 import { fromGeneralised, toGeneralised } from './coordinates.ts';
@@ -41,7 +42,7 @@ export interface RapierRobotOptions {
   readonly contactForces?: boolean;
 }
 
-export class RapierRobot implements WorldRobot {
+export class RapierRobot implements WorldRobot, EnginePhysics {
   readonly qpos: Float64Array;
   readonly qvel: Float64Array;
   /** MuJoCo's xpos, xquat ([w, x, y, z]) and site_xpos, computed from the links after every step and setState. */
