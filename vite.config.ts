@@ -8,7 +8,10 @@ export default defineConfig({
   publicDir: 'public',
   build: { outDir: '../../dist/renderer', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 9000 },
   // Worker bundles and their chunks in one folder, served with the worker CSP (security.ts responseHeaders).
-  worker: { format: 'es', rollupOptions: { output: { entryFileNames: `${WORKER_FOLDER}/[name]-[hash].js`, chunkFileNames: `${WORKER_FOLDER}/[name]-[hash].js` } } },
+  worker: {
+    format: 'es',
+    rollupOptions: { output: { entryFileNames: `${WORKER_FOLDER}/[name]-[hash].js`, chunkFileNames: `${WORKER_FOLDER}/[name]-[hash].js` } },
+  },
   server: { headers: { ...RESPONSE_HEADERS } },
   preview: { headers: { ...RESPONSE_HEADERS } },
 });

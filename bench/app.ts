@@ -92,28 +92,47 @@ export async function appBench(argv: readonly string[]): Promise<number> {
     await page.waitForFunction(() => window.sinewDebug !== undefined, undefined, { timeout: 60_000 });
     const select = async (label: string, value: string) => {
       const row = page.locator('#run-controls .tp-lblv').filter({ has: page.locator('.tp-lblv_l', { hasText: new RegExp(`^${label}$`) }) });
-      await row.first().locator('select, button.tp-lstv_s').first().evaluate((element, wanted) => {
-        if (element instanceof HTMLSelectElement) {
-          element.value = wanted;
-          element.dispatchEvent(new Event('change', { bubbles: true }));
-        }
-      }, value);
+      await row
+        .first()
+        .locator('select, button.tp-lstv_s')
+        .first()
+        .evaluate((element, wanted) => {
+          if (element instanceof HTMLSelectElement) {
+            element.value = wanted;
+            element.dispatchEvent(new Event('change', { bubbles: true }));
+          }
+        }, value);
     };
     await select('robot', robot);
     await select('algorithm', algorithm);
-    const envsInput = page.locator('#run-controls .tp-lblv').filter({ has: page.locator('.tp-lblv_l', { hasText: /^envs$/ }) }).first().locator('input[type=text]').last();
+    const envsInput = page
+      .locator('#run-controls .tp-lblv')
+      .filter({ has: page.locator('.tp-lblv_l', { hasText: /^envs$/ }) })
+      .first()
+      .locator('input[type=text]')
+      .last();
     await envsInput.fill(String(envs));
     await envsInput.press('Enter');
     // A budget the run cannot finish during the windows: the form's default (200,000 steps) ended it inside the
     // last window at 2,800 steps/s, which read as a slowdown.
-    const stepsInput = page.locator('#run-controls .tp-lblv').filter({ has: page.locator('.tp-lblv_l', { hasText: /^steps$/ }) }).first().locator('input[type=text]').last();
+    const stepsInput = page
+      .locator('#run-controls .tp-lblv')
+      .filter({ has: page.locator('.tp-lblv_l', { hasText: /^steps$/ }) })
+      .first()
+      .locator('input[type=text]')
+      .last();
     await stepsInput.fill('100000000');
     await stepsInput.press('Enter');
     await page.getByRole('button', { name: 'Start', exact: true }).click({ force: true });
     const state = () =>
       page.evaluate(() => {
         const run = [...(window.sinewDebug?.manager.runs.values() ?? [])][0];
-        return { envSteps: run?.envSteps ?? 0, phase: run?.phase ?? 'none', robots: window.sinewDebug?.trainView.robotCount ?? 0, fps: window.sinewDebug?.stage.fps ?? 0 };
+        return {
+          envSteps: run?.envSteps ?? 0,
+          phase: run?.phase ?? 'none',
+          robots: window.sinewDebug?.trainView.robotCount ?? 0,
+          fps: window.sinewDebug?.stage.fps ?? 0,
+        };
       });
     const deadline = Date.now() + 180_000;
     while ((await state()).envSteps === 0) {

@@ -41,7 +41,10 @@ export async function learnerOnPolicyBench(argv: readonly string[]): Promise<num
     for (const hidden of hiddens) {
       const rng = new Rng(1);
       const config = validatePpoConfig({ objective, hiddenSizes: [hidden, hidden], minibatchSize: batchSize, normaliseAdvantages: true });
-      const model = new GaussianActorCritic({ observationSize: OBS, actionSize: ACTIONS, hiddenSizes: [hidden, hidden], activation: 'tanh', initialLogStd: 0 }, rng);
+      const model = new GaussianActorCritic(
+        { observationSize: OBS, actionSize: ACTIONS, hiddenSizes: [hidden, hidden], activation: 'tanh', initialLogStd: 0 },
+        rng,
+      );
       const ppo = new Ppo(model, config, () => rng);
       const batch = randomMinibatch(batchSize, rng);
       const advantages = Float32Array.from(batch.advantages);
@@ -59,7 +62,16 @@ export async function learnerOnPolicyBench(argv: readonly string[]): Promise<num
       const cpuMs = (cpu.user + cpu.system) / 1000 / updates;
       model.dispose();
       const algo = objective === 'kl' ? 'ppo-kl' : 'ppo';
-      const line = { bench: 'learner', algo, hidden: `${hidden}-${hidden}`, batch: batchSize, ms_per_update: Number(ms.toFixed(3)), updates_per_s: Number((1000 / ms).toFixed(1)), cpu_ms_per_update: Number(cpuMs.toFixed(3)), backend: backendName() };
+      const line = {
+        bench: 'learner',
+        algo,
+        hidden: `${hidden}-${hidden}`,
+        batch: batchSize,
+        ms_per_update: Number(ms.toFixed(3)),
+        updates_per_s: Number((1000 / ms).toFixed(1)),
+        cpu_ms_per_update: Number(cpuMs.toFixed(3)),
+        backend: backendName(),
+      };
       console.log(JSON.stringify(line));
     }
   }

@@ -63,7 +63,16 @@ export async function learnerBench(argv: readonly string[]): Promise<number> {
       // CPU time of this process per update: what the wall time would be on an idle machine (the CPU is shared).
       const cpuMs = (cpu.user + cpu.system) / 1000 / updates;
       agent.dispose();
-      const line = { bench: 'learner', algo, hidden: `${hidden}-${hidden}`, batch: batchSize, ms_per_update: Number(ms.toFixed(3)), updates_per_s: Number((1000 / ms).toFixed(1)), cpu_ms_per_update: Number(cpuMs.toFixed(3)), backend: backendName() };
+      const line = {
+        bench: 'learner',
+        algo,
+        hidden: `${hidden}-${hidden}`,
+        batch: batchSize,
+        ms_per_update: Number(ms.toFixed(3)),
+        updates_per_s: Number((1000 / ms).toFixed(1)),
+        cpu_ms_per_update: Number(cpuMs.toFixed(3)),
+        backend: backendName(),
+      };
       console.log(JSON.stringify(line));
     }
   }

@@ -75,8 +75,25 @@ export async function testspeedBench(robot: string, steps: number, rounds: numbe
   if (native.length === rounds) line.vs_native = Number(median(mine.map((m, r) => m.perWall / native[r])).toFixed(2));
   console.log(JSON.stringify(line));
   if (native.length === rounds) {
-    console.log(JSON.stringify({ bench: 'sim', setting: 'testspeed', robot: info.name, physics: 'native mujoco-testspeed (MuJoCo 2.2.2)', steps, physics_steps_per_s: Math.round(median(native)) }));
+    console.log(
+      JSON.stringify({
+        bench: 'sim',
+        setting: 'testspeed',
+        robot: info.name,
+        physics: 'native mujoco-testspeed (MuJoCo 2.2.2)',
+        steps,
+        physics_steps_per_s: Math.round(median(native)),
+      }),
+    );
   } else {
-    console.log(JSON.stringify({ bench: 'sim', setting: 'testspeed', robot: info.name, physics: 'native mujoco-testspeed', skipped: `${NATIVE} not installed (apt-get install libmujoco-samples)` }));
+    console.log(
+      JSON.stringify({
+        bench: 'sim',
+        setting: 'testspeed',
+        robot: info.name,
+        physics: 'native mujoco-testspeed',
+        skipped: `${NATIVE} not installed (apt-get install libmujoco-samples)`,
+      }),
+    );
   }
 }

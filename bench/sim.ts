@@ -132,14 +132,17 @@ export async function simBench(argv: readonly string[]): Promise<number> {
     const info = robotInfo(robot);
     const physics = resolvePhysics(info.name, physicsOption);
     const modes = list(argv, 'rapier-worlds', physics === 'rapier' ? rapierWorldModes.join(',') : 'shared').map((mode) => {
-      if (!(rapierWorldModes as readonly string[]).includes(mode)) throw new Error(`--rapier-worlds: '${mode}' is not one of ${rapierWorldModes.join(', ')}`);
+      if (!(rapierWorldModes as readonly string[]).includes(mode))
+        throw new Error(`--rapier-worlds: '${mode}' is not one of ${rapierWorldModes.join(', ')}`);
       return mode as RapierWorldMode;
     });
     // Every (world mode, worker count, work sharing) is one configuration measured in the same turns; work sharing
     // applies to joint-space and MuJoCo robots on 2 or more threads.
     const shares = (workers: number) => workers >= 2 && physics !== 'rapier';
     const configs = modes.flatMap((rapierWorlds) =>
-      workerCounts.flatMap((workers) => (shares(workers) ? sharings : sharings.slice(0, 1)).map((workSharing) => ({ rapierWorlds, workers, workSharing }))),
+      workerCounts.flatMap((workers) =>
+        (shares(workers) ? sharings : sharings.slice(0, 1)).map((workSharing) => ({ rapierWorlds, workers, workSharing })),
+      ),
     );
     for (const numEnvs of counts) {
       // Every worker count is measured in short windows taken in turn, so a slow spell of the machine falls on

@@ -50,7 +50,11 @@ export async function soakBench(argv: readonly string[]): Promise<number> {
   const algorithm = requireString(args, 'algo');
   const seed = parseInteger(optionString(args, 'seed') ?? '1', '--seed');
   const catalog = await loadCatalog();
-  const config = resolveRunConfig(catalog, { robot, algorithm, seed, workers: 0, totalSteps: 1, checkpointEvery: 1, keepCheckpoints: 1, set: [] }, {});
+  const config = resolveRunConfig(
+    catalog,
+    { robot, algorithm, seed, workers: 0, totalSteps: 1, checkpointEvery: 1, keepCheckpoints: 1, set: [] },
+    {},
+  );
   const trainer = await getRuntimeAlgorithm(catalog, algorithm).createTrainer({ robot, config: config.algorithmConfig, seed, workers: 0 });
   const start = performance.now();
   const samples: Sample[] = [sample(start, 0)];
@@ -76,13 +80,15 @@ export async function soakBench(argv: readonly string[]): Promise<number> {
   const half = Math.ceil(warm.length / 2);
   const peak = (part: Sample[]) => Math.max(...part.map((s) => s.rssMB));
   const last = samples[samples.length - 1];
-  console.log(JSON.stringify({
-    summary: 'soak',
-    envSteps: last.envSteps,
-    rssPeakFirstHalfMB: peak(warm.slice(0, half)),
-    rssPeakSecondHalfMB: peak(warm.slice(half)),
-    numTensorsFirst: warm[0]?.numTensors,
-    numTensorsLast: last.numTensors,
-  }));
+  console.log(
+    JSON.stringify({
+      summary: 'soak',
+      envSteps: last.envSteps,
+      rssPeakFirstHalfMB: peak(warm.slice(0, half)),
+      rssPeakSecondHalfMB: peak(warm.slice(half)),
+      numTensorsFirst: warm[0]?.numTensors,
+      numTensorsLast: last.numTensors,
+    }),
+  );
   return 0;
 }

@@ -12,7 +12,8 @@ await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' });
 // tfjs-backend-wasm fetches its .wasm files at run time from a folder the app names (agents/shared/tf.ts).
 const wasmSource = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
 mkdirSync('dist/renderer/tfjs-wasm', { recursive: true });
-for (const file of readdirSync(wasmSource).filter((name) => name.endsWith('.wasm'))) copyFileSync(join(wasmSource, file), join('dist/renderer/tfjs-wasm', file));
+for (const file of readdirSync(wasmSource).filter((name) => name.endsWith('.wasm')))
+  copyFileSync(join(wasmSource, file), join('dist/renderer/tfjs-wasm', file));
 console.log('built renderer -> dist/renderer');
 
 if (!rendererOnly) {

@@ -20,7 +20,10 @@ const DOWNLOAD_TIMEOUT_MS = 180_000;
 function downloadElectron(): Promise<string | null> {
   const installer = require.resolve('electron/install.js');
   return new Promise((done) => {
-    const child = spawn(process.execPath, [installer], { stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: undefined } });
+    const child = spawn(process.execPath, [installer], {
+      stdio: ['ignore', 'inherit', 'pipe'],
+      env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: undefined },
+    });
     let errors = '';
     child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
     const timer = setTimeout(() => child.kill(), DOWNLOAD_TIMEOUT_MS);

@@ -108,7 +108,8 @@ export interface SnapshotEnv extends Env {
 
 /** Throws a clear error unless qpos/qvel have the right lengths and finite entries. */
 export function checkState(robot: string, qpos: ArrayLike<number>, qvel: ArrayLike<number>, nq: number, nv: number): void {
-  if (qpos.length !== nq || qvel.length !== nv) throw new Error(`${robot}: setState needs qpos[${nq}] and qvel[${nv}], got ${qpos.length} and ${qvel.length}`);
+  if (qpos.length !== nq || qvel.length !== nv)
+    throw new Error(`${robot}: setState needs qpos[${nq}] and qvel[${nv}], got ${qpos.length} and ${qvel.length}`);
   for (let i = 0; i < nq; i++) if (!Number.isFinite(qpos[i])) throw new Error(`${robot}: qpos[${i}] is ${qpos[i]}`);
   for (let i = 0; i < nv; i++) if (!Number.isFinite(qvel[i])) throw new Error(`${robot}: qvel[${i}] is ${qvel[i]}`);
 }

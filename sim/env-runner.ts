@@ -72,12 +72,19 @@ export class EnvRunner implements SliceRunner {
     }
     for (let k = 0; k < staged.length; k++) this.guard(k, () => staged[k].stage(this.action(k, actions)));
     for (const scene of this.scenes) scene.step();
-    for (let k = 0; k < staged.length; k++) this.record(k, this.guard(k, () => staged[k].finish()));
+    for (let k = 0; k < staged.length; k++)
+      this.record(
+        k,
+        this.guard(k, () => staged[k].finish()),
+      );
   }
 
   /** Steps env k alone (envs with physics of their own: not in a shared scene) with its row of `actions`. */
   stepEnv(k: number, actions: Float32Array): void {
-    this.record(k, this.guard(k, () => this.envs[k].step(this.action(k, actions))));
+    this.record(
+      k,
+      this.guard(k, () => this.envs[k].step(this.action(k, actions))),
+    );
   }
 
   /** Whether envs can be stepped one at a time (stepEnv), as work sharing between threads needs. */

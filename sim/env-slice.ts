@@ -24,12 +24,21 @@ export interface EnvSliceOptions {
 export async function createEnvSlice(options: EnvSliceOptions): Promise<SnapshotEnv[]> {
   const physics = resolvePhysics(options.robot, options.physics);
   const mode = options.rapierWorlds ?? 'shared';
-  if (!(rapierWorldModes as readonly string[]).includes(mode)) throw new Error(`unknown rapierWorlds '${mode}'; one of ${rapierWorldModes.join(', ')}`);
+  if (!(rapierWorldModes as readonly string[]).includes(mode))
+    throw new Error(`unknown rapierWorlds '${mode}'; one of ${rapierWorldModes.join(', ')}`);
   const envs: SnapshotEnv[] = [];
   const scene = physics === 'rapier' && mode === 'shared' && options.count > 0 ? await createRapierScene(options.robot) : undefined;
   try {
     for (let k = 0; k < options.count; k++) {
-      envs.push(await createEnv(options.robot, { physics, scene, lane: options.first + k, seed: options.seed + options.first + k, maxEpisodeSteps: options.maxEpisodeSteps }));
+      envs.push(
+        await createEnv(options.robot, {
+          physics,
+          scene,
+          lane: options.first + k,
+          seed: options.seed + options.first + k,
+          maxEpisodeSteps: options.maxEpisodeSteps,
+        }),
+      );
     }
   } catch (error) {
     for (const env of envs) env.dispose();

@@ -67,7 +67,8 @@ function robotOf(trajectory: Trajectory): string {
 /** Checks the parts of a parsed file we rely on, so a wrong file fails with a message, not a NaN. */
 export function parseTrajectory(text: string, file: string): Trajectory {
   const data = JSON.parse(text) as Partial<Trajectory>;
-  const ok = typeof data.model === 'string' && Array.isArray(data.qpos0) && Array.isArray(data.qvel0) && Array.isArray(data.steps) && data.steps.length > 0;
+  const ok =
+    typeof data.model === 'string' && Array.isArray(data.qpos0) && Array.isArray(data.qvel0) && Array.isArray(data.steps) && data.steps.length > 0;
   if (!ok) throw new Error(`${file}: not a MuJoCo trajectory file (needs model, qpos0, qvel0 and steps)`);
   return data as Trajectory;
 }
@@ -89,7 +90,9 @@ export async function measureFidelity(trajectory: Trajectory, file: string, opti
   const robot = robotOf(trajectory);
   const info = robotInfo(robot);
   if (trajectory.frame_skip !== info.frameSkip || Math.abs(trajectory.timestep - info.timestep) > 1e-12) {
-    throw new Error(`${file}: recorded with timestep ${trajectory.timestep} x ${trajectory.frame_skip}, ${robot} steps ${info.timestep} x ${info.frameSkip}`);
+    throw new Error(
+      `${file}: recorded with timestep ${trajectory.timestep} x ${trajectory.frame_skip}, ${robot} steps ${info.timestep} x ${info.frameSkip}`,
+    );
   }
   const model = loadModel(info.modelFile);
   const hinges = model.joints.filter((joint) => joint.type === 'hinge');
@@ -112,7 +115,11 @@ export async function measureFidelity(trajectory: Trajectory, file: string, opti
       [qpos, qvel] = [step.qpos, step.qvel];
     }
     const contact = steps.map((step) => step.ncon > 0);
-    const part = (errors: number[], inContact: boolean) => quantile(errors.filter((_, i) => contact[i] === inContact), 0.95);
+    const part = (errors: number[], inContact: boolean) =>
+      quantile(
+        errors.filter((_, i) => contact[i] === inContact),
+        0.95,
+      );
     const openLoop = replayOpenLoop(env, model, trajectory, angles, robot === 'reacher');
     return {
       robot,

@@ -44,7 +44,6 @@ const SELF_PAIRS: readonly (readonly [number, number])[] = [
   [1, 3],
 ];
 
-
 export class HopperContacts {
   private readonly capsules: Capsule[] = [];
   private readonly contact: SoftConstraintCoefficients;

@@ -347,4 +347,3 @@ export class HopperDynamics implements ChainKinematics {
     }
   }
 }
-

@@ -96,7 +96,13 @@ export class HopperEnv extends PhysicsTaskEnv<HopperPhysics> implements StagedEn
     const { qpos, qvel } = this.physics;
     const u = this.action;
     if (isAbsurd(qpos) || isAbsurd(qvel)) {
-      return { obs: this.obs.slice(), reward: 0, terminated: true, truncated: false, info: { terms: { forward: 0, healthy: 0, control: 0 }, physicsBlowUp: true } };
+      return {
+        obs: this.obs.slice(),
+        reward: 0,
+        terminated: true,
+        truncated: false,
+        info: { terms: { forward: 0, healthy: 0, control: 0 }, physicsBlowUp: true },
+      };
     }
     const healthy = this.isHealthy();
     const forward = (HOPPER.forwardRewardWeight * (qpos[0] - this.xBefore)) / this.dt;

@@ -31,6 +31,7 @@ export function defaultPhysics(robot: string): PhysicsName {
 /** `physics` checked against `robot` (undefined: the robot's default), with a clear error for a pair that does not exist. */
 export function resolvePhysics(robot: string, physics: string | undefined): PhysicsName {
   const chosen = checkPhysics(physics) ?? defaultPhysics(robot);
-  if (chosen === 'joint-space' && !HAND_WRITTEN.includes(robot)) throw new Error(`${robot} runs on --physics mujoco or rapier (physics '${chosen}' is for ${HAND_WRITTEN.join(' and ')})`);
+  if (chosen === 'joint-space' && !HAND_WRITTEN.includes(robot))
+    throw new Error(`${robot} runs on --physics mujoco or rapier (physics '${chosen}' is for ${HAND_WRITTEN.join(' and ')})`);
   return chosen;
 }

@@ -140,7 +140,13 @@ export class ReacherEnv extends PhysicsTaskEnv<ReacherPhysics> implements Staged
     const { qpos, qvel } = this.physics;
     if (isAbsurd(qpos) || isAbsurd(qvel)) {
       // Keep the last finite observation; the episode ends here.
-      return { obs: this.obs.slice(), reward: 0, terminated: true, truncated: false, info: { terms: { distance: 0, control: 0 }, physicsBlowUp: true } };
+      return {
+        obs: this.obs.slice(),
+        reward: 0,
+        terminated: true,
+        truncated: false,
+        info: { terms: { distance: 0, control: 0 }, physicsBlowUp: true },
+      };
     }
     const obs = this.observe();
     const distance = -Math.hypot(obs[8], obs[9]) * REACHER.rewardDistWeight;

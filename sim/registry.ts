@@ -100,7 +100,9 @@ function modelRobotInfo(spec: TaskSpec): RobotInfo {
   };
 }
 
-const modelRobots = Object.fromEntries(taskSpecs.filter((spec) => spec.robot !== 'reacher' && spec.robot !== 'hopper').map((spec) => [spec.robot, modelRobotInfo(spec)]));
+const modelRobots = Object.fromEntries(
+  taskSpecs.filter((spec) => spec.robot !== 'reacher' && spec.robot !== 'hopper').map((spec) => [spec.robot, modelRobotInfo(spec)]),
+);
 
 export const robots: Readonly<Record<RobotName, RobotInfo>> = {
   ...(modelRobots as Record<Exclude<RobotName, 'reacher' | 'hopper'>, RobotInfo>),
@@ -200,7 +202,8 @@ export async function createEnv(robot: string, options: CreateEnvOptions = {}): 
   const seed = options.seed ?? 0;
   const physics = resolvePhysics(info.name, options.physics);
   if (options.scene && physics !== 'rapier') throw new Error('createEnv: a scene is for Rapier physics only');
-  if (options.scene && options.scene.model.name !== loadModel(info.modelFile).name) throw new Error(`createEnv: a ${info.name} cannot join a ${options.scene.model.name} world`);
+  if (options.scene && options.scene.model.name !== loadModel(info.modelFile).name)
+    throw new Error(`createEnv: a ${info.name} cannot join a ${options.scene.model.name} world`);
   let env: SnapshotEnv;
   if (physics === 'rapier') {
     const scene = options.scene ?? (await createRapierScene(info.name));

@@ -14,7 +14,8 @@ export class TimeLimit implements StagedEnv {
     readonly inner: SnapshotEnv,
     readonly maxEpisodeSteps: number,
   ) {
-    if (!(Number.isInteger(maxEpisodeSteps) && maxEpisodeSteps > 0)) throw new Error(`TimeLimit: maxEpisodeSteps must be a positive integer, got ${maxEpisodeSteps}`);
+    if (!(Number.isInteger(maxEpisodeSteps) && maxEpisodeSteps > 0))
+      throw new Error(`TimeLimit: maxEpisodeSteps must be a positive integer, got ${maxEpisodeSteps}`);
   }
 
   get robot(): string {

@@ -49,7 +49,8 @@ export function restoreVecBuffers(vec: SimVecEnv & SavedBuffers, state: VecEnvSt
     throw new Error(`VecEnv state is for ${json?.numEnvs} x ${json?.robot}, not ${vec.numEnvs} x ${vec.robot}`);
   }
   const { states, obs, episodeReturns, episodeLengths, finishedReturns, finishedLengths } = state.arrays;
-  if (!(states instanceof Float64Array) || states.length !== vec.numEnvs * snapshotSize(layout)) throw new Error('VecEnv state: states array has the wrong size');
+  if (!(states instanceof Float64Array) || states.length !== vec.numEnvs * snapshotSize(layout))
+    throw new Error('VecEnv state: states array has the wrong size');
   vec.obs.set(obs as Float32Array);
   vec.episodeReturns.set(episodeReturns as Float64Array);
   vec.episodeLengths.set(episodeLengths as Int32Array);
@@ -92,7 +93,13 @@ export function checkActions(vec: VecEnv, actions: Float32Array): void {
 export function vecLayout(robot: string, numEnvs: number): VecLayout {
   const info = robotInfo(robot);
   if (!(Number.isInteger(numEnvs) && numEnvs > 0)) throw new Error(`numEnvs must be a positive integer, got ${numEnvs}`);
-  return { numEnvs, observationSize: info.observationSize, actionSize: info.actionSize, termCount: info.rewardTerms.length, bodyCount: info.bodies.length };
+  return {
+    numEnvs,
+    observationSize: info.observationSize,
+    actionSize: info.actionSize,
+    termCount: info.rewardTerms.length,
+    bodyCount: info.bodies.length,
+  };
 }
 
 /** The fields every SimVecEnv exposes, as views of its buffers (shared by both implementations). */
@@ -145,4 +152,3 @@ export abstract class VecEnvViews {
     } = buffers);
   }
 }
-

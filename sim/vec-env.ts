@@ -30,7 +30,15 @@ export class InThreadVecEnv extends VecEnvViews implements SimVecEnv {
     const layout = vecLayout(options.robot, options.numEnvs);
     const seed = options.seed ?? 0;
     const { physics, rapierWorlds, maxEpisodeSteps } = options;
-    const envs: SnapshotEnv[] = await createEnvSlice({ robot: options.robot, first: 0, count: layout.numEnvs, seed, maxEpisodeSteps, physics, rapierWorlds });
+    const envs: SnapshotEnv[] = await createEnvSlice({
+      robot: options.robot,
+      first: 0,
+      count: layout.numEnvs,
+      seed,
+      maxEpisodeSteps,
+      physics,
+      rapierWorlds,
+    });
     const buffers = viewVecMemory(layout, allocateVecMemory(layout, options.shared ?? false));
     const vec = new InThreadVecEnv(options.robot, physics, envs, buffers, layout);
     vec.runner.reset(seed);

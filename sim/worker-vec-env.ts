@@ -87,9 +87,18 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
     // a step's cost varies with contacts (the Hopper); the Reacher's steps all cost the same ~1 us, so fixed
     // slices are balanced already and sharing's bookkeeping only slows them (sim bench, --work-sharing on,off).
     const variesWithContacts = info.hasContacts;
-    const sharing = (options.workSharing ?? variesWithContacts) && resolvePhysics(info.name, physics) !== 'rapier' && layout.numEnvs <= WorkBoard.MAX_ENVS;
+    const sharing =
+      (options.workSharing ?? variesWithContacts) && resolvePhysics(info.name, physics) !== 'rapier' && layout.numEnvs <= WorkBoard.MAX_ENVS;
     const board = sharing ? WorkBoard.create(workers, layout.numEnvs) : null;
-    const ownEnvs: SnapshotEnv[] = await createEnvSlice({ robot: options.robot, first: 0, count: sharing ? layout.numEnvs : sliceSize(0), seed, maxEpisodeSteps, physics, rapierWorlds });
+    const ownEnvs: SnapshotEnv[] = await createEnvSlice({
+      robot: options.robot,
+      first: 0,
+      count: sharing ? layout.numEnvs : sliceSize(0),
+      seed,
+      maxEpisodeSteps,
+      physics,
+      rapierWorlds,
+    });
     const hosted: HostedWorker[] = [];
     const started: Promise<void>[] = [];
     let first = ownEnvs.length;
@@ -108,7 +117,21 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
         }),
       );
       const slice = board ? { first: 0, count: layout.numEnvs } : { first, count };
-      port.postMessage({ type: 'init', robot: options.robot, ...slice, seed, maxEpisodeSteps, physics, rapierWorlds, layout, memory, control: controlBuffer, error: errorBuffer, states: statesBuffer, work });
+      port.postMessage({
+        type: 'init',
+        robot: options.robot,
+        ...slice,
+        seed,
+        maxEpisodeSteps,
+        physics,
+        rapierWorlds,
+        layout,
+        memory,
+        control: controlBuffer,
+        error: errorBuffer,
+        states: statesBuffer,
+        work,
+      });
       first += count;
     }
     try {
@@ -195,9 +218,11 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
 }
 
 /** Atomics.waitAsync (ES2024; in Node >= 16 and Chromium) typed for our ES2022 lib. */
-const waitAsync = (Atomics as unknown as {
-  waitAsync(array: Int32Array, index: number, value: number): { async: false; value: string } | { async: true; value: Promise<string> };
-}).waitAsync;
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(array: Int32Array, index: number, value: number): { async: false; value: string } | { async: true; value: Promise<string> };
+  }
+).waitAsync;
 
 /**
  * Whether this thread may block in Atomics.wait (Node threads and workers may; a browser page's main thread may

@@ -71,7 +71,8 @@ function readNetwork(read: FileReader, name: string): PolicySnapshot {
   const manifest = asRecord(parseJsonText(modelJson, name), name).weightsManifest;
   const paths = Array.isArray(manifest) ? (asRecord(manifest[0] ?? null, `${name}: weightsManifest[0]`).paths as unknown) : undefined;
   const weightsName = Array.isArray(paths) && typeof paths[0] === 'string' ? paths[0] : TFJS_WEIGHTS_FILE;
-  if (!/^[\w.-]+$/.test(weightsName) || weightsName.startsWith('.')) throw new PolicyFormatError(`${name}: weights path '${weightsName}' must be a file beside it`);
+  if (!/^[\w.-]+$/.test(weightsName) || weightsName.startsWith('.'))
+    throw new PolicyFormatError(`${name}: weights path '${weightsName}' must be a file beside it`);
   return readTfjsLayers(modelJson, need(read, weightsName, `the weights of ${name}`), name);
 }
 
@@ -106,7 +107,9 @@ export function importPolicy(read: FileReader, entry: string | null, options: Im
     throw new PolicyFormatError(`${networkName} is a policy for '${snapshot.robot}', not for '${options.robot}'`);
   }
   if (options.observationSize !== undefined && options.observationSize !== snapshot.observationSize) {
-    throw new PolicyFormatError(`${networkName} expects ${snapshot.observationSize} observations but the environment gives ${options.observationSize}`);
+    throw new PolicyFormatError(
+      `${networkName} expects ${snapshot.observationSize} observations but the environment gives ${options.observationSize}`,
+    );
   }
   return { snapshot, card, networkFile: networkName, evaluator: createPolicyEvaluator(snapshot) };
 }

@@ -23,9 +23,19 @@ export interface PolicyCard {
     readonly layout: readonly SignalEntry[];
     readonly layoutSource: string;
     /** (obs - mean) / sqrt(variance + epsilon), clipped to [-clip, clip]; null when the policy reads raw observations. */
-    readonly normalisation: { readonly mean: readonly number[]; readonly variance: readonly number[]; readonly epsilon: number; readonly clip: number | null } | null;
+    readonly normalisation: {
+      readonly mean: readonly number[];
+      readonly variance: readonly number[];
+      readonly epsilon: number;
+      readonly clip: number | null;
+    } | null;
   };
-  readonly action: { readonly size: number; readonly layout: readonly SignalEntry[]; readonly range: readonly [-1, 1]; readonly squash: 'tanh' | 'clip' };
+  readonly action: {
+    readonly size: number;
+    readonly layout: readonly SignalEntry[];
+    readonly range: readonly [-1, 1];
+    readonly squash: 'tanh' | 'clip';
+  };
   readonly network: { readonly layers: readonly { readonly inputSize: number; readonly outputSize: number; readonly activation: string }[] };
   readonly training: { readonly envSteps: number; readonly evalReturn: number | null };
   /** Exported networks beside the card, by form. */
@@ -80,7 +90,8 @@ function readLayout(record: JsonRecord, size: number, what: string): SignalEntry
 export function readPolicyCard(text: string, source = CARD_FILE): PolicyCard {
   const card = asRecord(parseJsonText(text, source), source);
   if (card.format !== CARD_FORMAT) throw new PolicyFormatError(`${source} is not a Sinew policy card (format ${describe(card.format)})`);
-  if (card.formatVersion !== CARD_FORMAT_VERSION) throw new PolicyFormatError(`${source}: card format version ${describe(card.formatVersion)} is not ${CARD_FORMAT_VERSION}`);
+  if (card.formatVersion !== CARD_FORMAT_VERSION)
+    throw new PolicyFormatError(`${source}: card format version ${describe(card.formatVersion)} is not ${CARD_FORMAT_VERSION}`);
   const observation = asRecord(card.observation, `${source}: observation`);
   const action = asRecord(card.action, `${source}: action`);
   const observationSize = checkSize(observation.size, `${source}: observation.size`);
@@ -93,14 +104,25 @@ export function readPolicyCard(text: string, source = CARD_FILE): PolicyCard {
     if (variance.some((v) => v < 0)) throw new PolicyFormatError(`${what}.variance must be >= 0`);
     const clip = stats.clip === null ? null : readNumber(stats, 'clip', what);
     if (clip !== null && clip <= 0) throw new PolicyFormatError(`${what}.clip must be > 0, got ${clip}`);
-    normalisation = { mean: Array.from(readFloats(stats, 'mean', observationSize, what)), variance, epsilon: readNumber(stats, 'epsilon', what), clip };
+    normalisation = {
+      mean: Array.from(readFloats(stats, 'mean', observationSize, what)),
+      variance,
+      epsilon: readNumber(stats, 'epsilon', what),
+      clip,
+    };
   }
   const squash = action.squash;
-  if (squash !== 'tanh' && squash !== 'clip') throw new PolicyFormatError(`${source}: action.squash must be 'tanh' or 'clip', got ${describe(squash)}`);
+  if (squash !== 'tanh' && squash !== 'clip')
+    throw new PolicyFormatError(`${source}: action.squash must be 'tanh' or 'clip', got ${describe(squash)}`);
   const layers = readArray(asRecord(card.network, `${source}: network`), 'layers', `${source}: network`).map((entry, i) => {
     const layer = asRecord(entry, `${source}: network.layers[${i}]`);
-    if (!isActivation(layer.activation)) throw new PolicyFormatError(`${source}: network.layers[${i}].activation ${describe(layer.activation)} is unknown`);
-    return { inputSize: checkSize(layer.inputSize, `${source}: network.layers[${i}].inputSize`), outputSize: checkSize(layer.outputSize, `${source}: network.layers[${i}].outputSize`), activation: layer.activation };
+    if (!isActivation(layer.activation))
+      throw new PolicyFormatError(`${source}: network.layers[${i}].activation ${describe(layer.activation)} is unknown`);
+    return {
+      inputSize: checkSize(layer.inputSize, `${source}: network.layers[${i}].inputSize`),
+      outputSize: checkSize(layer.outputSize, `${source}: network.layers[${i}].outputSize`),
+      activation: layer.activation,
+    };
   });
   const training = asRecord(card.training, `${source}: training`);
   const files = asRecord(card.files ?? {}, `${source}: files`);
@@ -115,10 +137,18 @@ export function readPolicyCard(text: string, source = CARD_FILE): PolicyCard {
     sinewVersion: readString(card, 'sinewVersion', source),
     robot: readString(card, 'robot', source),
     algorithm: readString(card, 'algorithm', source),
-    observation: { size: observationSize, layout: readLayout(observation, observationSize, `${source}: observation`), layoutSource: readString(observation, 'layoutSource', `${source}: observation`), normalisation },
+    observation: {
+      size: observationSize,
+      layout: readLayout(observation, observationSize, `${source}: observation`),
+      layoutSource: readString(observation, 'layoutSource', `${source}: observation`),
+      normalisation,
+    },
     action: { size: actionSize, layout: readLayout(action, actionSize, `${source}: action`), range: [-1, 1], squash },
     network: { layers },
-    training: { envSteps: readEnvSteps(training, `${source}: training`), evalReturn: training.evalReturn === null ? null : readNumber(training, 'evalReturn', `${source}: training`) },
+    training: {
+      envSteps: readEnvSteps(training, `${source}: training`),
+      evalReturn: training.evalReturn === null ? null : readNumber(training, 'evalReturn', `${source}: training`),
+    },
     files: { ...(typeof files.tfjs === 'string' ? { tfjs: files.tfjs } : {}), ...(typeof files.onnx === 'string' ? { onnx: files.onnx } : {}) },
   };
 }
@@ -134,7 +164,9 @@ const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-5 * Math.
 /** Refuses a card that describes another policy than the network loaded beside it (another robot, size, statistics...). */
 export function checkCardMatches(card: PolicyCard, snapshot: PolicySnapshot, networkSource: string): void {
   const mismatch = (what: string, inCard: unknown, inNetwork: unknown): never => {
-    throw new PolicyFormatError(`the policy card says ${what} is ${String(inCard)} but ${networkSource} says ${String(inNetwork)}: they do not belong together`);
+    throw new PolicyFormatError(
+      `the policy card says ${what} is ${String(inCard)} but ${networkSource} says ${String(inNetwork)}: they do not belong together`,
+    );
   };
   if (card.robot !== snapshot.robot) mismatch('the robot', `'${card.robot}'`, `'${snapshot.robot}'`);
   if (card.algorithm !== snapshot.algorithm) mismatch('the algorithm', card.algorithm, snapshot.algorithm);
@@ -143,11 +175,13 @@ export function checkCardMatches(card: PolicyCard, snapshot: PolicySnapshot, net
   if (card.action.squash !== snapshot.outputSquash) mismatch('the action squash', card.action.squash, snapshot.outputSquash);
   // Without a normaliser the card holds no number of the network: the training steps tell checkpoints apart.
   if (card.training.envSteps !== snapshot.envSteps) mismatch('the training steps', card.training.envSteps, snapshot.envSteps);
-  const shape = (layers: readonly { inputSize: number; outputSize: number; activation: string }[]): string => layers.map((l) => `${l.inputSize}-${l.outputSize}:${l.activation}`).join(' ');
+  const shape = (layers: readonly { inputSize: number; outputSize: number; activation: string }[]): string =>
+    layers.map((l) => `${l.inputSize}-${l.outputSize}:${l.activation}`).join(' ');
   if (shape(card.network.layers) !== shape(snapshot.layers)) mismatch('the network', shape(card.network.layers), shape(snapshot.layers));
   const stats = card.observation.normalisation;
   const normaliser = snapshot.obsNormaliser;
-  if ((stats === null) !== (normaliser === null)) mismatch('observation normalisation', stats ? 'present' : 'absent', normaliser ? 'present' : 'absent');
+  if ((stats === null) !== (normaliser === null))
+    mismatch('observation normalisation', stats ? 'present' : 'absent', normaliser ? 'present' : 'absent');
   if (stats && normaliser) {
     // Compare what the policy computes (mean and sqrt(variance + epsilon)), not how a file happens to split it.
     for (let i = 0; i < stats.mean.length; i++) {

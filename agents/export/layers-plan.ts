@@ -9,7 +9,15 @@ import { PolicyFormatError } from './snapshot-check.ts';
  * 1/sqrt(var + eps), no bias), which keeps the mean exactly as trained. The trained layers are copied unchanged.
  */
 export type LayerSpec =
-  | { readonly kind: 'dense'; readonly name: string; readonly inputSize: number; readonly units: number; readonly activation: Activation; readonly kernel: Float32Array; readonly bias: Float32Array }
+  | {
+      readonly kind: 'dense';
+      readonly name: string;
+      readonly inputSize: number;
+      readonly units: number;
+      readonly activation: Activation;
+      readonly kernel: Float32Array;
+      readonly bias: Float32Array;
+    }
   | { readonly kind: 'relu'; readonly name: string; readonly maxValue: number }
   | { readonly kind: 'tanh'; readonly name: string };
 
@@ -31,7 +39,15 @@ function identity(size: number): Float32Array {
 }
 
 function shiftLayer(name: string, size: number, shift: number): LayerSpec {
-  return { kind: 'dense', name, inputSize: size, units: size, activation: 'linear', kernel: identity(size), bias: new Float32Array(size).fill(shift) };
+  return {
+    kind: 'dense',
+    name,
+    inputSize: size,
+    units: size,
+    activation: 'linear',
+    kernel: identity(size),
+    bias: new Float32Array(size).fill(shift),
+  };
 }
 
 /** clip(x, -c, c) = ReLU_max2c(x + c) - c, exact in float32 up to the rounding of x + c. */
@@ -46,12 +62,28 @@ export function policyToLayers(snapshot: PolicySnapshot): LayerSpec[] {
   if (normaliser) {
     const kernel = new Float32Array(n * n);
     for (let i = 0; i < n; i++) kernel[i * n + i] = 1 / Math.sqrt(normaliser.variance[i] + normaliser.epsilon);
-    specs.push({ kind: 'dense', name: OBS_CENTRE, inputSize: n, units: n, activation: 'linear', kernel: identity(n), bias: Float32Array.from(normaliser.mean, (m) => -m) });
+    specs.push({
+      kind: 'dense',
+      name: OBS_CENTRE,
+      inputSize: n,
+      units: n,
+      activation: 'linear',
+      kernel: identity(n),
+      bias: Float32Array.from(normaliser.mean, (m) => -m),
+    });
     specs.push({ kind: 'dense', name: OBS_SCALE, inputSize: n, units: n, activation: 'linear', kernel, bias: new Float32Array(n) });
     if (Number.isFinite(normaliser.clip)) specs.push(...clipLayers([OBS_SHIFT, OBS_CLIP, OBS_UNSHIFT], n, normaliser.clip));
   }
   snapshot.layers.forEach((layer, index) => {
-    specs.push({ kind: 'dense', name: denseName(index), inputSize: layer.inputSize, units: layer.outputSize, activation: layer.activation, kernel: Float32Array.from(layer.kernel), bias: Float32Array.from(layer.bias) });
+    specs.push({
+      kind: 'dense',
+      name: denseName(index),
+      inputSize: layer.inputSize,
+      units: layer.outputSize,
+      activation: layer.activation,
+      kernel: Float32Array.from(layer.kernel),
+      bias: Float32Array.from(layer.bias),
+    });
   });
   if (snapshot.outputSquash === 'tanh') specs.push({ kind: 'tanh', name: ACTION_SQUASH });
   else specs.push(...clipLayers([ACTION_SHIFT, ACTION_CLIP, ACTION_UNSHIFT], snapshot.actionSize, 1));

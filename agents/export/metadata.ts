@@ -49,7 +49,9 @@ export function parsePolicyMetadata(value: unknown, source: string): PolicyMetad
     throw new PolicyFormatError(`${source} is not a Sinew policy (metadata format is ${JSON.stringify(record.format)})`);
   }
   if (record.formatVersion !== POLICY_FORMAT_VERSION) {
-    throw new PolicyFormatError(`${source} has policy format version ${String(record.formatVersion)}; this Sinew reads version ${POLICY_FORMAT_VERSION}`);
+    throw new PolicyFormatError(
+      `${source} has policy format version ${String(record.formatVersion)}; this Sinew reads version ${POLICY_FORMAT_VERSION}`,
+    );
   }
   const outputSquash = record.outputSquash;
   if (outputSquash !== 'tanh' && outputSquash !== 'clip') {

@@ -42,7 +42,8 @@ export function readOnnx(bytes: Uint8Array, source = 'policy.onnx'): PolicySnaps
     throw new PolicyFormatError(`${source}: needs the default ONNX opset ${MIN_OPSET} to ${MAX_OPSET}, got ${describe(opset?.version)}`);
   }
   const sinewEntry = list(model, 'metadata_props').find((entry) => entry.key === 'sinew');
-  if (!sinewEntry || typeof sinewEntry.value !== 'string') throw new PolicyFormatError(`${source} is not a Sinew policy: no "sinew" entry in metadata_props`);
+  if (!sinewEntry || typeof sinewEntry.value !== 'string')
+    throw new PolicyFormatError(`${source} is not a Sinew policy: no "sinew" entry in metadata_props`);
   const metadata = parsePolicyMetadata(parseJsonText(sinewEntry.value, `${source} metadata`), source);
   const graph = asRecord(model.graph, `${source}: graph`);
   const initializers = new Map(list(graph, 'initializer').map((tensor) => [String(tensor.name), tensor]));
@@ -76,7 +77,8 @@ export function readOnnx(bytes: Uint8Array, source = 'policy.onnx'): PolicySnaps
   };
   const demand = (op: string, purpose: string): Node => {
     const node = next(op);
-    if (!node) throw new PolicyFormatError(`${source}: expected ${op} (${purpose}) at node ${at}, found ${nodes[at] ? nodes[at].op : 'the end of the graph'}`);
+    if (!node)
+      throw new PolicyFormatError(`${source}: expected ${op} (${purpose}) at node ${at}, found ${nodes[at] ? nodes[at].op : 'the end of the graph'}`);
     return node;
   };
   const tensor = (node: Node, input: number, length: number): Float32Array => readTensor(initializers, node.inputs[input], length, node.where);
@@ -84,7 +86,8 @@ export function readOnnx(bytes: Uint8Array, source = 'policy.onnx'): PolicySnaps
     const node = demand('Clip', purpose);
     const [low] = tensor(node, 1, 1);
     const [high] = tensor(node, 2, 1);
-    if (low !== Math.fround(-limit) || high !== Math.fround(limit)) throw new PolicyFormatError(`${node.where}: clips to [${low}, ${high}], expected [${-limit}, ${limit}]`);
+    if (low !== Math.fround(-limit) || high !== Math.fround(limit))
+      throw new PolicyFormatError(`${node.where}: clips to [${low}, ${high}], expected [${-limit}, ${limit}]`);
   };
 
   const n = metadata.observationSize;
@@ -116,7 +119,8 @@ export function readOnnx(bytes: Uint8Array, source = 'policy.onnx'): PolicySnaps
   if (metadata.outputSquash === 'tanh') demand('Tanh', 'squash the action');
   else expectClip(1, 'clip the action to [-1, 1]');
   if (at !== nodes.length) throw new PolicyFormatError(`${nodes[at].where}: unexpected node after the action`);
-  if (current !== outputs[0].name) throw new PolicyFormatError(`${source}: the last node writes '${current}', not the graph output '${String(outputs[0].name)}'`);
+  if (current !== outputs[0].name)
+    throw new PolicyFormatError(`${source}: the last node writes '${current}', not the graph output '${String(outputs[0].name)}'`);
   return checkPolicySnapshot(snapshotFromMetadata(metadata, n, obsNormaliser, layers), source);
 }
 
@@ -134,7 +138,8 @@ function readGemm(node: Node, inputSize: number, initializers: Map<string, JsonR
   if (dims.length !== 2) throw new PolicyFormatError(`${node.where}: the weight '${node.inputs[1]}' must be a 2-D initializer`);
   const outputSize = checkSize(dims[transB === 1 ? 0 : 1], `${node.where} output size`);
   const stored = readTensor(initializers, node.inputs[1], inputSize * outputSize, node.where);
-  if (dims[transB === 1 ? 1 : 0] !== inputSize) throw new PolicyFormatError(`${node.where}: the weight takes ${String(dims[transB === 1 ? 1 : 0])} inputs, receives ${inputSize}`);
+  if (dims[transB === 1 ? 1 : 0] !== inputSize)
+    throw new PolicyFormatError(`${node.where}: the weight takes ${String(dims[transB === 1 ? 1 : 0])} inputs, receives ${inputSize}`);
   let kernel = stored;
   if (transB === 1) {
     kernel = new Float32Array(stored.length);
@@ -148,7 +153,8 @@ function readGemm(node: Node, inputSize: number, initializers: Map<string, JsonR
 function readTensor(initializers: Map<string, JsonRecord>, name: string | undefined, length: number, where: string): Float32Array {
   const tensor = name === undefined ? undefined : initializers.get(name);
   if (!tensor) throw new PolicyFormatError(`${where}: input '${String(name)}' must be a constant initializer`);
-  if (tensor.data_type !== ONNX_FLOAT) throw new PolicyFormatError(`${where}: initializer '${name}' has data type ${describe(tensor.data_type)}, expected FLOAT (1)`);
+  if (tensor.data_type !== ONNX_FLOAT)
+    throw new PolicyFormatError(`${where}: initializer '${name}' has data type ${describe(tensor.data_type)}, expected FLOAT (1)`);
   const dims = Array.isArray(tensor.dims) ? (tensor.dims as number[]) : [];
   const count = dims.reduce((product, dim) => product * dim, 1);
   if (count !== length) throw new PolicyFormatError(`${where}: initializer '${name}' has shape [${dims.join(', ')}], expected ${length} values`);

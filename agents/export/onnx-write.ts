@@ -63,7 +63,10 @@ export function writeOnnx(snapshot: PolicySnapshot, sinewVersion: string): Uint8
   }
   snapshot.layers.forEach((layer, index) => {
     const name = `dense_${index}`;
-    initializers.push(floatTensor(`${name}_kernel`, [layer.inputSize, layer.outputSize], layer.kernel), floatTensor(`${name}_bias`, [layer.outputSize], layer.bias));
+    initializers.push(
+      floatTensor(`${name}_kernel`, [layer.inputSize, layer.outputSize], layer.kernel),
+      floatTensor(`${name}_bias`, [layer.outputSize], layer.bias),
+    );
     addNode('Gemm', name, [`${name}_kernel`, `${name}_bias`]);
     if (layer.activation === 'relu') addNode('Relu', `${name}_relu`, []);
     if (layer.activation === 'tanh') addNode('Tanh', `${name}_tanh`, []);

@@ -14,10 +14,18 @@ export type PlayProtocol = 'first-finished' | 'one-per-env';
  * evaluate(), so a played export can be compared with the trained policy return for return. The caller owns
  * (and closes) the environment.
  */
-export async function playPolicy(evaluator: PolicyEvaluator, env: VecEnv, seed: number, episodes: number, protocol: PlayProtocol = 'first-finished'): Promise<EvaluationResult> {
+export async function playPolicy(
+  evaluator: PolicyEvaluator,
+  env: VecEnv,
+  seed: number,
+  episodes: number,
+  protocol: PlayProtocol = 'first-finished',
+): Promise<EvaluationResult> {
   if (!Number.isInteger(episodes) || episodes < 1) throw new Error(`play: episodes must be a positive integer, got ${episodes}`);
   if (env.observationSize !== evaluator.snapshot.observationSize || env.actionSize !== evaluator.snapshot.actionSize) {
-    throw new Error(`play: the policy maps ${evaluator.snapshot.observationSize} -> ${evaluator.snapshot.actionSize} values, the environment ${env.observationSize} -> ${env.actionSize}`);
+    throw new Error(
+      `play: the policy maps ${evaluator.snapshot.observationSize} -> ${evaluator.snapshot.actionSize} values, the environment ${env.observationSize} -> ${env.actionSize}`,
+    );
   }
   if (protocol === 'one-per-env' && env.numEnvs !== episodes) throw new Error(`play: one episode per env needs ${episodes} envs, got ${env.numEnvs}`);
   const returns: number[] = [];

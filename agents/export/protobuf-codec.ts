@@ -71,7 +71,10 @@ class Writer {
 
 class Reader {
   position = 0;
-  constructor(readonly bytes: Uint8Array, readonly end = bytes.length) {}
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly end = bytes.length,
+  ) {}
 
   private need(count: number): void {
     if (count < 0 || this.position + count > this.end) throw new Error(`truncated: needs ${count} more bytes at offset ${this.position}`);

@@ -33,7 +33,10 @@ export function writeTfjsLayers(snapshot: PolicySnapshot, sinewVersion: string):
     weightSpecs.push({ name: `${spec.name}/kernel`, shape: [spec.inputSize, spec.units], dtype: 'float32' });
     weightSpecs.push({ name: `${spec.name}/bias`, shape: [spec.units], dtype: 'float32' });
     arrays.push(spec.kernel, spec.bias);
-    return { class_name: 'Dense', config: { units: spec.units, activation: spec.activation, use_bias: true, name: spec.name, trainable: false, ...first } };
+    return {
+      class_name: 'Dense',
+      config: { units: spec.units, activation: spec.activation, use_bias: true, name: spec.name, trainable: false, ...first },
+    };
   });
   const model = {
     format: 'layers-model',
@@ -65,9 +68,11 @@ export function readTfjsLayers(modelJson: string, weights: Uint8Array, source = 
   const userMetadata = asRecord(model.userDefinedMetadata ?? null, `${source}: userDefinedMetadata`);
   const metadata = parsePolicyMetadata(userMetadata.sinew, source);
   const topology = asRecord(model.modelTopology, `${source}: modelTopology`);
-  if (topology.class_name !== 'Sequential') throw new PolicyFormatError(`${source}: modelTopology must be a Sequential model, got ${describe(topology.class_name)}`);
+  if (topology.class_name !== 'Sequential')
+    throw new PolicyFormatError(`${source}: modelTopology must be a Sequential model, got ${describe(topology.class_name)}`);
   const layerList = readArray(asRecord(topology.config, `${source}: modelTopology.config`), 'layers', `${source}: modelTopology.config`);
-  if (layerList.length === 0 || layerList.length > MAX_LAYERS + 8) throw new PolicyFormatError(`${source}: ${layerList.length} layers is not a policy network`);
+  if (layerList.length === 0 || layerList.length > MAX_LAYERS + 8)
+    throw new PolicyFormatError(`${source}: ${layerList.length} layers is not a policy network`);
   const weightMap = readWeights(model, weights, source);
   let width = metadata.observationSize;
   const specs = layerList.map((entry, index) => {
@@ -77,7 +82,9 @@ export function readTfjsLayers(modelJson: string, weights: Uint8Array, source = 
   });
   const firstShape = asRecord(asRecord(layerList[0], `${source}: layer 0`).config, `${source}: layer 0 config`).batch_input_shape;
   if (!Array.isArray(firstShape) || firstShape.length !== 2 || firstShape[1] !== metadata.observationSize) {
-    throw new PolicyFormatError(`${source}: input shape ${JSON.stringify(firstShape)} does not match the observation size ${metadata.observationSize}`);
+    throw new PolicyFormatError(
+      `${source}: input shape ${JSON.stringify(firstShape)} does not match the observation size ${metadata.observationSize}`,
+    );
   }
   const used = specs.reduce((count, spec) => count + (spec.kind === 'dense' ? 2 : 0), 0);
   if (used !== weightMap.size) throw new PolicyFormatError(`${source}: the weights manifest holds ${weightMap.size} tensors, the layers use ${used}`);
@@ -98,7 +105,8 @@ function parseLayer(layer: JsonRecord, inputSize: number, weightMap: Map<string,
     if (config.activation !== 'tanh') throw new PolicyFormatError(`${where}: unsupported activation ${describe(config.activation)}`);
     return { kind: 'tanh', name };
   }
-  if (className !== 'Dense') throw new PolicyFormatError(`${where}: unsupported layer class ${JSON.stringify(className)} (a Sinew policy uses Dense, ReLU and Activation)`);
+  if (className !== 'Dense')
+    throw new PolicyFormatError(`${where}: unsupported layer class ${JSON.stringify(className)} (a Sinew policy uses Dense, ReLU and Activation)`);
   const units = checkSize(config.units, `${where}.units`);
   const activation = config.activation;
   if (!isActivation(activation)) throw new PolicyFormatError(`${where}: unsupported activation ${describe(activation)}`);
@@ -131,7 +139,9 @@ function readWeights(model: JsonRecord, bytes: Uint8Array, source: string): Map<
   });
   const needed = entries.reduce((sum, entry) => sum + entry.length * 4, 0);
   if (needed !== bytes.length) {
-    throw new PolicyFormatError(`${paths[0]} holds ${bytes.length} bytes but ${source}'s manifest needs ${needed} (truncated or from another model?)`);
+    throw new PolicyFormatError(
+      `${paths[0]} holds ${bytes.length} bytes but ${source}'s manifest needs ${needed} (truncated or from another model?)`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const weightMap = new Map<string, Float32Array>();

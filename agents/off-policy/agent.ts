@@ -73,7 +73,13 @@ export const offPolicyRules: Partial<Record<keyof OffPolicyConfig, FieldRule>> =
 };
 
 /** y = r + gamma (1 - d) min over the target critics (one or two) of Q'(s', a'). */
-export function criticTargets(rewards: Float32Array, terminated: Float32Array, gamma: number, nextQs: readonly Float32Array[], out: Float32Array): void {
+export function criticTargets(
+  rewards: Float32Array,
+  terminated: Float32Array,
+  gamma: number,
+  nextQs: readonly Float32Array[],
+  out: Float32Array,
+): void {
   for (let b = 0; b < rewards.length; b++) {
     let q = nextQs[0][b];
     for (let k = 1; k < nextQs.length; k++) q = Math.min(q, nextQs[k][b]);

@@ -62,7 +62,9 @@ const ddpgRules: Partial<Record<keyof DdpgConfig, FieldRule>> = {
 
 export function createDdpgAgent(config: DdpgConfig, obsSize: number, actionSize: number, rng: Rng): DeterministicActorCritic {
   const explorationNoise =
-    config.noiseType === 'ou' ? new OrnsteinUhlenbeckNoise(config.numEnvs, actionSize, config.explorationNoise) : new GaussianNoise(config.explorationNoise);
+    config.noiseType === 'ou'
+      ? new OrnsteinUhlenbeckNoise(config.numEnvs, actionSize, config.explorationNoise)
+      : new GaussianNoise(config.explorationNoise);
   return new DeterministicActorCritic(
     {
       obsSize,

@@ -15,7 +15,17 @@ export async function createOffPolicyTrainer(
   await initTf();
   const makeVecEnv = options.makeVecEnv ?? simVecEnv;
   const learnerThread = config.learnerThread ? await defaultLearnerThread(options) : undefined;
-  return OffPolicyTrainer.create({ robot: options.robot, algorithm, config, seed: options.seed, workers: options.workers ?? 0, physics: options.physics, makeVecEnv, createAgent, learnerThread });
+  return OffPolicyTrainer.create({
+    robot: options.robot,
+    algorithm,
+    config,
+    seed: options.seed,
+    workers: options.workers ?? 0,
+    physics: options.physics,
+    makeVecEnv,
+    createAgent,
+    learnerThread,
+  });
 }
 
 /** The given learner thread; else a Node worker thread under Node; else none (the learner runs in this thread). */

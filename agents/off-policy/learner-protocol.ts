@@ -33,7 +33,14 @@ export type ToLearner =
    * Message number `index`: the buffer now holds `transitions` transitions ever added; run `updates` gradient
    * steps (observations normalised with `normaliser` when given), then publish the actor into slot index % 2.
    */
-  | { readonly type: 'step'; readonly index: number; readonly transitions: number; readonly updates: number; readonly wantMetrics: boolean; readonly normaliser: NormaliserState | null }
+  | {
+      readonly type: 'step';
+      readonly index: number;
+      readonly transitions: number;
+      readonly updates: number;
+      readonly wantMetrics: boolean;
+      readonly normaliser: NormaliserState | null;
+    }
   | { readonly type: 'getState' }
   | { readonly type: 'setState'; readonly state: LearnerState }
   | { readonly type: 'stop' };

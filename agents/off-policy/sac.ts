@@ -158,7 +158,7 @@ export class SoftActorCritic implements OffPolicyAgent {
       for (let j = 0; j < A; j++) {
         const i = b * A + j;
         const a = sample.actions[i];
-        const du = dActions[i] * (1 - a * a) + ((alpha / n) * 2 * a);
+        const du = dActions[i] * (1 - a * a) + (alpha / n) * 2 * a;
         const dLogStd = du * sample.std[i] * noise[i] - alpha / n;
         dRaw[b * 2 * A + j] = du;
         dRaw[b * 2 * A + A + j] = dLogStd * 0.5 * (LOG_STD_RANGE.max - LOG_STD_RANGE.min) * (1 - sample.squashedRaw[i] ** 2);

@@ -82,8 +82,18 @@ export async function loadTrainerState(parts: TrainerParts, state: TrainerState)
   const json = state.json as OffPolicyTrainerJson;
   const arrays = state.arrays;
   const prefixed = (prefix: string) =>
-    Object.fromEntries(Object.entries(arrays).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
-  const counters: TrainerCounters = { steps: json.steps, updates: json.updates, updateCredit: json.updateCredit, wallTime: json.wallTime, rng: Rng.fromState(json.rng) };
+    Object.fromEntries(
+      Object.entries(arrays)
+        .filter(([k]) => k.startsWith(prefix))
+        .map(([k, v]) => [k.slice(prefix.length), v]),
+    );
+  const counters: TrainerCounters = {
+    steps: json.steps,
+    updates: json.updates,
+    updateCredit: json.updateCredit,
+    wallTime: json.wallTime,
+    rng: Rng.fromState(json.rng),
+  };
   parts.buffer.setState({ json: json.buffer, arrays: prefixed('buffer.') as unknown as ReplayBufferState['arrays'] });
   const agent = { json: json.agent, arrays: prefixed('agent.') as Record<string, Float32Array | Float64Array> };
   parts.agent.setState(agent);

@@ -86,7 +86,10 @@ export class OffPolicyTrainer implements Trainer {
       const memory = ReplayBuffer.allocate(config.bufferSize, o, a, threaded);
       const actorSize = agent.actorParameters().length;
       const actorSlots = new Float32Array(threaded ? new SharedArrayBuffer(2 * actorSize * 4) : new ArrayBuffer(2 * actorSize * 4));
-      const port = threaded && options.learnerThread ? options.learnerThread() : inlineLearner((setup, r) => options.createAgent(setup.obsSize, setup.actionSize, r));
+      const port =
+        threaded && options.learnerThread
+          ? options.learnerThread()
+          : inlineLearner((setup, r) => options.createAgent(setup.obsSize, setup.actionSize, r));
       const setup = { algorithm, config, obsSize: o, actionSize: a, seed, memory, actorSlots };
       const learner = await LearnerLink.start(port, setup);
       return new OffPolicyTrainer(options, env, agent, rng, new ReplayBuffer(config.bufferSize, o, a, memory), learner);
@@ -215,7 +218,13 @@ export class OffPolicyTrainer implements Trainer {
     if (!Number.isInteger(episodes) || episodes < 1) throw new Error(`evaluate: episodes must be a positive integer, got ${episodes}`);
     if (this.evalEnv?.numEnvs !== episodes) {
       await this.evalEnv?.close();
-      this.evalEnv = await this.options.makeVecEnv({ robot: this.robot, numEnvs: episodes, workers: 0, seed: this.options.seed + 1_000_003, physics: this.options.physics });
+      this.evalEnv = await this.options.makeVecEnv({
+        robot: this.robot,
+        numEnvs: episodes,
+        workers: 0,
+        seed: this.options.seed + 1_000_003,
+        physics: this.options.physics,
+      });
     }
     const evalEnv = this.evalEnv;
     // The same start states at every evaluation, so successive evaluations compare policies, not luck.

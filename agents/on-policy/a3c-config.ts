@@ -25,7 +25,7 @@ export const a3cDefaults: A3cConfig = {
 export const a3cDocs: Record<keyof A3cConfig, string> = {
   ...onPolicyDocs,
   numEnvs: 'environments per worker',
-  numSteps: "t_max: steps a worker takes between pulling theta and pushing d theta",
+  numSteps: 't_max: steps a worker takes between pulling theta and pushing d theta',
   numWorkers: 'actor-learner threads',
   updatesPerIteration: 'gradients the global network applies per iterate() (one metrics line)',
 };

@@ -8,7 +8,14 @@ import type { A3cConfig } from './a3c-config.ts';
  */
 
 export type ToWorker =
-  | { readonly type: 'init'; readonly index: number; readonly robot: string; readonly config: A3cConfig; readonly seed: number; readonly physics?: PhysicsName }
+  | {
+      readonly type: 'init';
+      readonly index: number;
+      readonly robot: string;
+      readonly config: A3cConfig;
+      readonly seed: number;
+      readonly physics?: PhysicsName;
+    }
   | {
       readonly type: 'parameters';
       /** How many gradients the global network had applied when these parameters were sent. */

@@ -61,7 +61,13 @@ export class A3cTrainer implements Trainer {
     actionSize: number,
   ) {
     const { config } = options;
-    const spec = { observationSize, actionSize, hiddenSizes: config.hiddenSizes, activation: config.activation as Activation, initialLogStd: config.initialLogStd };
+    const spec = {
+      observationSize,
+      actionSize,
+      hiddenSizes: config.hiddenSizes,
+      activation: config.activation as Activation,
+      initialLogStd: config.initialLogStd,
+    };
     this.model = new GaussianActorCritic(spec, new Rng(options.seed));
     this.parameters = this.model.readParameters();
     this.adam = new FlatAdam(this.model.parameterCount, { learningRate: config.learningRate, epsilon: config.adamEpsilon });
@@ -184,24 +190,40 @@ export class A3cTrainer implements Trainer {
   }
 
   private normalisers(): NamedNormalisers {
-    return [['obsNormaliser', this.obsNormaliser], ['returnNormaliser', this.returnNormaliser]];
+    return [
+      ['obsNormaliser', this.obsNormaliser],
+      ['returnNormaliser', this.returnNormaliser],
+    ];
   }
 
   async getState(): Promise<TrainerState> {
     const adam = this.adam.getState();
-    const arrays: Record<string, Float32Array | Float64Array> = { parameters: Float32Array.from(this.parameters), adamM: adam.firstMoment, adamV: adam.secondMoment };
+    const arrays: Record<string, Float32Array | Float64Array> = {
+      parameters: Float32Array.from(this.parameters),
+      adamM: adam.firstMoment,
+      adamV: adam.secondMoment,
+    };
     saveNormalisers(this.normalisers(), arrays);
-    return { json: { envSteps: this.steps, version: this.version, wallTime: this.wallTime, iterations: this.iterations, adamSteps: adam.steps }, arrays };
+    return {
+      json: { envSteps: this.steps, version: this.version, wallTime: this.wallTime, iterations: this.iterations, adamSteps: adam.steps },
+      arrays,
+    };
   }
 
   /** Restores the global network, optimiser, normalisers and counters; workers pull them on their next segment. */
   async setState(state: TrainerState): Promise<void> {
     const json = state.json as { envSteps: number; version: number; wallTime: number; iterations: number; adamSteps: number };
     const { parameters, adamM, adamV } = state.arrays;
-    if (!(parameters instanceof Float32Array) || !(adamM instanceof Float32Array) || !(adamV instanceof Float32Array) || typeof json?.version !== 'number') {
+    if (
+      !(parameters instanceof Float32Array) ||
+      !(adamM instanceof Float32Array) ||
+      !(adamV instanceof Float32Array) ||
+      typeof json?.version !== 'number'
+    ) {
       throw new Error('A3cTrainer.setState: not an A3C trainer state');
     }
-    if (parameters.length !== this.parameters.length) throw new Error(`A3cTrainer.setState: ${parameters.length} parameters, expected ${this.parameters.length}`);
+    if (parameters.length !== this.parameters.length)
+      throw new Error(`A3cTrainer.setState: ${parameters.length} parameters, expected ${this.parameters.length}`);
     this.parameters.set(parameters);
     this.adam.setState({ firstMoment: adamM, secondMoment: adamV, steps: json.adamSteps });
     loadNormalisers(this.normalisers(), state.arrays);
@@ -255,6 +277,13 @@ export const a3cEntry: AlgorithmEntry = {
     const makeVecEnv = options.makeVecEnv ?? simVecEnv;
     const workers = await defaultWorkers(options);
     const { robot, physics } = options;
-    return A3cTrainer.create({ robot, config, seed: options.seed, physics, workers, makeEvalEnv: (seed) => makeVecEnv({ robot, numEnvs: 1, workers: 0, seed, physics }) });
+    return A3cTrainer.create({
+      robot,
+      config,
+      seed: options.seed,
+      physics,
+      workers,
+      makeEvalEnv: (seed) => makeVecEnv({ robot, numEnvs: 1, workers: 0, seed, physics }),
+    });
   },
 };

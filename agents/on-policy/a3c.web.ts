@@ -28,7 +28,9 @@ export function webA3cWorkers(options: WebA3cWorkerOptions): A3cWorkerFactory {
       if (message.type === 'ready' && 'poses' in message) options.onReady?.(message);
       handler(message);
     });
-    worker.addEventListener('error', (event: ErrorEvent) => handler({ type: 'error', index, message: event.message || 'A3C worker failed to start' }));
+    worker.addEventListener('error', (event: ErrorEvent) =>
+      handler({ type: 'error', index, message: event.message || 'A3C worker failed to start' }),
+    );
     const post = (message: ToWebA3cWorker) => worker.postMessage(message);
     post({ type: 'setup', wasmPath: options.wasmPath });
     return {

@@ -22,7 +22,10 @@ export interface OnPolicyEntrySpec<C extends OnPolicyConfig> {
   readonly createAlgorithm: (model: GaussianActorCritic, config: C, random: () => Rng) => OnPolicyAlgorithm;
 }
 
-export async function createOnPolicyTrainer<C extends OnPolicyConfig>(spec: OnPolicyEntrySpec<C>, options: CreateTrainerOptions): Promise<OnPolicyTrainer> {
+export async function createOnPolicyTrainer<C extends OnPolicyConfig>(
+  spec: OnPolicyEntrySpec<C>,
+  options: CreateTrainerOptions,
+): Promise<OnPolicyTrainer> {
   const config = spec.validate(options.config);
   await initTf();
   const makeVecEnv = options.makeVecEnv ?? simVecEnv;

@@ -74,7 +74,9 @@ const ppoRules: Partial<Record<keyof PpoConfig, FieldRule>> = {
 export function validatePpoConfig(config: Readonly<Record<string, unknown>>, name = 'ppo'): PpoConfig {
   const result = validateConfig(name, ppoDefaults, config, ppoRules);
   if (result.minibatchSize > result.numEnvs * result.numSteps) {
-    throw new Error(`${name}: minibatchSize (${result.minibatchSize}) exceeds the rollout (numEnvs * numSteps = ${result.numEnvs * result.numSteps})`);
+    throw new Error(
+      `${name}: minibatchSize (${result.minibatchSize}) exceeds the rollout (numEnvs * numSteps = ${result.numEnvs * result.numSteps})`,
+    );
   }
   return result;
 }

@@ -206,7 +206,10 @@ export class OnPolicyTrainer implements Trainer {
   }
 
   private normalisers(): NamedNormalisers {
-    return [['obsNormaliser', this.obsNormaliser], ['returnNormaliser', this.returnNormaliser]];
+    return [
+      ['obsNormaliser', this.obsNormaliser],
+      ['returnNormaliser', this.returnNormaliser],
+    ];
   }
 
   async getState(): Promise<TrainerState> {
@@ -256,7 +259,11 @@ export class OnPolicyTrainer implements Trainer {
     this.rng = Rng.fromState(json.rng);
     const { episodeReturns, episodeLengths, discountedReturns } = state.arrays;
     if (json.env !== null && json.env !== undefined && this.vecEnv.loadState && episodeReturns && episodeLengths && discountedReturns) {
-      const envArrays = Object.fromEntries(Object.entries(state.arrays).filter(([k]) => k.startsWith('env.')).map(([k, v]) => [k.slice(4), v]));
+      const envArrays = Object.fromEntries(
+        Object.entries(state.arrays)
+          .filter(([k]) => k.startsWith('env.'))
+          .map(([k, v]) => [k.slice(4), v]),
+      );
       await this.vecEnv.loadState({ json: json.env, arrays: envArrays });
       this.episodeReturns.set(episodeReturns);
       this.episodeLengths.set(episodeLengths);

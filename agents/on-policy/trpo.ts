@@ -114,7 +114,10 @@ export class Trpo implements OnPolicyAlgorithm {
     readonly config: TrpoConfig,
     private readonly random: () => Rng,
   ) {
-    this.criticAdam = new FlatAdam(model.parameterCount - model.policyParameterCount, { learningRate: config.learningRate, epsilon: config.adamEpsilon });
+    this.criticAdam = new FlatAdam(model.parameterCount - model.policyParameterCount, {
+      learningRate: config.learningRate,
+      epsilon: config.adamEpsilon,
+    });
     this.parameters = model.readParameters();
     this.gradient = new Float32Array(model.parameterCount);
   }

@@ -5,10 +5,7 @@ import type { EvaluationResult } from '../contract.ts';
  * Runs one episode in each environment of a freshly reset VecEnv with a deterministic policy and reports
  * their returns: every environment's first episode counts, so short episodes are not over-represented.
  */
-export async function evaluateEpisodes(
-  env: VecEnv,
-  act: (obs: Float32Array, rows: number, out: Float32Array) => void,
-): Promise<EvaluationResult> {
+export async function evaluateEpisodes(env: VecEnv, act: (obs: Float32Array, rows: number, out: Float32Array) => void): Promise<EvaluationResult> {
   const n = env.numEnvs;
   const returns = new Float64Array(n);
   const lengths = new Float64Array(n);

@@ -87,12 +87,7 @@ function meanJacobianVectorProduct(actor: Mlp, observations: tf.Tensor2D, tangen
  * F v + damping v for the policy at its current parameters, averaged over `observations` (the rollout's
  * states). `v` is a flat vector in the parameter order above.
  */
-export function fisherVectorProduct(
-  policy: GaussianPolicyParameters,
-  observations: tf.Tensor2D,
-  v: ArrayLike<number>,
-  damping = 0,
-): Float64Array {
+export function fisherVectorProduct(policy: GaussianPolicyParameters, observations: tf.Tensor2D, v: ArrayLike<number>, damping = 0): Float64Array {
   const actorVariables = policy.actor.variables;
   const variables = policyVariables(policy);
   const n = observations.shape[0];

@@ -197,7 +197,17 @@ export class GaussianActorCritic {
       const logStdGradient = new Float32Array(a);
       const logStd = this.logStd.dataSync() as Float32Array;
       const policy = gaussianPolicyLoss(
-        { size: n, actionSize: a, means, logStd, actions: batch.actions, oldLogProbs: batch.logProbs, oldMeans: batch.means, oldLogStds: batch.logStds, advantages: batch.advantages },
+        {
+          size: n,
+          actionSize: a,
+          means,
+          logStd,
+          actions: batch.actions,
+          oldLogProbs: batch.logProbs,
+          oldMeans: batch.means,
+          oldLogStds: batch.logStds,
+          advantages: batch.advantages,
+        },
         objective,
         coefficients.entropyCoef,
         meanGradient,
@@ -207,7 +217,10 @@ export class GaussianActorCritic {
       const valueLoss = valueLossGradient(values, batch.returns, batch.values, coefficients.valueClip, coefficients.valueCoef, valueGradient);
       out.set(this.actor.backward(actorTrace, tf.tensor2d(meanGradient, [n, a]), { parameters: true, input: false }).parameters as Float32Array, 0);
       out.set(logStdGradient, this.actor.parameterCount);
-      out.set(this.critic.backward(criticTrace, tf.tensor2d(valueGradient, [n, 1]), { parameters: true, input: false }).parameters as Float32Array, this.policyParameterCount);
+      out.set(
+        this.critic.backward(criticTrace, tf.tensor2d(valueGradient, [n, 1]), { parameters: true, input: false }).parameters as Float32Array,
+        this.policyParameterCount,
+      );
       const loss = policy.policyLoss - coefficients.entropyCoef * policy.entropy + coefficients.valueCoef * valueLoss;
       result = { ...policy, valueLoss, loss };
     });

@@ -86,7 +86,21 @@ export class HeapSpace {
     const backend = tf.getBackend() === 'wasm' ? (tf.backend() as unknown as WasmBackendObject) : null;
     this.backend = backend;
     this.fusedMatMul = backend
-      ? backend.wasm.cwrap('_FusedMatMul', null, ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number', 'number', 'number', 'number', 'number'])
+      ? backend.wasm.cwrap('_FusedMatMul', null, [
+          'number',
+          'array',
+          'number',
+          'number',
+          'array',
+          'number',
+          'number',
+          'number',
+          'number',
+          'number',
+          'number',
+          'number',
+          'number',
+        ])
       : null;
   }
 
@@ -171,7 +185,16 @@ export class HeapSpace {
 }
 
 /** The same product in plain JavaScript (the fallback, and a reference for tests). */
-export function hostMatMul(a: Float32Array, b: Float32Array, out: Float32Array, rows: number, k: number, n: number, bias: Float32Array | null, relu: boolean): void {
+export function hostMatMul(
+  a: Float32Array,
+  b: Float32Array,
+  out: Float32Array,
+  rows: number,
+  k: number,
+  n: number,
+  bias: Float32Array | null,
+  relu: boolean,
+): void {
   for (let r = 0; r < rows; r++) {
     const row = out.subarray(r * n, (r + 1) * n);
     if (bias) row.set(bias.subarray(0, n));

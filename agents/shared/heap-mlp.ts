@@ -96,7 +96,8 @@ export class HeapMlp {
   /** Forward pass of `rows` input rows (row-major), kept as the trace for backward(); returns the output rows (a heap view, valid until the next call). */
   forward(input: Float32Array, rows: number): Float32Array {
     const buffers = this.buffersFor(rows);
-    if (input.length < rows * this.spec.inputSize) throw new Error(`HeapMlp.forward: ${input.length} inputs for ${rows} rows of ${this.spec.inputSize}`);
+    if (input.length < rows * this.spec.inputSize)
+      throw new Error(`HeapMlp.forward: ${input.length} inputs for ${rows} rows of ${this.spec.inputSize}`);
     buffers.input.values.set(input.subarray(0, rows * this.spec.inputSize));
     let x = buffers.input;
     this.layers.forEach((layer, i) => {

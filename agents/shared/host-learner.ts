@@ -73,7 +73,11 @@ export function restoreLearner(
  * (2 (Q - y) / n backpropagated; written into critic.gradient) and the mean of Q: the critic step TD3, DDPG
  * and SAC share.
  */
-export function criticLossGradient(critic: Learner, obsActions: Float32Array, y: Float32Array): { loss: number; gradient: Float32Array; qMean: number } {
+export function criticLossGradient(
+  critic: Learner,
+  obsActions: Float32Array,
+  y: Float32Array,
+): { loss: number; gradient: Float32Array; qMean: number } {
   const n = y.length;
   const q = critic.net.forward(obsActions, n);
   const dq = new Float32Array(n);
@@ -90,7 +94,12 @@ export function criticLossGradient(critic: Learner, obsActions: Float32Array, y:
 }
 
 /** Rows [left | right] from n rows of each, e.g. [next obs | next action] for the target critics. */
-export function concatRows(left: Float32Array, right: Float32Array, n: number, out: Float32Array = new Float32Array(left.length + right.length)): Float32Array {
+export function concatRows(
+  left: Float32Array,
+  right: Float32Array,
+  n: number,
+  out: Float32Array = new Float32Array(left.length + right.length),
+): Float32Array {
   const l = left.length / n;
   const r = right.length / n;
   for (let b = 0; b < n; b++) {

@@ -70,7 +70,11 @@ export class ReplayBuffer {
 
   /** A buffer on `memory` (ReplayBuffer.allocate's) when given, else on arrays of its own. */
   constructor(capacity: number, obsSize: number, actionSize: number, memory?: ReplayMemory) {
-    for (const [name, value] of [['capacity', capacity], ['obsSize', obsSize], ['actionSize', actionSize]] as const) {
+    for (const [name, value] of [
+      ['capacity', capacity],
+      ['obsSize', obsSize],
+      ['actionSize', actionSize],
+    ] as const) {
       if (!Number.isInteger(value) || value < 1) throw new Error(`ReplayBuffer: ${name} must be a positive integer, got ${value}`);
     }
     this.capacity = capacity;

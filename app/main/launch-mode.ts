@@ -36,7 +36,11 @@ export function parseStartOptions(argv: readonly string[], env: Readonly<Record<
  * Picks the mode. `resolveElectron` is the `electron` package's export: the binary's path, or a throw when
  * the binary was never downloaded (as on machines that reach only the npm registry).
  */
-export function chooseLaunchMode(options: StartOptions, resolveElectron: () => string, fileExists: (path: string) => boolean = existsSync): LaunchMode {
+export function chooseLaunchMode(
+  options: StartOptions,
+  resolveElectron: () => string,
+  fileExists: (path: string) => boolean = existsSync,
+): LaunchMode {
   if (options.forceWeb) return { kind: 'web', reason: '--web was given' };
   let binary: string;
   try {

@@ -7,12 +7,19 @@ import { basename, join } from 'node:path';
 import { IpcChannel, type PolicyFiles } from '../shared/ipc.ts';
 import { createIpcHandlers } from './ipc-handlers.ts';
 import { RunFiles } from './run-files.ts';
-import { APP_ORIGIN, APP_SCHEME, RESPONSE_HEADERS, isAllowedExternalUrl, isAllowedNavigation, isPermissionGranted, isTrustedSender, responseHeaders } from './security.ts';
+import {
+  APP_ORIGIN,
+  APP_SCHEME,
+  RESPONSE_HEADERS,
+  isAllowedExternalUrl,
+  isAllowedNavigation,
+  isPermissionGranted,
+  isTrustedSender,
+  responseHeaders,
+} from './security.ts';
 import { mimeTypeFor, resolveStaticPath } from './static-files.ts';
 
-protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
-]);
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
 
 const rendererRoot = join(__dirname, '..', 'renderer');
 
@@ -40,7 +47,9 @@ async function showSaveDialog(files: PolicyFiles): Promise<string | null> {
 async function showOpenDialog(): Promise<PolicyFiles | null> {
   const result = await dialog.showOpenDialog({ title: 'Import policy', properties: ['openFile', 'multiSelections'] });
   if (result.canceled) return null;
-  const files = await Promise.all(result.filePaths.slice(0, 8).map(async (path) => ({ name: basename(path), data: new Uint8Array(await readFile(path)) })));
+  const files = await Promise.all(
+    result.filePaths.slice(0, 8).map(async (path) => ({ name: basename(path), data: new Uint8Array(await readFile(path)) })),
+  );
   return { files };
 }
 
@@ -70,7 +79,9 @@ function createWindow(): void {
 
 app.whenReady().then(() => {
   protocol.handle(APP_SCHEME, serveRenderer);
-  session.defaultSession.setPermissionRequestHandler((contents, permission, callback) => callback(isPermissionGranted(permission, contents.getURL())));
+  session.defaultSession.setPermissionRequestHandler((contents, permission, callback) =>
+    callback(isPermissionGranted(permission, contents.getURL())),
+  );
   session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionGranted(permission, requestingOrigin));
   // SINEW_RUNS_DIR points the app at the command line's runs folder (e.g. the `runs/` of a checkout).
   const runFiles = new RunFiles(process.env.SINEW_RUNS_DIR || join(app.getPath('userData'), 'runs'));

@@ -28,7 +28,8 @@ export class RunFiles {
     }
     const root = this.runsDirectory;
     const full = normalize(join(root, relativePath));
-    if (!full.startsWith(root.endsWith(sep) ? root : root + sep)) throw new Error(`run file path '${relativePath}' must stay inside the runs directory`);
+    if (!full.startsWith(root.endsWith(sep) ? root : root + sep))
+      throw new Error(`run file path '${relativePath}' must stay inside the runs directory`);
     return full;
   }
 
@@ -46,7 +47,8 @@ export class RunFiles {
         throw error;
       });
       if (info === null) break;
-      if (info.isSymbolicLink()) throw new Error(`run file path '${relativePath}' goes through a symbolic link; it is not followed out of the runs directory`);
+      if (info.isSymbolicLink())
+        throw new Error(`run file path '${relativePath}' goes through a symbolic link; it is not followed out of the runs directory`);
     }
     return full;
   }
@@ -97,7 +99,13 @@ export class RunFiles {
     for (const entry of entries) {
       if (!entry.isDirectory()) continue;
       const config = join(this.runsDirectory, entry.name, 'config.json');
-      if (await stat(config).then(() => true, () => false)) runs.push(entry.name);
+      if (
+        await stat(config).then(
+          () => true,
+          () => false,
+        )
+      )
+        runs.push(entry.name);
     }
     return runs.sort();
   }
@@ -107,7 +115,10 @@ export class RunFiles {
       if (error.code === 'ENOENT') return [];
       throw error;
     });
-    return entries.filter((entry) => entry.isFile()).map((entry) => entry.name).sort();
+    return entries
+      .filter((entry) => entry.isFile())
+      .map((entry) => entry.name)
+      .sort();
   }
 
   async read(relativePath: string): Promise<Uint8Array> {
@@ -158,7 +169,12 @@ export class RunFiles {
     checkRunName(run);
     const folder = await this.resolveReal(run);
     this.assertWritable(run);
-    if (!(await stat(join(folder, 'config.json')).then(() => true, () => false))) {
+    if (
+      !(await stat(join(folder, 'config.json')).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       throw new Error(`'${run}' is not a run folder (no config.json): not deleting it`);
     }
     await rm(folder, { recursive: true, force: true });

@@ -39,7 +39,10 @@ export const RESPONSE_HEADERS: Readonly<Record<string, string>> = {
  * models, while the page keeps refusing eval. vite.config.ts puts every worker bundle under WORKER_FOLDER.
  */
 export const WORKER_FOLDER = 'workers';
-export const WORKER_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self' 'wasm-unsafe-eval'", "script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'");
+export const WORKER_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'",
+);
 
 const WORKER_RESPONSE_HEADERS: Readonly<Record<string, string>> = { ...RESPONSE_HEADERS, 'Content-Security-Policy': WORKER_CONTENT_SECURITY_POLICY };
 

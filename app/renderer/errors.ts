@@ -14,7 +14,9 @@ export function showError(message: string, advice?: string): void {
 }
 
 export function installGlobalErrorHandlers(): void {
-  window.addEventListener('error', (event) => showError(`Unexpected error: ${event.message}`, 'Reload the window; if it happens again, please report it.'));
+  window.addEventListener('error', (event) =>
+    showError(`Unexpected error: ${event.message}`, 'Reload the window; if it happens again, please report it.'),
+  );
   window.addEventListener('unhandledrejection', (event) => {
     const reason = event.reason instanceof Error ? event.reason.message : String(event.reason);
     showError(`Unexpected error: ${reason}`, 'Reload the window; if it happens again, please report it.');

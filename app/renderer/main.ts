@@ -52,13 +52,27 @@ const manager = new RunManager(store, {
   error: (message, advice) => showError(message, advice),
 });
 
-const runsList = new RunsList(element('run-list'), element('runs-empty'), element('run-search'), (name) => select(name), () => {
-  compareView.refresh();
-  redrawCharts();
-});
-const compareView = new CompareView(element('view-compare'), () => [...runsList.checked].map((name) => manager.runs.get(name)).filter((run): run is LiveRun => run !== undefined));
+const runsList = new RunsList(
+  element('run-list'),
+  element('runs-empty'),
+  element('run-search'),
+  (name) => select(name),
+  () => {
+    compareView.refresh();
+    redrawCharts();
+  },
+);
+const compareView = new CompareView(element('view-compare'), () =>
+  [...runsList.checked].map((name) => manager.runs.get(name)).filter((run): run is LiveRun => run !== undefined),
+);
 const watch = new RunWatch(trainView, element('scene-caption'), manager, (returns, last) => policiesView.showReturns(returns, last));
-const policiesView = new PoliciesView(element('view-policies'), manager, () => selected, watch, () => selectView('train'));
+const policiesView = new PoliciesView(
+  element('view-policies'),
+  manager,
+  () => selected,
+  watch,
+  () => selectView('train'),
+);
 
 function select(name: string): void {
   runsList.selected = name;
@@ -70,7 +84,9 @@ function select(name: string): void {
 
 /** The chart strip draws the selected run, and the ticked ones when overlaying (labelled algorithm and seed). */
 function redrawCharts(): void {
-  const runs = [selected, ...[...runsList.checked].map((name) => manager.runs.get(name))].filter((run, i, all): run is LiveRun => run != null && all.indexOf(run) === i);
+  const runs = [selected, ...[...runsList.checked].map((name) => manager.runs.get(name))].filter(
+    (run, i, all): run is LiveRun => run != null && all.indexOf(run) === i,
+  );
   charts.setSources(runs.map((run) => ({ label: `${run.stored.config.algorithm} seed ${run.stored.config.seed}`, records: run.records })));
   charts.redraw();
   chartsDirty = false;
@@ -92,11 +108,17 @@ function refreshSelection(): void {
   else {
     watch.update(null);
     const { robot, algorithm, numEnvs } = controls.chosen;
-    trainView.preview(robot, `${robot[0].toUpperCase()}${robot.slice(1)} at its starting pose. Press Start in New run (right) to train ${numEnvs} of them with ${algorithm.toUpperCase()}.`);
+    trainView.preview(
+      robot,
+      `${robot[0].toUpperCase()}${robot.slice(1)} at its starting pose. Press Start in New run (right) to train ${numEnvs} of them with ${algorithm.toUpperCase()}.`,
+    );
   }
   const phase = selected?.phase;
   const resumable = (phase === 'stopped' || phase === 'failed') && selected !== null && selected.envSteps < selected.stored.config.totalSteps;
-  controls.setState(phase === 'training' || phase === 'starting' ? 'training' : phase === 'paused' ? 'paused' : resumable ? 'resumable' : 'idle', selected !== null);
+  controls.setState(
+    phase === 'training' || phase === 'starting' ? 'training' : phase === 'paused' ? 'paused' : resumable ? 'resumable' : 'idle',
+    selected !== null,
+  );
   renderSummary();
 }
 
@@ -107,7 +129,8 @@ function renderSummary(): void {
   }
   const total = selected.stored.config.totalSteps;
   const remaining = Math.max(0, total - selected.envSteps);
-  const eta = selected.stepsPerSecond > 0 && selected.phase === 'training' ? `ETA ${formatDuration(remaining / selected.stepsPerSecond)}` : selected.phase;
+  const eta =
+    selected.stepsPerSecond > 0 && selected.phase === 'training' ? `ETA ${formatDuration(remaining / selected.stepsPerSecond)}` : selected.phase;
   const ret = lastReturn(selected);
   summary.textContent = `${selected.envSteps.toLocaleString()} / ${total.toLocaleString()} steps · ${Math.round(selected.stepsPerSecond).toLocaleString()} steps/s · ${eta} · last training return (with exploration noise) ${ret === null ? '—' : ret.toFixed(2)}`;
 }
@@ -126,37 +149,52 @@ async function startRun(request: RunRequest): Promise<void> {
   select(run.stored.name);
 }
 
-const controls = new RunControls(element('run-controls'), robotNames, algorithms, {
-  start: (request) => startRun(request).catch((error: unknown) => showError(`Could not start the run: ${error instanceof Error ? error.message : String(error)}`, 'Check the settings marked in New run.')),
-  pauseOrResume: () => togglePause(),
-  stop: () => selected && manager.stop(selected.stored.name),
-  exportPolicy: () => {
-    selectView('policies');
-    policiesView.exportSelected();
+const controls = new RunControls(
+  element('run-controls'),
+  robotNames,
+  algorithms,
+  {
+    start: (request) =>
+      startRun(request).catch((error: unknown) =>
+        showError(`Could not start the run: ${error instanceof Error ? error.message : String(error)}`, 'Check the settings marked in New run.'),
+      ),
+    pauseOrResume: () => togglePause(),
+    stop: () => selected && manager.stop(selected.stored.name),
+    exportPolicy: () => {
+      selectView('policies');
+      policiesView.exportSelected();
+    },
+    formChanged: () => {
+      if (!selected) refreshSelection();
+    },
   },
-  formChanged: () => {
-    if (!selected) refreshSelection();
-  },
-}, navigator.hardwareConcurrency || 2);
+  navigator.hardwareConcurrency || 2,
+);
 
 function togglePause(): void {
   if (!selected) return;
   if (selected.phase === 'training') manager.pause(selected.stored.name);
   else if (selected.phase === 'paused') manager.resume(selected.stored.name);
   else if (selected.phase === 'stopped' || selected.phase === 'failed') {
-    manager.resumeSaved(selected.stored.name).catch((error: unknown) => showError(`Could not resume: ${error instanceof Error ? error.message : String(error)}`, 'Start a new run instead.'));
+    manager
+      .resumeSaved(selected.stored.name)
+      .catch((error: unknown) =>
+        showError(`Could not resume: ${error instanceof Error ? error.message : String(error)}`, 'Start a new run instead.'),
+      );
   }
 }
 
 function selectView(view: string): void {
-  for (const tab of document.querySelectorAll<HTMLButtonElement>('.tabs button')) tab.setAttribute('aria-selected', String(tab.dataset.view === view));
+  for (const tab of document.querySelectorAll<HTMLButtonElement>('.tabs button'))
+    tab.setAttribute('aria-selected', String(tab.dataset.view === view));
   for (const panel of document.querySelectorAll<HTMLElement>('.stage .view')) panel.hidden = panel.dataset.view !== view;
   if (view === 'compare') compareView.refresh();
   if (view === 'policies') policiesView.refresh();
   // The stage draws nothing while hidden: redraw what may have moved meanwhile.
   if (view === 'train') stage.invalidate();
 }
-for (const tab of document.querySelectorAll<HTMLButtonElement>('.tabs button')) tab.addEventListener('click', () => selectView(tab.dataset.view ?? 'train'));
+for (const tab of document.querySelectorAll<HTMLButtonElement>('.tabs button'))
+  tab.addEventListener('click', () => selectView(tab.dataset.view ?? 'train'));
 
 element('rename-run').addEventListener('click', () => {
   if (!selected) return showError('No run is selected', 'Click a run in the list first.');
@@ -169,7 +207,14 @@ element('delete-run').addEventListener('click', () => {
   if (!selected) return showError('No run is selected', 'Click a run in the list first.');
   const name = selected.stored.name;
   if (!window.confirm(`Delete ${name} with its checkpoints and exports? This cannot be undone.`)) return;
-  manager.delete(name).catch((error: unknown) => showError(`Could not delete: ${error instanceof Error ? error.message : String(error)}`, 'Try again; if it persists, delete the folder by hand.'));
+  manager
+    .delete(name)
+    .catch((error: unknown) =>
+      showError(
+        `Could not delete: ${error instanceof Error ? error.message : String(error)}`,
+        'Try again; if it persists, delete the folder by hand.',
+      ),
+    );
 });
 
 window.addEventListener('keydown', (event) => {
@@ -206,7 +251,10 @@ setInterval(() => {
 }, 400);
 
 if (!globalThis.crossOriginIsolated) {
-  showError('This page is not cross-origin isolated, so parallel simulation cannot share memory', 'Open Sinew through `npm start`, which serves the required headers.');
+  showError(
+    'This page is not cross-origin isolated, so parallel simulation cannot share memory',
+    'Open Sinew through `npm start`, which serves the required headers.',
+  );
 }
 
 await manager.loadSaved();

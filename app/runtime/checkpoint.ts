@@ -75,11 +75,13 @@ export function assertFiniteState(state: TrainerState): void {
   for (const [name, array] of Object.entries(state.arrays)) {
     if (!(array instanceof Float32Array || array instanceof Float64Array) || ARRAYS_WITH_NAN_MARKERS.has(name)) continue;
     for (let i = 0; i < array.length; i++) {
-      if (!Number.isFinite(array[i])) throw new CheckpointError(`refusing to write a checkpoint holding ${array[i]} (in '${name}'[${i}]): training diverged`);
+      if (!Number.isFinite(array[i]))
+        throw new CheckpointError(`refusing to write a checkpoint holding ${array[i]} (in '${name}'[${i}]): training diverged`);
     }
   }
   const walk = (value: unknown, path: string): void => {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new CheckpointError(`refusing to write a checkpoint holding ${value} (at ${path}): training diverged`);
+    if (typeof value === 'number' && !Number.isFinite(value))
+      throw new CheckpointError(`refusing to write a checkpoint holding ${value} (at ${path}): training diverged`);
     if (typeof value === 'object' && value !== null) for (const [key, child] of Object.entries(value)) walk(child, `${path}.${key}`);
   };
   walk(state.json, 'state');
@@ -177,7 +179,8 @@ function checkHeader(value: unknown, dataLength: number, source: string): Header
     if (typeof meta[field] !== 'string' || (meta[field] as string).length > 200) fail(`meta.${field} is not a string`);
   }
   if (!isCount(meta.envSteps, 1e15)) fail(`meta.envSteps ${JSON.stringify(meta.envSteps)} is not a whole number of steps`);
-  if (meta.meanReturn !== null && !(typeof meta.meanReturn === 'number' && Number.isFinite(meta.meanReturn))) fail('meta.meanReturn is not a number or null');
+  if (meta.meanReturn !== null && !(typeof meta.meanReturn === 'number' && Number.isFinite(meta.meanReturn)))
+    fail('meta.meanReturn is not a number or null');
   if (meta.run !== undefined && typeof meta.run !== 'string') fail('meta.run is not a string');
   if (!Array.isArray(arrays)) return fail("its header has no 'arrays' table");
   const names = new Set<string>();
@@ -189,7 +192,8 @@ function checkHeader(value: unknown, dataLength: number, source: string): Header
     if (typeof dtype !== 'string' || !Object.hasOwn(ARRAY_TYPES, dtype)) return fail(`array '${name}' has unknown type ${JSON.stringify(dtype)}`);
     if (!isCount(offset) || offset % 8 !== 0) fail(`array '${name}' has a bad offset ${JSON.stringify(offset)}`);
     if (!isCount(length)) fail(`array '${name}' has a bad length ${JSON.stringify(length)}`);
-    if ((offset as number) + (length as number) * ARRAY_TYPES[dtype as DType].BYTES_PER_ELEMENT > dataLength) fail(`array '${name}' runs past the end`);
+    if ((offset as number) + (length as number) * ARRAY_TYPES[dtype as DType].BYTES_PER_ELEMENT > dataLength)
+      fail(`array '${name}' runs past the end`);
   }
   return value as unknown as Header;
 }

@@ -44,7 +44,10 @@ export function writeReport(
   const threshold = thresholdOption === undefined ? solvedThreshold(robot) : thresholdOption;
   const summaries = runs.map((run) =>
     // Grouping by run gives every run its own row and curve (e.g. a resumed run against an uninterrupted one).
-    summariseRun({ name: run.name, robot, algorithm: by === 'run' ? run.name : run.config.algorithm, seed: run.config.seed, records: run.readMetrics() }, threshold),
+    summariseRun(
+      { name: run.name, robot, algorithm: by === 'run' ? run.name : run.config.algorithm, seed: run.config.seed, records: run.readMetrics() },
+      threshold,
+    ),
   );
   const groups = summariseAlgorithms(summaries);
   const series = groups.map((group) => ({

@@ -158,7 +158,13 @@ const pm = (stats: MeanStd | null, digits = 1) => (stats ? `${fixed(stats.mean, 
 const steps = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** `groupedBy` names the first column: 'algorithm' (seeds pooled) or 'run' (each run its own row and curve). */
-export function reportMarkdown(robot: string, groups: readonly AlgorithmSummary[], threshold: number | null, image: string, groupedBy = 'algorithm'): string {
+export function reportMarkdown(
+  robot: string,
+  groups: readonly AlgorithmSummary[],
+  threshold: number | null,
+  image: string,
+  groupedBy = 'algorithm',
+): string {
   const lines = [
     `# ${robot}: ${groups.map((g) => g.algorithm).join(' vs ')}`,
     '',
@@ -171,16 +177,28 @@ export function reportMarkdown(robot: string, groups: readonly AlgorithmSummary[
   ];
   for (const group of groups) {
     const reached = group.reachedEnvSteps;
-    const reachedText = reached ? `${steps(reached.mean)} ± ${steps(reached.std)} (${reached.n}/${group.runs.length})` : `not reached (0/${group.runs.length})`;
+    const reachedText = reached
+      ? `${steps(reached.mean)} ± ${steps(reached.std)} (${reached.n}/${group.runs.length})`
+      : `not reached (0/${group.runs.length})`;
     const wall = group.reachedWallTime ? `${fixed(group.reachedWallTime.mean)} ± ${fixed(group.reachedWallTime.std)} s` : '—';
     const sps = group.stepsPerSecond ? steps(group.stepsPerSecond.mean) : '—';
     const timing = threshold === null ? '' : ` ${reachedText} | ${wall} |`;
     lines.push(`| ${group.algorithm} | ${group.runs.length} | ${pm(group.finalReturn)} | ${pm(group.bestReturn)} |${timing} ${sps} |`);
   }
-  lines.push('', `![learning curves](${image})`, '', '## Runs', '', '| run | seed | env steps | wall time (s) | final training return | best training return | env steps/s |', '|---|---|---|---|---|---|---|');
+  lines.push(
+    '',
+    `![learning curves](${image})`,
+    '',
+    '## Runs',
+    '',
+    '| run | seed | env steps | wall time (s) | final training return | best training return | env steps/s |',
+    '|---|---|---|---|---|---|---|',
+  );
   for (const run of groups.flatMap((group) => group.runs)) {
     const ret = (v: number | null) => (v === null ? '—' : fixed(v));
-    lines.push(`| ${run.name} | ${run.seed} | ${steps(run.envSteps)} | ${fixed(run.wallTime)} | ${ret(run.finalReturn)} | ${ret(run.bestReturn)} | ${steps(run.stepsPerSecond)} |`);
+    lines.push(
+      `| ${run.name} | ${run.seed} | ${steps(run.envSteps)} | ${fixed(run.wallTime)} | ${ret(run.finalReturn)} | ${ret(run.bestReturn)} | ${steps(run.stepsPerSecond)} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -148,7 +148,8 @@ function checkCount(field: string, value: number, min: number, max: number): voi
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isCount = (min: number, max: number) => (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+const isCount = (min: number, max: number) => (value: unknown) =>
+  typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 const isName = (value: unknown) => typeof value === 'string' && /^[\w.-]{1,64}$/.test(value);
 
 /** What each field of config.json must be, with the words an error uses for it. */

@@ -245,7 +245,9 @@ export class RunFolder {
     const inside = resolve(path).startsWith(this.checkpointsDir + sep);
     if (meta.run !== undefined ? meta.run !== runIdentity(this.config) : !inside) {
       // Resuming from another run's checkpoint would drop this run's later metrics and mix two runs' histories.
-      throw new Error(`${path} belongs to another run (${meta.run ?? 'unknown'}), not to ${this.path} (${runIdentity(this.config)}); resume that run instead`);
+      throw new Error(
+        `${path} belongs to another run (${meta.run ?? 'unknown'}), not to ${this.path} (${runIdentity(this.config)}); resume that run instead`,
+      );
     }
     if (meta.envSteps > this.config.totalSteps + MAX_OVERSHOOT) {
       throw new Error(`${path} is at ${meta.envSteps} env steps, beyond the run's budget of ${this.config.totalSteps}: it does not fit this run`);
@@ -256,7 +258,9 @@ export class RunFolder {
   /** What to do when the latest checkpoint cannot be read: the older ones that can, and the command. */
   private olderCheckpointsAdvice(broken: string): string {
     const readable: number[] = [];
-    for (const path of this.stepCheckpoints().filter((candidate) => candidate !== broken).reverse()) {
+    for (const path of this.stepCheckpoints()
+      .filter((candidate) => candidate !== broken)
+      .reverse()) {
       try {
         readable.push(readCheckpointMeta(readFileSync(path), path).envSteps);
       } catch {
@@ -285,6 +289,7 @@ function refuseLinkedRunFiles(folder: string): void {
   const names = readdirSync(folder).filter((name) => !isTemporaryFile(name));
   const checkpoints = join(folder, 'checkpoints');
   refuseSymlink(checkpoints);
-  const inside = existsSync(checkpoints) && lstatSync(checkpoints).isDirectory() ? readdirSync(checkpoints).map((name) => join('checkpoints', name)) : [];
+  const inside =
+    existsSync(checkpoints) && lstatSync(checkpoints).isDirectory() ? readdirSync(checkpoints).map((name) => join('checkpoints', name)) : [];
   for (const name of [...names, ...inside]) refuseSymlink(join(folder, name));
 }

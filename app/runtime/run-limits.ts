@@ -28,13 +28,15 @@ export const MAX_WORKERS = 64;
 export const MAX_TOTAL_STEPS = 1e12;
 
 export function checkSeed(seed: number, what = 'seed'): void {
-  if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) throw new Error(`${what} ${seed} is out of range: seeds are whole numbers from 0 to ${MAX_SEED}`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED)
+    throw new Error(`${what} ${seed} is out of range: seeds are whole numbers from 0 to ${MAX_SEED}`);
 }
 
 /** Throws when the algorithm config asks for more memory than a run can have; names the field and its limit. */
 export function checkResources(algorithm: string, config: AlgorithmConfig): void {
   const numEnvs = typeof config.numEnvs === 'number' ? config.numEnvs : 1;
-  if (numEnvs > MAX_ENVS) throw new Error(`${algorithm}: numEnvs (--envs) ${numEnvs} is more than a run can hold: at most ${MAX_ENVS} parallel robots`);
+  if (numEnvs > MAX_ENVS)
+    throw new Error(`${algorithm}: numEnvs (--envs) ${numEnvs} is more than a run can hold: at most ${MAX_ENVS} parallel robots`);
   if (typeof config.numSteps === 'number' && numEnvs * config.numSteps > MAX_ROLLOUT) {
     throw new Error(
       `${algorithm}: a rollout of numEnvs x numSteps = ${numEnvs} x ${config.numSteps} transitions is more than a run can hold: at most ${MAX_ROLLOUT}`,

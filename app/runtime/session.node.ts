@@ -70,8 +70,10 @@ async function lockedSession(folder: RunFolder, options: SessionOptions): Promis
       await trainer.setState(restored.state);
       const dropped = folder.truncateMetricsAfter(restored.meta.envSteps);
       lastReturn = restored.meta.meanReturn;
-      reporter.log(`resuming ${folder.name} from ${restored.path} at ${restored.meta.envSteps} env steps` +
-        (dropped > 0 ? ` (dropped ${dropped} metrics lines logged after that checkpoint)` : ''));
+      reporter.log(
+        `resuming ${folder.name} from ${restored.path} at ${restored.meta.envSteps} env steps` +
+          (dropped > 0 ? ` (dropped ${dropped} metrics lines logged after that checkpoint)` : ''),
+      );
     }
     if (options.handleSignals) {
       process.on('SIGINT', onSignal);

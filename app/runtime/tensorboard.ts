@@ -137,8 +137,7 @@ function eventStep(data: Uint8Array): number {
     else if (wire === 2) {
       const length = varint(); // read first: `offset += varint()` would add to the offset before the varint
       offset += length;
-    }
-    else if (wire === 5) offset += 4;
+    } else if (wire === 5) offset += 4;
     else throw new Error(`unsupported protobuf wire type ${wire}`);
   }
   return 0;
@@ -151,7 +150,7 @@ function eventStep(data: Uint8Array): number {
 export function dropEventsAfter(file: Uint8Array, maxStep: number): Uint8Array {
   const kept: Uint8Array[] = [];
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  for (let offset = 0; offset + 16 <= file.length; ) {
+  for (let offset = 0; offset + 16 <= file.length;) {
     const length = view.getUint32(offset, true) + view.getUint32(offset + 4, true) * 0x100000000;
     const end = offset + 16 + length;
     if (end > file.length) break;

@@ -22,14 +22,69 @@ export const SUPPORTED: Readonly<Record<string, readonly string[]>> = {
   numeric: ['name', 'data', 'size'],
   default: ['class'],
   body: ['name', 'pos', 'quat', 'axisangle', 'euler', 'xyaxes', 'zaxis', 'childclass'],
-  joint: ['name', 'class', 'type', 'pos', 'axis', 'limited', 'range', 'ref', 'springref', 'stiffness', 'damping', 'armature', 'frictionloss', 'margin', 'solreflimit', 'solimplimit'],
+  joint: [
+    'name',
+    'class',
+    'type',
+    'pos',
+    'axis',
+    'limited',
+    'range',
+    'ref',
+    'springref',
+    'stiffness',
+    'damping',
+    'armature',
+    'frictionloss',
+    'margin',
+    'solreflimit',
+    'solimplimit',
+  ],
   geom: [
-    'name', 'class', 'type', 'size', 'fromto', 'pos', 'quat', 'axisangle', 'euler', 'xyaxes', 'zaxis', 'contype', 'conaffinity', 'condim', 'friction',
-    'solref', 'solimp', 'solmix', 'priority', 'margin', 'gap', 'rgba', 'material', 'density', 'mass', 'group',
+    'name',
+    'class',
+    'type',
+    'size',
+    'fromto',
+    'pos',
+    'quat',
+    'axisangle',
+    'euler',
+    'xyaxes',
+    'zaxis',
+    'contype',
+    'conaffinity',
+    'condim',
+    'friction',
+    'solref',
+    'solimp',
+    'solmix',
+    'priority',
+    'margin',
+    'gap',
+    'rgba',
+    'material',
+    'density',
+    'mass',
+    'group',
   ],
   site: ['name', 'class', 'type', 'size', 'pos', 'quat', 'axisangle', 'euler', 'xyaxes', 'zaxis', 'rgba', 'group'],
   motor: ['name', 'class', 'joint', 'gear', 'ctrllimited', 'ctrlrange', 'forcelimited', 'forcerange'],
-  general: ['name', 'class', 'joint', 'gear', 'ctrllimited', 'ctrlrange', 'forcelimited', 'forcerange', 'gaintype', 'gainprm', 'biastype', 'biasprm', 'dyntype'],
+  general: [
+    'name',
+    'class',
+    'joint',
+    'gear',
+    'ctrllimited',
+    'ctrlrange',
+    'forcelimited',
+    'forcerange',
+    'gaintype',
+    'gainprm',
+    'biastype',
+    'biasprm',
+    'dyntype',
+  ],
 };
 
 /** Where an element is, for messages: "hopper.xml:12: <geom name='foot'>". */
@@ -117,7 +172,10 @@ export class Attributes {
 
 /** Whitespace-separated finite numbers, or null when any is not one. */
 export function parseNumbers(text: string): number[] | null {
-  const words = text.trim().split(/\s+/).filter((word) => word.length > 0);
+  const words = text
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word.length > 0);
   const numbers = words.map(Number);
   return numbers.every(Number.isFinite) ? numbers : null;
 }

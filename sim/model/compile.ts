@@ -36,7 +36,8 @@ export function compileMjcf(text: string, source: string): RobotModel {
   checkAttributes(source, root, 'mujoco');
   const sections = (name: string) => root.children.filter((child) => child.name === name);
   for (const child of root.children) {
-    if (!ROOT_SECTIONS.has(child.name) && !RENDERING_ONLY.has(child.name)) throw new MjcfError(`${where(source, child)}: element <${child.name}> is not supported`);
+    if (!ROOT_SECTIONS.has(child.name) && !RENDERING_ONLY.has(child.name))
+      throw new MjcfError(`${where(source, child)}: element <${child.name}> is not supported`);
   }
   for (const name of ['compiler', 'option', 'worldbody']) {
     if (sections(name).length > 1) throw new MjcfError(`${where(source, sections(name)[1])}: only one <${name}> is supported`);
@@ -70,8 +71,10 @@ function readCompiler(source: string, element: XmlElement | undefined): Compiler
   if (element === undefined) return { degrees: true, autolimits: true, settotalmass: -1 };
   checkAttributes(source, element, 'compiler');
   const a = new Attributes(source, element, [element]);
-  if (a.oneOf('coordinate', ['local', 'global'], 'local') === 'global') throw new MjcfError(`${where(source, element)}: coordinate="global" is not supported`);
-  if (a.oneOf('inertiafromgeom', ['true', 'auto', 'false'], 'auto') === 'false') throw new MjcfError(`${where(source, element)}: inertiafromgeom="false" needs <inertial>, which is not supported`);
+  if (a.oneOf('coordinate', ['local', 'global'], 'local') === 'global')
+    throw new MjcfError(`${where(source, element)}: coordinate="global" is not supported`);
+  if (a.oneOf('inertiafromgeom', ['true', 'auto', 'false'], 'auto') === 'false')
+    throw new MjcfError(`${where(source, element)}: inertiafromgeom="false" needs <inertial>, which is not supported`);
   if (a.string('eulerseq', 'xyz') !== 'xyz') throw new MjcfError(`${where(source, element)}: only eulerseq="xyz" is supported`);
   return {
     degrees: a.oneOf('angle', ['degree', 'radian'], 'degree') === 'degree',
@@ -84,7 +87,8 @@ function readOption(source: string, element: XmlElement | undefined): RobotModel
   const defaults = { timestep: 0.002, gravity: [0, 0, -9.81] as Vec3, integrator: 'Euler' as Integrator, density: 0, viscosity: 0 };
   if (element === undefined) return defaults;
   checkAttributes(source, element, 'option');
-  if (element.children.length > 0) throw new MjcfError(`${where(source, element.children[0])}: element <${element.children[0].name}> is not supported`);
+  if (element.children.length > 0)
+    throw new MjcfError(`${where(source, element.children[0])}: element <${element.children[0].name}> is not supported`);
   const a = new Attributes(source, element, [element]);
   const g = a.numbers('gravity', defaults.gravity, true);
   const timestep = a.number('timestep', defaults.timestep);
@@ -173,7 +177,21 @@ class ModelBuilder {
       childClass = element.attributes.get('childclass') ?? inheritedClass;
       if (!this.defaults.hasClass(childClass)) this.fail(element, `unknown childclass '${childClass}'`);
     }
-    const body: BodyDraft = { id, name, parent, pos, quat, mass: 0, inertia: [0, 0, 0], ipos: [0, 0, 0], iquat: IDENTITY_QUAT, joints: [], geoms: [], sites: [], children: [] };
+    const body: BodyDraft = {
+      id,
+      name,
+      parent,
+      pos,
+      quat,
+      mass: 0,
+      inertia: [0, 0, 0],
+      ipos: [0, 0, 0],
+      iquat: IDENTITY_QUAT,
+      joints: [],
+      geoms: [],
+      sites: [],
+      children: [],
+    };
     this.bodies.push(body);
     if (parent >= 0) this.bodies[parent].children.push(id);
     const children: XmlElement[] = [];
@@ -184,7 +202,8 @@ class ModelBuilder {
       else if (child.name === 'geom') {
         const geom = this.addGeom(child, id, childClass);
         body.geoms.push(geom.id);
-        if (id > 0 && geom.type !== 'plane') masses.push({ mass: geom.mass, inertia: geomInertia(geom.type, geom.size, geom.mass), pos: geom.pos, quat: geom.quat });
+        if (id > 0 && geom.type !== 'plane')
+          masses.push({ mass: geom.mass, inertia: geomInertia(geom.type, geom.size, geom.mass), pos: geom.pos, quat: geom.quat });
       } else if (child.name === 'site') body.sites.push(this.addSite(child, id, childClass));
       else if (!RENDERING_ONLY.has(child.name)) this.fail(child, `element <${child.name}> is not supported in a body`);
     }
@@ -234,7 +253,8 @@ class ModelBuilder {
     const angular = type === 'hinge' || type === 'ball';
     const limitedText = a.oneOf('limited', ['true', 'false', 'auto'], 'auto');
     let limited = limitedText === 'true' || (limitedText === 'auto' && a.has('range'));
-    if (limitedText === 'auto' && a.has('range') && !this.compiler.autolimits) this.fail(element, 'range given with limited="auto" and autolimits="false"');
+    if (limitedText === 'auto' && a.has('range') && !this.compiler.autolimits)
+      this.fail(element, 'range given with limited="auto" and autolimits="false"');
     if (type === 'free') {
       if (limited) this.fail(element, 'a free joint cannot be limited');
       if (body.parent !== 0) this.fail(element, 'a free joint must be on a child of the world');
@@ -334,7 +354,13 @@ class ModelBuilder {
     const a = this.defaults.attributes(element, 'site', inheritedClass);
     a.oneOf('type', ['sphere', 'capsule', 'ellipsoid', 'cylinder', 'box'], 'sphere');
     const p = a.numbers('pos', [0, 0, 0], true);
-    const site: ModelSite = { id: this.sites.length, name: element.attributes.get('name') ?? '', body, pos: [p[0], p[1], p[2]], quat: this.orientation(a) };
+    const site: ModelSite = {
+      id: this.sites.length,
+      name: element.attributes.get('name') ?? '',
+      body,
+      pos: [p[0], p[1], p[2]],
+      quat: this.orientation(a),
+    };
     this.sites.push(site);
     return site.id;
   }
@@ -358,7 +384,8 @@ class ModelBuilder {
     const limited = (name: string, range: string) => {
       const text = a.oneOf(name, ['true', 'false', 'auto'], 'auto');
       const on = text === 'true' || (text === 'auto' && a.has(range));
-      if (text === 'auto' && a.has(range) && !this.compiler.autolimits) this.fail(element, `${range} given with ${name}="auto" and autolimits="false"`);
+      if (text === 'auto' && a.has(range) && !this.compiler.autolimits)
+        this.fail(element, `${range} given with ${name}="auto" and autolimits="false"`);
       const values = a.numbers(range, [0, 0], true);
       if (on && !(values[0] < values[1])) this.fail(element, `${range} [${values.join(', ')}] must have lower < upper`);
       return { on, range: (on ? [values[0], values[1]] : [0, 0]) as [number, number] };

@@ -32,7 +32,8 @@ export function forwardKinematics(model: RobotModel, qpos: ArrayLike<number>, xp
         pos = [pos[0] + axis[0] * d, pos[1] + axis[1] * d, pos[2] + axis[2] * d];
         continue;
       }
-      const turn = joint.type === 'hinge' ? axisAngleQuat(joint.axis, qpos[a] - joint.ref) : normalized([qpos[a], qpos[a + 1], qpos[a + 2], qpos[a + 3]]);
+      const turn =
+        joint.type === 'hinge' ? axisAngleQuat(joint.axis, qpos[a] - joint.ref) : normalized([qpos[a], qpos[a + 1], qpos[a + 2], qpos[a + 3]]);
       quat = mulQuat(quat, turn);
       // Keep the anchor fixed: the body origin moves by the rotated anchor offset.
       pos = sub(anchor, rotate(quat, joint.pos));

@@ -56,9 +56,15 @@ export function zToQuat(direction: Vec3): Quat {
 export function quatToMat(q: Quat): Mat3 {
   const [w, x, y, z] = q;
   return [
-    1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
-    2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
-    2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y),
+    1 - 2 * (y * y + z * z),
+    2 * (x * y - w * z),
+    2 * (x * z + w * y),
+    2 * (x * y + w * z),
+    1 - 2 * (x * x + z * z),
+    2 * (y * z - w * x),
+    2 * (x * z - w * y),
+    2 * (y * z + w * x),
+    1 - 2 * (x * x + y * y),
   ];
 }
 
@@ -106,7 +112,11 @@ export function symmetricEigen(matrix: Mat3): { values: Vec3; frame: Quat } {
   for (let sweep = 0; sweep < 50; sweep++) {
     const off = Math.abs(a[1]) + Math.abs(a[2]) + Math.abs(a[5]);
     if (off <= 1e-300 || off <= 1e-17 * (Math.abs(a[0]) + Math.abs(a[4]) + Math.abs(a[8]))) break;
-    for (const [p, q] of [[0, 1], [0, 2], [1, 2]] as const) {
+    for (const [p, q] of [
+      [0, 1],
+      [0, 2],
+      [1, 2],
+    ] as const) {
       const apq = a[3 * p + q];
       if (apq === 0) continue;
       const theta = (a[3 * q + q] - a[3 * p + p]) / (2 * apq);

@@ -19,7 +19,10 @@ export const antTask: TaskSpec = {
     ...jointSignals(model, 'qpos', 2),
     ...jointSignals(model, 'qvel'),
     ...model.bodies.slice(1).flatMap((body, b) =>
-      ['torque x', 'torque y', 'torque z', 'force x', 'force y', 'force z'].map((part) => ({ name: `${body.name || `body ${b + 1}`} contact ${part} (clipped)`, unit: part.startsWith('torque') ? 'N m' : 'N' })),
+      ['torque x', 'torque y', 'torque z', 'force x', 'force y', 'force z'].map((part) => ({
+        name: `${body.name || `body ${b + 1}`} contact ${part} (clipped)`,
+        unit: part.startsWith('torque') ? 'N m' : 'N',
+      })),
     ),
   ],
   create: (model) => {

@@ -36,7 +36,14 @@ function renderGeom(model: RobotModel, id: number): GeomDescription {
   const g = model.geoms[id];
   const [w, x, y, z] = g.quat;
   const shape = g.type === 'ellipsoid' ? 'sphere' : (g.type as ShapeKind);
-  const size = g.type === 'sphere' ? [g.size[0]] : g.type === 'capsule' || g.type === 'cylinder' ? [g.size[0], g.size[1]] : g.type === 'ellipsoid' ? [Math.max(...g.size)] : [...g.size];
+  const size =
+    g.type === 'sphere'
+      ? [g.size[0]]
+      : g.type === 'capsule' || g.type === 'cylinder'
+        ? [g.size[0], g.size[1]]
+        : g.type === 'ellipsoid'
+          ? [Math.max(...g.size)]
+          : [...g.size];
   return { name: g.name, shape, size, pos: g.pos, quat: [x, y, z, w], rgba: g.rgba, friction: g.friction[0] };
 }
 
@@ -52,7 +59,14 @@ export function renderScenery(model: RobotModel): GeomDescription[] {
     if (g.type !== 'plane') return renderGeom(model, id);
     const thickness = 0.05;
     const [w, x, y, z] = g.quat;
-    return { name: g.name, shape: 'box', size: [g.size[0] || 20, g.size[1] || 20, thickness], pos: [g.pos[0], g.pos[1], g.pos[2] - thickness], quat: [x, y, z, w], rgba: g.rgba };
+    return {
+      name: g.name,
+      shape: 'box',
+      size: [g.size[0] || 20, g.size[1] || 20, thickness],
+      pos: [g.pos[0], g.pos[1], g.pos[2] - thickness],
+      quat: [x, y, z, w],
+      rgba: g.rgba,
+    };
   });
 }
 
@@ -62,7 +76,10 @@ export function actionLayout(model: RobotModel): SignalDescription[] {
     const joint = model.joints[a.joint];
     const unit = joint.type === 'slide' ? 'N' : 'N m';
     const range = a.ctrlLimited ? `ctrl ${a.ctrlRange[0]}..${a.ctrlRange[1]}` : 'ctrl';
-    return { name: `${joint.name} ${joint.type === 'slide' ? 'force' : 'torque'}`, unit: `normalised [-1, 1] (${range} x gear ${a.gear[0]} ${unit})` };
+    return {
+      name: `${joint.name} ${joint.type === 'slide' ? 'force' : 'torque'}`,
+      unit: `normalised [-1, 1] (${range} x gear ${a.gear[0]} ${unit})`,
+    };
   });
 }
 

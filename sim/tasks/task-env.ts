@@ -111,7 +111,8 @@ export class TaskEnv implements StagedEnv {
 
   restore(snapshot: EnvSnapshot): void {
     const extra = snapshot.extra ?? [];
-    if (extra.length !== this.physics.stateExtraSize) throw new Error(`${this.robot}: snapshot has ${extra.length} extra state values, the engine needs ${this.physics.stateExtraSize}`);
+    if (extra.length !== this.physics.stateExtraSize)
+      throw new Error(`${this.robot}: snapshot has ${extra.length} extra state values, the engine needs ${this.physics.stateExtraSize}`);
     this.setState(snapshot.qpos, snapshot.qvel);
     this.physics.readStateExtra(extra, 0);
     this.rng = Rng.fromState(snapshot.rng);

@@ -15,7 +15,14 @@ export function runs(page: Page): Promise<{ name: string; phase: string; envStep
   return page.evaluate(() =>
     [...(window.sinewDebug?.manager.runs.values() ?? [])]
       .sort((a, b) => a.stored.config.createdAt.localeCompare(b.stored.config.createdAt))
-      .map((run) => ({ name: run.stored.name, phase: run.phase, envSteps: run.envSteps, records: run.records.length, detail: run.detail, points: window.sinewDebug?.charts.pointCount('return') ?? 0 })),
+      .map((run) => ({
+        name: run.stored.name,
+        phase: run.phase,
+        envSteps: run.envSteps,
+        records: run.records.length,
+        detail: run.detail,
+        points: window.sinewDebug?.charts.pointCount('return') ?? 0,
+      })),
   );
 }
 
@@ -38,7 +45,10 @@ export async function press(page: Page, name: string): Promise<void> {
 }
 
 function fieldRow(page: Page, label: string) {
-  return page.locator('#run-controls .tp-lblv').filter({ has: page.locator('.tp-lblv_l', { hasText: new RegExp(`^${label}$`) }) }).first();
+  return page
+    .locator('#run-controls .tp-lblv')
+    .filter({ has: page.locator('.tp-lblv_l', { hasText: new RegExp(`^${label}$`) }) })
+    .first();
 }
 
 /** Types into the text field of the New run panel labelled `label`. */

@@ -18,7 +18,9 @@ describe('the first screen, before any run exists', () => {
   });
 
   it('shows the selected robot at its starting pose, with a line saying what to press', async () => {
-    expect(await app.page.locator('#scene-caption').textContent()).toMatch(/^Reacher at its starting pose\. Press Start in New run \(right\) to train \d+ of them with PPO\.$/);
+    expect(await app.page.locator('#scene-caption').textContent()).toMatch(
+      /^Reacher at its starting pose\. Press Start in New run \(right\) to train \d+ of them with PPO\.$/,
+    );
     expect(await app.page.evaluate(() => window.sinewDebug?.trainView.robotCount)).toBe(1);
     // The robot covers a readable part of the view, not a few pixels.
     expect(await robotPixelShare(app.page)).toBeGreaterThan(0.01);

@@ -37,7 +37,8 @@ export interface AppSession {
 /** Serves the built renderer (dist/renderer) and opens it in headless Chromium. */
 export async function openApp(viewport = { width: 1440, height: 900 }): Promise<AppSession> {
   const root = resolve('dist/renderer');
-  if (!existsSync(join(root, 'index.html'))) throw new Error('dist/renderer is missing: run `node scripts/build.mjs --renderer` first (npm run test:e2e does)');
+  if (!existsSync(join(root, 'index.html')))
+    throw new Error('dist/renderer is missing: run `node scripts/build.mjs --renderer` first (npm run test:e2e does)');
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`no Chromium at ${CHROMIUM_PATH}: apt-get install chromium (the CI script does)`);
   await mkdir(ARTIFACTS, { recursive: true });
   const server = await serveRenderer(root, 0);
@@ -65,24 +66,27 @@ export async function openApp(viewport = { width: 1440, height: 900 }): Promise<
 /** Standard deviation of the canvas's pixel values: 0 for a blank (single-colour) canvas. */
 export async function canvasPixelSpread(page: Page, selector: string): Promise<number> {
   const png = await page.locator(selector).screenshot();
-  return page.evaluate(async (bytes: number[]) => {
-    const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const context = canvas.getContext('2d');
-    if (!context) throw new Error('no 2d context');
-    context.drawImage(bitmap, 0, 0);
-    const data = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
-    let sum = 0;
-    let sumSquares = 0;
-    const count = data.length / 4;
-    for (let i = 0; i < data.length; i += 4) {
-      const luminance = 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
-      sum += luminance;
-      sumSquares += luminance * luminance;
-    }
-    const mean = sum / count;
-    return Math.sqrt(Math.max(0, sumSquares / count - mean * mean));
-  }, [...png]);
+  return page.evaluate(
+    async (bytes: number[]) => {
+      const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const context = canvas.getContext('2d');
+      if (!context) throw new Error('no 2d context');
+      context.drawImage(bitmap, 0, 0);
+      const data = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
+      let sum = 0;
+      let sumSquares = 0;
+      const count = data.length / 4;
+      for (let i = 0; i < data.length; i += 4) {
+        const luminance = 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
+        sum += luminance;
+        sumSquares += luminance * luminance;
+      }
+      const mean = sum / count;
+      return Math.sqrt(Math.max(0, sumSquares / count - mean * mean));
+    },
+    [...png],
+  );
 }
 
 /**

@@ -69,7 +69,13 @@ function lowContrastText(page: Page): Promise<LowContrast[]> {
       const opaque = layers.length > 0 && layers[layers.length - 1][3] >= 1;
       const backgrounds = opaque ? [composite([0, 0, 0, 0])] : [composite([255, 255, 255, 1]), composite([0, 0, 0, 1])];
       const worst = Math.min(...backgrounds.map((background) => ratio(over(text, background), background)));
-      if (worst < 4.5) found.push({ text: (node.textContent ?? '').trim().slice(0, 40), ratio: Number(worst.toFixed(2)), colour: style.color, background: backgrounds.map((b) => b.map(Math.round).join(' ')).join(' | ') });
+      if (worst < 4.5)
+        found.push({
+          text: (node.textContent ?? '').trim().slice(0, 40),
+          ratio: Number(worst.toFixed(2)),
+          colour: style.color,
+          background: backgrounds.map((b) => b.map(Math.round).join(' ')).join(' | '),
+        });
     }
     return found;
   });
@@ -89,16 +95,33 @@ describe('the app is readable: contrast, the New-run pane (headless Chromium)', 
     const page = app.page;
     await page.locator('#run-controls .tp-fldv_b', { hasText: 'Hyperparameters' }).click({ force: true });
     await page.waitForTimeout(500);
-    const values = await page.locator('#run-controls .tp-lblv').evaluateAll((rows) =>
-      rows.map((row) => [row.querySelector('.tp-lblv_l')?.textContent ?? '', (row.querySelector('input[type=text]') as HTMLInputElement | null)?.value ?? '']),
-    );
+    const values = await page
+      .locator('#run-controls .tp-lblv')
+      .evaluateAll((rows) =>
+        rows.map((row) => [
+          row.querySelector('.tp-lblv_l')?.textContent ?? '',
+          (row.querySelector('input[type=text]') as HTMLInputElement | null)?.value ?? '',
+        ]),
+      );
     const byLabel = Object.fromEntries(values);
-    expect([byLabel.envs, byLabel.seed, byLabel.steps, byLabel.numSteps, byLabel.minibatchSize, byLabel.updateEpochs]).toEqual(['8', '1', '1000000', '64', '32', '10']);
+    expect([byLabel.envs, byLabel.seed, byLabel.steps, byLabel.numSteps, byLabel.minibatchSize, byLabel.updateEpochs]).toEqual([
+      '8',
+      '1',
+      '1000000',
+      '64',
+      '32',
+      '10',
+    ]);
     expect(byLabel.learningRate).toBe('0.0003');
     expect(values.filter(([, value]) => /^-?\d+\.0+$/.test(value))).toEqual([]);
-    const cut = await page.locator('#run-controls .tp-lblv_l').evaluateAll((labels) => labels.filter((label) => label.scrollWidth > label.clientWidth + 1).map((label) => label.textContent));
+    const cut = await page
+      .locator('#run-controls .tp-lblv_l')
+      .evaluateAll((labels) => labels.filter((label) => label.scrollWidth > label.clientWidth + 1).map((label) => label.textContent));
     expect(cut).toEqual([]);
-    const [start, pane] = [await page.getByRole('button', { name: 'Start', exact: true }).boundingBox(), await page.locator('aside.controls').boundingBox()];
+    const [start, pane] = [
+      await page.getByRole('button', { name: 'Start', exact: true }).boundingBox(),
+      await page.locator('aside.controls').boundingBox(),
+    ];
     expect(start && pane && start.y >= pane.y && start.y + start.height <= pane.y + pane.height).toBe(true);
     await page.screenshot({ path: artifactPath('new-run-pane.png') });
     await page.locator('#run-controls .tp-fldv_b', { hasText: 'Hyperparameters' }).click({ force: true });

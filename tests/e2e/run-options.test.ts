@@ -67,9 +67,17 @@ describe('run options in the app: A3C Web Workers, Rapier and MuJoCo physics (he
   it('compares runs of two robots side by side, one chart and table per robot, and says why they are not pooled', async () => {
     for (const box of await app.page.locator('#run-list input[type=checkbox]').all()) await box.check({ force: true });
     await app.page.getByRole('tab', { name: 'Compare' }).click({ force: true });
-    await app.page.waitForFunction(() => document.querySelectorAll('#view-compare .compare-robot .uplot').length === 2, undefined, { timeout: 30_000 });
-    expect(await app.page.locator('#view-compare .compare-robot').evaluateAll((sections) => sections.map((section) => (section as HTMLElement).dataset.robot))).toEqual(['hopper', 'reacher']);
-    expect(await app.page.locator('#view-compare .compare-note').textContent()).toContain('The ticked runs train 2 robots (hopper, reacher): their returns are on different scales, so each robot has its own chart and table.');
+    await app.page.waitForFunction(() => document.querySelectorAll('#view-compare .compare-robot .uplot').length === 2, undefined, {
+      timeout: 30_000,
+    });
+    expect(
+      await app.page
+        .locator('#view-compare .compare-robot')
+        .evaluateAll((sections) => sections.map((section) => (section as HTMLElement).dataset.robot)),
+    ).toEqual(['hopper', 'reacher']);
+    expect(await app.page.locator('#view-compare .compare-note').textContent()).toContain(
+      'The ticked runs train 2 robots (hopper, reacher): their returns are on different scales, so each robot has its own chart and table.',
+    );
     await app.page.screenshot({ path: artifactPath('compare-two-robots.png') });
     await app.page.getByRole('tab', { name: 'Train' }).click({ force: true });
   });

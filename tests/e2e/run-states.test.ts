@@ -3,7 +3,11 @@ import type { Page } from 'playwright-core';
 import { artifactPath, type AppSession } from './harness.ts';
 import { openDrivenApp, press, runs, setField, waitForRuns } from './app-driver.ts';
 
-const caption = (page: Page) => page.locator('#scene-caption').textContent().then((text) => text ?? '');
+const caption = (page: Page) =>
+  page
+    .locator('#scene-caption')
+    .textContent()
+    .then((text) => text ?? '');
 const robotCount = (page: Page) => page.evaluate(() => window.sinewDebug?.trainView.robotCount ?? 0);
 
 async function waitForCaption(page: Page, pattern: RegExp, timeout = 60_000): Promise<string> {
@@ -18,7 +22,9 @@ async function waitForCaption(page: Page, pattern: RegExp, timeout = 60_000): Pr
 
 async function selectRun(page: Page, name: string): Promise<void> {
   await page.locator(`#run-list li[data-run="${name}"] .run-name`).click({ force: true });
-  await page.waitForFunction((run) => document.querySelector(`#run-list li[data-run="${run}"]`)?.getAttribute('aria-selected') === 'true', name, { timeout: 30_000 });
+  await page.waitForFunction((run) => document.querySelector(`#run-list li[data-run="${run}"]`)?.getAttribute('aria-selected') === 'true', name, {
+    timeout: 30_000,
+  });
 }
 
 describe('run states in the app: the view, the caption and the form say what is true (headless Chromium)', () => {
@@ -49,7 +55,9 @@ describe('run states in the app: the view, the caption and the form say what is 
     const controls = await page.locator('aside.controls').boundingBox();
     expect(controls && messageBox.y + messageBox.height <= controls.y + controls.height + 1).toBe(true);
     expect(await page.getByRole('button', { name: 'Start', exact: true }).isDisabled()).toBe(true);
-    expect(await page.locator('#run-controls .form-status').textContent()).toBe('Start is off: learningRate must be > 0, got -1. The field is marked.');
+    expect(await page.locator('#run-controls .form-status').textContent()).toBe(
+      'Start is off: learningRate must be > 0, got -1. The field is marked.',
+    );
     await page.screenshot({ path: artifactPath('form-invalid-value.png') });
     await setField(page, 'learningRate', '0.0003');
     await message.waitFor({ state: 'detached' }).catch(() => undefined);
@@ -62,27 +70,41 @@ describe('run states in the app: the view, the caption and the form say what is 
     const page = app.page;
     await setField(page, 'steps', '6000');
     await press(page, 'Start');
-    const [first] = await waitForRuns(page, 'the first run to train', (all) => all.length === 1 && all[0].phase === 'training' && all[0].records >= 1);
-    expect(await waitForCaption(page, /training/)).toMatch(new RegExp(`^${first.name}: 8 reacher robots training, acting with exploration noise\\. Click one to follow it`));
+    const [first] = await waitForRuns(
+      page,
+      'the first run to train',
+      (all) => all.length === 1 && all[0].phase === 'training' && all[0].records >= 1,
+    );
+    expect(await waitForCaption(page, /training/)).toMatch(
+      new RegExp(`^${first.name}: 8 reacher robots training, acting with exploration noise\\. Click one to follow it`),
+    );
     // Two cores: one run trains at a time, the next waits.
     await setField(page, 'seed', '2');
     await press(page, 'Start');
     const [, second] = await waitForRuns(page, 'the second run to queue', (all) => all.length === 2 && all[1].phase === 'queued');
-    expect(await waitForCaption(page, /queued/)).toBe(`${second.name} is queued, 1st in line: it starts when a training run ends (1 run train at once on this machine).`);
+    expect(await waitForCaption(page, /queued/)).toBe(
+      `${second.name} is queued, 1st in line: it starts when a training run ends (1 run train at once on this machine).`,
+    );
     expect(await robotCount(page)).toBe(0);
     await selectRun(page, first.name);
     await press(page, 'Pause');
     await waitForRuns(page, 'the pause', (all) => all[0].phase === 'paused');
-    expect(await waitForCaption(page, /paused/)).toMatch(new RegExp(`^${first.name} is paused at [\\d,]+ of 6,000 steps: press Resume \\(or Space\\) to go on\\.$`));
+    expect(await waitForCaption(page, /paused/)).toMatch(
+      new RegExp(`^${first.name} is paused at [\\d,]+ of 6,000 steps: press Resume \\(or Space\\) to go on\\.$`),
+    );
     await press(page, 'Resume');
     await waitForCaption(page, /training/);
   });
 
-  it('plays a finished run\'s latest policy in the view, and Stop playing clears it', async () => {
+  it("plays a finished run's latest policy in the view, and Stop playing clears it", async () => {
     const page = app.page;
     const [first] = await waitForRuns(page, 'the first run to finish', (all) => all[0].phase === 'finished', 180_000);
     const text = await waitForCaption(page, /episode/, 90_000);
-    expect(text).toMatch(new RegExp(`^${first.name} finished its 6,000 steps\\. Its latest policy plays here without exploration noise: evaluation return \\(deterministic\\) -?[\\d.]+, mean of \\d+ episodes?\\.$`));
+    expect(text).toMatch(
+      new RegExp(
+        `^${first.name} finished its 6,000 steps\\. Its latest policy plays here without exploration noise: evaluation return \\(deterministic\\) -?[\\d.]+, mean of \\d+ episodes?\\.$`,
+      ),
+    );
     expect(await robotCount(page)).toBe(8);
     const before = await page.locator('#scene').screenshot();
     await page.waitForTimeout(1500);
@@ -101,13 +123,17 @@ describe('run states in the app: the view, the caption and the form say what is 
     await selectRun(page, second.name);
     await press(page, 'Stop');
     await waitForRuns(page, 'the stop', (all) => all[1].phase === 'stopped');
-    expect(await waitForCaption(page, /stopped/)).toMatch(new RegExp(`^${second.name} stopped at [\\d,]+ of 6,000 steps: press Resume to continue it\\.`));
+    expect(await waitForCaption(page, /stopped/)).toMatch(
+      new RegExp(`^${second.name} stopped at [\\d,]+ of 6,000 steps: press Resume to continue it\\.`),
+    );
     await page.reload({ waitUntil: 'domcontentloaded', timeout: 90_000 });
     await waitForRuns(page, 'the runs to load', (all) => all.length === 2, 60_000);
     expect((await runs(page)).map((run) => run.phase)).toEqual(['finished', 'stopped']);
     expect(await page.locator('#run-list .run-phase').allTextContents()).toEqual(['stopped', 'finished']);
     // The newest run is selected again, with its caption.
-    expect(await waitForCaption(page, /stopped/)).toMatch(new RegExp(`^${second.name} stopped at [\\d,]+ of 6,000 steps: press Resume to continue it\\.`));
+    expect(await waitForCaption(page, /stopped/)).toMatch(
+      new RegExp(`^${second.name} stopped at [\\d,]+ of 6,000 steps: press Resume to continue it\\.`),
+    );
     await selectRun(page, (await runs(page))[0].name);
     await waitForCaption(page, /finished its 6,000 steps\. Its latest policy plays here/);
     await page.screenshot({ path: artifactPath('after-reload-finished.png') });

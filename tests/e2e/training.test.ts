@@ -18,7 +18,12 @@ describe('training in the app (headless Chromium, real workers)', () => {
 
   it('starts a Reacher run whose learning curve gains points', async () => {
     // The form's budget is the CLI's default (one source): 1,000,000 steps.
-    expect(await app.page.locator('#run-controls .tp-lblv', { hasText: /^steps/ }).locator('input').inputValue()).toBe('1000000');
+    expect(
+      await app.page
+        .locator('#run-controls .tp-lblv', { hasText: /^steps/ })
+        .locator('input')
+        .inputValue(),
+    ).toBe('1000000');
     await setField(app.page, 'steps', '40000');
     await press(app.page, 'Start');
     const [run] = await waitForRuns(app.page, 'three points on the return curve', (all) => all.length === 1 && all[0].points >= 3);
@@ -47,7 +52,9 @@ describe('training in the app (headless Chromium, real workers)', () => {
     await page.screenshot({ path: artifactPath('reacher-followed.png') });
     // The arm is thin: what it covers grows with the camera's approach less than the room it moves in, its reach.
     const reach = await page.evaluate(() => window.sinewDebug?.trainView.followedShare() ?? 0);
-    console.log(`[e2e] Reacher pixels: ${(inGrid * 100).toFixed(1)}% of the view for 8 in the grid, ${(followed * 100).toFixed(1)}% for the one followed; its reach spans ${(reach * 100).toFixed(0)}% of the view's height`);
+    console.log(
+      `[e2e] Reacher pixels: ${(inGrid * 100).toFixed(1)}% of the view for 8 in the grid, ${(followed * 100).toFixed(1)}% for the one followed; its reach spans ${(reach * 100).toFixed(0)}% of the view's height`,
+    );
     expect(reach).toBeGreaterThan(0.5);
     expect(reach).toBeLessThan(1);
     // One robot close up covers more than half what all eight cover from afar.
@@ -56,7 +63,7 @@ describe('training in the app (headless Chromium, real workers)', () => {
     expect(await page.evaluate(() => [window.sinewDebug?.trainView.followed, window.sinewDebug?.trainView.markerShown])).toEqual([null, false]);
   });
 
-  it('a click in a moving robot\'s place follows it, though its thin arm has moved on', async () => {
+  it("a click in a moving robot's place follows it, though its thin arm has moved on", async () => {
     const page = app.page;
     const point = await page.evaluate(() => window.sinewDebug?.trainView.screenPoint(5) ?? null);
     expect(point).not.toBeNull();
@@ -101,20 +108,23 @@ describe('training in the app (headless Chromium, real workers)', () => {
     await writeFile(artifactPath('compare-export.png'), bytes);
     // 1200 x 480 drawn at 2x; every pixel opaque (a paper's page is white, not a checkerboard).
     expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([2400, 960]);
-    const pixels = await app.page.evaluate(async (data: number[]) => {
-      const bitmap = await createImageBitmap(new Blob([new Uint8Array(data)], { type: 'image/png' }));
-      const context = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
-      if (!context) throw new Error('no 2d context');
-      context.drawImage(bitmap, 0, 0);
-      const rgba = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
-      let opaque = 0;
-      let dark = 0;
-      for (let i = 0; i < rgba.length; i += 4) {
-        if (rgba[i + 3] === 255) opaque++;
-        if (rgba[i] + rgba[i + 1] + rgba[i + 2] < 200) dark++;
-      }
-      return { opaque: opaque / (rgba.length / 4), dark: dark / (rgba.length / 4) };
-    }, [...bytes]);
+    const pixels = await app.page.evaluate(
+      async (data: number[]) => {
+        const bitmap = await createImageBitmap(new Blob([new Uint8Array(data)], { type: 'image/png' }));
+        const context = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
+        if (!context) throw new Error('no 2d context');
+        context.drawImage(bitmap, 0, 0);
+        const rgba = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
+        let opaque = 0;
+        let dark = 0;
+        for (let i = 0; i < rgba.length; i += 4) {
+          if (rgba[i + 3] === 255) opaque++;
+          if (rgba[i] + rgba[i + 1] + rgba[i + 2] < 200) dark++;
+        }
+        return { opaque: opaque / (rgba.length / 4), dark: dark / (rgba.length / 4) };
+      },
+      [...bytes],
+    );
     expect(pixels.opaque).toBe(1);
     // Text, axes and curves: some dark ink, but a mostly light figure.
     expect(pixels.dark).toBeGreaterThan(0.003);
@@ -162,13 +172,19 @@ describe('training in the app (headless Chromium, real workers)', () => {
     }
   });
 
-  it('plays the selected run\'s policy without exploration noise', async () => {
+  it("plays the selected run's policy without exploration noise", async () => {
     await press(app.page, "Play selected run's policy");
-    await app.page.waitForFunction(() => document.getElementById('scene-caption')?.textContent?.startsWith('Playing'), undefined, { timeout: 60_000 });
+    await app.page.waitForFunction(() => document.getElementById('scene-caption')?.textContent?.startsWith('Playing'), undefined, {
+      timeout: 60_000,
+    });
     // The caption says Playing from the moment the policy loads; its four robots come once the player is ready.
     await app.page.waitForFunction(() => window.sinewDebug?.trainView.robotCount === 4, undefined, { timeout: 60_000 });
-    expect(await app.page.locator('#scene-caption').textContent()).toMatch(/^Playing reacher-ppo-seed\d-[\d-]+'s current policy without exploration noise/);
-    await app.page.waitForFunction(() => (document.querySelector('.policy-returns')?.textContent ?? '').includes('episodes played'), undefined, { timeout: 60_000 });
+    expect(await app.page.locator('#scene-caption').textContent()).toMatch(
+      /^Playing reacher-ppo-seed\d-[\d-]+'s current policy without exploration noise/,
+    );
+    await app.page.waitForFunction(() => (document.querySelector('.policy-returns')?.textContent ?? '').includes('episodes played'), undefined, {
+      timeout: 60_000,
+    });
     await app.page.screenshot({ path: artifactPath('policy-playing.png') });
     await app.page.getByRole('tab', { name: 'Policies' }).click({ force: true });
     await press(app.page, 'Stop playing');
@@ -188,7 +204,11 @@ describe('training in the app (headless Chromium, real workers)', () => {
     expect(stopped).toBeDefined();
     const item = app.page.locator(`#run-list li[data-run="${stopped?.name}"]`);
     await item.locator('.run-name').click({ force: true });
-    await app.page.waitForFunction((name) => document.querySelector(`#run-list li[data-run="${name}"]`)?.getAttribute('aria-selected') === 'true', stopped?.name, { timeout: 30_000 });
+    await app.page.waitForFunction(
+      (name) => document.querySelector(`#run-list li[data-run="${name}"]`)?.getAttribute('aria-selected') === 'true',
+      stopped?.name,
+      { timeout: 30_000 },
+    );
     // Renaming happens in place (window.prompt does not exist in Electron): no dialog may open.
     const dialogs: string[] = [];
     app.page.on('dialog', (dialog) => {
@@ -201,10 +221,17 @@ describe('training in the app (headless Chromium, real workers)', () => {
     expect(await field.inputValue()).toBe(stopped?.name);
     await field.fill('not a name!');
     await field.press('Enter');
-    await app.page.locator('#run-list .rename-error', { hasText: "run name 'not a name!' may use only letters" }).waitFor({ state: 'visible', timeout: 30_000 });
+    await app.page
+      .locator('#run-list .rename-error', { hasText: "run name 'not a name!' may use only letters" })
+      .waitFor({ state: 'visible', timeout: 30_000 });
     await field.fill('renamed-run');
     await field.press('Enter');
-    await waitForRuns(app.page, 'the rename', (all) => all.some((run) => run.name === 'renamed-run') && !all.some((run) => run.name === stopped?.name), 90_000);
+    await waitForRuns(
+      app.page,
+      'the rename',
+      (all) => all.some((run) => run.name === 'renamed-run') && !all.some((run) => run.name === stopped?.name),
+      90_000,
+    );
     expect(dialogs).toEqual([]);
     expect(await app.page.locator('#run-list li[aria-selected="true"] .run-name').textContent()).toBe('renamed-run');
     app.page.removeAllListeners('dialog');

@@ -29,7 +29,11 @@ describe('a2c', () => {
     params[14] = 1.5; // critic output bias: V = 1.5
     model.writeParameters(params);
     const buffer = new RolloutBuffer({ numSteps: 1, numEnvs: 1, observationSize: 1, actionSize: 1 });
-    buffer.add([0], { actions: [1.25], logProbs: [0], values: [1.5], means: [0.25], logStds: [0] }, { rewards: [2], terminated: [1], truncated: [0] });
+    buffer.add(
+      [0],
+      { actions: [1.25], logProbs: [0], values: [1.5], means: [0.25], logStds: [0] },
+      { rewards: [2], terminated: [1], truncated: [0] },
+    );
     buffer.computeNStep([0], 0.99); // G = 2 (terminal), A = G - V = 0.5
     const gradient = new Float32Array(model.parameterCount);
     const result = actorCriticGradient(model, buffer.all(), { entropyCoef: 0, valueCoef: 1 }, gradient);

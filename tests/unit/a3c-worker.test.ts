@@ -26,7 +26,10 @@ describe('A3cWorkerCore', () => {
     const ready = await core.handle({ type: 'init', index: 1, robot: 'point-reach', config, seed: 3 });
     expect(ready).toEqual({ type: 'ready', index: 1, observationSize: 4, actionSize: 2 });
     const theta = parameters();
-    const reply = (await core.handle({ type: 'parameters', version: 7, parameters: theta, obsStatistics: null, returnStatistics: null })) as Extract<FromWorker, { type: 'gradient' }>;
+    const reply = (await core.handle({ type: 'parameters', version: 7, parameters: theta, obsStatistics: null, returnStatistics: null })) as Extract<
+      FromWorker,
+      { type: 'gradient' }
+    >;
     expect(reply.type).toBe('gradient');
     expect(reply.version).toBe(7);
     expect(reply.steps).toBe(2 * 5);

@@ -50,8 +50,22 @@ function scriptedWorkers(values: number[], posted: ToWorker[]): A3cWorkerFactory
 describe('A3C global network', () => {
   it('applies gradients from two workers as they arrive and reports their staleness', async () => {
     const posted: ToWorker[] = [];
-    const config = validateA3cConfig({ numWorkers: 2, updatesPerIteration: 2, hiddenSizes: [3], maxGradNorm: 0, annealLearningRate: false, learningRate: 0.01, adamEpsilon: 1e-12 });
-    const trainer = await A3cTrainer.create({ robot: 'scripted', config, seed: 1, workers: scriptedWorkers([0.5, 2], posted), makeEvalEnv: () => Promise.reject(new Error('unused')) });
+    const config = validateA3cConfig({
+      numWorkers: 2,
+      updatesPerIteration: 2,
+      hiddenSizes: [3],
+      maxGradNorm: 0,
+      annealLearningRate: false,
+      learningRate: 0.01,
+      adamEpsilon: 1e-12,
+    });
+    const trainer = await A3cTrainer.create({
+      robot: 'scripted',
+      config,
+      seed: 1,
+      workers: scriptedWorkers([0.5, 2], posted),
+      makeEvalEnv: () => Promise.reject(new Error('unused')),
+    });
     const before = (await trainer.getState()).arrays.parameters;
     const [record] = await trainer.iterate();
     const after = (await trainer.getState()).arrays.parameters;
@@ -79,7 +93,14 @@ describe('A3C global network', () => {
 
   it('restores its state (global parameters, Adam moments, normalisers, counters)', async () => {
     const config = validateA3cConfig({ numWorkers: 2, updatesPerIteration: 2, hiddenSizes: [3] });
-    const make = () => A3cTrainer.create({ robot: 'scripted', config, seed: 1, workers: scriptedWorkers([1, -1], []), makeEvalEnv: () => Promise.reject(new Error('unused')) });
+    const make = () =>
+      A3cTrainer.create({
+        robot: 'scripted',
+        config,
+        seed: 1,
+        workers: scriptedWorkers([1, -1], []),
+        makeEvalEnv: () => Promise.reject(new Error('unused')),
+      });
     const a = await make();
     await a.iterate();
     const state = await a.getState();
@@ -98,7 +119,16 @@ describe('A3C learning', () => {
   it('learns point-reach with in-thread workers and leaks no tensors', async () => {
     const t = await a3cEntry.createTrainer({
       robot: 'point-reach',
-      config: a3cEntry.validate({ numWorkers: 2, numEnvs: 4, numSteps: 8, hiddenSizes: [32, 32], learningRate: 3e-3, updatesPerIteration: 50, totalSteps: 40_000, normaliseRewards: false }),
+      config: a3cEntry.validate({
+        numWorkers: 2,
+        numEnvs: 4,
+        numSteps: 8,
+        hiddenSizes: [32, 32],
+        learningRate: 3e-3,
+        updatesPerIteration: 50,
+        totalSteps: 40_000,
+        normaliseRewards: false,
+      }),
       seed: 2,
       makeVecEnv: makePointReachVecEnv,
     });
@@ -134,7 +164,13 @@ describe('A3C learning', () => {
   it('runs its workers as Node threads and reports the staleness of their gradients', async () => {
     const config = validateA3cConfig({ numWorkers: 2, numEnvs: 2, numSteps: 5, hiddenSizes: [16], updatesPerIteration: 40 });
     const workers = nodeWorkers({ envModule: new URL('../fixtures/point-reach.ts', import.meta.url).href, envExport: 'makePointReachVecEnv' });
-    const t = await A3cTrainer.create({ robot: 'point-reach', config, seed: 3, workers, makeEvalEnv: (seed) => makePointReachVecEnv({ numEnvs: 1, seed }) });
+    const t = await A3cTrainer.create({
+      robot: 'point-reach',
+      config,
+      seed: 3,
+      workers,
+      makeEvalEnv: (seed) => makePointReachVecEnv({ numEnvs: 1, seed }),
+    });
     const [first] = await t.iterate();
     const [second] = await t.iterate();
     expect(first.updates).toBe(40);

@@ -14,12 +14,35 @@ function cliConfig(argv: string[]) {
   return resolveRunConfig(catalog, runRequestFrom(args, String(args.options.get('algo')?.[0]), 1), {});
 }
 
-const form: RunRequest = { robot: 'reacher', physics: 'joint-space', algorithm: 'ppo', preset: 'robot', edits: {}, numEnvs: 8, workers: 0, seed: 1, totalSteps: 200_000 };
+const form: RunRequest = {
+  robot: 'reacher',
+  physics: 'joint-space',
+  algorithm: 'ppo',
+  preset: 'robot',
+  edits: {},
+  numEnvs: 8,
+  workers: 0,
+  seed: 1,
+  totalSteps: 200_000,
+};
 
 describe('a run started in the app and one started by `sinew train` with the same settings', () => {
   it('get the same algorithm config: the learning rate anneals over the run steps in both', () => {
     const app = newRunConfig({ ...form, edits: { learningRate: 1e-4, hiddenSizes: [32, 32] } }, {});
-    const cli = cliConfig(['--robot', 'reacher', '--algo', 'ppo', '--envs', '8', '--steps', '200000', '--set', 'learningRate=1e-4', '--set', 'hiddenSizes=[32,32]']);
+    const cli = cliConfig([
+      '--robot',
+      'reacher',
+      '--algo',
+      'ppo',
+      '--envs',
+      '8',
+      '--steps',
+      '200000',
+      '--set',
+      'learningRate=1e-4',
+      '--set',
+      'hiddenSizes=[32,32]',
+    ]);
     expect(app.algorithmConfig).toEqual(cli.algorithmConfig);
     // The schedule spans 200,000 steps, not the preset's 1,000,000: at the end the rate is near 0, not at 80%.
     expect(app.algorithmConfig.totalSteps).toBe(200_000);

@@ -27,7 +27,11 @@ describe('sinew play', () => {
     await makePlayCommand(deps(second)).run([join(out, 'r'), '--episodes', '2', '--checkpoint', 'latest']);
     expect(first).toEqual(second);
     expect(first[0]).toBe(`fake-on on reacher, ${join(out, 'r', 'checkpoints', 'step-000000001024.ckpt')} (1024 env steps)`);
-    expect(first.slice(1)).toEqual([expect.stringMatching(/^episode 1: return -?\d+\.\d\d \(10 steps\)$/), expect.any(String), expect.stringMatching(/^mean evaluation return \(deterministic, no exploration noise\)/)]);
+    expect(first.slice(1)).toEqual([
+      expect.stringMatching(/^episode 1: return -?\d+\.\d\d \(10 steps\)$/),
+      expect.any(String),
+      expect.stringMatching(/^mean evaluation return \(deterministic, no exploration noise\)/),
+    ]);
   });
 
   it('plays the policy a zero-weight snapshot describes exactly (numbers by hand)', async () => {
@@ -36,7 +40,13 @@ describe('sinew play', () => {
     const { createPolicyEvaluator } = await import('../../agents/export/evaluator.ts');
     const { playEpisodes } = await import('../../app/runtime/play.ts');
     const snapshot = {
-      robot: 'reacher', algorithm: 'x', observationSize: 2, actionSize: 1, obsNormaliser: null, outputSquash: 'tanh' as const, envSteps: 0,
+      robot: 'reacher',
+      algorithm: 'x',
+      observationSize: 2,
+      actionSize: 1,
+      obsNormaliser: null,
+      outputSquash: 'tanh' as const,
+      envSteps: 0,
       layers: [{ inputSize: 2, outputSize: 1, kernel: new Float32Array(2), bias: new Float32Array(1), activation: 'linear' as const }],
     };
     const evaluator = createPolicyEvaluator(snapshot);

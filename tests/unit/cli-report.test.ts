@@ -8,13 +8,31 @@ import type { CliDeps } from '../../app/cli/support.ts';
 import { fakeCatalog } from '../fixtures/fake-trainer.ts';
 
 const printed: string[] = [];
-const deps: CliDeps = { loadCatalog: async () => fakeCatalog, progress: { isTTY: false, write: () => true }, print: (l) => printed.push(l), handleSignals: false };
+const deps: CliDeps = {
+  loadCatalog: async () => fakeCatalog,
+  progress: { isTTY: false, write: () => true },
+  print: (l) => printed.push(l),
+  handleSignals: false,
+};
 
 async function makeRuns(robot = 'reacher'): Promise<string> {
   const out = mkdtempSync(join(tmpdir(), 'sinew-report-'));
   for (const algo of ['fake-on', 'fake-off']) {
     for (const seed of [1, 2]) {
-      await makeTrainCommand(deps).run(['--robot', robot, '--algo', algo, '--seed', String(seed), '--steps', '4096', '--out', out, '--name', `${algo}-${seed}`]);
+      await makeTrainCommand(deps).run([
+        '--robot',
+        robot,
+        '--algo',
+        algo,
+        '--seed',
+        String(seed),
+        '--steps',
+        '4096',
+        '--out',
+        out,
+        '--name',
+        `${algo}-${seed}`,
+      ]);
     }
   }
   return out;
@@ -56,7 +74,9 @@ describe('sinew report', () => {
     const hopper = join(reacher, 'h');
     mkdirSync(hopper);
     await makeTrainCommand(deps).run(['--robot', 'hopper', '--algo', 'fake-on', '--steps', '1024', '--out', hopper, '--name', 'h1']);
-    await expect(report.run([join(reacher, 'fake-on-1'), join(hopper, 'h1')])).rejects.toThrow('a report compares runs of one robot; got reacher, hopper');
+    await expect(report.run([join(reacher, 'fake-on-1'), join(hopper, 'h1')])).rejects.toThrow(
+      'a report compares runs of one robot; got reacher, hopper',
+    );
     await expect(report.run([reacher, '--threshold', 'high'])).rejects.toThrow("--threshold: 'high' is not a number");
   });
 });

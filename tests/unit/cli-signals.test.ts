@@ -37,7 +37,10 @@ describe('Ctrl-C and the real command line', () => {
     expect(stderr).toContain('continue with: sinew resume');
     const checkpoints = readdirSync(join(out, 'cut', 'checkpoints'));
     expect(checkpoints.length).toBeGreaterThan(0);
-    const stoppedAt = readFileSync(join(out, 'cut', 'metrics.jsonl'), 'utf8').trim().split('\n').length * 64;
+    const stoppedAt =
+      readFileSync(join(out, 'cut', 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n').length * 64;
     expect(stoppedAt).toBeLessThan(4096);
 
     const resumed = spawnSync(process.execPath, [...fakeSinew, 'resume', join(out, 'cut')], { encoding: 'utf8' });
@@ -47,7 +50,9 @@ describe('Ctrl-C and the real command line', () => {
   });
 
   it('the sinew binary reports bad input in one line with a non-zero exit', () => {
-    const unknownOption = spawnSync(process.execPath, ['bin/sinew.mjs', 'train', '--robot', 'hopper', '--algo', 'ppo', '--fast'], { encoding: 'utf8' });
+    const unknownOption = spawnSync(process.execPath, ['bin/sinew.mjs', 'train', '--robot', 'hopper', '--algo', 'ppo', '--fast'], {
+      encoding: 'utf8',
+    });
     expect(unknownOption.status).toBe(2);
     expect(unknownOption.stderr.trim()).toBe("sinew train: unknown option --fast (see 'sinew train --help')");
     const badRun = spawnSync(process.execPath, ['bin/sinew.mjs', 'resume', 'no/such/run'], { encoding: 'utf8' });
@@ -59,7 +64,25 @@ describe('Ctrl-C and the real command line', () => {
 describe('Ctrl-C during sinew compare', () => {
   it('every running child checkpoints, nothing new starts, and the report covers what ran', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sinew-sig-'));
-    const args = ['compare', '--robot', 'reacher', '--algos', 'fake-on,fake-off', '--seeds', '2', '--parallel', '2', '--steps', '100000', '--set', 'delayMs=20', '--out', out, '--name', 'c'];
+    const args = [
+      'compare',
+      '--robot',
+      'reacher',
+      '--algos',
+      'fake-on,fake-off',
+      '--seeds',
+      '2',
+      '--parallel',
+      '2',
+      '--steps',
+      '100000',
+      '--set',
+      'delayMs=20',
+      '--out',
+      out,
+      '--name',
+      'c',
+    ];
     // Its own process group, like a terminal job: the signal goes to the parent and its children at once.
     const parent = spawn(process.execPath, [...fakeSinew, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -74,7 +97,8 @@ describe('Ctrl-C during sinew compare', () => {
         return false;
       }
     };
-    while (!(hasMetrics('fake-on-seed1') && hasMetrics('fake-on-seed2')) && Date.now() - started < 30_000) await new Promise((r) => setTimeout(r, 50));
+    while (!(hasMetrics('fake-on-seed1') && hasMetrics('fake-on-seed2')) && Date.now() - started < 30_000)
+      await new Promise((r) => setTimeout(r, 50));
     process.kill(-(parent.pid ?? 0), 'SIGINT');
     const code = await new Promise<number | null>((resolve) => parent.on('exit', resolve));
     expect(code).toBe(1);

@@ -10,7 +10,13 @@ import { fakeCatalog } from '../fixtures/fake-trainer.ts';
 
 function fakeDeps(): CliDeps & { printed: string[] } {
   const printed: string[] = [];
-  return { loadCatalog: async () => fakeCatalog, progress: { isTTY: false, write: () => true }, print: (l) => printed.push(l), handleSignals: false, printed };
+  return {
+    loadCatalog: async () => fakeCatalog,
+    progress: { isTTY: false, write: () => true },
+    print: (l) => printed.push(l),
+    handleSignals: false,
+    printed,
+  };
 }
 
 const base = ['--robot', 'reacher', '--algo', 'fake-on', '--checkpoint-every', '512'];
@@ -19,15 +25,42 @@ describe('sinew train / resume', () => {
   it('trains into a named run folder with config, metrics, events and checkpoints', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sinew-cli-'));
     const deps = fakeDeps();
-    expect(await makeTrainCommand(deps).run([...base, '--steps', '2048', '--out', out, '--name', 'r', '--seed', '4', '--envs', '2', '--set', 'learningRate=0.001'])).toBe(0);
+    expect(
+      await makeTrainCommand(deps).run([
+        ...base,
+        '--steps',
+        '2048',
+        '--out',
+        out,
+        '--name',
+        'r',
+        '--seed',
+        '4',
+        '--envs',
+        '2',
+        '--set',
+        'learningRate=0.001',
+      ]),
+    ).toBe(0);
     const run = join(out, 'r');
     const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
     expect(config.algorithmConfig).toEqual({ numEnvs: 2, rolloutLength: 8, plateau: -4, learningRate: 0.001, delayMs: 0 });
-    expect([config.seed, config.totalSteps, config.preset, typeof config.versions.tfjs, typeof config.versions.node]).toEqual([4, 2048, 'reacher', 'string', 'string']);
+    expect([config.seed, config.totalSteps, config.preset, typeof config.versions.tfjs, typeof config.versions.node]).toEqual([
+      4,
+      2048,
+      'reacher',
+      'string',
+      'string',
+    ]);
     // 2 envs x 8 steps = 16 steps per iteration: 128 records.
     expect(readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').length).toBe(128);
     expect(readdirSync(run).some((name) => name.startsWith('events.out.tfevents.'))).toBe(true);
-    expect(readdirSync(join(run, 'checkpoints')).sort()).toEqual(['best.ckpt', 'step-000000001024.ckpt', 'step-000000001536.ckpt', 'step-000000002048.ckpt']);
+    expect(readdirSync(join(run, 'checkpoints')).sort()).toEqual([
+      'best.ckpt',
+      'step-000000001024.ckpt',
+      'step-000000001536.ckpt',
+      'step-000000002048.ckpt',
+    ]);
     expect(deps.printed).toEqual([`run folder: ${run}`]);
   });
 
@@ -54,7 +87,9 @@ describe('sinew train / resume', () => {
     expect(deps.printed[0]).toBe('r already has 2048 env steps (target 2048); pass --steps to train further');
     expect(await makeResumeCommand(fakeDeps()).run([join(out, 'r'), '--steps', '4096'])).toBe(0);
     expect(JSON.parse(readFileSync(join(out, 'r', 'config.json'), 'utf8')).totalSteps).toBe(4096);
-    const lines = readFileSync(join(out, 'r', 'metrics.jsonl'), 'utf8').trim().split('\n');
+    const lines = readFileSync(join(out, 'r', 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     expect(JSON.parse(lines[lines.length - 1]).envSteps).toBe(4096);
   });
 
@@ -74,7 +109,10 @@ describe('sinew train / resume', () => {
       [[...base, '--physics', 'bullet'], "unknown physics 'bullet'; physics: joint-space, rapier, mujoco"],
     ];
     for (const [argv, message] of cases) {
-      const error = await train.run([...argv, '--out', out]).then(() => null, (e: Error) => e);
+      const error = await train.run([...argv, '--out', out]).then(
+        () => null,
+        (e: Error) => e,
+      );
       expect(error?.message).toContain(message);
       expect(error?.message.includes('\n')).toBe(false);
     }
@@ -99,7 +137,10 @@ describe('sinew train / resume', () => {
     expect(readFileSync(join(run, 'metrics.jsonl'), 'utf8')).toBe(metricsBefore);
     writeFileSync(join(run, 'config.json'), JSON.stringify({ ...config, runFormat: 0 }));
     await expect(resume.run([run])).rejects.toThrow('has run format 0; this sinew reads run format 1 (incompatible version)');
-    writeFileSync(join(run, 'config.json'), JSON.stringify({ ...config, algorithmConfig: { ...config.algorithmConfig, momentum: 0.9 }, versions: { sinew: '9.0.0' } }));
+    writeFileSync(
+      join(run, 'config.json'),
+      JSON.stringify({ ...config, algorithmConfig: { ...config.algorithmConfig, momentum: 0.9 }, versions: { sinew: '9.0.0' } }),
+    );
     writeFileSync(latest, good);
     await expect(resume.run([run, '--steps', '4096'])).rejects.toThrow(
       `${run}/config.json does not fit this sinew (written by sinew 9.0.0): fake-on: unknown config field 'momentum'`,
@@ -114,7 +155,21 @@ describe('sinew train / resume', () => {
 
   it('--help lists every option with its default', () => {
     const help = formatHelp('u', 's', makeTrainCommand(fakeDeps()).options);
-    for (const option of ['robot', 'algo', 'steps', 'envs', 'workers', 'physics', 'preset', 'set', 'out', 'checkpoint-every', 'keep', 'seed', 'name']) {
+    for (const option of [
+      'robot',
+      'algo',
+      'steps',
+      'envs',
+      'workers',
+      'physics',
+      'preset',
+      'set',
+      'out',
+      'checkpoint-every',
+      'keep',
+      'seed',
+      'name',
+    ]) {
       expect(help).toContain(`--${option} `);
     }
     expect(help).toContain('(default: 1e6)');

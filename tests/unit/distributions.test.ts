@@ -26,10 +26,7 @@ describe('diagonal Gaussian', () => {
     const mean = tf.tensor2d([0, 1, -1, 0.5], [2, 2]);
     const logStd = tf.tensor1d([0, Math.log(2)]); // shared across the batch
     const x = tf.tensor2d([1, 2, 0, 0], [2, 2]);
-    const expected = [
-      Math.log(normalDensity(1, 0, 1) * normalDensity(2, 1, 2)),
-      Math.log(normalDensity(0, -1, 1) * normalDensity(0, 0.5, 2)),
-    ];
+    const expected = [Math.log(normalDensity(1, 0, 1) * normalDensity(2, 1, 2)), Math.log(normalDensity(0, -1, 1) * normalDensity(0, 0.5, 2))];
     const got = values(gaussianLogProb(mean, logStd, x));
     got.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
   });
@@ -84,8 +81,10 @@ describe('tanh-squashed Gaussian', () => {
     const u = [0.5 + 0.5 * 2, -1 - 0.5];
     values(action).forEach((v, i) => expect(v).toBeCloseTo(Math.tanh(u[i]), 6));
     const expected =
-      Math.log(normalDensity(u[0], 0.5, 0.5)) - Math.log(1 - Math.tanh(u[0]) ** 2) +
-      Math.log(normalDensity(u[1], -1, 1)) - Math.log(1 - Math.tanh(u[1]) ** 2);
+      Math.log(normalDensity(u[0], 0.5, 0.5)) -
+      Math.log(1 - Math.tanh(u[0]) ** 2) +
+      Math.log(normalDensity(u[1], -1, 1)) -
+      Math.log(1 - Math.tanh(u[1]) ** 2);
     expect(values(logProb)[0]).toBeCloseTo(expected, 4);
   });
 });

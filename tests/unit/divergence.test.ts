@@ -41,12 +41,28 @@ describe('a diverging agent stops at the first non-finite value and never checkp
       const catalog = await loadCatalog();
       const config = resolveRunConfig(
         catalog,
-        { robot: 'reacher', algorithm, preset: 'none', seed: 1, workers: 0, totalSteps: 4096, checkpointEvery: 64, keepCheckpoints: 100, set: LR_1E6[algorithm], numEnvs: 2 },
+        {
+          robot: 'reacher',
+          algorithm,
+          preset: 'none',
+          seed: 1,
+          workers: 0,
+          totalSteps: 4096,
+          checkpointEvery: 64,
+          keepCheckpoints: 100,
+          set: LR_1E6[algorithm],
+          numEnvs: 2,
+        },
         {},
       );
       const folder = RunFolder.create(mkdtempSync(join(tmpdir(), 'sinew-diverge-')), config, 'r');
-      const error = await runSession(folder, { catalog, progress: { isTTY: false, write: () => true } }).then(() => null, (e: Error) => e);
-      expect(error?.message).toMatch(new RegExp(`^${algorithm} diverged after \\d+ env steps: .* became (NaN|-?Infinity)\\b.*; lower the learning rate\\. The run stopped; `));
+      const error = await runSession(folder, { catalog, progress: { isTTY: false, write: () => true } }).then(
+        () => null,
+        (e: Error) => e,
+      );
+      expect(error?.message).toMatch(
+        new RegExp(`^${algorithm} diverged after \\d+ env steps: .* became (NaN|-?Infinity)\\b.*; lower the learning rate\\. The run stopped; `),
+      );
       expect(error?.message.includes('\n')).toBe(false);
       expect(checkpointValues(folder).every(Number.isFinite)).toBe(true);
     });
@@ -72,7 +88,9 @@ describe('a diverging agent stops at the first non-finite value and never checkp
         onRecords: () => {},
         saveCheckpoint: async () => void saved.push(encodeCheckpoint(await trainer.getState(), meta)),
       });
-      await expect(loop).rejects.toThrow(/^trpo diverged after 32 env steps: trpo: the surrogate loss became NaN; lower the learning rate\. The run stopped/);
+      await expect(loop).rejects.toThrow(
+        /^trpo diverged after 32 env steps: trpo: the surrogate loss became NaN; lower the learning rate\. The run stopped/,
+      );
       expect(saved).toEqual([]);
     } finally {
       await trainer.dispose();
@@ -84,7 +102,9 @@ describe('a diverging agent stops at the first non-finite value and never checkp
     expect(encodeCheckpoint(good, meta).length).toBeGreaterThan(0);
     const badArray = { ...good, arrays: { ...good.arrays, 'agent.net0.adam.v': new Float32Array([1, Infinity]) } };
     expect(() => encodeCheckpoint(badArray, meta)).toThrow(CheckpointError);
-    expect(() => encodeCheckpoint(badArray, meta)).toThrow("refusing to write a checkpoint holding Infinity (in 'agent.net0.adam.v'[1]): training diverged");
+    expect(() => encodeCheckpoint(badArray, meta)).toThrow(
+      "refusing to write a checkpoint holding Infinity (in 'agent.net0.adam.v'[1]): training diverged",
+    );
     expect(() => encodeCheckpoint({ ...good, json: { normaliser: { count: Number.NaN } } }, meta)).toThrow('holding NaN (at state.normaliser.count)');
   });
 

@@ -5,7 +5,10 @@ import { PolicyFormatError } from '../../agents/export/snapshot-check.ts';
 import { fixturePolicies, randomObservations } from '../fixtures/export/random-policy.ts';
 
 const [hopper, , reacher] = fixturePolicies().map((fixture) => fixture.snapshot);
-const reader = (files: Map<string, Uint8Array>): FileReader => (name) => files.get(name);
+const reader =
+  (files: Map<string, Uint8Array>): FileReader =>
+  (name) =>
+    files.get(name);
 
 function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let worst = 0;
@@ -15,7 +18,12 @@ function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 describe('policy folders', () => {
   it('writes the files of each format', () => {
-    expect([...exportPolicyFiles(hopper, ['tfjs', 'onnx', 'card'], { sinewVersion: '0.1.0' }).keys()]).toEqual(['model.json', 'weights.bin', 'policy.onnx', 'policy-card.json']);
+    expect([...exportPolicyFiles(hopper, ['tfjs', 'onnx', 'card'], { sinewVersion: '0.1.0' }).keys()]).toEqual([
+      'model.json',
+      'weights.bin',
+      'policy.onnx',
+      'policy-card.json',
+    ]);
     expect([...exportPolicyFiles(hopper, ['onnx'], { sinewVersion: '0.1.0' }).keys()]).toEqual(['policy.onnx']);
   });
 
@@ -32,7 +40,10 @@ describe('policy folders', () => {
       expect(imported.networkFile).toBe(networkFile);
       expect(imported.card === null).toBe(entry === 'model.json' || entry === 'policy.onnx');
       const observations = randomObservations(snapshot, 256, 3);
-      worst = Math.max(worst, maxAbsDifference(imported.evaluator.actBatch(observations, 256), createPolicyEvaluator(snapshot).actBatch(observations, 256)));
+      worst = Math.max(
+        worst,
+        maxAbsDifference(imported.evaluator.actBatch(observations, 256), createPolicyEvaluator(snapshot).actBatch(observations, 256)),
+      );
     }
     console.log(`[export] imported ${label} vs reference (4 fixtures x 256 observations): max |action difference| = ${worst.toExponential(2)}`);
     expect(worst).toBeLessThan(1e-5);
@@ -52,7 +63,11 @@ describe('policy folders', () => {
   });
 
   it.each([
-    ['tanh', 'tanh'], ['tanh', 'clip'], ['relu', 'tanh'], ['relu', 'clip'], ['linear', 'tanh'],
+    ['tanh', 'tanh'],
+    ['tanh', 'clip'],
+    ['relu', 'tanh'],
+    ['relu', 'clip'],
+    ['linear', 'tanh'],
   ] as const)('keeps a last layer with %s activation apart from the %s squash in every form', (activation, outputSquash) => {
     const layers = reacher.layers.map((layer, i) => (i === reacher.layers.length - 1 ? { ...layer, activation } : layer));
     const policy = { ...reacher, layers, outputSquash };

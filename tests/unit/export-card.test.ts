@@ -35,21 +35,61 @@ describe('policy card', () => {
   it('accepts the network it describes and refuses another robot, size or statistics', () => {
     const card = writePolicyCard(hopper, { sinewVersion: '0.1.0' });
     expect(() => checkCardMatches(card, hopper, 'model.json')).not.toThrow();
-    expect(() => checkCardMatches(card, { ...hopper, robot: 'reacher' }, 'model.json')).toThrow(/the robot is 'hopper' but model.json says 'reacher'/);
+    expect(() => checkCardMatches(card, { ...hopper, robot: 'reacher' }, 'model.json')).toThrow(
+      /the robot is 'hopper' but model.json says 'reacher'/,
+    );
     expect(() => checkCardMatches(card, reacher, 'policy.onnx')).toThrow(PolicyFormatError);
     const shifted = { ...hopper.obsNormaliser!, mean: hopper.obsNormaliser!.mean.map((m, i) => (i === 4 ? m + 0.5 : m)) };
     expect(() => checkCardMatches(card, { ...hopper, obsNormaliser: shifted }, 'model.json')).toThrow(/observation mean\[4\]/);
-    expect(() => checkCardMatches(card, { ...hopper, obsNormaliser: null }, 'model.json')).toThrow(/normalisation is present but model.json says absent/);
+    expect(() => checkCardMatches(card, { ...hopper, obsNormaliser: null }, 'model.json')).toThrow(
+      /normalisation is present but model.json says absent/,
+    );
     expect(() => checkCardMatches(card, { ...hopper, envSteps: 5 }, 'policy.onnx')).toThrow(/the training steps is 123456 but policy.onnx says 5/);
   });
 
   it.each<[string, (card: Record<string, unknown>) => void, RegExp]>([
-    ['another format', (c) => { c.format = 'something'; }, /not a Sinew policy card/],
-    ['a layout of the wrong length', (c) => { (c.observation as { layout: unknown[] }).layout.pop(); }, /layout has 10 entries for size 11/],
-    ['a NaN mean', (c) => { (c.observation as { normalisation: { mean: unknown[] } }).normalisation.mean[2] = 'NaN'; }, /mean\[2\] must be a finite number/],
-    ['a path outside the folder', (c) => { c.files = { onnx: '../../etc/passwd' }; }, /must be a plain file name/],
-    ['fractional training steps', (c) => { (c.training as { envSteps: number }).envSteps = 1.5; }, /envSteps must be a whole number >= 0, got 1.5/],
-    ['a missing training section', (c) => { delete c.training; }, /training must be an object/],
+    [
+      'another format',
+      (c) => {
+        c.format = 'something';
+      },
+      /not a Sinew policy card/,
+    ],
+    [
+      'a layout of the wrong length',
+      (c) => {
+        (c.observation as { layout: unknown[] }).layout.pop();
+      },
+      /layout has 10 entries for size 11/,
+    ],
+    [
+      'a NaN mean',
+      (c) => {
+        (c.observation as { normalisation: { mean: unknown[] } }).normalisation.mean[2] = 'NaN';
+      },
+      /mean\[2\] must be a finite number/,
+    ],
+    [
+      'a path outside the folder',
+      (c) => {
+        c.files = { onnx: '../../etc/passwd' };
+      },
+      /must be a plain file name/,
+    ],
+    [
+      'fractional training steps',
+      (c) => {
+        (c.training as { envSteps: number }).envSteps = 1.5;
+      },
+      /envSteps must be a whole number >= 0, got 1.5/,
+    ],
+    [
+      'a missing training section',
+      (c) => {
+        delete c.training;
+      },
+      /training must be an object/,
+    ],
   ])('refuses a card with %s', (_label, edit, message) => {
     const card = JSON.parse(JSON.stringify(writePolicyCard(hopper, { sinewVersion: '0.1.0' }))) as Record<string, unknown>;
     edit(card);

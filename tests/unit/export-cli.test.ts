@@ -11,12 +11,31 @@ import { fakeCatalog } from '../fixtures/fake-trainer.ts';
 
 function fakeDeps(): CliDeps & { printed: string[] } {
   const printed: string[] = [];
-  return { loadCatalog: async () => fakeCatalog, progress: { isTTY: false, write: () => true }, print: (l) => printed.push(l), handleSignals: false, printed };
+  return {
+    loadCatalog: async () => fakeCatalog,
+    progress: { isTTY: false, write: () => true },
+    print: (l) => printed.push(l),
+    handleSignals: false,
+    printed,
+  };
 }
 
 async function trainedRun(): Promise<string> {
   const out = mkdtempSync(join(tmpdir(), 'sinew-export-'));
-  const code = await makeTrainCommand(fakeDeps()).run(['--robot', 'reacher', '--algo', 'fake-on', '--steps', '1024', '--checkpoint-every', '512', '--out', out, '--name', 'run']);
+  const code = await makeTrainCommand(fakeDeps()).run([
+    '--robot',
+    'reacher',
+    '--algo',
+    'fake-on',
+    '--steps',
+    '1024',
+    '--checkpoint-every',
+    '512',
+    '--out',
+    out,
+    '--name',
+    'run',
+  ]);
   expect(code).toBe(0);
   return join(out, 'run');
 }
@@ -28,7 +47,7 @@ describe('sinew export', () => {
     expect(() => parseFormats('pytorch')).toThrow("--format: unknown format 'pytorch'; use tfjs, onnx, card or all");
   });
 
-  it('exports the latest checkpoint in every form into the run\'s exports/ and verifies what it wrote', async () => {
+  it("exports the latest checkpoint in every form into the run's exports/ and verifies what it wrote", async () => {
     const run = await trainedRun();
     const deps = fakeDeps();
     expect(await makeExportCommand(deps).run([run, '--eval-episodes', '3'])).toBe(0);
@@ -37,7 +56,11 @@ describe('sinew export', () => {
     expect(deps.printed.filter((line) => line.startsWith('verified'))).toHaveLength(2);
     // The fake trainer's policy is tanh(w0 x0 + w1 x1 + b), its weights restored from the checkpoint.
     const { state } = RunFolder.open(run).loadCheckpoint('latest');
-    const trainer = await fakeCatalog.algorithms['fake-on'].createTrainer({ robot: 'reacher', config: RunFolder.open(run).config.algorithmConfig, seed: 1 });
+    const trainer = await fakeCatalog.algorithms['fake-on'].createTrainer({
+      robot: 'reacher',
+      config: RunFolder.open(run).config.algorithmConfig,
+      seed: 1,
+    });
     await trainer.setState(state);
     const trained = trainer.exportPolicy();
     const evalReturn = (await trainer.evaluate(3)).meanReturn;

@@ -6,7 +6,12 @@ import type { PolicySnapshot } from '../../agents/policy.ts';
 /** A 2-2-1 policy small enough to evaluate by hand. */
 function handPolicy(outputSquash: 'tanh' | 'clip', lastBias = -0.2): PolicySnapshot {
   return {
-    robot: 'reacher', algorithm: 'ppo', observationSize: 2, actionSize: 1, outputSquash, envSteps: 5,
+    robot: 'reacher',
+    algorithm: 'ppo',
+    observationSize: 2,
+    actionSize: 1,
+    outputSquash,
+    envSteps: 5,
     // variance + epsilon = (4, 1): scales 1/2 and 1; clip at 1.5.
     obsNormaliser: { mean: Float32Array.of(1, 0), variance: Float32Array.of(3, 0), epsilon: 1, clip: 1.5 },
     layers: [
@@ -38,7 +43,11 @@ describe('reference policy evaluator', () => {
   });
 
   it.each<[string, (p: PolicySnapshot) => PolicySnapshot, RegExp]>([
-    ['layers that do not chain', (p) => ({ ...p, layers: [p.layers[0], { ...p.layers[1], inputSize: 3, kernel: new Float32Array(3) }] }), /layer 1 takes 3 inputs but receives 2/],
+    [
+      'layers that do not chain',
+      (p) => ({ ...p, layers: [p.layers[0], { ...p.layers[1], inputSize: 3, kernel: new Float32Array(3) }] }),
+      /layer 1 takes 3 inputs but receives 2/,
+    ],
     ['a NaN bias', (p) => ({ ...p, layers: [p.layers[0], { ...p.layers[1], bias: Float32Array.of(Number.NaN) }] }), /layer 1 bias\[0\] is NaN/],
     ['a negative variance', (p) => ({ ...p, obsNormaliser: { ...p.obsNormaliser!, variance: Float32Array.of(-2, 1) } }), /variance\[0\]/],
     ['a wrong action size', (p) => ({ ...p, actionSize: 2 }), /last layer gives 1 outputs, actionSize is 2/],

@@ -52,7 +52,8 @@ const jsonMutator: Mutator = (bytes, rng) => {
     const choice = rng.int(replacements.length + 2);
     if (Array.isArray(target) && choice === replacements.length) target.pop();
     else if (choice === replacements.length) delete (target as Record<string, unknown>)[key];
-    else if (choice === replacements.length + 1 && typeof (target as Record<string, unknown>)[key] === 'number') (target as Record<string, number>)[key] *= -3;
+    else if (choice === replacements.length + 1 && typeof (target as Record<string, unknown>)[key] === 'number')
+      (target as Record<string, number>)[key] *= -3;
     else (target as Record<string, unknown>)[key] = replacements[choice % replacements.length];
   }
   return new TextEncoder().encode(JSON.stringify(root));
@@ -77,7 +78,8 @@ function fuzz(target: string, entry: string | null, mutators: Mutator[], seed: n
       try {
         const { evaluator } = importPolicy((name) => files.get(name), entry);
         const action = evaluator.act(new Float32Array(snapshot.observationSize).fill(0.5));
-        if (!action.every((a) => Number.isFinite(a) && Math.abs(a) <= 1)) outcome.crashes.push(`fixture ${fixture} case ${k}: loaded but acts ${Array.from(action)}`);
+        if (!action.every((a) => Number.isFinite(a) && Math.abs(a) <= 1))
+          outcome.crashes.push(`fixture ${fixture} case ${k}: loaded but acts ${Array.from(action)}`);
         else outcome.loaded++;
       } catch (error) {
         if (error instanceof PolicyFormatError && error.message.length > 10) outcome.refused++;
@@ -99,7 +101,9 @@ describe('importer fuzzing', () => {
     ['policy-card.json (JSON values)', 'policy-card.json', null, [jsonMutator], 16],
   ] as const)('%s: every mutation loads a valid policy or is refused with a clear error', (label, target, entry, mutators, seed) => {
     const outcome = fuzz(target, entry, [...mutators], seed);
-    console.log(`[export] fuzz ${label}: ${outcome.loaded} loaded, ${outcome.refused} refused, ${outcome.crashes.length} crashes, slowest ${outcome.slowestMs.toFixed(1)} ms`);
+    console.log(
+      `[export] fuzz ${label}: ${outcome.loaded} loaded, ${outcome.refused} refused, ${outcome.crashes.length} crashes, slowest ${outcome.slowestMs.toFixed(1)} ms`,
+    );
     expect(outcome.crashes).toEqual([]);
     expect(outcome.loaded + outcome.refused).toBe(CASES_PER_TARGET);
     expect(outcome.refused).toBeGreaterThan(0);

@@ -20,7 +20,10 @@ function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return worst;
 }
 
-type Decoded = { graph: { node: { op_type: string; input: string[] }[]; initializer: { name: string; raw_data: Uint8Array }[] }; metadata_props: { key: string; value: string }[] };
+type Decoded = {
+  graph: { node: { op_type: string; input: string[] }[]; initializer: { name: string; raw_data: Uint8Array }[] };
+  metadata_props: { key: string; value: string }[];
+};
 
 /** Decodes, edits and re-encodes a model: mutations a hand-edited or foreign file could carry. */
 function edited(bytes: Uint8Array, edit: (model: Decoded) => void): Uint8Array {
@@ -47,7 +50,7 @@ describe('ONNX export', () => {
 
   it('states IR version 7 and opset 13, and writes the normaliser as Sub/Div/Clip before the Gemm chain', () => {
     const snapshot = fixturePolicies()[2].snapshot;
-    const model = ModelProto.decode(writeOnnx(snapshot, "0.1.0")) as unknown as Decoded & { ir_version: number; opset_import: { version: number }[] };
+    const model = ModelProto.decode(writeOnnx(snapshot, '0.1.0')) as unknown as Decoded & { ir_version: number; opset_import: { version: number }[] };
     expect([model.ir_version, model.opset_import[0].version]).toEqual([ONNX_IR_VERSION, ONNX_OPSET]);
     expect([ONNX_IR_VERSION, ONNX_OPSET]).toEqual([7, 13]);
     expect(model.graph.node.map((node) => node.op_type)).toEqual(['Sub', 'Div', 'Clip', 'Gemm', 'Tanh', 'Gemm', 'Tanh', 'Gemm', 'Clip']);
@@ -61,13 +64,21 @@ describe('ONNX export', () => {
     expect({ ...back, layers: [], obsNormaliser: null }).toEqual({ ...snapshot, layers: [], obsNormaliser: null });
     expect(back.layers.map((layer) => layer.activation)).toEqual(snapshot.layers.map((layer) => layer.activation));
     const observations = randomObservations(snapshot, 64, 10);
-    expect(maxAbsDifference(createPolicyEvaluator(back).actBatch(observations, 64), createPolicyEvaluator(snapshot).actBatch(observations, 64))).toBeLessThan(1e-5);
+    expect(
+      maxAbsDifference(createPolicyEvaluator(back).actBatch(observations, 64), createPolicyEvaluator(snapshot).actBatch(observations, 64)),
+    ).toBeLessThan(1e-5);
   });
 
   it('reads Gemm with transB = 1 (as other exporters write it) as the transposed kernel', () => {
     // Kernel [[1, 2], [3, 4]] (row-major 1, 2, 3, 4); an exporter using transB = 1 stores its transpose 1, 3, 2, 4.
     const snapshot: PolicySnapshot = {
-      robot: 'reacher', algorithm: 'ppo', observationSize: 2, actionSize: 2, outputSquash: 'clip', envSteps: 0, obsNormaliser: null,
+      robot: 'reacher',
+      algorithm: 'ppo',
+      observationSize: 2,
+      actionSize: 2,
+      outputSquash: 'clip',
+      envSteps: 0,
+      obsNormaliser: null,
       layers: [{ inputSize: 2, outputSize: 2, kernel: Float32Array.of(1, 2, 3, 4), bias: Float32Array.of(0, 0), activation: 'linear' }],
     };
     const transposed = edited(writeOnnx(snapshot, '0.1.0'), (m) => {
@@ -86,19 +97,64 @@ describe('ONNX export', () => {
     const snapshot = fixturePolicies()[0].snapshot;
     const good = writeOnnx(snapshot, '0.1.0');
     const cases: [string, () => PolicySnapshot, RegExp][] = [
-      ['truncated', () => readOnnx(good.subarray(0, Math.floor(good.length / 2))), /not a readable ONNX model \(truncated or corrupt\?\)|holds \d+ bytes|expected/],
+      [
+        'truncated',
+        () => readOnnx(good.subarray(0, Math.floor(good.length / 2))),
+        /not a readable ONNX model \(truncated or corrupt\?\)|holds \d+ bytes|expected/,
+      ],
       ['not ONNX at all', () => readOnnx(new TextEncoder().encode('{"format": "layers-model"}')), /not a readable ONNX model|IR version/],
-      ['wrong observation size', () => readOnnx(edited(good, (m) => {
-        const entry = m.metadata_props[0];
-        entry.value = entry.value.replace('"observationSize":11', '"observationSize":12');
-      })), /expected \[batch, 12\]/],
-      ['unknown op', () => readOnnx(edited(good, (m) => { m.graph.node[3].op_type = 'Conv'; })), /unsupported op "Conv"/],
-      ['NaN weights', () => readOnnx(edited(good, (m) => {
-        const kernel = m.graph.initializer.find((t) => t.name === 'dense_1_kernel')!;
-        new DataView(kernel.raw_data.buffer, kernel.raw_data.byteOffset).setFloat32(40, Number.NaN, true);
-      })), /layer 1 kernel\[10\] is NaN/],
-      ['no Sinew metadata', () => readOnnx(edited(good, (m) => { m.metadata_props = []; })), /not a Sinew policy/],
-      ['a broken chain', () => readOnnx(edited(good, (m) => { m.graph.node[4].input[0] = 'observation'; })), /reads 'observation', expected the previous value/],
+      [
+        'wrong observation size',
+        () =>
+          readOnnx(
+            edited(good, (m) => {
+              const entry = m.metadata_props[0];
+              entry.value = entry.value.replace('"observationSize":11', '"observationSize":12');
+            }),
+          ),
+        /expected \[batch, 12\]/,
+      ],
+      [
+        'unknown op',
+        () =>
+          readOnnx(
+            edited(good, (m) => {
+              m.graph.node[3].op_type = 'Conv';
+            }),
+          ),
+        /unsupported op "Conv"/,
+      ],
+      [
+        'NaN weights',
+        () =>
+          readOnnx(
+            edited(good, (m) => {
+              const kernel = m.graph.initializer.find((t) => t.name === 'dense_1_kernel')!;
+              new DataView(kernel.raw_data.buffer, kernel.raw_data.byteOffset).setFloat32(40, Number.NaN, true);
+            }),
+          ),
+        /layer 1 kernel\[10\] is NaN/,
+      ],
+      [
+        'no Sinew metadata',
+        () =>
+          readOnnx(
+            edited(good, (m) => {
+              m.metadata_props = [];
+            }),
+          ),
+        /not a Sinew policy/,
+      ],
+      [
+        'a broken chain',
+        () =>
+          readOnnx(
+            edited(good, (m) => {
+              m.graph.node[4].input[0] = 'observation';
+            }),
+          ),
+        /reads 'observation', expected the previous value/,
+      ],
     ];
     it.each(cases)('%s', (_label, load, message) => {
       expect(load).toThrow(PolicyFormatError);

@@ -8,9 +8,16 @@ import type { VecEnv } from '../../sim/env.ts';
 function countingVecEnv(numEnvs: number): VecEnv & { resets: number[] } {
   const steps = new Array<number>(numEnvs).fill(0);
   const env = {
-    robot: 'counter', numEnvs, observationSize: 1, actionSize: 1, resets: [] as number[],
-    obs: new Float32Array(numEnvs), rewards: new Float32Array(numEnvs),
-    terminated: new Uint8Array(numEnvs), truncated: new Uint8Array(numEnvs), finalObs: new Float32Array(numEnvs),
+    robot: 'counter',
+    numEnvs,
+    observationSize: 1,
+    actionSize: 1,
+    resets: [] as number[],
+    obs: new Float32Array(numEnvs),
+    rewards: new Float32Array(numEnvs),
+    terminated: new Uint8Array(numEnvs),
+    truncated: new Uint8Array(numEnvs),
+    finalObs: new Float32Array(numEnvs),
     async reset(seed: number) {
       env.resets.push(seed);
       steps.fill(0);
@@ -32,7 +39,13 @@ function countingVecEnv(numEnvs: number): VecEnv & { resets: number[] } {
 
 /** action = clip(0.25 + 0.5 * step): 0.25, 0.75, 1 (clipped), 1, ... */
 const policy: PolicySnapshot = {
-  robot: 'counter', algorithm: 'hand', observationSize: 1, actionSize: 1, obsNormaliser: null, outputSquash: 'clip', envSteps: 0,
+  robot: 'counter',
+  algorithm: 'hand',
+  observationSize: 1,
+  actionSize: 1,
+  obsNormaliser: null,
+  outputSquash: 'clip',
+  envSteps: 0,
   layers: [{ inputSize: 1, outputSize: 1, kernel: Float32Array.of(0.5), bias: Float32Array.of(0.25), activation: 'linear' }],
 };
 
@@ -56,7 +69,14 @@ describe('playPolicy', () => {
   });
 
   it('refuses an environment of other sizes', async () => {
-    await expect(playPolicy(createPolicyEvaluator({ ...policy, observationSize: 2, layers: [{ ...policy.layers[0], inputSize: 2, kernel: Float32Array.of(1, 1) }] }), countingVecEnv(1), 0, 1)).rejects.toThrow(/maps 2 -> 1 values, the environment 1 -> 1/);
+    await expect(
+      playPolicy(
+        createPolicyEvaluator({ ...policy, observationSize: 2, layers: [{ ...policy.layers[0], inputSize: 2, kernel: Float32Array.of(1, 1) }] }),
+        countingVecEnv(1),
+        0,
+        1,
+      ),
+    ).rejects.toThrow(/maps 2 -> 1 values, the environment 1 -> 1/);
     await expect(playPolicy(createPolicyEvaluator(policy), countingVecEnv(2), 0, 3, 'one-per-env')).rejects.toThrow(/needs 3 envs, got 2/);
   });
 });

@@ -22,7 +22,7 @@ const tiny: Schema = {
 };
 
 describe('protobuf codec', () => {
-  it('writes the encoding guide\'s examples byte for byte', () => {
+  it("writes the encoding guide's examples byte for byte", () => {
     const codec = new MessageCodec(tiny, 'Test');
     // protobuf.dev/programming-guides/encoding: field 1 = 150 is 08 96 01; field 2 = "testing" is 12 07 74 65 73 74 69 6e 67.
     expect([...codec.encode({ a: 150 })]).toEqual([0x08, 0x96, 0x01]);

@@ -6,7 +6,10 @@ describe('robot layouts for the policy card', () => {
     const reacher = robotLayout('reacher', 10, 2);
     expect(reacher.observation.map((e) => e.unit)).toEqual(['1', '1', '1', '1', 'm', 'm', 'rad/s', 'rad/s', 'm', 'm']);
     const hopper = robotLayout('hopper', 11, 3);
-    expect(hopper.observation.slice(0, 2)).toEqual([{ name: 'torso height (rootz)', unit: 'm' }, { name: 'torso angle (rooty)', unit: 'rad' }]);
+    expect(hopper.observation.slice(0, 2)).toEqual([
+      { name: 'torso height (rootz)', unit: 'm' },
+      { name: 'torso angle (rooty)', unit: 'rad' },
+    ]);
     expect(hopper.observation.filter((e) => e.unit === 'rad/s')).toHaveLength(4);
   });
 
@@ -16,8 +19,18 @@ describe('robot layouts for the policy card', () => {
   });
 
   it('takes a layout from a robot description only when it is complete and the right size', () => {
-    const info = { observationLayout: [{ name: 'x', unit: 'm' }, { name: 'v', unit: 'm/s' }], actionLayout: [{ name: 'force', unit: 'N' }] };
-    expect(layoutFromRobotInfo(info, 2, 1)).toEqual({ observation: info.observationLayout, action: info.actionLayout, source: 'the robot description in sim/' });
+    const info = {
+      observationLayout: [
+        { name: 'x', unit: 'm' },
+        { name: 'v', unit: 'm/s' },
+      ],
+      actionLayout: [{ name: 'force', unit: 'N' }],
+    };
+    expect(layoutFromRobotInfo(info, 2, 1)).toEqual({
+      observation: info.observationLayout,
+      action: info.actionLayout,
+      source: 'the robot description in sim/',
+    });
     expect(layoutFromRobotInfo(info, 3, 1)).toBeNull();
     expect(layoutFromRobotInfo({ ...info, actionLayout: [{ name: 'force' }] }, 2, 1)).toBeNull();
     expect(layoutFromRobotInfo(undefined, 2, 1)).toBeNull();

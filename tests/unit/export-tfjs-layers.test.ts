@@ -19,7 +19,10 @@ afterAll(async () => {
 });
 
 function serve(folder: string, files: TfjsLayersFiles): string {
-  const published = new Map([['model.json', new TextEncoder().encode(files.modelJson)], ['weights.bin', files.weights]]);
+  const published = new Map([
+    ['model.json', new TextEncoder().encode(files.modelJson)],
+    ['weights.bin', files.weights],
+  ]);
   return server.publish(folder, published, 'model.json');
 }
 
@@ -59,21 +62,39 @@ describe('tfjs layers export', () => {
     expect({ ...back, layers: [], obsNormaliser: null }).toEqual({ ...snapshot, layers: [], obsNormaliser: null });
     expect(back.layers.map((layer) => Array.from(layer.kernel))).toEqual(snapshot.layers.map((layer) => Array.from(layer.kernel)));
     const observations = randomObservations(snapshot, 64, 8);
-    const worst = maxAbsDifference(createPolicyEvaluator(back).actBatch(observations, 64), createPolicyEvaluator(snapshot).actBatch(observations, 64));
+    const worst = maxAbsDifference(
+      createPolicyEvaluator(back).actBatch(observations, 64),
+      createPolicyEvaluator(snapshot).actBatch(observations, 64),
+    );
     expect(worst).toBeLessThan(1e-5);
   });
 
   it('writes the normaliser as centre and diagonal-scale Dense layers and the clips as shift-ReLU-shift (hand-checked numbers)', () => {
     const snapshot: PolicySnapshot = {
-      robot: 'reacher', algorithm: 'ppo', observationSize: 2, actionSize: 1, outputSquash: 'clip', envSteps: 10,
+      robot: 'reacher',
+      algorithm: 'ppo',
+      observationSize: 2,
+      actionSize: 1,
+      outputSquash: 'clip',
+      envSteps: 10,
       obsNormaliser: { mean: Float32Array.of(1, -2), variance: Float32Array.of(4, 0.25), epsilon: 0, clip: 3 },
       layers: [{ inputSize: 2, outputSize: 1, kernel: Float32Array.of(0.5, -1), bias: Float32Array.of(0.25), activation: 'linear' }],
     };
     const files = writeTfjsLayers(snapshot, '9.9.9');
-    const model = JSON.parse(files.modelJson) as { modelTopology: { config: { layers: { class_name: string; config: { name: string; max_value?: number } }[] } } };
+    const model = JSON.parse(files.modelJson) as {
+      modelTopology: { config: { layers: { class_name: string; config: { name: string; max_value?: number } }[] } };
+    };
     const layers = model.modelTopology.config.layers;
     expect(layers.map((layer) => `${layer.class_name}:${layer.config.name}`)).toEqual([
-      'Dense:obs_centre', 'Dense:obs_scale', 'Dense:obs_shift', 'ReLU:obs_clip', 'Dense:obs_unshift', 'Dense:dense_0', 'Dense:action_shift', 'ReLU:action_clip', 'Dense:action_unshift',
+      'Dense:obs_centre',
+      'Dense:obs_scale',
+      'Dense:obs_shift',
+      'ReLU:obs_clip',
+      'Dense:obs_unshift',
+      'Dense:dense_0',
+      'Dense:action_shift',
+      'ReLU:action_clip',
+      'Dense:action_unshift',
     ]);
     expect(layers[3].config.max_value).toBe(6);
     expect(layers[7].config.max_value).toBe(2);
@@ -95,16 +116,44 @@ describe('tfjs layers export', () => {
       return JSON.stringify(model);
     };
     const cases: [string, () => PolicySnapshot, RegExp][] = [
-      ['truncated weights.bin', () => readTfjsLayers(good.modelJson, good.weights.subarray(0, good.weights.length - 4)), /holds \d+ bytes but .* needs \d+ \(truncated/],
+      [
+        'truncated weights.bin',
+        () => readTfjsLayers(good.modelJson, good.weights.subarray(0, good.weights.length - 4)),
+        /holds \d+ bytes but .* needs \d+ \(truncated/,
+      ],
       ['truncated model.json', () => readTfjsLayers(good.modelJson.slice(0, 500), good.weights), /not valid JSON/],
-      ['wrong observation size', () => readTfjsLayers(editJson((m) => { m.userDefinedMetadata.sinew.observationSize = 12; }), good.weights), /12/],
+      [
+        'wrong observation size',
+        () =>
+          readTfjsLayers(
+            editJson((m) => {
+              m.userDefinedMetadata.sinew.observationSize = 12;
+            }),
+            good.weights,
+          ),
+        /12/,
+      ],
       ['unknown layer class', () => readTfjsLayers(good.modelJson.replace('"ReLU"', '"Conv2D"'), good.weights), /unsupported layer class "Conv2D"/],
-      ['not a Sinew policy', () => readTfjsLayers(editJson((m) => { delete (m as ModelJson).userDefinedMetadata; }), good.weights), /userDefinedMetadata must be an object/],
-      ['NaN weights', () => {
-        const bad = good.weights.slice();
-        new DataView(bad.buffer).setFloat32(bad.length - 400, Number.NaN, true);
-        return readTfjsLayers(good.modelJson, bad);
-      }, /NaN: weights must be finite/],
+      [
+        'not a Sinew policy',
+        () =>
+          readTfjsLayers(
+            editJson((m) => {
+              delete (m as ModelJson).userDefinedMetadata;
+            }),
+            good.weights,
+          ),
+        /userDefinedMetadata must be an object/,
+      ],
+      [
+        'NaN weights',
+        () => {
+          const bad = good.weights.slice();
+          new DataView(bad.buffer).setFloat32(bad.length - 400, Number.NaN, true);
+          return readTfjsLayers(good.modelJson, bad);
+        },
+        /NaN: weights must be finite/,
+      ],
     ];
     it.each(cases)('%s', (_label, load, message) => {
       expect(load).toThrow(PolicyFormatError);

@@ -95,7 +95,9 @@ describe('GaussianActorCritic', () => {
     const batch = buffer.all();
     const fast = new Float32Array(net.parameterCount - net.policyParameterCount);
     const loss = net.valueGradient(batch, fast);
-    const reference = net.gradient(() => valueLoss(tf.reshape(net.critic.apply(tf.tensor2d(batch.observations, [3, 3])), [-1]) as tf.Tensor1D, tf.tensor1d(batch.returns)));
+    const reference = net.gradient(() =>
+      valueLoss(tf.reshape(net.critic.apply(tf.tensor2d(batch.observations, [3, 3])), [-1]) as tf.Tensor1D, tf.tensor1d(batch.returns)),
+    );
     expect(loss).toBeCloseTo(reference.loss, 5);
     fast.forEach((g, i) => expect(g).toBeCloseTo(reference.gradient[net.policyParameterCount + i], 5));
     net.dispose();

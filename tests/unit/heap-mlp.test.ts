@@ -51,7 +51,11 @@ describe('heap matrices', () => {
   it('equals the JavaScript product on random shapes, and refuses shapes that do not fit', () => {
     const space = new HeapSpace();
     const rng = new Rng(1);
-    for (const [m, k, n] of [[5, 7, 3], [1, 16, 9], [33, 4, 17]]) {
+    for (const [m, k, n] of [
+      [5, 7, 3],
+      [1, 16, 9],
+      [33, 4, 17],
+    ]) {
       const a = space.matrix(m, k);
       const b = space.matrix(k, n);
       const bias = space.matrix(1, n);
@@ -143,7 +147,10 @@ describe('HeapMlp', () => {
     const params = initialParameters(specs[1], new Rng(3));
     net.setParameters(params);
     expect(net.getParameters()).toEqual(params);
-    expect(net.snapshot().map((l) => [l.inputSize, l.outputSize, l.activation])).toEqual([[4, 32, 'relu'], [32, 3, 'tanh']]);
+    expect(net.snapshot().map((l) => [l.inputSize, l.outputSize, l.activation])).toEqual([
+      [4, 32, 'relu'],
+      [32, 3, 'tanh'],
+    ]);
     expect(() => net.backward(new Float32Array(3), null, true)).toThrow(/no forward pass/);
     expect(() => net.setParameters(new Float32Array(2))).toThrow(/expected/);
     space.dispose();

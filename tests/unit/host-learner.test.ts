@@ -36,7 +36,10 @@ describe('host learner', () => {
   it('saves and restores parameters, target and Adam moments exactly', () => {
     const space = new HeapSpace();
     const a = createLearner(spec, new Rng(1), 0.01, space);
-    stepLearner(a, Float32Array.from(a.params, () => 0.5));
+    stepLearner(
+      a,
+      Float32Array.from(a.params, () => 0.5),
+    );
     const arrays: Record<string, Float32Array | Float64Array> = {};
     const steps = learnerState(a, 'critic', arrays);
     const b = createLearner(spec, new Rng(3), 0.01, space);

@@ -23,7 +23,9 @@ describe('Electron main hardening', () => {
       showOpenDialog: async () => null,
     });
     for (const name of ['.bashrc', '..']) {
-      await expect(handlers[IpcChannel.savePolicyDialog]({ files: [{ name, data: new Uint8Array() }] })).rejects.toThrow(`policy file name '${name}' is not allowed`);
+      await expect(handlers[IpcChannel.savePolicyDialog]({ files: [{ name, data: new Uint8Array() }] })).rejects.toThrow(
+        `policy file name '${name}' is not allowed`,
+      );
     }
     expect(saved).toEqual([]);
   });
@@ -48,7 +50,9 @@ describe('Electron main hardening', () => {
       expect(isPermissionGranted(permission, 'https://evil.example/')).toBe(false);
     }
     const main = readFileSync('app/main/main.ts', 'utf8');
-    expect(main).toContain('setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionGranted(permission, requestingOrigin))');
+    expect(main).toContain(
+      'setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionGranted(permission, requestingOrigin))',
+    );
     expect(main).toContain('if (isAllowedExternalUrl(url)) void shell.openExternal(url);');
   });
 

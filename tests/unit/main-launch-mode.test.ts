@@ -15,7 +15,13 @@ describe('npm start launch mode', () => {
   });
 
   it('runs Electron when its binary resolves and exists', () => {
-    expect(chooseLaunchMode(defaults, () => '/bin/electron', () => true)).toEqual({ kind: 'electron', binary: '/bin/electron' });
+    expect(
+      chooseLaunchMode(
+        defaults,
+        () => '/bin/electron',
+        () => true,
+      ),
+    ).toEqual({ kind: 'electron', binary: '/bin/electron' });
   });
 
   it('falls back to web mode, saying why, when the binary was never downloaded', () => {
@@ -24,8 +30,20 @@ describe('npm start launch mode', () => {
     });
     expect(mode.kind).toBe('web');
     expect(mode.kind === 'web' && mode.reason).toMatch(/not installed.*failed to install/);
-    expect(chooseLaunchMode(defaults, () => '/gone', () => false)).toEqual({ kind: 'web', reason: 'the Electron binary is missing at /gone', downloadable: true });
-    expect(chooseLaunchMode({ ...defaults, forceWeb: true }, () => '/bin/electron', () => true).kind).toBe('web');
+    expect(
+      chooseLaunchMode(
+        defaults,
+        () => '/gone',
+        () => false,
+      ),
+    ).toEqual({ kind: 'web', reason: 'the Electron binary is missing at /gone', downloadable: true });
+    expect(
+      chooseLaunchMode(
+        { ...defaults, forceWeb: true },
+        () => '/bin/electron',
+        () => true,
+      ).kind,
+    ).toBe('web');
   });
 
   it('finds a Chromium-family browser on PATH and knows when there is no display', () => {

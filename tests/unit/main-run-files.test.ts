@@ -19,7 +19,7 @@ function runsWithOneRun(): { root: string; outside: string } {
   return { root, outside };
 }
 
-describe('the desktop app\'s run files', () => {
+describe("the desktop app's run files", () => {
   it('reads runs when SINEW_RUNS_DIR ends with a slash, as the README writes it', async () => {
     const { root } = runsWithOneRun();
     const files = new RunFiles(`${root}/`);
@@ -82,7 +82,9 @@ describe('the desktop app\'s run files', () => {
     const files = new RunFiles(root);
     await files.lockRun('r');
     const resume = () =>
-      spawnSync(process.execPath, ['--import', 'tsx', 'tests/fixtures/fake-sinew.ts', 'resume', join(root, 'r'), '--steps', '128'], { encoding: 'utf8' });
+      spawnSync(process.execPath, ['--import', 'tsx', 'tests/fixtures/fake-sinew.ts', 'resume', join(root, 'r'), '--steps', '128'], {
+        encoding: 'utf8',
+      });
     const refused = resume();
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain(`${join(root, 'r')} is being trained by process ${process.pid}; stop it first`);

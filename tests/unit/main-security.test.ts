@@ -16,8 +16,11 @@ describe('security policy', () => {
 
   it("gives worker scripts alone 'unsafe-eval' (MuJoCo's Embind glue); pages and everything else keep the strict CSP", () => {
     const csp = (path: string) => responseHeaders(path)['Content-Security-Policy'];
-    expect(csp('/workers/trainer.worker-CNmv_v_K.js')).toBe(CONTENT_SECURITY_POLICY.replace("'wasm-unsafe-eval'", "'wasm-unsafe-eval' 'unsafe-eval'"));
-    for (const path of ['/', '/index.html', '/assets/index-CIpA2aoo.js', '/workers/../index.html', '/workers/notes.txt', '/x/workers/a.js']) expect(csp(path)).toBe(CONTENT_SECURITY_POLICY);
+    expect(csp('/workers/trainer.worker-CNmv_v_K.js')).toBe(
+      CONTENT_SECURITY_POLICY.replace("'wasm-unsafe-eval'", "'wasm-unsafe-eval' 'unsafe-eval'"),
+    );
+    for (const path of ['/', '/index.html', '/assets/index-CIpA2aoo.js', '/workers/../index.html', '/workers/notes.txt', '/x/workers/a.js'])
+      expect(csp(path)).toBe(CONTENT_SECURITY_POLICY);
     expect(responseHeaders('/workers/a.js')['Cross-Origin-Embedder-Policy']).toBe('require-corp');
   });
 

@@ -75,7 +75,9 @@ describe('Mlp hand-written backward', () => {
       const { grads } = tf.variableGrads(() => loss(x), mlp.variables);
       return mlp.variables.map((v) => Float32Array.from(grads[v.name].dataSync() as Float32Array));
     });
-    const referenceInput = tf.grad((input: tf.Tensor) => loss(input as tf.Tensor2D))(x).dataSync();
+    const referenceInput = tf
+      .grad((input: tf.Tensor) => loss(input as tf.Tensor2D))(x)
+      .dataSync();
     let parameters: Float32Array | null = null;
     let input: Float32Array | null = null;
     tf.tidy(() => {

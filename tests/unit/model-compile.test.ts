@@ -104,12 +104,16 @@ describe('MJCF compiler: unsupported input is an error naming it and its line', 
   const compile = (body: string) => () => compileMjcf(`<mujoco model="t">\n<worldbody>\n${body}\n</worldbody>\n</mujoco>`, 't.xml');
   it('names an unsupported element, attribute, class, joint, and bad numbers', () => {
     expect(compile('<body><geom size="0.1"/><tendon/></body>')).toThrow(/t\.xml:3: <tendon>: element <tendon> is not supported in a body/);
-    expect(compile('<body>\n<geom size="0.1" fluidshape="ellipsoid"/></body>')).toThrow(/t\.xml:4: <geom>: attribute 'fluidshape' is not supported on <geom>/);
+    expect(compile('<body>\n<geom size="0.1" fluidshape="ellipsoid"/></body>')).toThrow(
+      /t\.xml:4: <geom>: attribute 'fluidshape' is not supported on <geom>/,
+    );
     expect(compile('<body><geom class="x" size="0.1"/></body>')).toThrow(/unknown default class 'x'/);
     expect(compile('<body><geom size="0.1 abc"/></body>')).toThrow(/size="0.1 abc" is not a list of finite numbers/);
     expect(compile('<body><geom type="mesh" size="1"/></body>')).toThrow(/type="mesh": expected one of/);
     expect(compile('<body><joint/></body>')).toThrow(/a moving body needs mass/);
-    expect(() => compileMjcf('<mujoco><worldbody/><actuator><motor joint="nope"/></actuator></mujoco>', 'a.xml')).toThrow(/a\.xml:1: <motor>: no joint named 'nope'/);
+    expect(() => compileMjcf('<mujoco><worldbody/><actuator><motor joint="nope"/></actuator></mujoco>', 'a.xml')).toThrow(
+      /a\.xml:1: <motor>: no joint named 'nope'/,
+    );
     expect(() => compileMjcf('<mujoco><worldbody><body></worldbody></mujoco>', 'b.xml')).toThrow(MjcfError);
     expect(() => compileMjcf('<mujoco><sensor/><worldbody/></mujoco>', 'c.xml')).toThrow(/c\.xml:1: <sensor>: element <sensor> is not supported/);
   });
@@ -118,7 +122,9 @@ describe('MJCF compiler: unsupported input is an error naming it and its line', 
 describe('embedded model files', () => {
   it('sim/model/model-files.ts holds assets/models/*.xml verbatim (regenerate: node scripts/embed-models.mjs)', () => {
     const folder = new URL('../../assets/models/', import.meta.url);
-    const files = readdirSync(folder).filter((name) => name.endsWith('.xml')).sort();
+    const files = readdirSync(folder)
+      .filter((name) => name.endsWith('.xml'))
+      .sort();
     expect(Object.keys(modelFiles).sort()).toEqual(files);
     for (const file of files) expect(modelFiles[file as ModelFileName]).toBe(readFileSync(new URL(file, folder), 'utf8'));
   });

@@ -75,7 +75,7 @@ describe('off-policy trainer', () => {
     });
   }
 
-  it('stores the final observation of finished episodes, not the next episode\'s first', async () => {
+  it("stores the final observation of finished episodes, not the next episode's first", async () => {
     const t = await trainer('td3', { numEnvs: 3, learningStarts: 1000, bufferSize: 200, stepsPerIteration: 150 });
     await t.iterate();
     const { arrays } = await t.getState();
@@ -102,7 +102,7 @@ describe('off-policy trainer', () => {
     // Replaying the evaluation episode with the snapshot's actions gives the evaluation's return.
     const env = await makePointMassVecEnv({ numEnvs: 1, seed: 7 + 1_000_003 });
     let snapshotReturn = 0;
-    for (let done = false; !done; ) {
+    for (let done = false; !done;) {
       await env.step(Float32Array.from(snapshotAction(policy, Array.from(env.obs))));
       snapshotReturn += env.rewards[0];
       done = env.terminated[0] === 1 || env.truncated[0] === 1;
@@ -127,4 +127,3 @@ describe('off-policy trainer', () => {
     });
   }
 });
-

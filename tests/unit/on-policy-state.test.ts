@@ -7,7 +7,13 @@ describe('saveNormalisers / loadNormalisers', () => {
     const obs = new RunningNormaliser(2);
     obs.update([1, 2, 3, 6], 2); // mean [2, 4], variance [1, 4]
     const arrays: Record<string, Float64Array> = {};
-    saveNormalisers([['obs', obs], ['returns', null]], arrays);
+    saveNormalisers(
+      [
+        ['obs', obs],
+        ['returns', null],
+      ],
+      arrays,
+    );
     expect(Object.keys(arrays).sort()).toEqual(['obs.count', 'obs.mean', 'obs.variance']);
     expect([...arrays['obs.mean']]).toEqual([2, 4]);
     expect([...arrays['obs.variance']]).toEqual([1, 4]);

@@ -14,7 +14,9 @@ describe('OnPolicyTrainer', () => {
   it('bootstraps truncated steps from V(final observation) and the cut from V(s_T)', async () => {
     // point-reach truncates after 20 steps: a 20-step rollout from reset ends every unfinished episode on step 19.
     const config = { ...onPolicyDefaults, numEnvs: 3, numSteps: 20, hiddenSizes: [8], normaliseObservations: false, normaliseRewards: false };
-    const seen: { value: { truncationValues: Float32Array; truncated: Uint8Array; terminated: Uint8Array; lastValues: Float32Array } | null } = { value: null };
+    const seen: { value: { truncationValues: Float32Array; truncated: Uint8Array; terminated: Uint8Array; lastValues: Float32Array } | null } = {
+      value: null,
+    };
     const vecEnv = await makePointReachVecEnv({ numEnvs: 3, seed: 4 });
     const trainer = new OnPolicyTrainer({
       algorithm: 'spy',
@@ -24,7 +26,12 @@ describe('OnPolicyTrainer', () => {
       makeEvalEnv: (seed) => makePointReachVecEnv({ numEnvs: 1, seed }),
       createAlgorithm: () => ({
         update(buffer: RolloutBuffer, lastValues: Float32Array) {
-          seen.value = { truncationValues: Float32Array.from(buffer.truncationValues), truncated: Uint8Array.from(buffer.truncated), terminated: Uint8Array.from(buffer.terminated), lastValues: Float32Array.from(lastValues) };
+          seen.value = {
+            truncationValues: Float32Array.from(buffer.truncationValues),
+            truncated: Uint8Array.from(buffer.truncated),
+            terminated: Uint8Array.from(buffer.terminated),
+            lastValues: Float32Array.from(lastValues),
+          };
           return {};
         },
         getState: () => ({ json: {}, arrays: {} }),
@@ -51,7 +58,8 @@ describe('OnPolicyTrainer', () => {
 
   it('resumes exactly, environments mid-episode included, when the VecEnv saves its state', async () => {
     const config = ppoEntry.validate({ numEnvs: 2, numSteps: 32, minibatchSize: 32, updateEpochs: 2, hiddenSizes: [16] });
-    const make = (seed: number) => ppoEntry.createTrainer({ robot: 'point-reach', config, seed, makeVecEnv: makePointReachVecEnv }) as Promise<OnPolicyTrainer>;
+    const make = (seed: number) =>
+      ppoEntry.createTrainer({ robot: 'point-reach', config, seed, makeVecEnv: makePointReachVecEnv }) as Promise<OnPolicyTrainer>;
     const a = await make(1);
     await a.iterate();
     await a.iterate();

@@ -21,7 +21,17 @@ function randomBatch(seed: number): GaussianBatch {
   // Old log-probabilities off by up to +-0.6 so that ratios land inside and outside a 0.2 clip range.
   const current = tf.tidy(() => gaussianLogProb(tf.tensor2d(means, [n, d]), tf.tensor1d(logStd), tf.tensor2d(actions, [n, d])).dataSync());
   const oldLogProbs = Float32Array.from(current, (v) => v + rng.uniformRange(-0.6, 0.6));
-  return { size: n, actionSize: d, means, logStd, actions, oldLogProbs, oldMeans: draw(n * d, 0.5), oldLogStds: draw(n * d, 0.3), advantages: draw(n, 1) };
+  return {
+    size: n,
+    actionSize: d,
+    means,
+    logStd,
+    actions,
+    oldLogProbs,
+    oldMeans: draw(n * d, 0.5),
+    oldLogStds: draw(n * d, 0.3),
+    advantages: draw(n, 1),
+  };
 }
 
 /** The same loss as a tensor function of (means, logStd), differentiated by tfjs. */
@@ -42,7 +52,11 @@ function autodiff(batch: GaussianBatch, objective: PolicyObjective, entropyCoef:
     return tf.sub(policy, tf.mul(entropyCoef, gaussianEntropy(logStd))) as tf.Scalar;
   };
   const { value, grads } = tf.valueAndGrads(loss)([meansVar, logStdVar]);
-  return { loss: value.dataSync()[0] + entropyCoef * gaussianEntropy(logStdVar).dataSync()[0], meanGrad: grads[0].dataSync(), logStdGrad: grads[1].dataSync() };
+  return {
+    loss: value.dataSync()[0] + entropyCoef * gaussianEntropy(logStdVar).dataSync()[0],
+    meanGrad: grads[0].dataSync(),
+    logStdGrad: grads[1].dataSync(),
+  };
 }
 
 describe('gaussianPolicyLoss', () => {
@@ -67,7 +81,19 @@ describe('gaussianPolicyLoss', () => {
     const result = gaussianPolicyLoss(batch, { kind: 'clip', clipRange: 0.2 }, 0, new Float32Array(n * d), new Float32Array(d));
     // H = sum_j (s_j + 0.5 + 0.5 log 2 pi) = (-0.3 + 0.2) + 2 * 1.4189385
     expect(result.entropy).toBeCloseTo(-0.1 + 2 * 1.4189385, 5);
-    const kl = tf.tidy(() => tf.mean(gaussianKl(tf.tensor2d(batch.oldMeans, [n, d]), tf.tensor2d(batch.oldLogStds, [n, d]), tf.tensor2d(batch.means, [n, d]), tf.tensor1d(batch.logStd))).dataSync()[0]);
+    const kl = tf.tidy(
+      () =>
+        tf
+          .mean(
+            gaussianKl(
+              tf.tensor2d(batch.oldMeans, [n, d]),
+              tf.tensor2d(batch.oldLogStds, [n, d]),
+              tf.tensor2d(batch.means, [n, d]),
+              tf.tensor1d(batch.logStd),
+            ),
+          )
+          .dataSync()[0],
+    );
     expect(result.kl).toBeCloseTo(kl, 5);
     expect(result.clipFraction).toBeGreaterThan(0);
     expect(result.clipFraction).toBeLessThan(1);
@@ -82,7 +108,8 @@ describe('valueLossGradient', () => {
     for (const clip of [0, 0.2]) {
       const gradient = new Float32Array(4);
       const loss = valueLossGradient(values, returns, oldValues, clip, 0.5, gradient);
-      const f = (v: tf.Tensor) => tf.mul(0.5, valueLoss(v as tf.Tensor1D, tf.tensor1d(returns), tf.tensor1d(oldValues), clip > 0 ? clip : undefined)) as tf.Scalar;
+      const f = (v: tf.Tensor) =>
+        tf.mul(0.5, valueLoss(v as tf.Tensor1D, tf.tensor1d(returns), tf.tensor1d(oldValues), clip > 0 ? clip : undefined)) as tf.Scalar;
       const { value, grad } = tf.valueAndGrad(f)(tf.tensor1d(values));
       expect(0.5 * loss).toBeCloseTo(value.dataSync()[0], 6);
       gradient.forEach((g, i) => expect(g).toBeCloseTo(grad.dataSync()[i], 6));

@@ -19,7 +19,10 @@ function load(file: string): { qpos0: number[]; qvel0: number[]; steps: Step[] }
 
 describe('Rapier engine', () => {
   it('round-trips generalised coordinates through its bodies (f32 rounding only)', async () => {
-    for (const [file, frameSkip] of [['hopper.xml', 4], ['reacher.xml', 2]] as const) {
+    for (const [file, frameSkip] of [
+      ['hopper.xml', 4],
+      ['reacher.xml', 2],
+    ] as const) {
       const model = loadModel(file);
       const robot = await RapierRobot.create(model, { frameSkip });
       const qpos = model.qpos0.map((value, i) => value + 0.05 * Math.sin(i + 1));
@@ -67,7 +70,9 @@ describe('Rapier engine', () => {
   });
 
   it('refuses what it cannot build or compute, with clear errors', async () => {
-    await expect(RapierRobot.create(loadModel('ant.xml'), { frameSkip: 5, contactForces: true })).rejects.toThrow(/ant: the Rapier engine does not compute contact forces/);
+    await expect(RapierRobot.create(loadModel('ant.xml'), { frameSkip: 5, contactForces: true })).rejects.toThrow(
+      /ant: the Rapier engine does not compute contact forces/,
+    );
     expect(liveRapierEngineWorlds()).toBe(0);
   });
 });

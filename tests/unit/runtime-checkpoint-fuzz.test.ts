@@ -10,7 +10,12 @@ import { crc32c } from '../../app/runtime/crc32c.ts';
 import { Rng } from '../../sim/rng.ts';
 import { fakeCatalog } from '../fixtures/fake-trainer.ts';
 
-const deps = (): CliDeps => ({ loadCatalog: async () => fakeCatalog, progress: { isTTY: false, write: () => true }, print: () => {}, handleSignals: false });
+const deps = (): CliDeps => ({
+  loadCatalog: async () => fakeCatalog,
+  progress: { isTTY: false, write: () => true },
+  print: () => {},
+  handleSignals: false,
+});
 const good = encodeCheckpoint(
   { json: { iterations: 2 }, arrays: { w: Float32Array.from([1, 2, 3]), counts: Int32Array.from([4, 5]) } },
   { robot: 'reacher', algorithm: 'fake-on', envSteps: 64, meanReturn: -3, sinewVersion: '0.1.0', createdAt: '2026-01-01T00:00:00Z', run: 'r' },

@@ -53,9 +53,7 @@ describe('checkpoint encoding', () => {
     flipped[bytes.length - 10] ^= 1;
     expect(() => decodeCheckpoint(flipped, 'a.ckpt')).toThrow('a.ckpt is corrupt (checksum mismatch');
     expect(() => decodeCheckpoint(bytes.subarray(0, bytes.length - 100), 'a.ckpt')).toThrow('is corrupt');
-    expect(() => decodeCheckpoint(new TextEncoder().encode('{"hello": 1} and more bytes'), 'x')).toThrow(
-      'x is not a Sinew checkpoint',
-    );
+    expect(() => decodeCheckpoint(new TextEncoder().encode('{"hello": 1} and more bytes'), 'x')).toThrow('x is not a Sinew checkpoint');
     const future = bytes.slice();
     new DataView(future.buffer).setUint32(8, 2, true);
     expect(() => decodeCheckpoint(future, 'b.ckpt')).toThrow('b.ckpt has checkpoint format 2; this sinew reads format 1');

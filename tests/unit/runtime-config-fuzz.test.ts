@@ -11,7 +11,12 @@ import { RunFolder } from '../../app/runtime/run-folder.node.ts';
 import { Rng } from '../../sim/rng.ts';
 import { fakeCatalog } from '../fixtures/fake-trainer.ts';
 
-const deps = (): CliDeps => ({ loadCatalog: async () => fakeCatalog, progress: { isTTY: false, write: () => true }, print: () => {}, handleSignals: false });
+const deps = (): CliDeps => ({
+  loadCatalog: async () => fakeCatalog,
+  progress: { isTTY: false, write: () => true },
+  print: () => {},
+  handleSignals: false,
+});
 const valid = resolveRunConfig(
   fakeCatalog,
   { robot: 'reacher', algorithm: 'fake-on', seed: 3, workers: 0, totalSteps: 1000, checkpointEvery: 100, keepCheckpoints: 2, set: [] },
@@ -20,12 +25,31 @@ const valid = resolveRunConfig(
 const WRONG: readonly unknown[] = [null, 'x', '', -1, 1.5, 2 ** 31, 1e300, [], [1], {}, true, '../../etc', { a: 1 }];
 
 async function trainError(argv: string[], out: string): Promise<Error | null> {
-  return makeTrainCommand(deps()).run([...argv, '--out', out]).then(() => null, (error: Error) => error);
+  return makeTrainCommand(deps())
+    .run([...argv, '--out', out])
+    .then(
+      () => null,
+      (error: Error) => error,
+    );
 }
 
 describe('config.json fuzzing', () => {
   it('every field of the wrong type or range is refused with its name', () => {
-    const fields = ['robot', 'algorithm', 'preset', 'seed', 'workers', 'physics', 'totalSteps', 'checkpointEvery', 'keepCheckpoints', 'overrides', 'algorithmConfig', 'versions', 'createdAt'] as const;
+    const fields = [
+      'robot',
+      'algorithm',
+      'preset',
+      'seed',
+      'workers',
+      'physics',
+      'totalSteps',
+      'checkpointEvery',
+      'keepCheckpoints',
+      'overrides',
+      'algorithmConfig',
+      'versions',
+      'createdAt',
+    ] as const;
     let refused = 0;
     for (const field of fields) {
       for (const value of WRONG) {
@@ -39,8 +63,19 @@ describe('config.json fuzzing', () => {
         if (error === null) {
           // The few values that are right for the field (a preset of null, an empty overrides object, ...).
           // (checkRunConfig knows names only by their form: whether 'x' is a robot is the catalog's question.)
-          const fine = [['robot', 'x'], ['algorithm', 'x'], ['preset', 'x'], ['preset', null], ['overrides', {}], ['overrides', { a: 1 }], ['algorithmConfig', {}], ['algorithmConfig', { a: 1 }], ['versions', {}],
-            ['totalSteps', 2 ** 31], ['checkpointEvery', 2 ** 31]];
+          const fine = [
+            ['robot', 'x'],
+            ['algorithm', 'x'],
+            ['preset', 'x'],
+            ['preset', null],
+            ['overrides', {}],
+            ['overrides', { a: 1 }],
+            ['algorithmConfig', {}],
+            ['algorithmConfig', { a: 1 }],
+            ['versions', {}],
+            ['totalSteps', 2 ** 31],
+            ['checkpointEvery', 2 ** 31],
+          ];
           expect(fine).toContainEqual([field, value]);
           continue;
         }

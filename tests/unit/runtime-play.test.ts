@@ -8,7 +8,12 @@ function lineEnv(): Env & { resets: number[] } {
   let left = 0;
   const resets: number[] = [];
   return {
-    robot: 'line', observationSize: 1, actionSize: 1, dt: 0.1, bodyCount: 0, resets,
+    robot: 'line',
+    observationSize: 1,
+    actionSize: 1,
+    dt: 0.1,
+    bodyCount: 0,
+    resets,
     reset(seed = 0) {
       resets.push(seed);
       position = 0;

@@ -20,7 +20,12 @@ describe('runPool', () => {
 
   it('starts nothing new once asked to stop', async () => {
     let started = 0;
-    const results = await runPool([1, 2, 3, 4], 1, async (x) => (started++, x), () => started >= 2);
+    const results = await runPool(
+      [1, 2, 3, 4],
+      1,
+      async (x) => (started++, x),
+      () => started >= 2,
+    );
     expect(results).toEqual([1, 2, null, null]);
   });
 

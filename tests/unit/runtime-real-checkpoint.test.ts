@@ -22,7 +22,11 @@ function expectSameState(a: TrainerState, b: TrainerState): void {
   expect(Object.keys(b.arrays).sort()).toEqual(Object.keys(a.arrays).sort());
   for (const [name, array] of Object.entries(a.arrays)) {
     expect(b.arrays[name].constructor).toBe(array.constructor);
-    expect(Buffer.from(b.arrays[name].buffer, b.arrays[name].byteOffset, b.arrays[name].byteLength).equals(Buffer.from(array.buffer, array.byteOffset, array.byteLength))).toBe(true);
+    expect(
+      Buffer.from(b.arrays[name].buffer, b.arrays[name].byteOffset, b.arrays[name].byteLength).equals(
+        Buffer.from(array.buffer, array.byteOffset, array.byteLength),
+      ),
+    ).toBe(true);
   }
 }
 
@@ -30,7 +34,13 @@ describe('checkpoints of a real trainer', () => {
   it('PPO: state -> file bytes -> a fresh trainer gives back the same state and policy', async () => {
     const catalog = await loadCatalog();
     const request = {
-      robot: 'reacher', algorithm: 'ppo', seed: 3, workers: 0, totalSteps: 256, checkpointEvery: 128, keepCheckpoints: 1,
+      robot: 'reacher',
+      algorithm: 'ppo',
+      seed: 3,
+      workers: 0,
+      totalSteps: 256,
+      checkpointEvery: 128,
+      keepCheckpoints: 1,
       set: ['numEnvs=2', 'numSteps=64', 'minibatchSize=32', 'updateEpochs=1'],
     };
     const config = resolveRunConfig(catalog, request, {});

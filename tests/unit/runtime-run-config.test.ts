@@ -50,7 +50,9 @@ describe('resolveRunConfig', () => {
   it('names what is wrong: robot, algorithm, preset, field, value', () => {
     expect(() => resolveRunConfig(fakeCatalog, { ...request, robot: 'cheetah' }, {})).toThrow("unknown robot 'cheetah'; known: reacher, hopper");
     expect(() => resolveRunConfig(fakeCatalog, { ...request, algorithm: 'dqn' }, {})).toThrow("unknown algorithm 'dqn'; known: fake-on, fake-off");
-    expect(() => resolveRunConfig(fakeCatalog, { ...request, preset: 'fast' }, {})).toThrow("unknown preset 'fast' for fake-on; known: none, reacher");
+    expect(() => resolveRunConfig(fakeCatalog, { ...request, preset: 'fast' }, {})).toThrow(
+      "unknown preset 'fast' for fake-on; known: none, reacher",
+    );
     expect(() => resolveRunConfig(fakeCatalog, { ...request, set: ['lr=1'] }, {})).toThrow("unknown config field 'lr'");
     expect(() => resolveRunConfig(fakeCatalog, { ...request, set: ['numEnvs=many'] }, {})).toThrow('numEnvs must be a number, got "many"');
   });

@@ -13,7 +13,12 @@ const config = resolveRunConfig(
   { sinew: '0.1.0' },
 );
 const meta = (envSteps: number, meanReturn: number | null): CheckpointMeta => ({
-  robot: 'reacher', algorithm: 'fake-on', envSteps, meanReturn, sinewVersion: '0.1.0', createdAt: 'now',
+  robot: 'reacher',
+  algorithm: 'fake-on',
+  envSteps,
+  meanReturn,
+  sinewVersion: '0.1.0',
+  createdAt: 'now',
 });
 const state = (value: number) => ({ json: { value }, arrays: { w: Float32Array.from([value]) } });
 
@@ -39,7 +44,10 @@ describe('RunFolder', () => {
 
   it('appends metrics and TensorBoard events, drops records after a checkpoint on resume', () => {
     const run = RunFolder.create(parent, config, 'r');
-    run.appendMetrics([{ envSteps: 10, wallTime: 1, episode_return: -5 }, { envSteps: 20, wallTime: 2 }]);
+    run.appendMetrics([
+      { envSteps: 10, wallTime: 1, episode_return: -5 },
+      { envSteps: 20, wallTime: 2 },
+    ]);
     run.appendMetrics([{ envSteps: 30, wallTime: 3 }]);
     expect(run.readMetrics().map((r) => r.envSteps)).toEqual([10, 20, 30]);
     const events = readdirSync(run.path).filter((name) => name.startsWith('events.out.tfevents.'));
@@ -58,7 +66,10 @@ describe('RunFolder', () => {
     run.saveCheckpoint(state(3), meta(300, -5));
     writeFileSync(join(run.checkpointsDir, 'step-000000000400.ckpt.tmp-999'), 'half a checkpoint');
     expect(readdirSync(run.checkpointsDir).sort()).toEqual([
-      'best.ckpt', 'step-000000000200.ckpt', 'step-000000000300.ckpt', 'step-000000000400.ckpt.tmp-999',
+      'best.ckpt',
+      'step-000000000200.ckpt',
+      'step-000000000300.ckpt',
+      'step-000000000400.ckpt.tmp-999',
     ]);
     expect(run.loadCheckpoint().meta.envSteps).toBe(300);
     expect(run.loadCheckpoint('best').state.json).toEqual({ value: 2 });

@@ -20,7 +20,9 @@ const config = resolveRunConfig(
 async function race(mode: 'lock' | 'create', folder: string, count: number): Promise<string[]> {
   const barrier = mkdtempSync(join(tmpdir(), 'sinew-barrier-'));
   const children = Array.from({ length: count }, () =>
-    spawn(process.execPath, ['--import', 'tsx', 'tests/fixtures/run-claimer.ts', mode, folder, barrier, String(count)], { stdio: ['ignore', 'pipe', 'inherit'] }),
+    spawn(process.execPath, ['--import', 'tsx', 'tests/fixtures/run-claimer.ts', mode, folder, barrier, String(count)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
   );
   return Promise.all(
     children.map(

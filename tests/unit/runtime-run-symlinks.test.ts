@@ -8,11 +8,29 @@ import type { CliDeps } from '../../app/cli/support.ts';
 import { RunFolder } from '../../app/runtime/run-folder.node.ts';
 import { fakeCatalog } from '../fixtures/fake-trainer.ts';
 
-const deps = (): CliDeps => ({ loadCatalog: async () => fakeCatalog, progress: { isTTY: false, write: () => true }, print: () => {}, handleSignals: false });
+const deps = (): CliDeps => ({
+  loadCatalog: async () => fakeCatalog,
+  progress: { isTTY: false, write: () => true },
+  print: () => {},
+  handleSignals: false,
+});
 
 async function trainedRun(): Promise<{ run: string; outside: string }> {
   const out = mkdtempSync(join(tmpdir(), 'sinew-links-'));
-  await makeTrainCommand(deps()).run(['--robot', 'reacher', '--algo', 'fake-on', '--steps', '128', '--checkpoint-every', '64', '--out', out, '--name', 'r']);
+  await makeTrainCommand(deps()).run([
+    '--robot',
+    'reacher',
+    '--algo',
+    'fake-on',
+    '--steps',
+    '128',
+    '--checkpoint-every',
+    '64',
+    '--out',
+    out,
+    '--name',
+    'r',
+  ]);
   return { run: join(out, 'r'), outside: mkdtempSync(join(tmpdir(), 'sinew-outside-')) };
 }
 

@@ -56,7 +56,9 @@ describe('runSession and the run lock', () => {
     const run = RunFolder.create(mkdtempSync(join(tmpdir(), 'sinew-session-')), { ...config, totalSteps: 256 }, 'r');
     const lock = join(run.path, 'lock');
     writeFileSync(lock, String(process.ppid)); // the test runner's parent: alive
-    await expect(runSession(run, { catalog: fakeCatalog, progress: silent })).rejects.toThrow(`${run.path} is being trained by process ${process.ppid}; stop it first`);
+    await expect(runSession(run, { catalog: fakeCatalog, progress: silent })).rejects.toThrow(
+      `${run.path} is being trained by process ${process.ppid}; stop it first`,
+    );
     expect(run.readMetrics()).toEqual([]);
     writeFileSync(lock, '2147483646'); // no such process: a lock left by a crash
     expect((await runSession(run, { catalog: fakeCatalog, progress: silent })).outcome).toBe('finished');

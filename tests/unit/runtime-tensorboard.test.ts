@@ -58,7 +58,7 @@ describe('tensorboard event records', () => {
 });
 
 describe('tensorboard events read back with an independent protobuf decoder', () => {
-  it('decodes as tensorflow.Event with TensorFlow\'s own field numbers (event.proto, summary.proto)', async () => {
+  it("decodes as tensorflow.Event with TensorFlow's own field numbers (event.proto, summary.proto)", async () => {
     const protobuf = (await import('protobufjs')).default;
     // The subset of tensorflow/core/util/event.proto and tensorflow/core/framework/summary.proto we write.
     const root = protobuf.parse(`
@@ -68,9 +68,12 @@ describe('tensorboard events read back with an independent protobuf decoder', ()
       message Event { double wall_time = 1; int64 step = 2; string file_version = 3; Summary summary = 5; }
     `).root;
     const Event = root.lookupType('Event');
-    const file = new Uint8Array([...fileVersionEvent(1700000000.5), ...metricsEvent({ envSteps: 123_456_789, wallTime: 9.5, episode_return: -4.25 }, 1700000001)]);
+    const file = new Uint8Array([
+      ...fileVersionEvent(1700000000.5),
+      ...metricsEvent({ envSteps: 123_456_789, wallTime: 9.5, episode_return: -4.25 }, 1700000001),
+    ]);
     const events: Record<string, unknown>[] = [];
-    for (let offset = 0; offset < file.length; ) {
+    for (let offset = 0; offset < file.length;) {
       const view = new DataView(file.buffer, offset);
       const length = view.getUint32(0, true);
       expect(view.getUint32(8, true)).toBe(slowMaskedCrc(file.subarray(offset, offset + 8)));
@@ -83,7 +86,12 @@ describe('tensorboard events read back with an independent protobuf decoder', ()
     expect(events[1]).toEqual({
       wallTime: 1700000001,
       step: 123_456_789,
-      summary: { value: [{ tag: 'wallTime', simpleValue: 9.5 }, { tag: 'episode_return', simpleValue: -4.25 }] },
+      summary: {
+        value: [
+          { tag: 'wallTime', simpleValue: 9.5 },
+          { tag: 'episode_return', simpleValue: -4.25 },
+        ],
+      },
     });
   });
 });

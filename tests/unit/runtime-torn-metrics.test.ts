@@ -11,7 +11,12 @@ import { StoredRun } from '../../app/renderer/training/stored-run.ts';
 import type { RunStore } from '../../app/renderer/storage/run-store.ts';
 import { fakeCatalog } from '../fixtures/fake-trainer.ts';
 
-const deps = (): CliDeps => ({ loadCatalog: async () => fakeCatalog, progress: { isTTY: false, write: () => true }, print: () => {}, handleSignals: false });
+const deps = (): CliDeps => ({
+  loadCatalog: async () => fakeCatalog,
+  progress: { isTTY: false, write: () => true },
+  print: () => {},
+  handleSignals: false,
+});
 const base = ['--robot', 'reacher', '--algo', 'fake-on', '--checkpoint-every', '512'];
 /** What a full disk leaves: the first bytes of a record and no newline. */
 const TORN = '{"envSteps":1088,"wallTime":0.21,"episode_re';
@@ -24,7 +29,10 @@ class MemoryStore implements RunStore {
     return [];
   }
   async listFiles(folder: string): Promise<string[]> {
-    return [...this.files.keys()].filter((path) => path.startsWith(`${folder}/`)).map((path) => path.slice(folder.length + 1)).sort();
+    return [...this.files.keys()]
+      .filter((path) => path.startsWith(`${folder}/`))
+      .map((path) => path.slice(folder.length + 1))
+      .sort();
   }
   async read(path: string): Promise<Uint8Array | null> {
     return this.files.get(path) ?? null;
@@ -56,7 +64,9 @@ describe('a torn last line of metrics.jsonl', () => {
     expect(repairedMetricsText('{"envSteps":1,"wallTime":0}\n')).toBeNull();
     expect(repairedMetricsText(`{"envSteps":1,"wallTime":0}\n${TORN}`)).toBe('{"envSteps":1,"wallTime":0}\n');
     expect(repairedMetricsText(TORN)).toBe('');
-    expect(repairedMetricsText('{"envSteps":1,"wallTime":0}\n{"envSteps":2,"wallTime":1}')).toBe('{"envSteps":1,"wallTime":0}\n{"envSteps":2,"wallTime":1}\n');
+    expect(repairedMetricsText('{"envSteps":1,"wallTime":0}\n{"envSteps":2,"wallTime":1}')).toBe(
+      '{"envSteps":1,"wallTime":0}\n{"envSteps":2,"wallTime":1}\n',
+    );
   });
 
   it('does not break the run after a resume (command line)', async () => {
@@ -65,7 +75,9 @@ describe('a torn last line of metrics.jsonl', () => {
     const metrics = join(out, 'r', 'metrics.jsonl');
     appendFileSync(metrics, TORN);
     expect(await makeResumeCommand(deps()).run([join(out, 'r'), '--steps', '2048'])).toBe(0);
-    const steps = RunFolder.open(join(out, 'r')).readMetrics().map((record) => record.envSteps);
+    const steps = RunFolder.open(join(out, 'r'))
+      .readMetrics()
+      .map((record) => record.envSteps);
     // The reacher preset takes 4 x 8 = 32 env steps per iteration: one record every 32 steps, none twice.
     expect(steps).toEqual(Array.from({ length: 64 }, (_, i) => 32 * (i + 1)));
     // Every line, the last included, is a whole record: a second resume and report can read it.
@@ -77,8 +89,19 @@ describe('a torn last line of metrics.jsonl', () => {
   it('does not break a run of the app', async () => {
     const store = new MemoryStore();
     const run = await StoredRun.create(store, 'r', {
-      runFormat: 1, robot: 'reacher', algorithm: 'fake-on', preset: null, seed: 1, workers: 0, totalSteps: 100, checkpointEvery: 10,
-      keepCheckpoints: 2, overrides: {}, algorithmConfig: {}, versions: {}, createdAt: '2026-01-01T00:00:00Z',
+      runFormat: 1,
+      robot: 'reacher',
+      algorithm: 'fake-on',
+      preset: null,
+      seed: 1,
+      workers: 0,
+      totalSteps: 100,
+      checkpointEvery: 10,
+      keepCheckpoints: 2,
+      overrides: {},
+      algorithmConfig: {},
+      versions: {},
+      createdAt: '2026-01-01T00:00:00Z',
     });
     await store.write('r/metrics.jsonl', new TextEncoder().encode(`{"envSteps":10,"wallTime":1}\n${TORN}`));
     await run.appendMetrics([{ envSteps: 20, wallTime: 2 }]);

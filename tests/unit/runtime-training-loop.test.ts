@@ -55,7 +55,12 @@ describe('runTrainingLoop and the event loop', () => {
     let stop = false;
     setTimeout(() => void (stop = true), 0);
     const outcome = await runTrainingLoop({
-      trainer, totalSteps: 1e9, checkpointEvery: 1e9, shouldStop: () => stop, onRecords: () => undefined, saveCheckpoint: async () => undefined,
+      trainer,
+      totalSteps: 1e9,
+      checkpointEvery: 1e9,
+      shouldStop: () => stop,
+      onRecords: () => undefined,
+      saveCheckpoint: async () => undefined,
     });
     expect(outcome).toBe('stopped');
     expect(trainer.envSteps).toBeLessThan(64 * 10);

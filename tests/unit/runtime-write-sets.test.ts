@@ -8,11 +8,21 @@ describe('writes that fail part-way', () => {
   it('an exported set is written whole or not at all', () => {
     const folder = mkdtempSync(join(tmpdir(), 'sinew-set-'));
     writeFileSync(join(folder, 'model.json'), 'old model');
-    writeFileSet(folder, new Map([['model.json', 'new model'], ['policy.onnx', 'onnx']]));
+    writeFileSet(
+      folder,
+      new Map([
+        ['model.json', 'new model'],
+        ['policy.onnx', 'onnx'],
+      ]),
+    );
     expect(readdirSync(folder).sort()).toEqual(['model.json', 'policy.onnx']);
     expect(readFileSync(join(folder, 'model.json'), 'utf8')).toBe('new model');
     // The third file cannot be written (as on a full disk): none of the set replaces what was there.
-    const failing = new Map([['model.json', 'newer model'], ['policy.onnx', 'newer onnx'], ['missing/card.md', 'card']]);
+    const failing = new Map([
+      ['model.json', 'newer model'],
+      ['policy.onnx', 'newer onnx'],
+      ['missing/card.md', 'card'],
+    ]);
     expect(() => writeFileSet(folder, failing)).toThrow(/missing\/card\.md/);
     expect(readdirSync(folder).sort()).toEqual(['model.json', 'policy.onnx']);
     expect(readFileSync(join(folder, 'model.json'), 'utf8')).toBe('new model');

@@ -56,7 +56,7 @@ describe('SAC temperature', () => {
 });
 
 describe('SAC', () => {
-  it('soft targets y = r + gamma (1 - d) (min Q\' - alpha log pi) match an independent computation', () => {
+  it("soft targets y = r + gamma (1 - d) (min Q' - alpha log pi) match an independent computation", () => {
     const agent = sac(1, { alpha: 0.3 });
     const batch = randomBatch(8, new Rng(2));
     const noise = normals(8 * ACTIONS, 3);
@@ -117,7 +117,9 @@ describe('SAC', () => {
     const obs = new Float32Array([0.1, -0.2, 0.3]);
     const action = new Float32Array(ACTIONS);
     agent.act(obs, 1, false, rng, action);
-    const hidden = Array.from(layers[0].bias).map((b, o) => Math.max(0, b + Array.from(obs).reduce((s, x, i) => s + x * layers[0].kernel[i * 8 + o], 0)));
+    const hidden = Array.from(layers[0].bias).map((b, o) =>
+      Math.max(0, b + Array.from(obs).reduce((s, x, i) => s + x * layers[0].kernel[i * 8 + o], 0)),
+    );
     for (let j = 0; j < ACTIONS; j++) {
       const z = layers[1].bias[j] + hidden.reduce((s, h, i) => s + h * layers[1].kernel[i * ACTIONS + j], 0);
       expect(action[j]).toBeCloseTo(Math.tanh(z), 5);

@@ -31,18 +31,24 @@ describe('fidelity against MuJoCo trajectories', () => {
 
   // The goal is 2 mm over the free steps and 2 cm over all 50; the Rapier engine reaches 2.6, 6.1 and 6.5 mm free
   // (2.6, 5.8, 8.5 mm over all 50): engines/rapier/solver.ts says why. These bounds guard what it reaches.
-  it.each([1, 2, 3])('Rapier Reacher seed %i: fingertip within 1 cm over the free steps, 2 cm over all 50 (goal 2 mm free: not reached)', async (seed) => {
-    const result = await measureFidelity(load(`reacher-seed${seed}.json`), 'reacher', { physics: 'rapier' });
-    expect(result.physics).toBe('rapier');
-    expect(result.tip_free_mean_m).toBeLessThanOrEqual(1e-2);
-    expect(result.tip_mean_m).toBeLessThanOrEqual(2e-2);
-  });
+  it.each([1, 2, 3])(
+    'Rapier Reacher seed %i: fingertip within 1 cm over the free steps, 2 cm over all 50 (goal 2 mm free: not reached)',
+    async (seed) => {
+      const result = await measureFidelity(load(`reacher-seed${seed}.json`), 'reacher', { physics: 'rapier' });
+      expect(result.physics).toBe('rapier');
+      expect(result.tip_free_mean_m).toBeLessThanOrEqual(1e-2);
+      expect(result.tip_mean_m).toBeLessThanOrEqual(2e-2);
+    },
+  );
 
-  it.each([1, 2, 3])('Rapier Hopper seed %i: one-step joint angle errors within 0.1 rad (measured max 0.050, 0.048, 0.057), 5 steps open loop too', async (seed) => {
-    const result = await measureFidelity(load(`hopper-seed${seed}.json`), 'hopper', { physics: 'rapier' });
-    expect(result.tf_angle_max_rad).toBeLessThanOrEqual(0.1);
-    expect(result.ol_angle_5).toBeLessThanOrEqual(0.1);
-  });
+  it.each([1, 2, 3])(
+    'Rapier Hopper seed %i: one-step joint angle errors within 0.1 rad (measured max 0.050, 0.048, 0.057), 5 steps open loop too',
+    async (seed) => {
+      const result = await measureFidelity(load(`hopper-seed${seed}.json`), 'hopper', { physics: 'rapier' });
+      expect(result.tf_angle_max_rad).toBeLessThanOrEqual(0.1);
+      expect(result.ol_angle_5).toBeLessThanOrEqual(0.1);
+    },
+  );
 
   it.each(['reacher-seed2.json', 'hopper-seed3.json', 'walker2d-seed1.json', 'half-cheetah-seed2.json', 'ant-seed3.json'])(
     'MuJoCo engine, %s: teacher-forced joint angles within 1e-6 (the goal), contact and free steps alike',

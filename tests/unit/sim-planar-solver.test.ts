@@ -72,6 +72,9 @@ describe('planar constraint solver', () => {
     expect(c.b).toBeCloseTo(2 / (0.95 * 0.02), 12);
     expect(c.k).toBeCloseTo(1 / (0.95 ** 2 * 0.02 ** 2), 9);
     // the time constant never drops below two timesteps
-    expect(softConstraintCoefficients({ solref: [0.001, 1], solimp: [0.9, 0.95, 0.001, 0.5, 2], margin: 0 }, 0.01).b).toBeCloseTo(2 / (0.95 * 0.02), 12);
+    expect(softConstraintCoefficients({ solref: [0.001, 1], solimp: [0.9, 0.95, 0.001, 0.5, 2], margin: 0 }, 0.01).b).toBeCloseTo(
+      2 / (0.95 * 0.02),
+      12,
+    );
   });
 });

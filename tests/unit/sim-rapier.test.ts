@@ -72,7 +72,10 @@ describe.each(['reacher', 'hopper'])('%s on Rapier physics', (robot) => {
 
   it('steps the envs of a shared world together; stepping one alone is an error, not a silent stale step', async () => {
     const scene = await createRapierScene(robot);
-    const [a, b] = [await createEnv(robot, { physics: 'rapier', scene }), await createEnv(robot, { physics: 'rapier', scene, seed: 1 })] as StagedEnv[];
+    const [a, b] = [
+      await createEnv(robot, { physics: 'rapier', scene }),
+      await createEnv(robot, { physics: 'rapier', scene, seed: 1 }),
+    ] as StagedEnv[];
     expect(() => a.step(zeros())).toThrow(/robot 1 of 2 sharing this world has no staged action/);
     a.stage(zeros());
     b.stage(zeros());

@@ -15,21 +15,27 @@ describe('Gymnasium v5 tasks on the MuJoCo engine', () => {
     ['hopper', 'hopper-seed1.json', 0.008, 1e-3, true],
     ['walker2d', 'walker2d-seed1.json', 0.008, 1e-3, true],
     ['half-cheetah', 'half-cheetah-seed1.json', 0.05, 0.1, false],
-  ] as const)('%s: forward reward is the x velocity over the step, control cost its weight x sum(a^2), healthy 1', async (robot, file, dt, weight, healthy) => {
-    const data = reference(file);
-    const env = await createEnv(robot, { physics: 'mujoco', maxEpisodeSteps: 0 });
-    env.setState(data.qpos0, data.qvel0);
-    const { action, qpos } = data.steps[0];
-    const result = env.step(action);
-    expect(result.info.terms.forward).toBeCloseTo((qpos[0] - data.qpos0[0]) / dt, 5);
-    expect(result.info.terms.control).toBeCloseTo(-weight * squares(action), 12);
-    if (healthy) expect(result.info.terms.healthy).toBe(1);
-    expect(result.reward).toBeCloseTo(Object.values(result.info.terms).reduce((a, b) => a + b, 0), 12);
-    // Observation: qpos without x, then qvel (clipped to +-10 for the walkers).
-    expect(result.obs[0]).toBeCloseTo(qpos[1], 6);
-    expect(result.terminated).toBe(false);
-    env.dispose();
-  });
+  ] as const)(
+    '%s: forward reward is the x velocity over the step, control cost its weight x sum(a^2), healthy 1',
+    async (robot, file, dt, weight, healthy) => {
+      const data = reference(file);
+      const env = await createEnv(robot, { physics: 'mujoco', maxEpisodeSteps: 0 });
+      env.setState(data.qpos0, data.qvel0);
+      const { action, qpos } = data.steps[0];
+      const result = env.step(action);
+      expect(result.info.terms.forward).toBeCloseTo((qpos[0] - data.qpos0[0]) / dt, 5);
+      expect(result.info.terms.control).toBeCloseTo(-weight * squares(action), 12);
+      if (healthy) expect(result.info.terms.healthy).toBe(1);
+      expect(result.reward).toBeCloseTo(
+        Object.values(result.info.terms).reduce((a, b) => a + b, 0),
+        12,
+      );
+      // Observation: qpos without x, then qvel (clipped to +-10 for the walkers).
+      expect(result.obs[0]).toBeCloseTo(qpos[1], 6);
+      expect(result.terminated).toBe(false);
+      env.dispose();
+    },
+  );
 
   it('terminates the walkers out of their healthy ranges and pays no healthy reward then', async () => {
     const walker = await createEnv('walker2d', { physics: 'mujoco' });

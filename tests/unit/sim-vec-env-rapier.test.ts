@@ -37,26 +37,31 @@ describe.each([
   ['this thread and a worker thread', 2],
   ['this thread and two worker threads', 3],
 ])('Rapier VecEnv (%s)', (_name, workers) => {
-  it.each(['reacher', 'hopper'])('%s: each env of a shared world steps bit for bit like a lone env (a world of its own) in its lane with seed + i, auto-reset included', async (robot) => {
-    const numEnvs = 4;
-    const vec = await make({ robot, numEnvs, workers, seed: 5, maxEpisodeSteps: 9 });
-    const actions = new Float32Array(vec.numEnvs * vec.actionSize);
-    const lone = await Promise.all(Array.from({ length: numEnvs }, (_, i) => createEnv(robot, { physics: 'rapier', lane: i, seed: 5 + i, maxEpisodeSteps: 9 })));
-    const act = vec.actionSize;
-    for (let step = 0; step < 20; step++) {
-      for (let i = 0; i < numEnvs; i++) for (let k = 0; k < act; k++) actions[i * act + k] = action(step, i, k);
-      await vec.step(actions);
-      for (let i = 0; i < numEnvs; i++) {
-        const result = lone[i].step(Array.from({ length: act }, (_, k) => action(step, i, k)));
-        expect(vec.rewards[i]).toBe(Math.fround(result.reward));
-        expect(vec.terminated[i]).toBe(result.terminated ? 1 : 0);
-        const done = result.terminated || result.truncated;
-        const obs = done ? lone[i].reset() : result.obs;
-        expect(vec.obs.subarray(i * vec.observationSize, (i + 1) * vec.observationSize)).toEqual(obs);
+  it.each(['reacher', 'hopper'])(
+    '%s: each env of a shared world steps bit for bit like a lone env (a world of its own) in its lane with seed + i, auto-reset included',
+    async (robot) => {
+      const numEnvs = 4;
+      const vec = await make({ robot, numEnvs, workers, seed: 5, maxEpisodeSteps: 9 });
+      const actions = new Float32Array(vec.numEnvs * vec.actionSize);
+      const lone = await Promise.all(
+        Array.from({ length: numEnvs }, (_, i) => createEnv(robot, { physics: 'rapier', lane: i, seed: 5 + i, maxEpisodeSteps: 9 })),
+      );
+      const act = vec.actionSize;
+      for (let step = 0; step < 20; step++) {
+        for (let i = 0; i < numEnvs; i++) for (let k = 0; k < act; k++) actions[i * act + k] = action(step, i, k);
+        await vec.step(actions);
+        for (let i = 0; i < numEnvs; i++) {
+          const result = lone[i].step(Array.from({ length: act }, (_, k) => action(step, i, k)));
+          expect(vec.rewards[i]).toBe(Math.fround(result.reward));
+          expect(vec.terminated[i]).toBe(result.terminated ? 1 : 0);
+          const done = result.terminated || result.truncated;
+          const obs = done ? lone[i].reset() : result.obs;
+          expect(vec.obs.subarray(i * vec.observationSize, (i + 1) * vec.observationSize)).toEqual(obs);
+        }
       }
-    }
-    lone.forEach((env) => env.dispose());
-  });
+      lone.forEach((env) => env.dispose());
+    },
+  );
 
   it('rejects a NaN action naming the env, before any robot of its world moves', async () => {
     // 6 envs: envs 0 and 1 are in this thread's slice (one world) with 0, 2 or 3 threads.
@@ -116,6 +121,8 @@ describe('Rapier VecEnv determinism', () => {
 
   it('rejects an unknown physics or world mode', async () => {
     await expect(createVecEnv({ robot: 'reacher', numEnvs: 2, physics: 'bullet' as 'rapier' })).rejects.toThrow(/unknown physics 'bullet'/);
-    await expect(createVecEnv({ robot: 'reacher', numEnvs: 2, physics: 'rapier', rapierWorlds: 'one' as 'shared' })).rejects.toThrow(/unknown rapierWorlds 'one'/);
+    await expect(createVecEnv({ robot: 'reacher', numEnvs: 2, physics: 'rapier', rapierWorlds: 'one' as 'shared' })).rejects.toThrow(
+      /unknown rapierWorlds 'one'/,
+    );
   });
 });

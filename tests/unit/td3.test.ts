@@ -89,7 +89,10 @@ describe('TD3 target', () => {
     const [actorTarget, q1Target, q2Target] = [actor.target, critics[0].target, critics[1].target].map(tfMlpOf);
     const expected = tf.tidy(() => {
       const nextObs = tf.tensor2d(batch.nextObs, [8, OBS]);
-      const noise = tf.tensor2d(Array.from({ length: 8 * ACTIONS }, () => Math.min(0.5, Math.max(-0.5, 0.2 * noiseRng.normal()))), [8, ACTIONS]);
+      const noise = tf.tensor2d(
+        Array.from({ length: 8 * ACTIONS }, () => Math.min(0.5, Math.max(-0.5, 0.2 * noiseRng.normal()))),
+        [8, ACTIONS],
+      );
       const nextActions = tf.clipByValue(tf.add(actorTarget.apply(nextObs), noise), -1, 1);
       const input = tf.concat([nextObs, nextActions], 1) as tf.Tensor2D;
       const minQ = tf.minimum(q1Target.apply(input), q2Target.apply(input));
@@ -109,8 +112,9 @@ describe('TD3 gradients', () => {
     const y = Float32Array.from(td3.computeTargets(batch, new Rng(4)));
     const { loss, gradient } = criticLossGradient(td3.networks.critics[1], batch.obsActions, y);
     const critic = tfMlpOf(td3.networks.critics[1].net);
-    const reference = autogradFlat(critic, () =>
-      tf.mean(tf.square(tf.sub(critic.apply(tf.tensor2d(batch.obsActions, [16, OBS + ACTIONS])), tf.tensor2d(y, [16, 1])))) as tf.Scalar,
+    const reference = autogradFlat(
+      critic,
+      () => tf.mean(tf.square(tf.sub(critic.apply(tf.tensor2d(batch.obsActions, [16, OBS + ACTIONS])), tf.tensor2d(y, [16, 1])))) as tf.Scalar,
     );
     expect(maxAbsDifference(gradient, reference)).toBeLessThan(1e-5);
     expect(loss).toBeGreaterThan(0);

@@ -22,7 +22,11 @@ const options: readonly OptionSpec[] = [
   ...runOptions.slice(1).filter((option) => option.name !== 'out'),
   { name: 'out', description: 'folder that receives the comparison folder', default: 'runs' },
   { name: 'name', description: 'comparison folder name (default: compare-<robot>-<time>)' },
-  { name: 'parallel', description: `runs at once, at most the cores available (${availableParallelism()} here)`, default: String(availableParallelism()) },
+  {
+    name: 'parallel',
+    description: `runs at once, at most the cores available (${availableParallelism()} here)`,
+    default: String(availableParallelism()),
+  },
   ...reportOptions.filter((option) => option.name === 'threshold'),
 ];
 
@@ -44,7 +48,10 @@ export function makeCompareCommand(deps: CompareDeps): Command {
       const args = parseArgs(argv, options);
       expectPositionals(args, 0, 0, '');
       const robot = requireString(args, 'robot');
-      const algos = requireString(args, 'algos').split(',').map((a) => a.trim()).filter((a) => a !== '');
+      const algos = requireString(args, 'algos')
+        .split(',')
+        .map((a) => a.trim())
+        .filter((a) => a !== '');
       if (algos.length === 0) throw new UsageError('--algos lists no algorithm');
       if (new Set(algos).size !== algos.length) throw new UsageError(`--algos repeats an algorithm: ${algos.join(',')}`);
       const seeds = Array.from({ length: intOption(args, 'seeds', 1) ?? 3 }, (_, i) => i + 1);
@@ -71,7 +78,21 @@ export function makeCompareCommand(deps: CompareDeps): Command {
         parallel,
         async (job) => {
           deps.print(`started  ${job.name}`);
-          const childArgs = ['train', '--robot', robot, '--algo', job.algo, '--seed', String(job.seed), '--out', dir, '--name', job.name, ...forwarded, ...sets];
+          const childArgs = [
+            'train',
+            '--robot',
+            robot,
+            '--algo',
+            job.algo,
+            '--seed',
+            String(job.seed),
+            '--out',
+            dir,
+            '--name',
+            job.name,
+            ...forwarded,
+            ...sets,
+          ];
           const result = await runSinewChild(deps.sinewEntry, childArgs, join(dir, 'logs', `${job.name}.log`));
           deps.print(`finished ${job.name}: exit ${result.exitCode} after ${formatDuration(result.seconds)}`);
           return result;
@@ -82,7 +103,8 @@ export function makeCompareCommand(deps: CompareDeps): Command {
       });
       const failed = jobs.filter((_, i) => results[i]?.exitCode !== 0).map((job) => job.name);
       // Interrupted runs (Ctrl-C) still have checkpoints and curves worth reporting; runs that never started do not.
-      if (!jobs.some((job) => existsSync(join(dir, job.name, 'config.json')))) throw new Error(`no run started; see the logs in ${join(dir, 'logs')}`);
+      if (!jobs.some((job) => existsSync(join(dir, job.name, 'config.json'))))
+        throw new Error(`no run started; see the logs in ${join(dir, 'logs')}`);
       const { files, markdown } = writeReport(findRuns([dir]), dir, threshold);
       for (const line of summaryTable(markdown)) deps.print(line);
       deps.print(`report: ${files.join(', ')}`);

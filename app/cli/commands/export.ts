@@ -18,14 +18,15 @@ const options: readonly OptionSpec[] = [
   { name: 'format', description: `what to write: ${EXPORT_FORMATS.join(', ')} or all (comma-separated lists work)`, default: 'all' },
   { name: 'out', description: "folder for the exported files (default: the run's exports/ folder)" },
   { name: 'checkpoint', description: 'checkpoint to export: latest, best, a step count or a file', default: 'latest' },
-  { name: 'eval-episodes', description: 'deterministic episodes measured for the card\'s evaluation return (0: skip)', default: '5' },
+  { name: 'eval-episodes', description: "deterministic episodes measured for the card's evaluation return (0: skip)", default: '5' },
 ];
 
 export function parseFormats(text: string): ExportFormat[] {
   const names = text.split(',').map((name) => name.trim());
   if (names.includes('all')) return [...EXPORT_FORMATS];
   for (const name of names) {
-    if (!(EXPORT_FORMATS as readonly string[]).includes(name)) throw new UsageError(`--format: unknown format '${name}'; use ${EXPORT_FORMATS.join(', ')} or all`);
+    if (!(EXPORT_FORMATS as readonly string[]).includes(name))
+      throw new UsageError(`--format: unknown format '${name}'; use ${EXPORT_FORMATS.join(', ')} or all`);
   }
   return EXPORT_FORMATS.filter((format) => names.includes(format));
 }
@@ -51,7 +52,7 @@ export function makeExportCommand(deps: CliDeps): Command {
   return {
     name: 'export',
     usage: 'sinew export <run folder> [--format tfjs|onnx|card|all] [--out DIR] [options]',
-    summary: 'Export a run\'s policy (normalisation and squash folded in) as TensorFlow.js layers, ONNX and a policy card.',
+    summary: "Export a run's policy (normalisation and squash folded in) as TensorFlow.js layers, ONNX and a policy card.",
     options,
     async run(argv) {
       const args = parseArgs(argv, options);
@@ -63,7 +64,12 @@ export function makeExportCommand(deps: CliDeps): Command {
       const out = resolve(optionString(args, 'out') ?? folder.exportsDir);
       const catalog = await deps.loadCatalog();
       const entry = getRuntimeAlgorithm(catalog, folder.config.algorithm);
-      const trainer = await entry.createTrainer({ robot: folder.config.robot, config: folder.config.algorithmConfig, seed: folder.config.seed, workers: 0 });
+      const trainer = await entry.createTrainer({
+        robot: folder.config.robot,
+        config: folder.config.algorithmConfig,
+        seed: folder.config.seed,
+        workers: 0,
+      });
       let snapshot: PolicySnapshot;
       try {
         await trainer.setState(state);
@@ -79,7 +85,9 @@ export function makeExportCommand(deps: CliDeps): Command {
       deps.print(`exported ${snapshot.robot} ${snapshot.algorithm} policy from ${checkpointPath} (${meta.envSteps} env steps${evalText})`);
       for (const name of files.keys()) deps.print(`  ${join(out, name)}`);
       for (const network of ['model.json', 'policy.onnx'].filter((name) => files.has(name))) {
-        deps.print(`verified ${network}: read back, it acts like the trained policy to ${verifyWritten(join(out, network), snapshot).toExponential(1)}`);
+        deps.print(
+          `verified ${network}: read back, it acts like the trained policy to ${verifyWritten(join(out, network), snapshot).toExponential(1)}`,
+        );
       }
       return 0;
     },

@@ -8,12 +8,4 @@ import { exportCommand } from './export.ts';
 import { fidelityCommand } from './fidelity.ts';
 
 /** Every sub-command of `sinew`, in the order `sinew --help` lists them. */
-export const commands: readonly Command[] = [
-  trainCommand,
-  resumeCommand,
-  compareCommand,
-  reportCommand,
-  playCommand,
-  exportCommand,
-  fidelityCommand,
-];
+export const commands: readonly Command[] = [trainCommand, resumeCommand, compareCommand, reportCommand, playCommand, exportCommand, fidelityCommand];

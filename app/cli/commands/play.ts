@@ -38,13 +38,26 @@ async function simCreateEnv(): Promise<CreateEnv> {
  * A run folder plays through the same path as its export: the checkpoint's trainer hands over its policy
  * snapshot, which runs on a fresh environment with the same seeds, so `play RUN` and `play RUN/exports` agree.
  */
-async function playRun(deps: PlayDeps, path: string, which: string, seed: number, episodes: number, physicsOption: string | undefined): Promise<PlayResult> {
+async function playRun(
+  deps: PlayDeps,
+  path: string,
+  which: string,
+  seed: number,
+  episodes: number,
+  physicsOption: string | undefined,
+): Promise<PlayResult> {
   const folder = RunFolder.open(path);
   const { state, path: checkpoint, meta } = folder.loadCheckpoint(which);
   const catalog = await deps.loadCatalog();
   const entry = getRuntimeAlgorithm(catalog, folder.config.algorithm);
   const physics = resolvePhysics(folder.config.robot, physicsOption ?? folder.config.physics);
-  const trainer = await entry.createTrainer({ robot: folder.config.robot, config: validatedAlgorithmConfig(folder, entry), seed: folder.config.seed, workers: 0, physics });
+  const trainer = await entry.createTrainer({
+    robot: folder.config.robot,
+    config: validatedAlgorithmConfig(folder, entry),
+    seed: folder.config.seed,
+    workers: 0,
+    physics,
+  });
   let snapshot: PolicySnapshot;
   try {
     await trainer.setState(state);
@@ -56,12 +69,21 @@ async function playRun(deps: PlayDeps, path: string, which: string, seed: number
   return playSnapshot(deps, snapshot, path, seed, episodes, physics);
 }
 
-async function playSnapshot(deps: PlayDeps, snapshot: PolicySnapshot, path: string, seed: number, episodes: number, physics: string | undefined): Promise<PlayResult> {
+async function playSnapshot(
+  deps: PlayDeps,
+  snapshot: PolicySnapshot,
+  path: string,
+  seed: number,
+  episodes: number,
+  physics: string | undefined,
+): Promise<PlayResult> {
   const evaluator = createPolicyEvaluator(snapshot);
   const env = await (await deps.createEnv())(snapshot.robot, { seed, physics: resolvePhysics(snapshot.robot, physics) });
   try {
     if (env.observationSize !== snapshot.observationSize || env.actionSize !== snapshot.actionSize) {
-      throw new Error(`${path} expects ${snapshot.observationSize} observations and ${snapshot.actionSize} actions; ${snapshot.robot} has ${env.observationSize} and ${env.actionSize}`);
+      throw new Error(
+        `${path} expects ${snapshot.observationSize} observations and ${snapshot.actionSize} actions; ${snapshot.robot} has ${env.observationSize} and ${env.actionSize}`,
+      );
     }
     return playEpisodes(env, (obs) => evaluator.act(obs), episodes, seed);
   } finally {

@@ -8,7 +8,11 @@ import { findRuns, summaryTable, writeReport } from '../../runtime/report-files.
 export const reportOptions: readonly OptionSpec[] = [
   { name: 'by', description: "one row and curve per 'algorithm' (seeds pooled) or per 'run'", default: 'algorithm' },
   { name: 'out', description: 'folder for report.md, curves.svg and curves.png (default: the folder of runs given, else ./report)' },
-  { name: 'threshold', description: "return that counts as solved for 'time to threshold' (default: the robot's reward threshold in sim/, Gymnasium's: reacher -3.75, hopper 3800; 'none' to omit)" },
+  {
+    name: 'threshold',
+    description:
+      "return that counts as solved for 'time to threshold' (default: the robot's reward threshold in sim/, Gymnasium's: reacher -3.75, hopper 3800; 'none' to omit)",
+  },
 ];
 
 /** --threshold: a number, 'none' (null) or absent (undefined: the robot's default). */

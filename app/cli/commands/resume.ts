@@ -8,8 +8,8 @@ import { runSession, validatedAlgorithmConfig } from '../../runtime/session.node
 import { getRuntimeAlgorithm } from '../../runtime/catalog.ts';
 
 const options: readonly OptionSpec[] = [
-  { name: 'checkpoint', description: "checkpoint to continue from: latest, best, a step count or a file", default: 'latest' },
-  { name: 'steps', description: 'new total of environment steps (default: the run\'s own --steps)' },
+  { name: 'checkpoint', description: 'checkpoint to continue from: latest, best, a step count or a file', default: 'latest' },
+  { name: 'steps', description: "new total of environment steps (default: the run's own --steps)" },
 ];
 
 export function makeResumeCommand(deps: CliDeps): Command {

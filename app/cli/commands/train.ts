@@ -22,7 +22,11 @@ function defaultsText(): string {
 /** Options shared by train and compare. */
 export const runOptions: readonly OptionSpec[] = [
   { name: 'robot', description: `robot to train: ${robotNames.join(', ')} (required)` },
-  { name: 'steps', description: 'environment steps to train for (1e6 and 1_000_000 work)', default: DEFAULT_TOTAL_STEPS.toExponential().replace('e+', 'e') },
+  {
+    name: 'steps',
+    description: 'environment steps to train for (1e6 and 1_000_000 work)',
+    default: DEFAULT_TOTAL_STEPS.toExponential().replace('e+', 'e'),
+  },
   { name: 'envs', description: "parallel environments, the algorithm's numEnvs (default: from the preset)" },
   { name: 'workers', description: 'environment worker threads (0: step the environments in the training thread)', default: '0' },
   {

@@ -62,7 +62,12 @@ interface Plot {
 }
 
 const cssColour = (name: string, fallback: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
-const valueText = (value: number | null | undefined) => (value === null || value === undefined ? '—' : Math.abs(value) >= 1000 ? Math.round(value).toLocaleString('en') : String(Number(value.toPrecision(4))));
+const valueText = (value: number | null | undefined) =>
+  value === null || value === undefined
+    ? '—'
+    : Math.abs(value) >= 1000
+      ? Math.round(value).toLocaleString('en')
+      : String(Number(value.toPrecision(4)));
 
 /** The legend's value of a series: under the cursor, or its latest value while the cursor is elsewhere. */
 function legendValue(self: uPlot, value: number | null, seriesIndex: number, idx: number | null): string {
@@ -84,7 +89,10 @@ export class ChartStrip {
   private overlaid = false;
   private scale: YScale = 'linear';
 
-  constructor(private readonly container: HTMLElement, specs: readonly ChartSpec[]) {
+  constructor(
+    private readonly container: HTMLElement,
+    specs: readonly ChartSpec[],
+  ) {
     for (const spec of specs) {
       const holder = document.createElement('div');
       holder.dataset.chart = spec.id;
@@ -174,7 +182,17 @@ export class ChartStrip {
           { stroke: text, grid, ticks: grid, values: ticks, space: 56, font: '11.5px system-ui, sans-serif' },
           { stroke: text, grid, ticks: grid, values: ticks, size: yWidth, space: 28, font: '11.5px system-ui, sans-serif' },
         ],
-        series: [{ label: 'env steps', value: legendValue }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: true, dash: s.dash ? [5, 3] : undefined, value: legendValue }))],
+        series: [
+          { label: 'env steps', value: legendValue },
+          ...series.map((s) => ({
+            label: s.label,
+            stroke: s.color,
+            width: 1.5,
+            spanGaps: true,
+            dash: s.dash ? [5, 3] : undefined,
+            value: legendValue,
+          })),
+        ],
       },
       columns as uPlot.AlignedData,
       entry.holder,

@@ -24,7 +24,8 @@ function withAlpha(hex: string, alpha: number): string {
 }
 
 const pm = (stats: MeanStd | null, digits = 1): string => (stats ? `${stats.mean.toFixed(digits)} ± ${stats.std.toFixed(digits)}` : '—');
-const csvCell = (value: string | number | null | undefined): string => (value === null || value === undefined ? '' : /[",\n]/.test(String(value)) ? `"${String(value).replace(/"/g, '""')}"` : String(value));
+const csvCell = (value: string | number | null | undefined): string =>
+  value === null || value === undefined ? '' : /[",\n]/.test(String(value)) ? `"${String(value).replace(/"/g, '""')}"` : String(value);
 
 /** Renders an SVG to a PNG at `scale`x on an opaque white background (an SVG drawn into a canvas). */
 async function svgToPng(svg: string, scale = 2): Promise<Blob> {
@@ -41,7 +42,9 @@ async function svgToPng(svg: string, scale = 2): Promise<Blob> {
     context.fillStyle = '#ffffff';
     context.fillRect(0, 0, canvas.width, canvas.height);
     context.drawImage(image, 0, 0, canvas.width, canvas.height);
-    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the PNG could not be encoded'))), 'image/png'));
+    return await new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the PNG could not be encoded'))), 'image/png'),
+    );
   } finally {
     URL.revokeObjectURL(url);
   }
@@ -64,7 +67,10 @@ export class CompareView {
   private readonly body: HTMLElement;
   private readonly note: HTMLElement;
 
-  constructor(private readonly root: HTMLElement, private readonly selectedRuns: () => LiveRun[]) {
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly selectedRuns: () => LiveRun[],
+  ) {
     root.classList.add('compare');
     const toolbar = document.createElement('div');
     toolbar.className = 'compare-toolbar';
@@ -120,10 +126,14 @@ export class CompareView {
         });
       return { robot, threshold, groups: summariseAlgorithms(summaries) };
     });
-    if (runs.length === 0) this.note.textContent = 'Tick runs in the list on the left to compare them (for example one robot with several algorithms and seeds).';
+    if (runs.length === 0)
+      this.note.textContent = 'Tick runs in the list on the left to compare them (for example one robot with several algorithms and seeds).';
     else {
       const pooled = this.groupBy === 'algorithm' ? 'grouped by algorithm: mean ± std over seeds' : 'one curve per run';
-      const split = robots.length > 1 ? ` The ticked runs train ${robots.length} robots (${robots.join(', ')}): their returns are on different scales, so each robot has its own chart and table.` : '';
+      const split =
+        robots.length > 1
+          ? ` The ticked runs train ${robots.length} robots (${robots.join(', ')}): their returns are on different scales, so each robot has its own chart and table.`
+          : '';
       this.note.textContent = `${runs.length} run${runs.length === 1 ? '' : 's'}, ${pooled}. Returns are training returns (episodes played with exploration noise), smoothed over ${this.smoothing} episode${this.smoothing === 1 ? '' : 's'}.${split}`;
     }
     this.render();
@@ -162,7 +172,9 @@ export class CompareView {
     const bands = comparison.groups.map((group) => band(group.runs, this.axis, 150));
     const xs = [...new Set(bands.flatMap((b) => b.x))].sort((a, b) => a - b);
     const data: (number | null)[][] = [xs];
-    const series: uPlot.Series[] = [{ label: this.axis === 'envSteps' ? 'env steps' : 'wall time (s)', value: (_, x) => (x === null ? '—' : tickLabel(x)) }];
+    const series: uPlot.Series[] = [
+      { label: this.axis === 'envSteps' ? 'env steps' : 'wall time (s)', value: (_, x) => (x === null ? '—' : tickLabel(x)) },
+    ];
     const bandsOption: uPlot.Band[] = [];
     comparison.groups.forEach((group, g) => {
       const b = bands[g];
@@ -170,7 +182,11 @@ export class CompareView {
       const column = (pick: (i: number) => number) => xs.map((x) => (at.has(x) ? pick(at.get(x) as number) : null));
       const color = PALETTE[g % PALETTE.length];
       const base = data.length;
-      data.push(column((i) => b.mean[i] + b.std[i]), column((i) => b.mean[i]), column((i) => b.mean[i] - b.std[i]));
+      data.push(
+        column((i) => b.mean[i] + b.std[i]),
+        column((i) => b.mean[i]),
+        column((i) => b.mean[i] - b.std[i]),
+      );
       // The ±std edges only bound the band: no line, no legend entry.
       const edge: uPlot.Series = { label: 'std', class: 'std-edge', stroke: 'transparent', spanGaps: true, width: 0, points: { show: false } };
       const n = group.runs.length;
@@ -258,8 +274,12 @@ export class CompareView {
     for (const { robot, groups } of this.comparisons) {
       for (const group of groups) {
         for (const run of group.runs) {
-          const algorithm = this.groupBy === 'run' ? (this.selectedRuns().find((live) => live.stored.name === run.name)?.stored.config.algorithm ?? '') : group.algorithm;
-          for (const point of run.curve) lines.push([robot, algorithm, run.name, run.seed, point.envSteps, point.wallTime, point.value].map(csvCell).join(','));
+          const algorithm =
+            this.groupBy === 'run'
+              ? (this.selectedRuns().find((live) => live.stored.name === run.name)?.stored.config.algorithm ?? '')
+              : group.algorithm;
+          for (const point of run.curve)
+            lines.push([robot, algorithm, run.name, run.seed, point.envSteps, point.wallTime, point.value].map(csvCell).join(','));
         }
       }
     }
@@ -267,11 +287,25 @@ export class CompareView {
   }
 
   private exportTable(): void {
-    const lines = ['robot,group,runs,final_training_return_mean,final_training_return_std,best_training_return_mean,best_training_return_std,threshold,steps_to_threshold_mean,runs_reaching_threshold,steps_per_s_mean'];
+    const lines = [
+      'robot,group,runs,final_training_return_mean,final_training_return_std,best_training_return_mean,best_training_return_std,threshold,steps_to_threshold_mean,runs_reaching_threshold,steps_per_s_mean',
+    ];
     for (const { robot, threshold, groups } of this.comparisons) {
       for (const group of groups) {
         const cell = (stats: MeanStd | null, key: 'mean' | 'std') => (stats ? stats[key] : null);
-        const row = [robot, group.algorithm, group.runs.length, cell(group.finalReturn, 'mean'), cell(group.finalReturn, 'std'), cell(group.bestReturn, 'mean'), cell(group.bestReturn, 'std'), threshold, cell(group.reachedEnvSteps, 'mean'), group.reachedEnvSteps?.n ?? 0, cell(group.stepsPerSecond, 'mean')];
+        const row = [
+          robot,
+          group.algorithm,
+          group.runs.length,
+          cell(group.finalReturn, 'mean'),
+          cell(group.finalReturn, 'std'),
+          cell(group.bestReturn, 'mean'),
+          cell(group.bestReturn, 'std'),
+          threshold,
+          cell(group.reachedEnvSteps, 'mean'),
+          group.reachedEnvSteps?.n ?? 0,
+          cell(group.stepsPerSecond, 'mean'),
+        ];
         lines.push(row.map(csvCell).join(','));
       }
     }

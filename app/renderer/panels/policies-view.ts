@@ -58,7 +58,8 @@ export class PoliciesView {
 
   refresh(): void {
     const run = this.selectedRun();
-    if (!this.status.textContent) this.status.textContent = run ? `Selected run: ${run.stored.name}` : 'Select a run in the list to export or play its policy.';
+    if (!this.status.textContent)
+      this.status.textContent = run ? `Selected run: ${run.stored.name}` : 'Select a run in the list to export or play its policy.';
   }
 
   /** Exports the selected run: a save dialog in the desktop app, downloads in a browser; a copy goes to its exports/ folder. */
@@ -71,7 +72,10 @@ export class PoliciesView {
     this.status.textContent = `Exporting ${run.stored.name}…`;
     this.exportRun(run).catch((error: unknown) => {
       this.status.textContent = '';
-      showError(`Export failed: ${error instanceof Error ? error.message : String(error)}`, 'Train the run a little longer (it needs a checkpoint), then try again.');
+      showError(
+        `Export failed: ${error instanceof Error ? error.message : String(error)}`,
+        'Train the run a little longer (it needs a checkpoint), then try again.',
+      );
     });
   }
 
@@ -79,12 +83,17 @@ export class PoliciesView {
     const snapshot = await this.manager.exportPolicy(run.stored.name);
     const { exportPolicyFiles } = await import('../../../agents/export/bundle.ts');
     const { robotLayout } = await import('../../../agents/export/robot-layouts.ts');
-    const files = exportPolicyFiles(snapshot, ['tfjs', 'onnx', 'card'], { sinewVersion, layout: robotLayout(snapshot.robot, snapshot.observationSize, snapshot.actionSize) });
+    const files = exportPolicyFiles(snapshot, ['tfjs', 'onnx', 'card'], {
+      sinewVersion,
+      layout: robotLayout(snapshot.robot, snapshot.observationSize, snapshot.actionSize),
+    });
     for (const [name, data] of files) await this.manager.store.write(`${run.stored.name}/exports/${name}`, data);
     const list = [...files.keys()].join(', ');
     if (window.sinew) {
       const folder = await window.sinew.savePolicyDialog({ files: [...files].map(([name, data]) => ({ name, data })) });
-      this.status.textContent = folder ? `Exported ${list} to ${folder} (and to the run's exports/ folder).` : `Saved ${list} to the run's exports/ folder.`;
+      this.status.textContent = folder
+        ? `Exported ${list} to ${folder} (and to the run's exports/ folder).`
+        : `Saved ${list} to the run's exports/ folder.`;
     } else {
       // One zip of the files under the names they refer to each other by (model.json names weights.bin), so
       // tf.loadLayersModel reads them as unpacked; several loose downloads would get renamed on a name clash.
@@ -117,7 +126,10 @@ export class PoliciesView {
     } catch (error) {
       this.imported = null;
       this.details.textContent = '';
-      showError(`Could not import the policy: ${error instanceof Error ? error.message : String(error)}`, 'Pick the zip of one export, or its files: policy-card.json with model.json and weights.bin, or policy.onnx.');
+      showError(
+        `Could not import the policy: ${error instanceof Error ? error.message : String(error)}`,
+        'Pick the zip of one export, or its files: policy-card.json with model.json and weights.bin, or policy.onnx.',
+      );
       return false;
     }
   }
@@ -128,7 +140,10 @@ export class PoliciesView {
     try {
       this.play(await this.manager.exportPolicy(run.stored.name), `${run.stored.name}'s current policy`);
     } catch (error) {
-      showError(`Could not play the policy: ${error instanceof Error ? error.message : String(error)}`, 'Train the run a little longer, then try again.');
+      showError(
+        `Could not play the policy: ${error instanceof Error ? error.message : String(error)}`,
+        'Train the run a little longer, then try again.',
+      );
     }
   }
 

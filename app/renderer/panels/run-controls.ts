@@ -114,7 +114,11 @@ export class RunControls {
       "The robots' physics: joint-space (the Reacher's and Hopper's default) computes MuJoCo's equations in TypeScript; rapier builds the Reacher or Hopper in the Rapier engine; mujoco (every other robot's default) runs the official MuJoCo.",
     );
     this.bind('algorithm', { options: options(algorithmNames) }, 'The learning algorithm.').on('change', () => this.rebuildHyperparameters());
-    this.bind('preset', { options: { 'tuned for this robot': 'robot', 'algorithm defaults': 'defaults' } }, 'Start from the hyperparameters tuned for this robot, or from the algorithm defaults.').on('change', () => this.rebuildHyperparameters());
+    this.bind(
+      'preset',
+      { options: { 'tuned for this robot': 'robot', 'algorithm defaults': 'defaults' } },
+      'Start from the hyperparameters tuned for this robot, or from the algorithm defaults.',
+    ).on('change', () => this.rebuildHyperparameters());
     this.bind('numEnvs', { label: 'envs', min: 1, max: 256, step: 1 }, 'Parallel environments (robots) in this run.', 'numEnvs');
     this.bind('workers', { min: 0, max: Math.max(1, cores), step: 1 }, 'Worker threads stepping the environments (0: in the trainer thread).');
     this.bind('seed', { min: 0, step: 1 }, 'Seeds networks, exploration and environments: the same seed gives the same run.');
@@ -202,7 +206,8 @@ export class RunControls {
     this.pane.refresh();
     for (const field of Object.keys(values)) {
       if (field in TOP_FIELDS) continue;
-      const binding = typeof values[field] === 'number' ? folder.addBinding(values, field, { format: formatNumber }) : folder.addBinding(values, field);
+      const binding =
+        typeof values[field] === 'number' ? folder.addBinding(values, field, { format: formatNumber }) : folder.addBinding(values, field);
       binding.element.title = `${entry.fieldDocs[field] ?? field} (default: ${String(toEditable(entry.defaultConfig[field]))})`;
       this.fields.set(field, { row: binding.element, message: this.attachMessage(binding) });
       binding.on('change', (event) => {

@@ -7,7 +7,8 @@ import { maxConcurrentRuns, type LiveRun, type RunManager } from '../training/ru
 const MAX_PLAYED_ROBOTS = 16;
 
 const steps = (value: number): string => value.toLocaleString('en');
-const ordinal = (n: number): string => `${n}${n % 10 === 1 && n % 100 !== 11 ? 'st' : n % 10 === 2 && n % 100 !== 12 ? 'nd' : n % 10 === 3 && n % 100 !== 13 ? 'rd' : 'th'}`;
+const ordinal = (n: number): string =>
+  `${n}${n % 10 === 1 && n % 100 !== 11 ? 'st' : n % 10 === 2 && n % 100 !== 12 ? 'nd' : n % 10 === 3 && n % 100 !== 13 ? 'rd' : 'th'}`;
 
 /** What the caption says about a run's state, true in every state (the view below it shows the rest). */
 export function stateCaption(run: LiveRun, queuePosition: number | null): string {
@@ -170,7 +171,10 @@ export class RunWatch {
       const label = this.playingKey === 'explicit' ? `Playing ${this.playingLabel}` : 'Its latest policy plays here';
       const returns = this.episodeReturns;
       const mean = returns.reduce((sum, value) => sum + value, 0) / Math.max(1, returns.length);
-      const score = returns.length > 0 ? `: evaluation return (deterministic) ${mean.toFixed(2)}, mean of ${returns.length} episode${returns.length === 1 ? '' : 's'}` : '';
+      const score =
+        returns.length > 0
+          ? `: evaluation return (deterministic) ${mean.toFixed(2)}, mean of ${returns.length} episode${returns.length === 1 ? '' : 's'}`
+          : '';
       parts.push(`${label} without exploration noise${this.playReady ? '' : ' (loading)'}${score}.`);
     } else if (this.playProblem) parts.push(this.playProblem);
     else if (run && this.suppressed === run.stored.name) parts.push('Playing stopped: pick the run again in the list to watch its policy.');

@@ -46,7 +46,9 @@ export class RunsList {
 
   /** Updates the list in place (items are kept while their run exists, so clicks never hit a replaced node). */
   render(runs: Iterable<LiveRun>): void {
-    const all = [...runs].sort((a, b) => b.stored.config.createdAt.localeCompare(a.stored.config.createdAt) || a.stored.name.localeCompare(b.stored.name));
+    const all = [...runs].sort(
+      (a, b) => b.stored.config.createdAt.localeCompare(a.stored.config.createdAt) || a.stored.name.localeCompare(b.stored.name),
+    );
     this.empty.hidden = all.length > 0;
     const existing = new Map([...this.list.querySelectorAll<HTMLLIElement>('li')].map((item) => [item.dataset.run ?? '', item]));
     const items = all.map((run) => {

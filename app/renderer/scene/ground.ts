@@ -1,4 +1,16 @@
-import { CanvasTexture, Color, LinearSRGBColorSpace, Mesh, MeshLambertMaterial, PlaneGeometry, RepeatWrapping, ShaderMaterial, SRGBColorSpace, UniformsLib, UniformsUtils } from 'three';
+import {
+  CanvasTexture,
+  Color,
+  LinearSRGBColorSpace,
+  Mesh,
+  MeshLambertMaterial,
+  PlaneGeometry,
+  RepeatWrapping,
+  ShaderMaterial,
+  SRGBColorSpace,
+  UniformsLib,
+  UniformsUtils,
+} from 'three';
 
 export interface StageTheme {
   readonly background: number;
@@ -138,7 +150,12 @@ export class Ground {
       ? new ShaderMaterial({
           uniforms: UniformsUtils.merge([
             UniformsLib.fog,
-            { groundColor: { value: new Color() }, minorColor: { value: new Color() }, majorColor: { value: new Color() }, backgroundColor: { value: new Color() } },
+            {
+              groundColor: { value: new Color() },
+              minorColor: { value: new Color() },
+              majorColor: { value: new Color() },
+              backgroundColor: { value: new Color() },
+            },
           ]),
           vertexShader: gridVertexShader,
           fragmentShader: gridFragmentShader,

@@ -29,14 +29,22 @@ export class MergedRobots {
   private readonly partsByBody: PartRange[][];
   readonly verticesPerRobot: number;
 
-  constructor(parts: readonly MergedPart[], bodyCount: number, readonly count: number) {
+  constructor(
+    parts: readonly MergedPart[],
+    bodyCount: number,
+    readonly count: number,
+  ) {
     this.partsByBody = Array.from({ length: bodyCount }, () => []);
     let perRobot = 0;
     let indicesPerRobot = 0;
     for (const part of parts) {
       const position = part.geometry.getAttribute('position');
       const normal = part.geometry.getAttribute('normal');
-      this.partsByBody[part.bodyIndex].push({ start: perRobot, positions: Float32Array.from(position.array), normals: Float32Array.from(normal.array) });
+      this.partsByBody[part.bodyIndex].push({
+        start: perRobot,
+        positions: Float32Array.from(position.array),
+        normals: Float32Array.from(normal.array),
+      });
       perRobot += position.count;
       indicesPerRobot += part.geometry.index?.count ?? position.count;
     }

@@ -290,7 +290,14 @@ export class RobotGrid {
    * or lane (robots that travel) the ray meets the ground in, so that a click on a thin arm that moved on still hits it.
    */
   pick(raycaster: Raycaster, poses: Float32Array): number | null {
-    const direct = this.merged ? this.merged.pick(raycaster) : (raycaster.intersectObjects(this.geomsByBody.flatMap((geoms) => geoms.map((geom) => geom.mesh)), false).find((hit) => hit.instanceId !== undefined)?.instanceId ?? null);
+    const direct = this.merged
+      ? this.merged.pick(raycaster)
+      : (raycaster
+          .intersectObjects(
+            this.geomsByBody.flatMap((geoms) => geoms.map((geom) => geom.mesh)),
+            false,
+          )
+          .find((hit) => hit.instanceId !== undefined)?.instanceId ?? null);
     if (direct !== null) return direct;
     if (!raycaster.ray.intersectPlane(groundPlane, groundHit)) return null;
     let nearest: number | null = null;
@@ -298,7 +305,9 @@ export class RobotGrid {
     for (let robot = 0; robot < this.count; robot++) {
       this.bodyWorldPosition(poses, robot, 0, robotAt);
       // Robots that travel are told apart across their lanes (z in three's frame), fixed ones by their cell.
-      const distance = this.travels ? Math.abs(robotAt.z - groundHit.z) : Math.max(Math.abs(robotAt.x - groundHit.x), Math.abs(robotAt.z - groundHit.z));
+      const distance = this.travels
+        ? Math.abs(robotAt.z - groundHit.z)
+        : Math.max(Math.abs(robotAt.x - groundHit.x), Math.abs(robotAt.z - groundHit.z));
       if (distance < nearestDistance) [nearest, nearestDistance] = [robot, distance];
     }
     return nearest;

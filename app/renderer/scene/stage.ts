@@ -1,4 +1,17 @@
-import { ACESFilmicToneMapping, Color, DirectionalLight, Fog, HemisphereLight, Matrix4, PCFShadowMap, PerspectiveCamera, Scene, SRGBColorSpace, Vector3, WebGLRenderer } from 'three';
+import {
+  ACESFilmicToneMapping,
+  Color,
+  DirectionalLight,
+  Fog,
+  HemisphereLight,
+  Matrix4,
+  PCFShadowMap,
+  PerspectiveCamera,
+  Scene,
+  SRGBColorSpace,
+  Vector3,
+  WebGLRenderer,
+} from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { Ground, darkTheme, lightTheme, type StageTheme } from './ground.ts';
 
@@ -86,7 +99,10 @@ export class Stage {
   /** Render scale, lowered when frames fall behind (software rendering on a busy CPU) and raised when they catch up. */
   private pixelRatio = this.maxPixelRatio;
 
-  constructor(readonly canvas: HTMLCanvasElement, theme: StageTheme) {
+  constructor(
+    readonly canvas: HTMLCanvasElement,
+    theme: StageTheme,
+  ) {
     const light = this.quality === 'light';
     // Light: no multisampling (it multiplies the per-pixel cost under SwiftShader); a stencil so that the
     // overlapping parts of a robot's planar shadow darken the ground once.

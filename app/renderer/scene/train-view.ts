@@ -46,10 +46,16 @@ export class TrainView {
   private robotHeight = 0;
   private readonly marker: Mesh<RingGeometry, MeshBasicMaterial>;
 
-  constructor(private readonly stage: Stage, private readonly caption: HTMLElement) {
+  constructor(
+    private readonly stage: Stage,
+    private readonly caption: HTMLElement,
+  ) {
     stage.onFrame(() => this.frame());
     stage.canvas.addEventListener('click', (event) => this.pick(event));
-    this.marker = new Mesh(new RingGeometry(0.9, 1, 64), new MeshBasicMaterial({ color: MARKER_COLOUR, side: DoubleSide, transparent: true, opacity: 0.9, depthWrite: false }));
+    this.marker = new Mesh(
+      new RingGeometry(0.9, 1, 64),
+      new MeshBasicMaterial({ color: MARKER_COLOUR, side: DoubleSide, transparent: true, opacity: 0.9, depthWrite: false }),
+    );
     this.marker.rotation.x = -Math.PI / 2;
     this.marker.renderOrder = 1;
     this.marker.visible = false;

@@ -77,7 +77,10 @@ export class OpfsRunStore implements RunStore {
     const runs: string[] = [];
     for await (const [name, handle] of root.entries()) {
       if (handle.kind !== 'directory') continue;
-      const hasConfig = await (handle as FileSystemDirectoryHandle).getFileHandle('config.json').then(() => true, () => false);
+      const hasConfig = await (handle as FileSystemDirectoryHandle).getFileHandle('config.json').then(
+        () => true,
+        () => false,
+      );
       if (hasConfig) runs.push(name);
     }
     return runs.sort();

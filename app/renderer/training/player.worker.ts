@@ -7,7 +7,8 @@ import { InThreadVecEnv } from '../../../sim/vec-env.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-export type ToPlayer = { readonly type: 'play'; readonly snapshot: PolicySnapshot; readonly numEnvs: number; readonly seed: number } | { readonly type: 'stop' };
+export type ToPlayer =
+  { readonly type: 'play'; readonly snapshot: PolicySnapshot; readonly numEnvs: number; readonly seed: number } | { readonly type: 'stop' };
 export type FromPlayer =
   | { readonly type: 'ready'; readonly poses: Float32Array; readonly numEnvs: number; readonly robot: string }
   | { readonly type: 'episode'; readonly episodeReturn: number; readonly length: number }
@@ -18,7 +19,8 @@ let playing = false;
 async function play(message: Extract<ToPlayer, { type: 'play' }>): Promise<void> {
   const evaluator = createPolicyEvaluator(message.snapshot);
   const env = await InThreadVecEnv.create({ robot: message.snapshot.robot, numEnvs: message.numEnvs, seed: message.seed, shared: true });
-  if (env.observationSize !== message.snapshot.observationSize) throw new Error(`the policy expects ${message.snapshot.observationSize} observations; ${env.robot} gives ${env.observationSize}`);
+  if (env.observationSize !== message.snapshot.observationSize)
+    throw new Error(`the policy expects ${message.snapshot.observationSize} observations; ${env.robot} gives ${env.observationSize}`);
   self.postMessage({ type: 'ready', poses: env.poses, numEnvs: env.numEnvs, robot: env.robot } satisfies FromPlayer);
   playing = true;
   const stepMs = env.dt * 1000;
@@ -26,7 +28,8 @@ async function play(message: Extract<ToPlayer, { type: 'play' }>): Promise<void>
   while (playing) {
     await env.step(evaluator.actBatch(env.obs, env.numEnvs));
     for (let i = 0; i < env.numEnvs; i++) {
-      if (env.terminated[i] || env.truncated[i]) self.postMessage({ type: 'episode', episodeReturn: env.finishedReturns[i], length: env.finishedLengths[i] } satisfies FromPlayer);
+      if (env.terminated[i] || env.truncated[i])
+        self.postMessage({ type: 'episode', episodeReturn: env.finishedReturns[i], length: env.finishedLengths[i] } satisfies FromPlayer);
     }
     next += stepMs;
     const wait = next - performance.now();
@@ -38,5 +41,8 @@ async function play(message: Extract<ToPlayer, { type: 'play' }>): Promise<void>
 
 self.onmessage = (event: MessageEvent<ToPlayer>) => {
   if (event.data.type === 'stop') playing = false;
-  else play(event.data).catch((error: unknown) => self.postMessage({ type: 'failed', detail: error instanceof Error ? error.message : String(error) } satisfies FromPlayer));
+  else
+    play(event.data).catch((error: unknown) =>
+      self.postMessage({ type: 'failed', detail: error instanceof Error ? error.message : String(error) } satisfies FromPlayer),
+    );
 };

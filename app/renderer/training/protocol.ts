@@ -18,7 +18,13 @@ export type ToTrainer =
   | { readonly type: 'stop' }
   | { readonly type: 'export'; readonly requestId: number }
   /** Builds the trainer from a checkpoint only to export its policy (a run that is not training). */
-  | { readonly type: 'exportCheckpoint'; readonly requestId: number; readonly config: RunConfig; readonly checkpoint: Uint8Array; readonly wasmPath: string };
+  | {
+      readonly type: 'exportCheckpoint';
+      readonly requestId: number;
+      readonly config: RunConfig;
+      readonly checkpoint: Uint8Array;
+      readonly wasmPath: string;
+    };
 
 export type TrainerPhase = 'starting' | 'training' | 'paused' | 'finished' | 'stopped' | 'failed';
 

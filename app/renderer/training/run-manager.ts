@@ -77,7 +77,10 @@ export class RunManager {
         const phase = elsewhere.has(name) ? 'elsewhere' : restingPhase(envSteps, stored.config.totalSteps);
         this.runs.set(name, { stored, phase, detail: '', records, envSteps, stepsPerSecond: 0, poseBoard: null, numEnvs: 0, worker: null });
       } catch (error) {
-        this.events.error(`Run '${name}' could not be opened: ${error instanceof Error ? error.message : String(error)}`, 'It was left untouched; fix or delete its folder.');
+        this.events.error(
+          `Run '${name}' could not be opened: ${error instanceof Error ? error.message : String(error)}`,
+          'It was left untouched; fix or delete its folder.',
+        );
       }
     }
     this.events.runsChanged();
@@ -91,7 +94,17 @@ export class RunManager {
 
   async create(name: string, config: RunConfig): Promise<LiveRun> {
     const stored = await StoredRun.create(this.store, name, config);
-    const run: LiveRun = { stored, phase: 'queued', detail: '', records: [], envSteps: 0, stepsPerSecond: 0, poseBoard: null, numEnvs: 0, worker: null };
+    const run: LiveRun = {
+      stored,
+      phase: 'queued',
+      detail: '',
+      records: [],
+      envSteps: 0,
+      stepsPerSecond: 0,
+      poseBoard: null,
+      numEnvs: 0,
+      worker: null,
+    };
     this.runs.set(name, run);
     this.events.runsChanged();
     await this.launchQueued();
@@ -132,7 +145,10 @@ export class RunManager {
     } catch (error) {
       run.phase = 'elsewhere';
       run.detail = error instanceof Error ? error.message : String(error);
-      this.events.error(`Run '${run.stored.name}' cannot be trained here: ${run.detail}`, 'Stop it where it trains (sinew train or resume, or another tab), then resume it here.');
+      this.events.error(
+        `Run '${run.stored.name}' cannot be trained here: ${run.detail}`,
+        'Stop it where it trains (sinew train or resume, or another tab), then resume it here.',
+      );
       this.events.runsChanged();
       return;
     }
@@ -210,13 +226,19 @@ export class RunManager {
     run.worker?.terminate();
     run.worker = null;
     void run.stored.flush().finally(() => this.store.unlock(run.stored.name).catch(() => undefined));
-    this.events.error(`Run '${run.stored.name}' failed: ${detail}`, 'Its last checkpoint is kept: change the settings and resume, or start a new run.');
+    this.events.error(
+      `Run '${run.stored.name}' failed: ${detail}`,
+      'Its last checkpoint is kept: change the settings and resume, or start a new run.',
+    );
     this.events.runsChanged();
     void this.launchQueued();
   }
 
   private storageError(run: LiveRun, error: unknown): void {
-    this.events.error(`Could not save run '${run.stored.name}': ${error instanceof Error ? error.message : String(error)}`, 'Free some disk space; training continues and the next save retries.');
+    this.events.error(
+      `Could not save run '${run.stored.name}': ${error instanceof Error ? error.message : String(error)}`,
+      'Free some disk space; training continues and the next save retries.',
+    );
   }
 
   private require(name: string): LiveRun {
@@ -268,7 +290,8 @@ export class RunManager {
   async rename(name: string, newName: string): Promise<void> {
     const run = this.require(name);
     if (run.worker) throw new Error(`run '${name}' is training: stop it before renaming`);
-    if (this.runs.has(newName) || (await this.store.read(`${newName}/config.json`)) !== null) throw new Error(`a run named '${newName}' already exists`);
+    if (this.runs.has(newName) || (await this.store.read(`${newName}/config.json`)) !== null)
+      throw new Error(`a run named '${newName}' already exists`);
     for (const folder of ['', '/checkpoints', '/exports']) {
       for (const file of await this.store.listFiles(`${name}${folder}`)) {
         const data = await this.store.read(`${name}${folder}/${file}`);

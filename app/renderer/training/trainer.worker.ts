@@ -129,7 +129,14 @@ async function exportCheckpoint(message: Extract<ToTrainer, { type: 'exportCheck
   if (!entry) throw new Error(`unknown algorithm '${message.config.algorithm}'`);
   const { state } = decodeCheckpoint(message.checkpoint, 'checkpoint');
   // The run's own config: the checkpoint holds its environments' state too, so their number must match.
-  const loaded = await entry.createTrainer({ robot: message.config.robot, config: message.config.algorithmConfig, seed: message.config.seed, workers: 0, physics: message.config.physics, makeVecEnv: (options) => InThreadVecEnv.create(options) });
+  const loaded = await entry.createTrainer({
+    robot: message.config.robot,
+    config: message.config.algorithmConfig,
+    seed: message.config.seed,
+    workers: 0,
+    physics: message.config.physics,
+    makeVecEnv: (options) => InThreadVecEnv.create(options),
+  });
   try {
     await loaded.setState(state);
     post({ type: 'policy', requestId: message.requestId, snapshot: loaded.exportPolicy() });
@@ -142,7 +149,9 @@ self.onmessage = (event: MessageEvent<ToTrainer>) => {
   const message = event.data;
   switch (message.type) {
     case 'start':
-      start(message).catch((error: unknown) => post({ type: 'phase', phase: 'failed', detail: error instanceof Error ? error.message : String(error) }));
+      start(message).catch((error: unknown) =>
+        post({ type: 'phase', phase: 'failed', detail: error instanceof Error ? error.message : String(error) }),
+      );
       break;
     case 'pause':
       paused = true;
@@ -157,7 +166,9 @@ self.onmessage = (event: MessageEvent<ToTrainer>) => {
       resumeGate?.();
       break;
     case 'exportCheckpoint':
-      exportCheckpoint(message).catch((error: unknown) => post({ type: 'policy', requestId: message.requestId, snapshot: null, error: error instanceof Error ? error.message : String(error) }));
+      exportCheckpoint(message).catch((error: unknown) =>
+        post({ type: 'policy', requestId: message.requestId, snapshot: null, error: error instanceof Error ? error.message : String(error) }),
+      );
       break;
     case 'export':
       try {

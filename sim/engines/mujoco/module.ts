@@ -81,4 +81,3 @@ export function mujocoModel(mujoco: MujocoModule, file: string, xml: string): Mj
   }
   return model;
 }
-

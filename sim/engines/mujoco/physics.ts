@@ -45,9 +45,12 @@ export class MujocoPhysics implements EnginePhysics {
   ) {
     const { nq, nv, nu, bodies, sites } = model;
     if (handle.nq !== nq || handle.nv !== nv || handle.nu !== nu || handle.nbody !== bodies.length || handle.nsite !== sites.length) {
-      throw new Error(`mujoco: MuJoCo compiled ${model.name} to nq ${handle.nq}, nv ${handle.nv}, nu ${handle.nu}, ${handle.nbody} bodies, ${handle.nsite} sites; ours has ${nq}, ${nv}, ${nu}, ${bodies.length}, ${sites.length}`);
+      throw new Error(
+        `mujoco: MuJoCo compiled ${model.name} to nq ${handle.nq}, nv ${handle.nv}, nu ${handle.nu}, ${handle.nbody} bodies, ${handle.nsite} sites; ours has ${nq}, ${nv}, ${nu}, ${bodies.length}, ${sites.length}`,
+      );
     }
-    if (!(Number.isInteger(options.frameSkip) && options.frameSkip >= 1)) throw new Error(`mujoco: frameSkip must be a positive integer, got ${options.frameSkip}`);
+    if (!(Number.isInteger(options.frameSkip) && options.frameSkip >= 1))
+      throw new Error(`mujoco: frameSkip must be a positive integer, got ${options.frameSkip}`);
     this.frameSkip = options.frameSkip;
     this.contactForces = options.contactForces ?? false;
     this.data = new mujoco.MjData(handle);
@@ -69,7 +72,16 @@ export class MujocoPhysics implements EnginePhysics {
 
   private renewViews(): Views {
     const d = this.data;
-    return { qpos: d.qpos, qvel: d.qvel, ctrl: d.ctrl, warmstart: d.qacc_warmstart, xpos: d.xpos, xquat: d.xquat, siteXpos: d.site_xpos, cfrcExt: d.cfrc_ext };
+    return {
+      qpos: d.qpos,
+      qvel: d.qvel,
+      ctrl: d.ctrl,
+      warmstart: d.qacc_warmstart,
+      xpos: d.xpos,
+      xquat: d.xquat,
+      siteXpos: d.site_xpos,
+      cfrcExt: d.cfrc_ext,
+    };
   }
 
   /** The views, renewed if the wasm memory grew since (a grown memory detaches every old view). */

@@ -99,12 +99,10 @@ export function buildRobot(host: RapierWorld, model: RobotModel, layout: RapierL
       host.sharedStatics.add(geom.id);
     }
     const desc = colliderDesc(host, geom, plan);
-    const groups = isStatic ? ((bits.get(geom.id) ?? 0) << 16) | ROBOT_GROUP : (ROBOT_GROUP << 16) | plan.partners.reduce((mask, id) => mask | (bits.get(id) ?? 0), 0);
-    desc
-      .setDensity(0)
-      .setFriction(geom.friction[0])
-      .setFrictionCombineRule(RAPIER.CoefficientCombineRule.Max)
-      .setCollisionGroups(groups);
+    const groups = isStatic
+      ? ((bits.get(geom.id) ?? 0) << 16) | ROBOT_GROUP
+      : (ROBOT_GROUP << 16) | plan.partners.reduce((mask, id) => mask | (bits.get(id) ?? 0), 0);
+    desc.setDensity(0).setFriction(geom.friction[0]).setFrictionCombineRule(RAPIER.CoefficientCombineRule.Max).setCollisionGroups(groups);
     if (geom.type === 'plane') {
       // Not tied to the lane: its own fixed body at the world origin.
       const body = world.createRigidBody(RAPIER.RigidBodyDesc.fixed());

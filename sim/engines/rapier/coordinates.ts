@@ -86,7 +86,8 @@ export function toGeneralised(s: LinkStates): void {
     if (coordinate.kind === 'slide') {
       const origin = layout.links[i].origin;
       const vel = pointVelocity(s, i, t[3 * i], t[3 * i + 1], t[3 * i + 2], a);
-      qpos[coordinate.qposAddress] = coordinate.ref + axis[0] * (t[3 * i] - origin[0]) + axis[1] * (t[3 * i + 1] - origin[1]) + axis[2] * (t[3 * i + 2] - origin[2]);
+      qpos[coordinate.qposAddress] =
+        coordinate.ref + axis[0] * (t[3 * i] - origin[0]) + axis[1] * (t[3 * i + 1] - origin[1]) + axis[2] * (t[3 * i + 2] - origin[2]);
       qvel[coordinate.dofAddress] = axis[0] * vel[0] + axis[1] * vel[1] + axis[2] * vel[2];
     } else {
       const angle = coordinate.ref + twistAngle(r, 0, false, r, 4 * i, axis);

@@ -167,13 +167,14 @@ export function planRapierLayout(model: RobotModel): RapierLayout {
       const axisOf = (joint: ModelJoint) => rotate(rest.quat[body.id], joint.axis);
       if (bodyJoints.some((j) => j.type === 'ball')) throw unsupported(model, `ball joints (body '${body.name}')`);
       if (bodyJoints.some((j) => j.type === 'free')) {
-        if (bodyJoints.length !== 1 || parentLink !== -1) throw unsupported(model, `a free joint beside other joints or below the root (body '${body.name}')`);
+        if (bodyJoints.length !== 1 || parentLink !== -1)
+          throw unsupported(model, `a free joint beside other joints or below the root (body '${body.name}')`);
         root = 'free';
       } else if (bodyJoints.length === 1) {
         if (parentLink === -1) root = 'joint';
         const joint = bodyJoints[0];
         const anchorWorld = add(origin, rotate(rest.quat[body.id], joint.pos));
-        const parentOrigin = parentLink === -1 ? [0, 0, 0] as Vec3 : links[parentLink].origin;
+        const parentOrigin = parentLink === -1 ? ([0, 0, 0] as Vec3) : links[parentLink].origin;
         joints.push({
           joint: joint.id,
           kind: joint.type as 'hinge' | 'slide',
@@ -208,12 +209,31 @@ export function planRapierLayout(model: RobotModel): RapierLayout {
             if (Math.hypot(...joint.pos) > EPS) throw unsupported(model, `root hinge '${joint.name}' off the body origin`);
             freeRotations[k] = true;
             // The body turns about its centre of mass in Rapier; only slides spanning the turning plane make that free.
-            if (!freeTranslations[(k + 1) % 3] || !freeTranslations[(k + 2) % 3]) throw unsupported(model, `root hinge '${joint.name}' without slides spanning its plane`);
+            if (!freeTranslations[(k + 1) % 3] || !freeTranslations[(k + 2) % 3])
+              throw unsupported(model, `root hinge '${joint.name}' without slides spanning its plane`);
           }
-          rootCoordinates.push({ link: index, kind: joint.type as 'hinge' | 'slide', axis, qposAddress: joint.qposAddress, dofAddress: joint.dofAddress, ref: joint.ref });
+          rootCoordinates.push({
+            link: index,
+            kind: joint.type as 'hinge' | 'slide',
+            axis,
+            qposAddress: joint.qposAddress,
+            dofAddress: joint.dofAddress,
+            ref: joint.ref,
+          });
         }
       }
-      links.push({ body: body.id, parent: parentLink, origin, root, freeTranslations, freeRotations, mass: 0, com: [0, 0, 0], inertia: [0, 0, 0], inertiaFrame: [1, 0, 0, 0] });
+      links.push({
+        body: body.id,
+        parent: parentLink,
+        origin,
+        root,
+        freeTranslations,
+        freeRotations,
+        mass: 0,
+        com: [0, 0, 0],
+        inertia: [0, 0, 0],
+        inertiaFrame: [1, 0, 0, 0],
+      });
       gathered.push({ mass: 0, moment: [0, 0, 0], tensor: [0, 0, 0, 0, 0, 0, 0, 0, 0] });
     }
     // This body's mass joins its link: inertia tensor rotated into the link frame, moved to the link origin.

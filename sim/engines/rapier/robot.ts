@@ -98,8 +98,10 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
     readonly lane: number,
     options: RapierRobotOptions = {},
   ) {
-    if (options.contactForces) throw new Error(`${model.name}: the Rapier engine does not compute contact forces (cfrc_ext); run this robot on --physics mujoco`);
-    if (options.frameSkip !== undefined && options.frameSkip !== host.frameSkip) throw new Error(`${model.name}: frame skip ${options.frameSkip} in a world stepping ${host.frameSkip}`);
+    if (options.contactForces)
+      throw new Error(`${model.name}: the Rapier engine does not compute contact forces (cfrc_ext); run this robot on --physics mujoco`);
+    if (options.frameSkip !== undefined && options.frameSkip !== host.frameSkip)
+      throw new Error(`${model.name}: frame skip ${options.frameSkip} in a world stepping ${host.frameSkip}`);
     if (host.model !== model) throw new Error(`a ${model.name} cannot join a ${host.model.name} world`);
     this.frameSkip = host.frameSkip;
     this.xpos = new Float64Array(3 * model.bodies.length);
@@ -147,12 +149,15 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
       model.actuators.map((actuator) => {
         const index = layout.joints.findIndex((plan) => plan.joint === actuator.joint);
         if (index < 0) throw new Error(`${model.name}: actuator ${actuator.id} drives a root joint, which the Rapier engine does not support`);
-        if (actuator.bias[1] !== 0 || actuator.bias[2] !== 0) throw new Error(`${model.name}: actuator ${actuator.id} has position or velocity feedback, which the Rapier engine does not support`);
+        if (actuator.bias[1] !== 0 || actuator.bias[2] !== 0)
+          throw new Error(`${model.name}: actuator ${actuator.id} has position or velocity feedback, which the Rapier engine does not support`);
         return index;
       }),
     );
     this.softLimits = layout.joints.map((plan) =>
-      plan.limits && host.solver.softLimits && plan.kind === 'hinge' ? new SoftLimit(model.joints[plan.joint], plan.limitInertia, plan.limits[0], plan.limits[1]) : null,
+      plan.limits && host.solver.softLimits && plan.kind === 'hinge'
+        ? new SoftLimit(model.joints[plan.joint], plan.limitInertia, plan.limits[0], plan.limits[1])
+        : null,
     );
     this.hasTorqueJoints = layout.joints.some((_, i) => this.factor[i] === 0 && this.stiffness[i] === 0);
     this.hasSlideMotors = layout.joints.some((plan, i) => plan.kind === 'slide' && (this.factor[i] > 0 || this.stiffness[i] > 0));
@@ -243,7 +248,9 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
       let target = this.springTarget[j];
       // The angle unwrapped against the last step's (a limit near +-pi is overshot past it).
       const previous = this.qpos[plan.qposAddress] - plan.ref;
-      const angle = limit ? previous + wrapAngle(twistAngle(r, 4 * plan.parentLink, plan.parentLink >= 0, r, 4 * plan.link, plan.axis) - previous) : 0;
+      const angle = limit
+        ? previous + wrapAngle(twistAngle(r, 4 * plan.parentLink, plan.parentLink >= 0, r, 4 * plan.link, plan.axis) - previous)
+        : 0;
       if (limit && limit.apply(angle, rate, tau)) {
         tau *= limit.torqueScale;
         target = (K * target + limit.stiffness * limit.target) / (K + limit.stiffness);

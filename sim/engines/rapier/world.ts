@@ -93,7 +93,10 @@ export class RapierWorld {
     const { robots } = this;
     if (this.freed) throw new Error('RapierWorld: the world was freed');
     for (let r = 0; r < robots.length; r++) {
-      if (!robots[r].staged) throw new Error(`RapierWorld: robot ${r} of ${robots.length} sharing this world has no staged action (step the envs of a shared world together)`);
+      if (!robots[r].staged)
+        throw new Error(
+          `RapierWorld: robot ${r} of ${robots.length} sharing this world has no staged action (step the envs of a shared world together)`,
+        );
     }
     const w = this.world;
     const steps = this.frameSkip * this.solver.worldSteps;
