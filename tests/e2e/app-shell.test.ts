@@ -27,7 +27,8 @@ describe('the app shell in headless Chromium', () => {
 
   it('lays out the training, comparison and policy views and the chart strip', async () => {
     for (const name of ['Train', 'Compare', 'Policies']) await expect(app.page.getByRole('tab', { name }).count()).resolves.toBe(1);
-    expect(await app.page.locator('#charts .uplot').count()).toBe(5);
+    // One holder per chart; each draws its uPlot once a run is selected.
+    expect(await app.page.locator('#charts [data-chart]').count()).toBe(5);
     await app.page.getByRole('tab', { name: 'Compare' }).click();
     expect(await app.page.locator('#view-compare').isVisible()).toBe(true);
     expect(await app.page.locator('#view-train').isVisible()).toBe(false);
