@@ -1,3 +1,5 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactPath, type AppSession } from './harness.ts';
 import { choose, openDrivenApp, press, setField, waitForRuns } from './app-driver.ts';
@@ -105,6 +107,11 @@ describe('run options in the app: A3C Web Workers, Rapier and MuJoCo physics (he
     );
     expect(inherited).toBe('EvalError');
     await app.page.locator('#scene').screenshot({ path: artifactPath('mujoco-walker2d-training.png') });
+    // The engine came from the bundle's one copy of mujoco-js (its Embind glue is in no other file), fetched by a worker.
+    const built = (await readdir('dist/renderer', { recursive: true })).filter((file) => file.endsWith('.js'));
+    const withMujoco = [];
+    for (const file of built) if ((await readFile(join('dist/renderer', file), 'utf8')).includes('craftInvokerFunction')) withMujoco.push(file);
+    expect(withMujoco).toEqual(['workers/mujoco/mujoco_wasm.js']);
     await press(app.page, 'Stop');
     await waitForRuns(app.page, 'the stop', (runs) => runs[2].phase === 'stopped', 60_000);
     expect(app.errors).toEqual([]);

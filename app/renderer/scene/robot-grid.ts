@@ -1,9 +1,6 @@
 import {
   Box3,
-  BoxGeometry,
-  CapsuleGeometry,
   Color,
-  CylinderGeometry,
   DynamicDrawUsage,
   Group,
   InstancedMesh,
@@ -12,18 +9,23 @@ import {
   MeshStandardMaterial,
   Plane,
   Quaternion,
-  SphereGeometry,
   Vector3,
-  type BufferGeometry,
   type Raycaster,
 } from 'three';
-import type { GeomDescription } from '../../../sim/robot-description.ts';
 import type { RobotInfo } from '../../../sim/registry.ts';
 import { MergedRobots, type MergedPart } from './merged-robots.ts';
 import { PlanarShadows } from './planar-shadows.ts';
-
-/** Floats per body in the pose board: x, y, z, qx, qy, qz, qw (MuJoCo world frame, z up). */
-export const POSE_STRIDE = 7;
+import {
+  FULL_DETAIL,
+  LIGHT_LEVELS,
+  POSE_STRIDE,
+  geometryFor,
+  liesFlat,
+  localMatrix,
+  restExtent,
+  trianglesPerRobot,
+  type Detail,
+} from './robot-shape.ts';
 
 // Scratch objects: the per-frame update allocates nothing.
 const bodyPosition = new Vector3();
@@ -37,93 +39,13 @@ const groundPlane = new Plane(new Vector3(0, 1, 0), 0);
 const groundHit = new Vector3();
 const robotAt = new Vector3();
 
-/**
- * Three's primitives are built along y; MuJoCo's capsules and cylinders along their local z. This rotation
- * turns one into the other; it is folded into each geom's local matrix once.
- */
-const Y_TO_Z = new Matrix4().makeRotationX(Math.PI / 2);
-
-/** Segments of the round shapes: a sphere's [around, pole to pole], a capsule's [per cap, around], a cylinder's around. */
-interface Detail {
-  readonly sphere: readonly [number, number];
-  readonly capsule: readonly [number, number];
-  readonly cylinder: number;
-}
-
-/**
- * Full quality, and light (software rendering) levels, finest first. SwiftShader sets up every triangle on the
- * CPU, about 0.5 us each even when it covers no pixel (64 Reachers with 1,500-triangle spheres: 109 ms a frame;
- * with LIGHT_LEVELS[0] 29 ms, with [2] 22 ms, of which 14 without robots), and a shadow draws them all again. So
- * the grid draws the finest level whose triangles, shadows included, fit LIGHT_TRIANGLE_BUDGET (about 2.5 ms),
- * and the finest level close up, when a coarse one would look square (see RobotGrid.setCloseUp).
- */
-export const FULL_DETAIL: Detail = { sphere: [20, 14], capsule: [6, 14], cylinder: 18 };
-export const LIGHT_LEVELS: readonly Detail[] = [
-  { sphere: [8, 4], capsule: [2, 8], cylinder: 8 },
-  { sphere: [6, 3], capsule: [1, 6], cylinder: 6 },
-  { sphere: [4, 2], capsule: [1, 4], cylinder: 4 },
-];
+/** Triangles (robots and their shadows) the light quality may draw: about 2.5 ms a frame under SwiftShader (robot-shape.ts). */
 const LIGHT_TRIANGLE_BUDGET = 5000;
-
-function trianglesPerRobot(robot: RobotInfo, detail: Detail): number {
-  let triangles = 0;
-  for (const body of robot.bodies) {
-    for (const geom of body.geoms) {
-      const geometry = geometryFor(geom, detail);
-      triangles += (geometry.index?.count ?? geometry.getAttribute('position').count) / 3;
-      geometry.dispose();
-    }
-  }
-  return triangles;
-}
-
-/**
- * Points of interest modelled as tiny spheres (the Reacher's target, 9 mm; its fingertip, 1 cm) are drawn at least
- * this radius (m), so that they show from the grid view as more than a pixel or two. Drawing only: physics is untouched.
- */
-const MIN_SPHERE_RADIUS_M = 0.02;
-
-export function geometryFor(geom: GeomDescription, detail: Detail): BufferGeometry {
-  switch (geom.shape) {
-    case 'sphere':
-      return new SphereGeometry(Math.max(geom.size[0], MIN_SPHERE_RADIUS_M), ...detail.sphere);
-    case 'capsule':
-      return new CapsuleGeometry(geom.size[0], 2 * geom.size[1], ...detail.capsule).applyMatrix4(Y_TO_Z);
-    case 'cylinder':
-      return new CylinderGeometry(geom.size[0], geom.size[0], 2 * geom.size[1], detail.cylinder).applyMatrix4(Y_TO_Z);
-    case 'box':
-      return new BoxGeometry(2 * geom.size[0], 2 * geom.size[1], 2 * geom.size[2]);
-  }
-}
-
-/** A geom's pose in its body's frame. */
-function localMatrix(geom: GeomDescription): Matrix4 {
-  return new Matrix4().compose(new Vector3(...geom.pos), new Quaternion(...geom.quat), new Vector3(1, 1, 1));
-}
 
 /** Distance between the lanes of robots that travel (m). */
 const LANE_SPACING_M = 1.2;
 /** Room between the reaches of neighbouring robots fixed to their base (m). */
 const GRID_GAP_M = 0.08;
-
-/** Whether the robot's root body slides (it travels, along x as every Gymnasium walker does). */
-function travelsAlongX(robot: RobotInfo): boolean {
-  return robot.travels;
-}
-
-/** How far (m) the robot's geoms reach across the ground from its first body at rest: half the cell it needs. */
-function reach(robot: RobotInfo): number {
-  const rest = robot.restPoses;
-  let farthest = 0;
-  robot.bodies.forEach((body, index) => {
-    for (const geom of body.geoms) {
-      const x = rest[index * POSE_STRIDE] + geom.pos[0] - rest[0];
-      const y = rest[index * POSE_STRIDE + 1] + geom.pos[1] - rest[1];
-      farthest = Math.max(farthest, Math.hypot(x, y) + Math.max(...geom.size));
-    }
-  });
-  return farthest;
-}
 
 /** How the stage draws: see StageQuality in stage.ts. */
 export interface GridLook {
@@ -171,9 +93,9 @@ export class RobotGrid {
     this.bodyCount = robot.bodies.length;
     // Robots that travel (a sliding root, as the Hopper's) get lanes side by side, across their direction of
     // travel; robots fixed to their base (the Reacher) sit in a square grid, as close as their reach allows.
-    const travels = travelsAlongX(robot);
+    const travels = robot.travels;
     this.travels = travels;
-    this.spacing = travels ? LANE_SPACING_M : 2 * reach(robot) + GRID_GAP_M;
+    this.spacing = travels ? LANE_SPACING_M : 2 * restExtent(robot).reach + GRID_GAP_M;
     const columns = travels ? 1 : Math.ceil(Math.sqrt(count));
     const rows = Math.ceil(count / columns);
     for (let i = 0; i < count; i++) {
@@ -182,10 +104,10 @@ export class RobotGrid {
       this.lanes.push(new Matrix4().makeTranslation(x, y, 0));
     }
     if (look.light) {
-      // The sun's direction in the root's frame (MuJoCo's z up), where the ground is the plane z = 0. The
-      // Reacher's arm lies on its table, 1 cm up: its shadow would hide beneath it and cost as much as the arm.
+      // The sun's direction in the root's frame (MuJoCo's z up), where the ground is the plane z = 0. A robot that
+      // lies flat gets no shadow: it would hide beneath the robot and cost as many triangles.
       const toLight = look.sunDirection.clone().applyQuaternion(this.root.quaternion.clone().invert());
-      this.shadows = robot.name === 'reacher' ? null : new PlanarShadows(toLight);
+      this.shadows = liesFlat(robot) ? null : new PlanarShadows(toLight);
       const drawings = this.shadows ? 2 : 1;
       this.farDetail = LIGHT_LEVELS.find((level) => count * drawings * trianglesPerRobot(robot, level) <= LIGHT_TRIANGLE_BUDGET) ?? this.farDetail;
       this.buildMerged(this.farDetail);

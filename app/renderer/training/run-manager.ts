@@ -274,7 +274,7 @@ export class RunManager {
       run.worker.postMessage({ type: 'export', requestId } satisfies ToTrainer);
       return answer;
     }
-    const checkpoint = (await run.stored.latestCheckpoint()) ?? (await run.stored.store.read(`${name}/checkpoints/best.ckpt`));
+    const checkpoint = (await run.stored.latestCheckpoint()) ?? (await run.stored.bestCheckpoint());
     if (!checkpoint) throw new Error(`run '${name}' has no checkpoint yet: train it a little first`);
     const worker = new Worker(new URL('./trainer.worker.ts', import.meta.url), { type: 'module', name: `export ${name}` });
     worker.onmessage = (event: MessageEvent<FromTrainer>) => void this.handle(run, event.data);

@@ -145,6 +145,11 @@ export class StoredRun {
     return newest === undefined ? null : this.store.read(`${this.name}/checkpoints/${newest}`);
   }
 
+  /** The checkpoint of the best mean return so far, or null when there is none. */
+  bestCheckpoint(): Promise<Uint8Array | null> {
+    return this.store.read(`${this.name}/checkpoints/${BEST_CHECKPOINT}`);
+  }
+
   /** Drops records logged after a checkpoint being resumed from, so the resumed run does not log them twice. */
   truncateMetricsAfter(envSteps: number, records: readonly MetricsRecord[]): Promise<MetricsRecord[]> {
     return this.serial(async () => {
