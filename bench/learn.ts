@@ -1,50 +1,39 @@
-import { getAlgorithm, resolveConfig } from '../agents/registry.ts';
-import { backendName, initTf } from '../agents/shared/tf.ts';
+import { backendName } from '../agents/shared/tf.ts';
+import { countOption, createBenchTrainer, parseBenchArgs } from './bench-trainer.ts';
 
 /**
- * `npm run bench -- learn --robot R --algo A [--threshold T] [--max-steps N] [--max-seconds S]
- *  [--eval-every N] [--eval-episodes K] [--seed S] [--set field=value ...]`:
+ * `npm run bench -- learn --robot R --algo A [--physics P] [--workers W] [--threshold T] [--max-steps N]
+ *  [--max-seconds S] [--eval-every N] [--eval-episodes K] [--seed S] [--set field=value ...]`:
  * trains with the robot's preset until the mean deterministic evaluation return reaches the threshold or the
  * budget runs out, printing one progress line per evaluation (to stderr) and the result as one JSON line.
  * wall_s counts everything (training and evaluations); the CPU is shared, so it is pessimistic when others work.
- * env_steps_per_s is env steps over wall_s. Off-policy runs learn in a second thread unless `--set learnerThread=false`.
+ * env_steps_per_s is env steps over wall_s. The trainer is the one `sinew train --steps <max-steps>` builds: the
+ * robot's default physics unless --physics, environments in the training thread unless --workers, and a
+ * learning-rate schedule (if the algorithm has one) that spans --max-steps. Off-policy runs learn in a second thread unless `--set learnerThread=false`.
  */
 
 const defaultThresholds: Record<string, number> = { reacher: -5, hopper: 3000 };
 
-function parse(argv: readonly string[]) {
-  const options: Record<string, string> = {};
-  const overrides: Record<string, unknown> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const name = argv[i];
-    if (!name.startsWith('--') || i + 1 >= argv.length) throw new Error(`learn bench: expected --option value, got '${name}'`);
-    const value = argv[++i];
-    if (name === '--set') {
-      const eq = value.indexOf('=');
-      if (eq < 1) throw new Error(`learn bench: --set wants field=value, got '${value}'`);
-      const raw = value.slice(eq + 1);
-      overrides[value.slice(0, eq)] = raw === 'true' || raw === 'false' || /^[-\d.e[]/.test(raw) ? JSON.parse(raw) : raw;
-    } else {
-      options[name.slice(2)] = value;
-    }
-  }
-  return { options, overrides };
-}
-
 export async function learnBench(argv: readonly string[]): Promise<number> {
-  const { options, overrides } = parse(argv);
+  const { options, overrides } = parseBenchArgs('learn', argv);
   const robot = options.robot ?? 'reacher';
   const algo = options.algo ?? 'td3';
   const threshold = Number(options.threshold ?? defaultThresholds[robot] ?? 0);
-  const maxSteps = Number(options['max-steps'] ?? 1_000_000);
+  const maxSteps = countOption('learn', options, 'max-steps', 1_000_000, 1);
   const maxSeconds = Number(options['max-seconds'] ?? 600);
-  const evalEvery = Number(options['eval-every'] ?? 2000);
-  const evalEpisodes = Number(options['eval-episodes'] ?? 10);
-  const seed = Number(options.seed ?? 1);
-  await initTf();
-  const entry = getAlgorithm(algo);
-  const config = resolveConfig(algo, robot, overrides);
-  const trainer = await entry.createTrainer({ robot, config, seed });
+  const evalEvery = countOption('learn', options, 'eval-every', 2000, 1);
+  const evalEpisodes = countOption('learn', options, 'eval-episodes', 10, 1);
+  const seed = countOption('learn', options, 'seed', 1);
+  const workers = countOption('learn', options, 'workers', 0);
+  const { trainer, physics, config } = await createBenchTrainer({
+    robot,
+    algo,
+    physics: options.physics,
+    workers,
+    seed,
+    totalSteps: maxSteps,
+    overrides,
+  });
   // Disposed on every way out: a learner thread left running would keep the process alive after an error.
   try {
     const started = Date.now();
@@ -58,12 +47,14 @@ export async function learnBench(argv: readonly string[]): Promise<number> {
       nextEval += evalEvery;
       finalReturn = (await trainer.evaluate(evalEpisodes)).meanReturn;
       reached = finalReturn >= threshold;
-      process.stderr.write(`${algo} ${robot} steps ${trainer.envSteps} eval ${finalReturn.toFixed(2)} wall ${seconds().toFixed(1)}s\n`);
+      process.stderr.write(`${algo} ${robot} ${physics} steps ${trainer.envSteps} eval ${finalReturn.toFixed(2)} wall ${seconds().toFixed(1)}s\n`);
     }
     const line = {
       bench: 'learn',
       robot,
       algo,
+      physics,
+      workers,
       threshold,
       reached,
       env_steps: trainer.envSteps,

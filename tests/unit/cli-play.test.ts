@@ -54,6 +54,46 @@ describe('sinew play', () => {
     expect(result.returns.map((r) => Number(r.toFixed(9)))).toEqual([-10, -9]);
   });
 
+  it('restores a run on the physics it trained on and plays it on the one --physics names', async () => {
+    // The checkpoint holds its environments' state, which only its own engine can load; the policy moves engines.
+    const out = mkdtempSync(join(tmpdir(), 'sinew-play-'));
+    const restoredOn: (string | undefined)[] = [];
+    const playedOn: (string | undefined)[] = [];
+    const fakeOn = fakeCatalog.algorithms['fake-on'];
+    const catalog = {
+      ...fakeCatalog,
+      algorithms: {
+        'fake-on': {
+          ...fakeOn,
+          createTrainer: (options: Parameters<typeof fakeOn.createTrainer>[0]) => (restoredOn.push(options.physics), fakeOn.createTrainer(options)),
+        },
+      },
+    };
+    const recording: PlayDeps = {
+      ...deps([]),
+      loadCatalog: async () => catalog,
+      createEnv: async () => async (robot, options) => (playedOn.push(options?.physics), fakeEnv(robot, options?.seed)),
+    };
+    await makeTrainCommand(recording).run([
+      '--robot',
+      'hopper',
+      '--algo',
+      'fake-on',
+      '--physics',
+      'mujoco',
+      '--steps',
+      '1024',
+      '--out',
+      out,
+      '--name',
+      'h',
+    ]);
+    restoredOn.length = 0;
+    expect(await makePlayCommand(recording).run([join(out, 'h'), '--episodes', '1', '--physics', 'rapier'])).toBe(0);
+    expect(restoredOn).toEqual(['mujoco']);
+    expect(playedOn).toEqual(['rapier']);
+  });
+
   it('says clearly when the path is neither a run nor a policy', async () => {
     const play = makePlayCommand(deps([]));
     await expect(play.run(['/no/such/policy'])).rejects.toThrow('no policy at /no/such/policy');

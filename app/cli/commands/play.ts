@@ -11,7 +11,7 @@ import type { PlayResult } from '../../runtime/play.ts';
 import { RunFolder } from '../../runtime/run-folder.node.ts';
 import { validatedAlgorithmConfig } from '../../runtime/session.node.ts';
 import type { Env } from '../../../sim/env.ts';
-import { resolvePhysics, type PhysicsName } from '../../../sim/physics.ts';
+import { physicsNames, resolvePhysics, type PhysicsName } from '../../../sim/physics.ts';
 import { createEnv } from '../../../sim/registry.ts';
 import type { PolicySnapshot } from '../../../agents/policy.ts';
 import { createPolicyEvaluator } from '../../../agents/export/evaluator.ts';
@@ -20,7 +20,10 @@ const options: readonly OptionSpec[] = [
   { name: 'episodes', description: 'episodes to play', default: '5' },
   { name: 'checkpoint', description: 'for a run folder: latest, best, a step count or a file', default: 'best' },
   { name: 'seed', description: 'episode i starts from a reset with seed + i', default: '0' },
-  { name: 'physics', description: "the robot's physics: 'joint-space' or 'rapier' (default: the run's, else joint-space)" },
+  {
+    name: 'physics',
+    description: `the physics to play on: ${physicsNames.join(', ')} (default: the run's own, else the robot's default); a run trained on another one measures its policy's transfer`,
+  },
 ];
 
 type CreateEnv = (robot: string, options?: { seed?: number; physics?: PhysicsName }) => Promise<Env>;
@@ -50,13 +53,16 @@ async function playRun(
   const { state, path: checkpoint, meta } = folder.loadCheckpoint(which);
   const catalog = await deps.loadCatalog();
   const entry = getRuntimeAlgorithm(catalog, folder.config.algorithm);
-  const physics = resolvePhysics(folder.config.robot, physicsOption ?? folder.config.physics);
+  // The checkpoint restores on the physics it was trained on (its environments' state is that engine's); the policy
+  // then plays on the chosen one, so --physics measures how a policy transfers between engines.
+  const trainedOn = resolvePhysics(folder.config.robot, folder.config.physics);
+  const physics = resolvePhysics(folder.config.robot, physicsOption ?? trainedOn);
   const trainer = await entry.createTrainer({
     robot: folder.config.robot,
     config: validatedAlgorithmConfig(folder, entry),
     seed: folder.config.seed,
     workers: 0,
-    physics,
+    physics: trainedOn,
   });
   let snapshot: PolicySnapshot;
   try {
