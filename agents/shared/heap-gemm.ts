@@ -1,107 +1,97 @@
-import { tf } from './tf.ts';
+import { gemmWasmBase64 } from './gemm-wasm.ts';
 
 /**
- * Matrices that live in tfjs-backend-wasm's heap and its XNNPACK matrix product, called directly: no tensor
- * objects, no tidy, no copies between JavaScript and wasm other than the ones the caller writes. Why: a full
- * TD3 update is 14 products of 256x256x256 plus small work; through tf.* each product also created tensors,
- * transposed with wasm's slow Transpose kernel and copied its result out, a third of the update's time.
+ * Matrices that live in the memory of our own wasm SIMD matrix product (gemm.wat, embedded as gemm-wasm.ts), and
+ * the products the off-policy learners need: A B (+ bias, relu) and A^T B (+ the column sums of B), read in
+ * place. Why not tfjs: its wasm backend hands products to XNNPACK, which re-packs a right operand that changed
+ * before multiplying, and a learner's right operands (weights, activations, gradients) change at every step: the
+ * packing alone cost about 1.8 ms of the ~2 ms of each 256x256x256 product. Our kernel reads the operands as they
+ * lie, with strides, so A^T B needs no transpose either.
  *
- * How it stays correct: XNNPACK packs the right operand (and bias) into its own layout when it first sees a
- * tensor id, and reuses that packing while the id lives. A matrix whose values changed since it was last a right
- * operand is therefore re-registered under the same id first (tfjs's dispose_data frees no memory; it only drops
- * the packed operator). Every write goes through `values`, which marks the matrix changed.
- *
- * On another backend (cpu fallback) the same matrices live in plain arrays and the product runs in JavaScript.
+ * Each HeapSpace is one instance of the module with its own memory; matrices are blocks of it, reused by size
+ * when freed. A memory that grows gets a new buffer, and views into the old one go empty (see HeapMatrix.values).
  */
 
-/** What this file uses of the wasm backend object (tfjs-backend-wasm/dist/backend_wasm.js; not in its typings). */
-interface WasmModule {
-  _malloc(bytes: number): number;
-  _free(offset: number): void;
-  HEAPF32: Float32Array;
-  cwrap(name: string, returnType: null, argTypes: string[]): (...args: unknown[]) => void;
-  tfjs: { registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void };
+/**
+ * The part of the WebAssembly JavaScript API and of atob that this file uses: globals in Node and in browsers
+ * alike, but not in ES2022's library, which is all agents/ may assume (tsconfig.core.json).
+ */
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => GemmModule;
+  Instance: new (module: GemmModule) => { exports: unknown };
+};
+declare function atob(base64: string): string;
+type GemmModule = { readonly kind?: 'compiled gemm.wat' };
+
+const compiled: { module: GemmModule | null } = { module: null };
+
+/** The module, compiled once per thread (1 KB: synchronous compilation is allowed on any thread). */
+function gemmModule(): GemmModule {
+  if (!compiled.module) compiled.module = new WebAssembly.Module(Uint8Array.from(atob(gemmWasmBase64), (c: string) => c.charCodeAt(0)));
+  return compiled.module;
 }
 
-interface WasmBackendObject {
-  wasm: WasmModule;
-  dataIdNextNumber: number;
+interface GemmExports {
+  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  /** gemm.wat's product; see there for its parameters. */
+  gemm(
+    a: number,
+    aRow: number,
+    aStep: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    bias: number,
+    m: number,
+    k: number,
+    n: number,
+    relu: number,
+  ): void;
 }
 
-/** tfjs-backend-wasm's FusableActivation codes (kernels/types.ts). */
-const LINEAR = 0;
-const RELU = 1;
+/** Where gemm.wat keeps the constant 1.0 (the "A" of column sums), and where allocations start. */
+const ONE_ADDRESS = 16;
+const FIRST_BLOCK = 32;
+const PAGE_BYTES = 65536;
 
 export class HeapMatrix {
   readonly rows: number;
   readonly columns: number;
-  /** The backend's tensor id (0 on the JavaScript fallback). */
-  readonly id: number;
   private readonly offset: number;
   private readonly space: HeapSpace;
   private view: Float32Array;
-  /** Changed since XNNPACK last packed it as a right operand. */
-  changed = true;
-  /** The shape XNNPACK last packed it as, k * 2^16 + n. */
-  packedShape = -1;
 
-  constructor(space: HeapSpace, rows: number, columns: number, id: number, offset: number, view: Float32Array) {
+  constructor(space: HeapSpace, rows: number, columns: number, offset: number) {
     this.space = space;
     this.rows = rows;
     this.columns = columns;
-    this.id = id;
     this.offset = offset;
-    this.view = view;
+    this.view = space.viewOf(offset, rows * columns);
   }
 
-  /** The values, row-major, for reading and writing (marks the matrix changed). */
+  /** The values, row-major, for reading and writing (a view: valid until the memory grows; take it anew each time). */
   get values(): Float32Array {
-    this.changed = true;
-    return this.read;
-  }
-
-  /** The values for reading only. */
-  get read(): Float32Array {
     // A wasm memory that grew has a new buffer: views into the old one are empty.
     if (this.view.length === 0 && this.rows * this.columns > 0) this.view = this.space.viewOf(this.offset, this.rows * this.columns);
     return this.view;
   }
 
-  /** Where the matrix starts in the heap (bytes). */
+  /** Where the matrix starts in the module's memory (bytes). */
   get heapOffset(): number {
     return this.offset;
   }
 }
 
 export class HeapSpace {
-  private readonly backend: WasmBackendObject | null;
-  private readonly fusedMatMul: ((...args: unknown[]) => void) | null;
+  private readonly kernel: GemmExports;
   private readonly live = new Set<HeapMatrix>();
-  private readonly shapeA = new Int32Array(3);
-  private readonly shapeB = new Int32Array(3);
-  private readonly bytesA = new Uint8Array(this.shapeA.buffer);
-  private readonly bytesB = new Uint8Array(this.shapeB.buffer);
+  /** Freed blocks by size in bytes, for reuse. */
+  private readonly freeBlocks = new Map<number, number[]>();
+  private end = FIRST_BLOCK;
 
   constructor() {
-    const backend = tf.getBackend() === 'wasm' ? (tf.backend() as unknown as WasmBackendObject) : null;
-    this.backend = backend;
-    this.fusedMatMul = backend
-      ? backend.wasm.cwrap('_FusedMatMul', null, [
-          'number',
-          'array',
-          'number',
-          'number',
-          'array',
-          'number',
-          'number',
-          'number',
-          'number',
-          'number',
-          'number',
-          'number',
-          'number',
-        ])
-      : null;
+    this.kernel = new WebAssembly.Instance(gemmModule()).exports as unknown as GemmExports;
   }
 
   /** Matrices allocated and not yet freed. */
@@ -109,32 +99,26 @@ export class HeapSpace {
     return this.live.size;
   }
 
-  /** True when products run in XNNPACK (wasm backend), false on the JavaScript fallback. */
-  get native(): boolean {
-    return this.backend !== null;
-  }
-
   matrix(rows: number, columns: number): HeapMatrix {
-    const size = rows * columns;
-    let matrix: HeapMatrix;
-    if (this.backend) {
-      const { wasm } = this.backend;
-      const offset = wasm._malloc(Math.max(4, size * 4)) >>> 0;
-      // Ids come from the backend's own counter, so they never collide with its tensors'.
-      const id = this.backend.dataIdNextNumber++;
-      wasm.tfjs.registerTensor(id, size, offset);
-      matrix = new HeapMatrix(this, rows, columns, id, offset, this.viewOf(offset, size));
-      matrix.values.fill(0);
-    } else {
-      matrix = new HeapMatrix(this, rows, columns, 0, 0, new Float32Array(size));
+    if (!Number.isInteger(rows) || !Number.isInteger(columns) || rows < 0 || columns < 0) {
+      throw new Error(`HeapSpace.matrix: ${rows} x ${columns} is not a matrix shape`);
     }
+    const bytes = Math.max(16, Math.ceil((rows * columns * 4) / 16) * 16);
+    let offset = this.freeBlocks.get(bytes)?.pop();
+    if (offset === undefined) {
+      offset = this.end;
+      this.end += bytes;
+      const memory = this.kernel.memory;
+      if (this.end > memory.buffer.byteLength) memory.grow(Math.ceil((this.end - memory.buffer.byteLength) / PAGE_BYTES));
+    }
+    const matrix = new HeapMatrix(this, rows, columns, offset);
+    matrix.values.fill(0);
     this.live.add(matrix);
     return matrix;
   }
 
   viewOf(offset: number, size: number): Float32Array {
-    if (!this.backend) throw new Error('HeapSpace: no wasm heap');
-    return new Float32Array(this.backend.wasm.HEAPF32.buffer, offset, size);
+    return new Float32Array(this.kernel.memory.buffer, offset, size);
   }
 
   /**
@@ -142,41 +126,29 @@ export class HeapSpace {
    * (a batch may use fewer rows than a matrix holds), bias [n] or null; act is relu or linear.
    */
   matMul(a: HeapMatrix, b: HeapMatrix, out: HeapMatrix, m: number, k: number, n: number, bias: HeapMatrix | null, relu: boolean): void {
-    const size = (x: HeapMatrix) => x.rows * x.columns;
-    if (m * k > size(a) || k * n > size(b) || m * n > size(out) || (bias && size(bias) !== n)) {
-      throw new Error(`HeapSpace.matMul: [${m}x${k}] x [${k}x${n}] does not fit matrices of ${size(a)}, ${size(b)}, ${size(out)} values`);
-    }
-    if (!this.backend || !this.fusedMatMul) {
-      hostMatMul(a.read, b.read, out.values, m, k, n, bias?.read ?? null, relu);
-      return;
-    }
-    this.repack(b, k * 0x10000 + n);
-    if (bias) this.repack(bias, n);
-    this.shapeA[0] = 1;
-    this.shapeA[1] = m;
-    this.shapeA[2] = k;
-    this.shapeB[0] = 1;
-    this.shapeB[1] = k;
-    this.shapeB[2] = n;
-    this.fusedMatMul(a.id, this.bytesA, 3, b.id, this.bytesB, 3, 0, 0, relu ? RELU : LINEAR, bias ? bias.id : 0, 0, 0, out.id);
-    out.changed = true;
+    checkFits('matMul', [a, m * k], [b, k * n], [out, m * n]);
+    if (bias && size(bias) !== n) throw new Error(`HeapSpace.matMul: a bias of ${size(bias)} values for ${n} columns`);
+    this.kernel.gemm(a.heapOffset, k, 1, b.heapOffset, n, out.heapOffset, n, bias ? bias.heapOffset : 0, m, k, n, relu ? 1 : 0);
   }
 
-  /** Drops XNNPACK's packed copy of a matrix that changed (same id, same memory). */
-  private repack(matrix: HeapMatrix, shape: number): void {
-    if ((!matrix.changed && matrix.packedShape === shape) || !this.backend) return;
-    matrix.packedShape = shape;
-    const { tfjs } = this.backend.wasm;
-    tfjs.disposeData(matrix.id);
-    tfjs.registerTensor(matrix.id, matrix.rows * matrix.columns, matrix.heapOffset);
-    matrix.changed = false;
+  /**
+   * out = a^T b with a [k, m] and b [k, n] (k rows of a batch each), out [m, n]; with `columnSums`, out holds
+   * one more row, the sums of b's columns (= 1^T b). For a layer, [x^T; 1^T] dz is its kernel gradient followed
+   * by its bias gradient.
+   */
+  matMulTransposedA(a: HeapMatrix, b: HeapMatrix, out: HeapMatrix, m: number, k: number, n: number, columnSums: boolean): void {
+    checkFits('matMulTransposedA', [a, k * m], [b, k * n], [out, (columnSums ? m + 1 : m) * n]);
+    const { gemm } = this.kernel;
+    gemm(a.heapOffset, 1, m, b.heapOffset, n, out.heapOffset, n, 0, m, k, n, 0);
+    if (columnSums) gemm(ONE_ADDRESS, 0, 0, b.heapOffset, n, out.heapOffset + m * n * 4, n, 0, 1, k, n, 0);
   }
 
   free(matrix: HeapMatrix): void {
     if (!this.live.delete(matrix)) return;
-    if (!this.backend) return;
-    this.backend.wasm.tfjs.disposeData(matrix.id);
-    this.backend.wasm._free(matrix.heapOffset);
+    const bytes = Math.max(16, Math.ceil((matrix.rows * matrix.columns * 4) / 16) * 16);
+    const blocks = this.freeBlocks.get(bytes);
+    if (blocks) blocks.push(matrix.heapOffset);
+    else this.freeBlocks.set(bytes, [matrix.heapOffset]);
   }
 
   dispose(): void {
@@ -184,27 +156,13 @@ export class HeapSpace {
   }
 }
 
-/** The same product in plain JavaScript (the fallback, and a reference for tests). */
-export function hostMatMul(
-  a: Float32Array,
-  b: Float32Array,
-  out: Float32Array,
-  rows: number,
-  k: number,
-  n: number,
-  bias: Float32Array | null,
-  relu: boolean,
-): void {
-  for (let r = 0; r < rows; r++) {
-    const row = out.subarray(r * n, (r + 1) * n);
-    if (bias) row.set(bias.subarray(0, n));
-    else row.fill(0);
-    for (let i = 0; i < k; i++) {
-      const x = a[r * k + i];
-      if (x === 0) continue;
-      const bRow = i * n;
-      for (let j = 0; j < n; j++) row[j] += x * b[bRow + j];
-    }
-    if (relu) for (let j = 0; j < n; j++) row[j] = Math.max(0, row[j]);
+function size(matrix: HeapMatrix): number {
+  return matrix.rows * matrix.columns;
+}
+
+function checkFits(product: string, ...operands: [HeapMatrix, number][]): void {
+  if (operands.some(([matrix, needed]) => needed > size(matrix))) {
+    const shapes = operands.map(([matrix, needed]) => `${needed} values in ${size(matrix)}`).join(', ');
+    throw new Error(`HeapSpace.${product}: the operands do not fit their matrices (${shapes})`);
   }
 }

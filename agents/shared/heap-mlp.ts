@@ -9,8 +9,9 @@ import type { MlpSpec } from './mlp.ts';
  *
  * forward() keeps every layer's input and output (the trace of the last forward pass, one per network);
  * backward() propagates d loss / d output through that trace: dz = dy * act'(y) (relu' = [y > 0],
- * tanh' = 1 - y^2), dK = x^T dz, db = sum over rows of dz, dx = dz K^T. Only the products run in XNNPACK;
- * the element-wise work and the small transposes run in JavaScript on views of the heap.
+ * tanh' = 1 - y^2), dK = x^T dz, db = sum over rows of dz, dx = dz K^T. The products run in gemm.wat
+ * (heap-gemm.ts), [dK; db] as one product of x^T read in place; the element-wise work runs in JavaScript on views
+ * of the heap.
  */
 
 interface HeapLayer {
@@ -27,9 +28,7 @@ interface HeapLayer {
 interface LayerBuffers {
   readonly output: HeapMatrix;
   readonly dz: HeapMatrix;
-  /** x^T (inputSize <= outputSize) or dz^T, whichever is smaller to transpose. */
-  readonly transposed: HeapMatrix;
-  /** dK, or dK^T when dz was transposed. */
+  /** [dK; db], the layer's parameter gradient in the flat layout. */
   readonly kernelGradient: HeapMatrix;
   /** dx = dz K^T (also the incoming dy of the layer below). */
   readonly inputGradient: HeapMatrix;
@@ -85,10 +84,10 @@ export class HeapMlp {
     const flat = new Float32Array(this.parameterCount);
     let offset = 0;
     for (const layer of this.layers) {
-      flat.set(layer.kernel.read, offset);
-      offset += layer.kernel.read.length;
-      flat.set(layer.bias.read, offset);
-      offset += layer.bias.read.length;
+      flat.set(layer.kernel.values, offset);
+      offset += layer.kernel.values.length;
+      flat.set(layer.bias.values, offset);
+      offset += layer.bias.values.length;
     }
     return flat;
   }
@@ -110,7 +109,7 @@ export class HeapMlp {
       x = out;
     });
     this.traceRows = rows;
-    return x.read.subarray(0, rows * this.spec.outputSize);
+    return x.values.subarray(0, rows * this.spec.outputSize);
   }
 
   /**
@@ -133,28 +132,16 @@ export class HeapMlp {
       const b = buffers.layers[i];
       const x = i === 0 ? buffers.input : buffers.layers[i - 1].output;
       const dz = b.dz.values;
-      activationGradient(layer.activation, dy, b.output.read, rows * n, dz);
+      activationGradient(layer.activation, dy, b.output.values, rows * n, dz);
       offset -= m * n + n;
       if (parameterGradient) {
-        if (m <= n) {
-          // [dK; db] = [x^T; 1] dz in one product: the ones row sums dz over the batch, and the result is the
-          // layer's kernel gradient followed by its bias gradient, the flat layout itself.
-          const xT = b.transposed.values;
-          transpose(x.read, rows, m, xT);
-          xT.fill(1, m * rows, (m + 1) * rows);
-          this.space.matMul(b.transposed, b.dz, b.kernelGradient, m + 1, rows, n, null, false);
-          parameterGradient.set(b.kernelGradient.read.subarray(0, (m + 1) * n), offset);
-        } else {
-          // dK^T = dz^T x: transpose the (narrower) dz, then the small result; db sums dz's few columns.
-          transpose(dz, rows, n, b.transposed.values);
-          this.space.matMul(b.transposed, x, b.kernelGradient, n, rows, m, null, false);
-          transpose(b.kernelGradient.read, n, m, parameterGradient.subarray(offset, offset + m * n));
-          columnSums(b.dz.read, rows, n, parameterGradient.subarray(offset + m * n, offset + m * n + n));
-        }
+        // [dK; db] = [x^T; 1^T] dz in one call: the kernel gradient followed by the bias gradient, the flat layout itself.
+        this.space.matMulTransposedA(x, b.dz, b.kernelGradient, m, rows, n, true);
+        parameterGradient.set(b.kernelGradient.values.subarray(0, (m + 1) * n), offset);
       }
       if (i > 0 || wantInput) {
         this.space.matMul(b.dz, layer.kernelT, b.inputGradient, rows, n, m, null, false);
-        dy = b.inputGradient.read.subarray(0, rows * m);
+        dy = b.inputGradient.values.subarray(0, rows * m);
       }
     }
     return wantInput ? dy : null;
@@ -165,8 +152,8 @@ export class HeapMlp {
     return this.layers.map((layer) => ({
       inputSize: layer.inputSize,
       outputSize: layer.outputSize,
-      kernel: Float32Array.from(layer.kernel.read),
-      bias: Float32Array.from(layer.bias.read),
+      kernel: Float32Array.from(layer.kernel.values),
+      bias: Float32Array.from(layer.bias.values),
       activation: layer.activation,
     }));
   }
@@ -187,8 +174,7 @@ export class HeapMlp {
       layers: this.layers.map(({ inputSize: m, outputSize: n }) => ({
         output: space.matrix(rows, n),
         dz: space.matrix(rows, n),
-        transposed: m <= n ? space.matrix(m + 1, rows) : space.matrix(n, rows),
-        kernelGradient: m <= n ? space.matrix(m + 1, n) : space.matrix(n, m),
+        kernelGradient: space.matrix(m + 1, n),
         inputGradient: space.matrix(rows, m),
       })),
     };
@@ -198,7 +184,7 @@ export class HeapMlp {
   private freeBuffers(): void {
     if (!this.buffers) return;
     this.space.free(this.buffers.input);
-    for (const b of this.buffers.layers) for (const m of [b.output, b.dz, b.transposed, b.kernelGradient, b.inputGradient]) this.space.free(m);
+    for (const b of this.buffers.layers) for (const m of [b.output, b.dz, b.kernelGradient, b.inputGradient]) this.space.free(m);
     this.buffers = null;
   }
 }
@@ -230,13 +216,5 @@ export function transpose(a: Float32Array, rows: number, columns: number, out: F
         for (let c = c0; c < cEnd; c++) out[c * rows + r] = a[row + c];
       }
     }
-  }
-}
-
-function columnSums(a: Float32Array, rows: number, columns: number, out: Float32Array): void {
-  out.fill(0);
-  for (let r = 0; r < rows; r++) {
-    const row = r * columns;
-    for (let c = 0; c < columns; c++) out[c] += a[row + c];
   }
 }

@@ -1,6 +1,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { initTf, tf } from '../../agents/shared/tf.ts';
-import { HeapSpace, hostMatMul } from '../../agents/shared/heap-gemm.ts';
+import { HeapSpace } from '../../agents/shared/heap-gemm.ts';
+import { gemmWasmBase64 } from '../../agents/shared/gemm-wasm.ts';
+import { compiledGemm } from '../../scripts/embed-gemm.mjs';
 import { HeapMlp, transpose } from '../../agents/shared/heap-mlp.ts';
 import { initialParameters, type MlpSpec } from '../../agents/shared/mlp.ts';
 import { tfMlpOf } from '../oracles/tf-mlp.ts';
@@ -16,10 +18,22 @@ function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return a.length === b.length ? m : Infinity;
 }
 
+/** act(a b + bias) for row-major a [m, k], b [k, n], summed in double precision. */
+function reference(a: Float32Array, b: Float32Array, m: number, k: number, n: number, bias: Float32Array | null, relu: boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let sum = bias ? bias[j] : 0;
+      for (let t = 0; t < k; t++) sum += a[i * k + t] * b[t * n + j];
+      out.push(relu ? Math.max(0, sum) : sum);
+    }
+  }
+  return out;
+}
+
 describe('heap matrices', () => {
-  it('multiplies with bias and relu as worked by hand, on the wasm heap', () => {
+  it('multiplies with bias and relu as worked by hand', () => {
     const space = new HeapSpace();
-    expect(space.native).toBe(true);
     const a = space.matrix(3, 2);
     const b = space.matrix(2, 2);
     const bias = space.matrix(1, 2);
@@ -29,45 +43,59 @@ describe('heap matrices', () => {
     bias.values.set([0.5, 1]);
     // Two rows only: [1 2] B + bias = [3.5, -4], [3 4] B + bias = [7.5, -10]; relu clips the second column.
     space.matMul(a, b, out, 2, 2, 2, bias, true);
-    expect(Array.from(out.read.subarray(0, 4))).toEqual([3.5, 0, 7.5, 0]);
+    expect(Array.from(out.values.subarray(0, 4))).toEqual([3.5, 0, 7.5, 0]);
     space.dispose();
   });
 
-  it('sees a right operand that changed since its last product (XNNPACK packs it once per id)', () => {
+  it('multiplies by a transposed left operand and sums columns, as worked by hand', () => {
     const space = new HeapSpace();
-    const a = space.matrix(1, 2);
-    const b = space.matrix(2, 1);
-    const out = space.matrix(1, 1);
-    a.values.set([1, 1]);
-    b.values.set([2, 3]);
-    space.matMul(a, b, out, 1, 2, 1, null, false);
-    expect(out.read[0]).toBe(5);
-    b.values[1] = 10;
-    space.matMul(a, b, out, 1, 2, 1, null, false);
-    expect(out.read[0]).toBe(12);
+    const a = space.matrix(3, 2);
+    const b = space.matrix(3, 2);
+    const out = space.matrix(3, 2);
+    a.values.set([1, 2, 3, 4, 5, 6]);
+    b.values.set([1, 0, 0, 1, 1, 1]);
+    // a^T b = [[1 + 5, 3 + 5], [2 + 6, 4 + 6]] = [[6, 8], [8, 10]]; the column sums of b are [2, 2].
+    space.matMulTransposedA(a, b, out, 2, 3, 2, true);
+    expect(Array.from(out.values)).toEqual([6, 8, 8, 10, 2, 2]);
     space.dispose();
   });
 
-  it('equals the JavaScript product on random shapes, and refuses shapes that do not fit', () => {
+  it('equals a plain double-precision product over blocks and every kind of edge, and refuses shapes that do not fit', () => {
     const space = new HeapSpace();
     const rng = new Rng(1);
+    // m: rows of 4-row blocks and left over; n: 8-column blocks, a 4-column edge and single columns; k = 0 too.
     for (const [m, k, n] of [
       [5, 7, 3],
       [1, 16, 9],
       [33, 4, 17],
+      [8, 0, 15],
+      [12, 256, 31],
+      [64, 64, 64],
     ]) {
       const a = space.matrix(m, k);
+      const aT = space.matrix(k, m);
       const b = space.matrix(k, n);
       const bias = space.matrix(1, n);
-      const out = space.matrix(m, n);
+      const out = space.matrix(m + 1, n);
       for (const x of [a, b, bias]) x.values.set(Float32Array.from({ length: x.rows * x.columns }, () => rng.normal()));
-      space.matMul(a, b, out, m, k, n, bias, false);
-      const expected = new Float32Array(m * n);
-      hostMatMul(a.read, b.read, expected, m, k, n, bias.read, false);
-      expect(maxAbsDifference(out.read, expected)).toBeLessThan(1e-5);
-      expect(() => space.matMul(a, b, out, m + 1, k, n, null, false)).toThrow(/does not fit/);
+      for (let i = 0; i < m; i++) for (let t = 0; t < k; t++) aT.values[t * m + i] = a.values[i * k + t];
+      // float32 sums of k products of normal values: rounding errors grow about like k (a wrong index errs by ~1).
+      const tolerance = 1e-6 * (k + 8);
+      for (const relu of [false, true]) {
+        space.matMul(a, b, out, m, k, n, bias, relu);
+        expect(maxAbsDifference(out.values.subarray(0, m * n), reference(a.values, b.values, m, k, n, bias.values, relu))).toBeLessThan(tolerance);
+      }
+      space.matMulTransposedA(aT, b, out, m, k, n, true);
+      const sums = Array.from({ length: n }, (_, j) => b.values.filter((_, index) => index % n === j).reduce((x, y) => x + y, 0));
+      expect(maxAbsDifference(out.values, [...reference(a.values, b.values, m, k, n, null, false), ...sums])).toBeLessThan(tolerance);
+      expect(() => space.matMul(a, b, out, m + 2, k, n, null, false)).toThrow(/do not fit/);
+      expect(() => space.matMulTransposedA(aT, b, out, m, k + 1, n, false)).toThrow(/do not fit/);
     }
     space.dispose();
+  });
+
+  it('keeps the embedded module equal to the compiled gemm.wat (regenerate: node scripts/embed-gemm.mjs)', async () => {
+    expect(gemmWasmBase64).toBe((await compiledGemm()).toString('base64'));
   });
 
   it('transposes row-major matrices', () => {
@@ -127,7 +155,7 @@ describe('HeapMlp', () => {
         const product = space.matMul.bind(space);
         let grown = false;
         space.matMul = (...args) => {
-          if (!grown) space.free(space.matrix(space.matrix(1, 1).read.buffer.byteLength / 4, 1));
+          if (!grown) space.free(space.matrix(space.matrix(1, 1).values.buffer.byteLength / 4, 1));
           grown = true;
           product(...args);
         };
