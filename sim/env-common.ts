@@ -46,6 +46,21 @@ export interface EnvSnapshot {
   readonly elapsedSteps: number;
   /** Engine state beyond qpos and qvel (engines/engine.ts writeStateExtra: MuJoCo's warmstart); absent: none. */
   readonly extra?: readonly number[];
+  /**
+   * Whole physics scenes by id (Rapier worlds, shared by many envs: engines/rapier/snapshot.ts); `extra` names the
+   * env's. Absent for engines without shared scenes.
+   */
+  readonly scenes?: ReadonlyMap<number, Uint8Array>;
+}
+
+/**
+ * One restore of many envs from the same saved scenes: each scene is rebuilt once and shared by the envs restored
+ * into it (by scene id); finishRestore() then lets each drop what no restored env claimed.
+ */
+export type RestorePass = Map<number, { finish(): void }>;
+
+export function finishRestore(pass: RestorePass): void {
+  for (const scene of pass.values()) scene.finish();
 }
 
 /** Sizes of an env's packed snapshot: qpos, qvel and the engine's extra state (registry.ts stateLayout). */
@@ -101,7 +116,8 @@ export function unpackSnapshot(data: Float64Array, offset: number, layout: State
 /** An Env that can be snapshot and restored exactly (every env createEnv returns). */
 export interface SnapshotEnv extends Env {
   snapshot(): EnvSnapshot;
-  restore(snapshot: EnvSnapshot): void;
+  /** `pass`: part of a restore of many envs (the caller finishes it); absent: this env alone. */
+  restore(snapshot: EnvSnapshot, pass?: RestorePass): void;
   /** Writes snapshot() as packSnapshot would, without allocating (see packLiveState). */
   packState(out: Float64Array, offset: number): void;
 }
@@ -117,6 +133,10 @@ export function checkState(robot: string, qpos: ArrayLike<number>, qvel: ArrayLi
 /** Physics stepped for several envs at once (one Rapier world): the runner steps it once per env step. */
 export interface SharedPhysics {
   step(): void;
+  /** The scene's id in snapshots (EnvSnapshot.scenes). */
+  readonly id: number;
+  /** The whole scene, for EnvSnapshot.scenes. */
+  takeSnapshot(): Uint8Array;
 }
 
 /**

@@ -1,5 +1,16 @@
 import type { StepResult } from './env.ts';
-import { isStagedEnv, snapshotSize, unpackSnapshot, type SharedPhysics, type SnapshotEnv, type StagedEnv, type StateLayout } from './env-common.ts';
+import {
+  finishRestore,
+  isStagedEnv,
+  snapshotSize,
+  unpackSnapshot,
+  type RestorePass,
+  type SharedPhysics,
+  type SnapshotEnv,
+  type StagedEnv,
+  type StateLayout,
+} from './env-common.ts';
+import type { Scenes } from './scene-board.ts';
 import type { VecBuffers, VecLayout } from './vec-buffers.ts';
 
 /** What one thread runs for a vector env's commands: an EnvRunner over its slice, or a SharedWorkRunner. */
@@ -7,8 +18,10 @@ export interface SliceRunner {
   reset(seed: number): void;
   /** Steps the runner's envs with their rows of `actions` (all N envs' actions, env i's at i * actionSize). */
   step(actions: Float32Array): void;
-  saveState(states: Float64Array, layout: StateLayout): void;
-  loadState(states: Float64Array, layout: StateLayout): void;
+  /** Packs every env's snapshot into `states` and adds the slice's shared scenes (Rapier worlds) to `scenes`. */
+  saveState(states: Float64Array, layout: StateLayout, scenes: Map<number, Uint8Array>): void;
+  /** Restores every env from `states` and the saved `scenes` their snapshots refer to. */
+  loadState(states: Float64Array, layout: StateLayout, scenes: Scenes): void;
   dispose(): void;
 }
 
@@ -25,7 +38,8 @@ export class EnvRunner implements SliceRunner {
   private readonly termNames: readonly string[];
   /** The envs as staged envs and their distinct scenes, when every env has a shared scene; else null. */
   private readonly staged: readonly StagedEnv[] | null;
-  private readonly scenes: readonly SharedPhysics[];
+  /** The distinct scenes of the staged envs (a restore may move envs to other scenes: loadState renews them). */
+  private scenes: readonly SharedPhysics[];
 
   constructor(
     private readonly envs: readonly SnapshotEnv[],
@@ -40,7 +54,11 @@ export class EnvRunner implements SliceRunner {
     const staged = envs.filter(isStagedEnv);
     const batched = staged.length === envs.length && staged.every((env) => env.scene !== null);
     this.staged = batched ? staged : null;
-    this.scenes = batched ? [...new Set(staged.map((env) => env.scene as SharedPhysics))] : [];
+    this.scenes = this.distinctScenes();
+  }
+
+  private distinctScenes(): SharedPhysics[] {
+    return this.staged ? [...new Set(this.staged.map((env) => env.scene as SharedPhysics))] : [];
   }
 
   reset(seed: number): void {
@@ -139,16 +157,23 @@ export class EnvRunner implements SliceRunner {
     env.writePoses(b.poses, i * this.layout.bodyCount * 7);
   }
 
-  /** Packs each env's snapshot into states (global env index i at i * snapshotSize). */
-  saveState(states: Float64Array, layout: StateLayout): void {
+  /** Packs each env's snapshot into states (global env index i at i * snapshotSize) and its scenes into `scenes`. */
+  saveState(states: Float64Array, layout: StateLayout, scenes: Map<number, Uint8Array>): void {
     const size = snapshotSize(layout);
     this.envs.forEach((env, k) => env.packState(states, (this.first + k) * size));
+    for (const scene of this.distinctScenes()) scenes.set(scene.id, scene.takeSnapshot());
   }
 
-  /** Restores each env from states; the buffers (obs, episode books) are the caller's to restore. */
-  loadState(states: Float64Array, layout: StateLayout): void {
+  /**
+   * Restores each env from states and the saved scenes (each rebuilt once for the slice); the buffers (obs, episode
+   * books) are the caller's to restore.
+   */
+  loadState(states: Float64Array, layout: StateLayout, scenes: Scenes): void {
     const size = snapshotSize(layout);
-    this.envs.forEach((env, k) => env.restore(unpackSnapshot(states, (this.first + k) * size, layout)));
+    const pass: RestorePass = new Map();
+    this.envs.forEach((env, k) => env.restore({ ...unpackSnapshot(states, (this.first + k) * size, layout), scenes }, pass));
+    finishRestore(pass);
+    this.scenes = this.distinctScenes();
     this.writeAllPoses();
   }
 

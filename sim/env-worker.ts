@@ -5,6 +5,8 @@ import { SharedWorkRunner, WorkBoard } from './work-sharing.ts';
 import { createEnvSlice } from './env-slice.ts';
 import { robotInfo, stateLayout } from './registry.ts';
 import { viewVecMemory } from './vec-buffers.ts';
+import { readSceneBoard, writeSceneBoard } from './scene-board.ts';
+import type { StateLayout } from './env-common.ts';
 import { COMMAND, CONTROL, STATUS, writeError, type WorkerInit, type WorkerReply } from './worker-protocol.ts';
 
 /** What an env worker needs from its platform (Node worker_threads or a Web Worker). */
@@ -71,8 +73,8 @@ async function start(init: WorkerInit, endpoint: WorkerEndpoint): Promise<void> 
     try {
       if (command === COMMAND.STEP) runner.step(actions);
       else if (command === COMMAND.RESET) runner.reset(control[CONTROL.ARG]);
-      else if (command === COMMAND.SAVE) runner.saveState(states, layout);
-      else if (command === COMMAND.LOAD) runner.loadState(states, layout);
+      else if (command === COMMAND.SAVE) save(runner, states, layout, init.scenes);
+      else if (command === COMMAND.LOAD) runner.loadState(states, layout, readSceneBoard(init.scenes));
       else if (command === COMMAND.CLOSE) runner.dispose();
       else throw new Error(`unknown command ${command}`);
     } catch (failure) {
@@ -87,4 +89,11 @@ async function start(init: WorkerInit, endpoint: WorkerEndpoint): Promise<void> 
       return;
     }
   }
+}
+
+/** SAVE: the slice's snapshots into the shared states, its scenes onto its scene board. */
+function save(runner: SliceRunner, states: Float64Array, layout: StateLayout, board: SharedArrayBuffer): void {
+  const scenes = new Map<number, Uint8Array>();
+  runner.saveState(states, layout, scenes);
+  writeSceneBoard(board, scenes);
 }

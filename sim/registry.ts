@@ -4,6 +4,7 @@ import { REACHER, REACHER_BODIES, ReacherEnv, reacherDescription } from './reach
 import { restPoses, type GeomDescription, type RobotDescription, type SignalDescription } from './robot-description.ts';
 import { TimeLimit } from './time-limit.ts';
 import { resolvePhysics, type PhysicsName } from './physics.ts';
+import { rapierStateExtraSize } from './engines/rapier/build.ts';
 import type { RapierWorld } from './engines/rapier/world.ts';
 import { loadModel, type ModelFileName, type RobotModel } from './model/index.ts';
 import { actionLayout, boundTask, modelRestPoses, renderBodies, renderScenery, taskSpec, taskSpecs } from './tasks/index.ts';
@@ -164,11 +165,16 @@ export function robotInfo(robot: string): RobotInfo {
 
 export { checkPhysics, defaultPhysics, physicsNames, physicsSummary, resolvePhysics, type PhysicsName } from './physics.ts';
 
-/** Sizes of a packed env snapshot for `robot` on `physics` (MuJoCo adds its warmstart and body frames: engines/mujoco). */
+/**
+ * Sizes of a packed env snapshot for `robot` on `physics`: MuJoCo adds its warmstart and body frames
+ * (engines/mujoco), Rapier the world and handles of the robot's bodies (engines/rapier/snapshot.ts).
+ */
 export function stateLayout(robot: string, physics: string | undefined): StateLayout {
   const info = robotInfo(robot);
   const nbody = info.bodies.length + 1;
-  return { nq: info.nq, nv: info.nv, extra: resolvePhysics(info.name, physics) === 'mujoco' ? info.nv + 7 * nbody : 0 };
+  const engine = resolvePhysics(info.name, physics);
+  const extra = engine === 'mujoco' ? info.nv + 7 * nbody : engine === 'rapier' ? rapierStateExtraSize(loadModel(info.modelFile)) : 0;
+  return { nq: info.nq, nv: info.nv, extra };
 }
 
 export interface CreateEnvOptions {

@@ -1,5 +1,5 @@
 import type { StepResult } from './env.ts';
-import { isStagedEnv, type EnvSnapshot, type SharedPhysics, type SnapshotEnv, type StagedEnv } from './env-common.ts';
+import { isStagedEnv, type EnvSnapshot, type RestorePass, type SharedPhysics, type SnapshotEnv, type StagedEnv } from './env-common.ts';
 
 /**
  * Gymnasium's TimeLimit wrapper: truncates an episode after `maxEpisodeSteps` steps (whether or not it also
@@ -79,8 +79,8 @@ export class TimeLimit implements StagedEnv {
   snapshot(): EnvSnapshot {
     return { ...this.inner.snapshot(), elapsedSteps: this.elapsed };
   }
-  restore(snapshot: EnvSnapshot): void {
-    this.inner.restore(snapshot);
+  restore(snapshot: EnvSnapshot, pass?: RestorePass): void {
+    this.inner.restore(snapshot, pass);
     this.elapsed = snapshot.elapsedSteps;
   }
   packState(out: Float64Array, offset: number): void {

@@ -1,9 +1,10 @@
 import type { VecEnv, VecEnvState } from './env.ts';
 import { snapshotSize, type StateLayout } from './env-common.ts';
 import type { RapierWorldMode } from './env-slice.ts';
-import { robotInfo, stateLayout, type PhysicsName } from './registry.ts';
+import { resolvePhysics, robotInfo, stateLayout, type PhysicsName } from './registry.ts';
 import type { VecBuffers, VecLayout } from './vec-buffers.ts';
 import type { WorkerFactory } from './worker-protocol.ts';
+import { decodeScenes, encodeScenes, type Scenes } from './scene-board.ts';
 
 /**
  * A VecEnv plus the per-env bookkeeping trainers need (see VecBuffers): returns and lengths of the episodes
@@ -27,12 +28,13 @@ export interface SimVecEnv extends VecEnv, Omit<VecBuffers, 'obs' | 'actions' | 
 /** The buffers a saved VecEnv carries beside its envs' snapshots. */
 type SavedBuffers = Pick<VecBuffers, 'obs' | 'episodeReturns' | 'episodeLengths' | 'finishedReturns' | 'finishedLengths'>;
 
-/** A VecEnvState from packed env snapshots and the running buffers. */
-export function vecEnvState(vec: SimVecEnv, states: Float64Array): VecEnvState {
+/** A VecEnvState from packed env snapshots, the saved scenes (Rapier worlds; none for other engines) and the running buffers. */
+export function vecEnvState(vec: SimVecEnv, states: Float64Array, scenes: Scenes): VecEnvState {
   return {
     json: { kind: 'sinew-vec-env', robot: vec.robot, numEnvs: vec.numEnvs },
     arrays: {
       states: states.slice(),
+      ...(scenes.size > 0 ? { scenes: encodeScenes(scenes) } : {}),
       obs: vec.obs.slice(),
       episodeReturns: vec.episodeReturns.slice(),
       episodeLengths: vec.episodeLengths.slice(),
@@ -42,13 +44,26 @@ export function vecEnvState(vec: SimVecEnv, states: Float64Array): VecEnvState {
   };
 }
 
-/** Checks a VecEnvState against this VecEnv, copies its buffers back and returns the packed snapshots. */
-export function restoreVecBuffers(vec: SimVecEnv & SavedBuffers, state: VecEnvState, layout: StateLayout): Float64Array {
+/**
+ * Checks a VecEnvState against this VecEnv, copies its buffers back and returns the packed snapshots and saved
+ * scenes. Rapier states saved before worlds were saved (no scenes) cannot resume exactly: refused, saying so.
+ */
+export function restoreVecBuffers(
+  vec: SimVecEnv & SavedBuffers,
+  state: VecEnvState,
+  layout: StateLayout,
+  physics: PhysicsName,
+): { states: Float64Array; scenes: Scenes } {
   const json = state.json as { kind?: string; robot?: string; numEnvs?: number } | null;
   if (json?.kind !== 'sinew-vec-env' || json.robot !== vec.robot || json.numEnvs !== vec.numEnvs) {
     throw new Error(`VecEnv state is for ${json?.numEnvs} x ${json?.robot}, not ${vec.numEnvs} x ${vec.robot}`);
   }
   const { states, obs, episodeReturns, episodeLengths, finishedReturns, finishedLengths } = state.arrays;
+  const scenes = state.arrays.scenes;
+  if (physics === 'rapier' && !(scenes instanceof Uint8Array))
+    throw new Error(
+      'VecEnv state: these Rapier envs were saved by an older sinew, without their Rapier worlds (the solver state a resume needs to continue exactly); this sinew cannot resume them: start a new run',
+    );
   if (!(states instanceof Float64Array) || states.length !== vec.numEnvs * snapshotSize(layout))
     throw new Error('VecEnv state: states array has the wrong size');
   vec.obs.set(obs as Float32Array);
@@ -56,7 +71,7 @@ export function restoreVecBuffers(vec: SimVecEnv & SavedBuffers, state: VecEnvSt
   vec.episodeLengths.set(episodeLengths as Int32Array);
   vec.finishedReturns.set(finishedReturns as Float64Array);
   vec.finishedLengths.set(finishedLengths as Int32Array);
-  return states;
+  return { states, scenes: scenes instanceof Uint8Array ? decodeScenes(scenes) : new Map() };
 }
 
 export interface VecEnvOptions {
@@ -125,10 +140,13 @@ export abstract class VecEnvViews {
   readonly poses: Float32Array;
   /** Sizes of each env's packed snapshot (registry.ts stateLayout). */
   protected readonly stateLayout: StateLayout;
+  /** The envs' physics (the robot's default resolved). */
+  protected readonly physics: PhysicsName;
 
   protected constructor(robot: string, physics: PhysicsName | undefined, layout: VecLayout, buffers: VecBuffers) {
     const info = robotInfo(robot);
     this.stateLayout = stateLayout(robot, physics);
+    this.physics = resolvePhysics(info.name, physics);
     this.robot = info.name;
     this.numEnvs = layout.numEnvs;
     this.observationSize = layout.observationSize;

@@ -61,12 +61,14 @@ export class InThreadVecEnv extends VecEnvViews implements SimVecEnv {
 
   async saveState(): Promise<VecEnvState> {
     const states = new Float64Array(this.numEnvs * snapshotSize(this.stateLayout));
-    this.runner.saveState(states, this.stateLayout);
-    return vecEnvState(this, states);
+    const scenes = new Map<number, Uint8Array>();
+    this.runner.saveState(states, this.stateLayout, scenes);
+    return vecEnvState(this, states, scenes);
   }
 
   async loadState(state: VecEnvState): Promise<void> {
-    this.runner.loadState(restoreVecBuffers(this, state, this.stateLayout), this.stateLayout);
+    const { states, scenes } = restoreVecBuffers(this, state, this.stateLayout, this.physics);
+    this.runner.loadState(states, this.stateLayout, scenes);
   }
 
   async close(): Promise<void> {

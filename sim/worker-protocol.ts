@@ -21,6 +21,8 @@ export interface WorkerInit extends EnvSliceOptions {
   readonly error: SharedArrayBuffer;
   /** Packed env snapshots (env-common.ts packSnapshot), for SAVE and LOAD (and, sharing work, every step). */
   readonly states: SharedArrayBuffer;
+  /** This worker's scene board (scene-board.ts): the saved Rapier worlds it writes on SAVE and reads on LOAD. */
+  readonly scenes: SharedArrayBuffer;
   /** Work sharing (work-sharing.ts): the board, this worker's thread index (the host is 0) and the thread count; null: a fixed slice. */
   readonly work: { readonly board: SharedArrayBuffer; readonly thread: number; readonly threads: number } | null;
 }

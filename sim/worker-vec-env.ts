@@ -8,10 +8,13 @@ import { resolvePhysics, robotInfo, stateLayout } from './registry.ts';
 import { allocateVecMemory, viewVecMemory, type VecLayout } from './vec-buffers.ts';
 import { checkActions, restoreVecBuffers, vecEnvState, vecLayout, VecEnvViews, type SimVecEnv, type VecEnvOptions } from './vec-env-views.ts';
 import { SharedWorkRunner, WorkBoard } from './work-sharing.ts';
+import { createSceneBoard, readSceneBoard, writeSceneBoard } from './scene-board.ts';
 import { COMMAND, CONTROL, CONTROL_INTS, ERROR_BYTES, STATUS, readError, type WorkerFactory, type WorkerPort } from './worker-protocol.ts';
 
 interface HostedWorker {
   readonly port: WorkerPort;
+  /** Its scene board (scene-board.ts). */
+  readonly scenes: SharedArrayBuffer;
   readonly control: Int32Array;
   readonly error: Uint16Array;
   readonly first: number;
@@ -83,7 +86,7 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
     const sliceSize = (t: number) => Math.floor(layout.numEnvs / workers) + (t < layout.numEnvs % workers ? 1 : 0);
     const { physics, rapierWorlds, maxEpisodeSteps } = options;
     // Work sharing moves envs between threads through their snapshots, which restore the joint-space and MuJoCo
-    // robots exactly; Rapier worlds keep solver state no snapshot holds, so their robots keep fixed slices. It pays where
+    // robots cheaply; a Rapier robot's snapshot needs its whole world, so Rapier robots keep fixed slices. It pays where
     // a step's cost varies with contacts (the Hopper); the Reacher's steps all cost the same ~1 us, so fixed
     // slices are balanced already and sharing's bookkeeping only slows them (sim bench, --work-sharing on,off).
     const variesWithContacts = info.hasContacts;
@@ -108,7 +111,8 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
       const controlBuffer = new SharedArrayBuffer(CONTROL_INTS * 4);
       const errorBuffer = new SharedArrayBuffer(ERROR_BYTES);
       const port = factory();
-      const worker: HostedWorker = { port, control: new Int32Array(controlBuffer), error: new Uint16Array(errorBuffer), first, count };
+      const scenes = createSceneBoard();
+      const worker: HostedWorker = { port, scenes, control: new Int32Array(controlBuffer), error: new Uint16Array(errorBuffer), first, count };
       hosted.push(worker);
       started.push(
         new Promise<void>((resolve, reject) => {
@@ -130,6 +134,7 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
         control: controlBuffer,
         error: errorBuffer,
         states: statesBuffer,
+        scenes,
         work,
       });
       first += count;
@@ -164,13 +169,18 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
   }
 
   async saveState(): Promise<VecEnvState> {
-    await this.command(COMMAND.SAVE, 0, () => this.own.saveState(this.states, this.stateLayout));
-    return vecEnvState(this, this.states);
+    const scenes = new Map<number, Uint8Array>();
+    await this.command(COMMAND.SAVE, 0, () => this.own.saveState(this.states, this.stateLayout, scenes));
+    for (const worker of this.hosted) for (const [id, bytes] of readSceneBoard(worker.scenes)) scenes.set(id, bytes);
+    return vecEnvState(this, this.states, scenes);
   }
 
+  /** Every thread gets every saved scene: it rebuilds those its envs' snapshots name (snapshot.ts in engines/rapier). */
   async loadState(state: VecEnvState): Promise<void> {
-    this.states.set(restoreVecBuffers(this, state, this.stateLayout));
-    await this.command(COMMAND.LOAD, 0, () => this.own.loadState(this.states, this.stateLayout));
+    const { states, scenes } = restoreVecBuffers(this, state, this.stateLayout, this.physics);
+    this.states.set(states);
+    for (const worker of this.hosted) writeSceneBoard(worker.scenes, scenes);
+    await this.command(COMMAND.LOAD, 0, () => this.own.loadState(this.states, this.stateLayout, scenes));
   }
 
   async close(): Promise<void> {

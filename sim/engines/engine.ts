@@ -1,4 +1,4 @@
-import type { StagedPhysics } from '../env-common.ts';
+import type { RestorePass, StagedPhysics } from '../env-common.ts';
 import type { RobotModel } from '../model/types.ts';
 
 /**
@@ -28,11 +28,22 @@ export interface EnginePhysics extends StagedPhysics {
   readonly contactCount: number;
   /**
    * State beyond qpos and qvel that decides the next step bit for bit (MuJoCo: qacc_warmstart, the solver's
-   * starting point; length stateExtraSize). Saved in snapshots so that a restored robot continues exactly.
+   * starting point; Rapier: which saved world holds the robot's bodies; length stateExtraSize). Saved in snapshots
+   * so that a restored robot continues exactly.
    */
   readonly stateExtraSize: number;
   writeStateExtra(out: Float64Array, offset: number): void;
-  readStateExtra(data: ArrayLike<number>, offset: number): void;
+  /**
+   * Restores a snapshot exactly: qpos, qvel and the extra state written by writeStateExtra; `scenes` are the saved
+   * shared scenes (Rapier worlds) the extra state refers to, rebuilt once per `pass`.
+   */
+  restoreState(
+    qpos: ArrayLike<number>,
+    qvel: ArrayLike<number>,
+    extra: ArrayLike<number>,
+    scenes: ReadonlyMap<number, Uint8Array> | undefined,
+    pass: RestorePass,
+  ): void;
   /**
    * Stage controls: `ctrl` is the actuators' control vector (nu entries, in the actuators' units; the engine
    * clamps it to ctrlRange where ctrlLimited), kept by reference until the step.
@@ -45,4 +56,19 @@ export interface EngineOptions {
   readonly frameSkip: number;
   /** Fill cfrcExt after every step (Ant's observation and contact cost); costs time, so off unless a task asks. */
   readonly contactForces?: boolean;
+}
+
+/** Body frames for the pose board from MuJoCo's xpos/xquat, bodies 1.. (the world is not drawn): x, y, z, qx, qy, qz, qw. */
+export function writeBodyPoses(xpos: Float64Array, xquat: Float64Array, out: Float32Array, offset: number): void {
+  const nbody = xpos.length / 3;
+  for (let b = 1; b < nbody; b++) {
+    const o = offset + 7 * (b - 1);
+    out[o] = xpos[3 * b];
+    out[o + 1] = xpos[3 * b + 1];
+    out[o + 2] = xpos[3 * b + 2];
+    out[o + 3] = xquat[4 * b + 1];
+    out[o + 4] = xquat[4 * b + 2];
+    out[o + 5] = xquat[4 * b + 3];
+    out[o + 6] = xquat[4 * b];
+  }
 }

@@ -1,5 +1,15 @@
 import type { StepResult } from '../env.ts';
-import { checkState, clipAction, isAbsurd, packLiveState, type EnvSnapshot, type SharedPhysics, type StagedEnv } from '../env-common.ts';
+import {
+  checkState,
+  clipAction,
+  finishRestore,
+  isAbsurd,
+  packLiveState,
+  type EnvSnapshot,
+  type RestorePass,
+  type SharedPhysics,
+  type StagedEnv,
+} from '../env-common.ts';
 import type { EnginePhysics } from '../engines/engine.ts';
 import { Rng } from '../rng.ts';
 import type { Task } from './task.ts';
@@ -106,15 +116,19 @@ export class TaskEnv implements StagedEnv {
   snapshot(): EnvSnapshot {
     const extra = new Float64Array(this.physics.stateExtraSize);
     this.physics.writeStateExtra(extra, 0);
-    return { qpos: [...this.physics.qpos], qvel: [...this.physics.qvel], rng: this.rng.getState(), elapsedSteps: 0, extra: [...extra] };
+    const { qpos, qvel, scene } = this.physics;
+    const state = { qpos: [...qpos], qvel: [...qvel], rng: this.rng.getState(), elapsedSteps: 0, extra: [...extra] };
+    return scene ? { ...state, scenes: new Map([[scene.id, scene.takeSnapshot()]]) } : state;
   }
 
-  restore(snapshot: EnvSnapshot): void {
+  restore(snapshot: EnvSnapshot, pass?: RestorePass): void {
     const extra = snapshot.extra ?? [];
     if (extra.length !== this.physics.stateExtraSize)
       throw new Error(`${this.robot}: snapshot has ${extra.length} extra state values, the engine needs ${this.physics.stateExtraSize}`);
-    this.setState(snapshot.qpos, snapshot.qvel);
-    this.physics.readStateExtra(extra, 0);
+    checkState(this.robot, snapshot.qpos, snapshot.qvel, this.physics.qpos.length, this.physics.qvel.length);
+    const own: RestorePass = pass ?? new Map();
+    this.physics.restoreState(snapshot.qpos, snapshot.qvel, extra, snapshot.scenes, own);
+    if (!pass) finishRestore(own);
     this.rng = Rng.fromState(snapshot.rng);
   }
 

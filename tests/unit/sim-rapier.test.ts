@@ -39,13 +39,34 @@ describe.each(['reacher', 'hopper'])('%s on Rapier physics', (robot) => {
     const snapshot = env.snapshot();
     const next = env.step(zeros());
     const other = await createEnv(robot, { physics: 'rapier', seed: 77 });
+    const baseline = liveRapierWorlds();
     other.restore(snapshot);
-    const again = other.step(zeros());
-    // A Rapier world carries state beyond qpos/qvel (joint drift, the solver's warm starts): the same step to 0.02
-    // (measured up to 9e-3).
-    again.obs.forEach((value, i) => expect(Math.abs(value - next.obs[i])).toBeLessThan(0.02));
+    // The snapshot holds the whole world (joint drift, contacts, the solver's warm starts): the same step bit for bit.
+    expect(other.step(zeros())).toEqual(next);
+    expect(env.step(zeros())).toEqual(other.step(zeros()));
+    expect(liveRapierWorlds()).toBe(baseline); // the restored world replaced the env's own
     env.dispose();
     other.dispose();
+  });
+
+  it('restores an env of a shared world into a lone env bit for bit (the other robots of the saved world are dropped)', async () => {
+    const scene = await createRapierScene(robot);
+    const envs = [0, 1, 2].map((lane) => createEnv(robot, { physics: 'rapier', scene, lane, seed: 10 + lane }));
+    const shared = (await Promise.all(envs)) as StagedEnv[];
+    const act = (step: number, k: number) => Array.from({ length: info.actionSize }, (_, j) => Math.sin(step + 2 * k + j));
+    const stepAll = (step: number) => {
+      shared.forEach((env, k) => env.stage(act(step, k)));
+      scene.step();
+      return shared.map((env) => env.finish());
+    };
+    for (let step = 0; step < 12; step++) stepAll(step);
+    const snapshot = shared[1].snapshot();
+    const lone = await createEnv(robot, { physics: 'rapier', lane: 1, seed: 0 });
+    lone.restore(snapshot);
+    for (let step = 12; step < 20; step++) expect(lone.step(act(step, 1))).toEqual(stepAll(step)[1]);
+    const other = await createEnv(robot, { physics: 'rapier', lane: 0 });
+    expect(() => other.restore({ ...snapshot, scenes: new Map() })).toThrow(/does not hold Rapier world 0/);
+    for (const env of [...shared, lone, other]) env.dispose();
   });
 
   it('rejects bad actions and states with clear errors', async () => {

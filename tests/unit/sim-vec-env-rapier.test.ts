@@ -77,7 +77,7 @@ describe.each([
     expect(vec.stepCount).toBe(1);
   });
 
-  it('saves and loads its state: it continues from the same state (not bit for bit: see below)', async () => {
+  it('saves and loads its state: the continuation repeats bit for bit (the saved worlds hold the solver state)', async () => {
     for (const robot of ['reacher', 'hopper']) {
       const vec = await make({ robot, numEnvs: 3, workers, seed: 4, maxEpisodeSteps: 12 });
       await trace(vec, 0, 5);
@@ -85,13 +85,29 @@ describe.each([
       const first = await trace(vec, 5, 15);
       await vec.loadState(saved);
       expect(vec.obs).toEqual(saved.arrays.obs);
-      const again = await trace(vec, 5, 15);
-      // A Rapier world keeps joint drift and the solver's warm starts, which the saved qpos/qvel do not carry and
-      // Rapier's JS API cannot read per robot (engines/rapier/robot.ts): the run continues from the same state (obs
-      // above) and its first step agrees to 0.25 (measured up to 0.107), not bit for bit; then the runs part.
-      expect(Math.max(...again.slice(0, vec.obs.length).map((value, j) => Math.abs(value - first[j])))).toBeLessThan(0.25);
+      expect(await trace(vec, 5, 15)).toEqual(first);
     }
   });
+
+  it.each([0, 2, 3].filter((other) => other !== workers))(
+    'a state saved here resumes bit for bit on %i threads (other slices: each thread rebuilds the saved worlds its envs were in)',
+    async (other) => {
+      const robot = 'hopper';
+      const vec = await make({ robot, numEnvs: 5, workers, seed: 8, maxEpisodeSteps: 15 });
+      await trace(vec, 0, 10); // the Hoppers touch the ground: contacts are part of the saved worlds
+      const saved = await vec.saveState();
+      const first = await trace(vec, 10, 20);
+      const resumed = await make({ robot, numEnvs: 5, workers: other, seed: 99, maxEpisodeSteps: 15 });
+      await resumed.loadState(saved);
+      expect(resumed.obs).toEqual(saved.arrays.obs);
+      expect(await trace(resumed, 10, 20)).toEqual(first);
+      // Saved again after the resume (its worlds cut along other slices), it still resumes exactly here.
+      const again = await resumed.saveState();
+      const second = await trace(resumed, 30, 10);
+      await vec.loadState(again);
+      expect(await trace(vec, 30, 10)).toEqual(second);
+    },
+  );
 });
 
 describe('Rapier VecEnv determinism', () => {
@@ -116,6 +132,18 @@ describe('Rapier VecEnv determinism', () => {
     expect(liveRapierWorlds()).toBe(baseline + 4);
     await shared.close();
     await separate.close();
+    expect(liveRapierWorlds()).toBe(baseline);
+  });
+
+  it('refuses a state saved without its Rapier worlds (an older sinew) clearly, and frees the worlds a restore replaced', async () => {
+    const baseline = liveRapierWorlds();
+    const vec = await createVecEnv({ robot: 'reacher', numEnvs: 4, physics: 'rapier', workers: 0 });
+    const saved = await vec.saveState();
+    const { scenes: _scenes, ...legacy } = saved.arrays;
+    await expect(vec.loadState({ ...saved, arrays: legacy })).rejects.toThrow(/saved by an older sinew, without their Rapier worlds/);
+    await vec.loadState(saved);
+    expect(liveRapierWorlds()).toBe(baseline + 1);
+    await vec.close();
     expect(liveRapierWorlds()).toBe(baseline);
   });
 

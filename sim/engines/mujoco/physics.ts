@@ -1,4 +1,4 @@
-import type { EngineOptions, EnginePhysics } from '../engine.ts';
+import { writeBodyPoses, type EngineOptions, type EnginePhysics } from '../engine.ts';
 import type { RobotModel } from '../../model/types.ts';
 import type { MjDataHandle, MjModelHandle, MujocoModule } from './module.ts';
 
@@ -137,27 +137,18 @@ export class MujocoPhysics implements EnginePhysics {
     out.set(this.xquat, offset + warmstart.length + this.xpos.length);
   }
 
-  readStateExtra(values: ArrayLike<number>, offset: number): void {
+  /** qpos and qvel as setState sets them, then the extra state (writeStateExtra) over what that recomputed. */
+  restoreState(qpos: ArrayLike<number>, qvel: ArrayLike<number>, values: ArrayLike<number>): void {
+    this.setState(qpos, qvel);
     const warmstart = this.live().warmstart;
-    let o = offset;
+    let o = 0;
     for (let i = 0; i < warmstart.length; i++) warmstart[i] = values[o++];
     for (let i = 0; i < this.xpos.length; i++) this.xpos[i] = values[o++];
     for (let i = 0; i < this.xquat.length; i++) this.xquat[i] = values[o++];
   }
 
-  /** Body frames for the pose board, bodies 1.. (the world is not drawn): x, y, z, qx, qy, qz, qw. */
   writePoses(out: Float32Array, offset: number): void {
-    const { xpos, xquat } = this;
-    for (let b = 1; b < this.model.bodies.length; b++) {
-      const o = offset + 7 * (b - 1);
-      out[o] = xpos[3 * b];
-      out[o + 1] = xpos[3 * b + 1];
-      out[o + 2] = xpos[3 * b + 2];
-      out[o + 3] = xquat[4 * b + 1];
-      out[o + 4] = xquat[4 * b + 2];
-      out[o + 5] = xquat[4 * b + 3];
-      out[o + 6] = xquat[4 * b];
-    }
+    writeBodyPoses(this.xpos, this.xquat, out, offset);
   }
 
   private checkAlive(): void {

@@ -1,6 +1,6 @@
 import type { ImpulseJoint, RigidBody } from '@dimforge/rapier3d-compat';
 import type { ModelGeom, Quat, RobotModel, Vec3 } from '../../model/types.ts';
-import type { ColliderPlan, RapierLayout } from './layout.ts';
+import { rapierLayout, type ColliderPlan, type RapierLayout } from './layout.ts';
 import type { RapierWorld } from './world.ts';
 
 /**
@@ -55,6 +55,29 @@ export function worldGroupBits(layout: RapierLayout): Map<number, number> {
   return bits;
 }
 
+/** How many handles a built robot has of each kind (the same for every robot of a layout): its snapshot's size. */
+export function builtCounts(
+  model: RobotModel,
+  layout: RapierLayout,
+): { links: number; joints: number; staticBodies: number; colliders: number; planes: number } {
+  const planes = new Set<number>();
+  let colliders = 0;
+  for (const plan of layout.colliders) {
+    if (plan.link >= 0) colliders++;
+    else if (model.geoms[plan.geom].type === 'plane') planes.add(plan.geom);
+  }
+  return { links: layout.links.length, joints: layout.joints.length, staticBodies: 1, colliders, planes: planes.size };
+}
+
+/**
+ * Floats of a robot's extra state in snapshots (snapshot.ts): its world's id, then its handles there. Here, beside
+ * the build, so that sizing a snapshot (registry.ts) does not load Rapier.
+ */
+export function rapierStateExtraSize(model: RobotModel): number {
+  const counts = builtCounts(model, rapierLayout(model));
+  return 1 + counts.links + counts.joints + counts.staticBodies + counts.colliders + counts.planes;
+}
+
 export function buildRobot(host: RapierWorld, model: RobotModel, layout: RapierLayout, lane: number, hardLimits: boolean): BuiltRobot {
   const { RAPIER, world } = host;
   const laneY = lane * host.laneSpacing;
@@ -107,6 +130,7 @@ export function buildRobot(host: RapierWorld, model: RobotModel, layout: RapierL
       // Not tied to the lane: its own fixed body at the world origin.
       const body = world.createRigidBody(RAPIER.RigidBodyDesc.fixed());
       world.createCollider(desc, body);
+      host.planeBodies.push(body.handle);
       continue; // shared: not removed with this robot
     }
     const collider = world.createCollider(desc, isStatic ? ground : links[plan.link]);

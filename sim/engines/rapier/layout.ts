@@ -335,3 +335,15 @@ function planColliders(model: RobotModel, frames: readonly BodyFrame[], rest: { 
   }
   return plans;
 }
+
+const layouts = new WeakMap<RobotModel, RapierLayout>();
+
+/** The layout of `model`, planned once per model object. */
+export function rapierLayout(model: RobotModel): RapierLayout {
+  let layout = layouts.get(model);
+  if (!layout) {
+    layout = planRapierLayout(model);
+    layouts.set(model, layout);
+  }
+  return layout;
+}

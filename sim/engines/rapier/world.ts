@@ -10,12 +10,12 @@ import { solverSettings, type SolverSettings } from './solver.ts';
  */
 export interface WorldRobot {
   readonly staged: boolean;
+  /** The robot's lane (its global index in a vector env): the world's id is its lowest lane. */
+  readonly lane: number;
   /** Before each world step: joint motors (armature, damping, springs, actuator torques) for this step. */
   beforeSubstep(): void;
   /** After the last world step of an environment step: read the bodies back into generalised coordinates. */
   afterStep(): void;
-  /** After a whole-world restore: the world's sets are new objects. */
-  rebind(world: World): void;
 }
 
 let liveWorlds = 0;
@@ -35,6 +35,8 @@ export class RapierWorld {
   world: World;
   /** Shared static colliders already built (planes serve every lane), by model geom id. */
   readonly sharedStatics = new Set<number>();
+  /** Handles of the fixed bodies carrying the shared planes (kept when a restored world drops robots: snapshot.ts). */
+  readonly planeBodies: number[] = [];
   /** Metres between lanes (along y). */
   readonly laneSpacing = 4;
   private readonly robots: WorldRobot[] = [];
@@ -47,9 +49,11 @@ export class RapierWorld {
     /** World steps per environment step. */
     readonly frameSkip: number,
     readonly solver: SolverSettings,
+    /** A world restored from a snapshot (snapshot.ts), or undefined for a new, empty one. */
+    restored?: World,
   ) {
     const g = model.option.gravity;
-    this.world = new RAPIER.World({ x: g[0], y: g[1], z: g[2] });
+    this.world = restored ?? new RAPIER.World({ x: g[0], y: g[1], z: g[2] });
     liveWorlds++;
     this.configure(this.world);
     this.gravity = RAPIER.VectorOps.intoRaw({ x: g[0], y: g[1], z: g[2] });
@@ -58,6 +62,31 @@ export class RapierWorld {
   static async create(model: RobotModel, frameSkip: number): Promise<RapierWorld> {
     if (!(Number.isInteger(frameSkip) && frameSkip > 0)) throw new Error(`RapierWorld: frame skip must be a positive integer, got ${frameSkip}`);
     return new RapierWorld(await loadRapier(), model, frameSkip, solverSettings(model.name));
+  }
+
+  /**
+   * The world a snapshot (takeSnapshot) describes, set up like `like` (same model, frame skip and solver), empty of
+   * robots on the JS side: the robots in it adopt their bodies (RapierRobot.adopt). Throws for bytes that are not a
+   * snapshot of this Rapier version.
+   */
+  static fromSnapshot(like: RapierWorld, bytes: Uint8Array): RapierWorld {
+    let world: World | null = null;
+    try {
+      world = like.RAPIER.World.restoreSnapshot(bytes);
+    } catch {
+      world = null;
+    }
+    if (!world) throw new Error(`${like.model.name}: not a Rapier ${like.RAPIER.version()} world snapshot`);
+    const host = new RapierWorld(like.RAPIER, like.model, like.frameSkip, like.solver, world);
+    for (const geom of like.sharedStatics) host.sharedStatics.add(geom);
+    return host;
+  }
+
+  /** The world's id in snapshots: the lowest lane of its robots (lanes are global indices, so ids are unique). */
+  get id(): number {
+    let id = Infinity;
+    for (const robot of this.robots) id = Math.min(id, robot.lane);
+    return id;
   }
 
   /** Seconds per world step. */
@@ -119,21 +148,16 @@ export class RapierWorld {
     for (let r = 0; r < robots.length; r++) robots[r].afterStep();
   }
 
-  /** The whole world (bodies, joints, contacts and the solver's warm starts): restoring it continues bit for bit. */
+  /**
+   * The whole world (bodies, joints, contact manifolds and the solver's warm starts for joints and contacts):
+   * restoring it (fromSnapshot) continues bit for bit.
+   */
   takeSnapshot(): Uint8Array {
+    if (this.freed) throw new Error('RapierWorld: the world was freed');
     return this.world.takeSnapshot();
   }
 
-  restoreSnapshot(bytes: Uint8Array): void {
-    const restored = this.RAPIER.World.restoreSnapshot(bytes);
-    if (!restored) throw new Error('RapierWorld: not a Rapier world snapshot');
-    this.world.free();
-    this.world = restored;
-    this.configure(restored);
-    for (const robot of this.robots) robot.rebind(restored);
-  }
-
-  /** A robot leaves the world (its bodies are already removed); the last one frees it. */
+  /** A robot leaves the world (its bodies are already removed, or it moved to a restored world); the last one frees it. */
   release(robot: WorldRobot): void {
     const index = this.robots.indexOf(robot);
     if (index >= 0) this.robots.splice(index, 1);

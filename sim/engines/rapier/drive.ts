@@ -1,0 +1,180 @@
+import type { World } from '@dimforge/rapier3d-compat';
+import type { RobotModel } from '../../model/types.ts';
+import type { RapierLayout } from './layout.ts';
+import { SoftLimit } from './limits.ts';
+import { rotateInto, twistAngle, wrapAngle } from './quat.ts';
+import type { Rapier } from '../../rapier.ts';
+import type { SolverSettings } from './solver.ts';
+
+/** Rapier's joint axes for a motor: a revolute joint turns about its local x, a prismatic one slides along it. */
+const ANG_X = 3;
+const LIN_X = 0;
+
+/** Rapier's raw sets and vectors (what the raw calls of the step loop take). */
+type RawVector = ReturnType<Rapier['VectorOps']['intoRaw']>;
+type RawImpulseJointSet = World['impulseJoints']['raw'];
+type RawRigidBodySet = World['bodies']['raw'];
+
+/**
+ * A robot's joint dynamics in Rapier. MuJoCo's armature A (rotor inertia in joint space), damping D, stiffness K
+ * and the actuators' torque tau act through each joint's force-based motor, solved by Rapier together with the
+ * joints and contacts: before every world step of length h the motor pulls the joint velocity v towards
+ * (A/h v0 + tau) / (A/h + D) with factor A/h + D (v0: the velocity at the step's start), and its position towards
+ * springref with stiffness K. Solved exactly, that is the implicit step (A + M) v' = (A + M) v0 + h (tau - D v' - K q')
+ * of MuJoCo's joint-space equations, the armature kept on the joint's diagonal (adding it to a link's inertia couples
+ * the joints instead). Joints without armature, damping or stiffness get the actuator torque as equal and opposite
+ * body torques. MuJoCo's soft hinge limits act through the same motors (limits.ts).
+ */
+export class JointDrive {
+  /** Per layout joint: armature/h + damping, stiffness, springref - ref, armature/h, and this step's actuator torque. */
+  private readonly factor: Float64Array;
+  private readonly stiffness: Float64Array;
+  private readonly springTarget: Float64Array;
+  private readonly armaturePerStep: Float64Array;
+  private readonly torque: Float64Array;
+  /** Actuator -> layout joint index. */
+  private readonly actuatorJoint: Int32Array;
+  /** Per layout joint: its soft limit (motor-driven), or null (no limit, or Rapier's hard one). */
+  private readonly softLimits: (SoftLimit | null)[];
+  /** Whether some joint has no motor (its torque goes on the bodies), and whether a slide has a motor. */
+  readonly hasTorqueJoints: boolean;
+  readonly hasSlideMotors: boolean;
+  /** Per link: moved by a slide (its actuator force is a force, not a torque). */
+  private readonly slideLink: boolean[];
+  private readonly netTorque: Float64Array;
+  private readonly axis = new Float64Array(3);
+
+  constructor(
+    private readonly model: RobotModel,
+    private readonly layout: RapierLayout,
+    solver: SolverSettings,
+    /** Seconds per world step. */
+    h: number,
+  ) {
+    const m = layout.joints.length;
+    this.factor = new Float64Array(m);
+    this.stiffness = new Float64Array(m);
+    this.springTarget = new Float64Array(m);
+    this.torque = new Float64Array(m);
+    this.armaturePerStep = new Float64Array(m);
+    layout.joints.forEach((plan, i) => {
+      const joint = model.joints[plan.joint];
+      const armature = plan.armatureInLink ? 0 : joint.armature;
+      this.armaturePerStep[i] = armature / h;
+      this.factor[i] = armature / h + joint.damping;
+      this.stiffness[i] = joint.stiffness;
+      this.springTarget[i] = joint.springref - joint.ref;
+    });
+    for (const c of layout.rootCoordinates) {
+      const joint = model.joints.find((j) => j.qposAddress === c.qposAddress);
+      if (joint && (joint.armature !== 0 || joint.damping !== 0 || joint.stiffness !== 0)) {
+        throw new Error(`${model.name}: the Rapier engine does not support armature, damping or stiffness on root joint '${joint.name}'`);
+      }
+    }
+    this.actuatorJoint = Int32Array.from(
+      model.actuators.map((actuator) => {
+        const index = layout.joints.findIndex((plan) => plan.joint === actuator.joint);
+        if (index < 0) throw new Error(`${model.name}: actuator ${actuator.id} drives a root joint, which the Rapier engine does not support`);
+        if (actuator.bias[1] !== 0 || actuator.bias[2] !== 0)
+          throw new Error(`${model.name}: actuator ${actuator.id} has position or velocity feedback, which the Rapier engine does not support`);
+        return index;
+      }),
+    );
+    this.softLimits = layout.joints.map((plan) =>
+      plan.limits && solver.softLimits && plan.kind === 'hinge'
+        ? new SoftLimit(model.joints[plan.joint], plan.limitInertia, plan.limits[0], plan.limits[1])
+        : null,
+    );
+    this.hasTorqueJoints = layout.joints.some((_, i) => this.factor[i] === 0 && this.stiffness[i] === 0);
+    this.hasSlideMotors = layout.joints.some((plan, i) => plan.kind === 'slide' && (this.factor[i] > 0 || this.stiffness[i] > 0));
+    this.slideLink = layout.links.map((_, i) => layout.joints.some((plan) => plan.link === i && plan.kind === 'slide'));
+    this.netTorque = new Float64Array(3 * layout.links.length);
+  }
+
+  /** Actuator controls for the coming environment step (clamped to each actuator's ctrlrange), as joint torques. */
+  stage(ctrl: ArrayLike<number>): void {
+    const { model, torque } = this;
+    torque.fill(0);
+    for (let a = 0; a < model.actuators.length; a++) {
+      const actuator = model.actuators[a];
+      let u = ctrl[a];
+      if (actuator.ctrlLimited) u = Math.min(actuator.ctrlRange[1], Math.max(actuator.ctrlRange[0], u));
+      let force = actuator.gain * u + actuator.bias[0];
+      if (actuator.forceLimited) force = Math.min(actuator.forceRange[1], Math.max(actuator.forceRange[0], force));
+      torque[this.actuatorJoint[a]] += actuator.gear[0] * force;
+    }
+  }
+
+  /**
+   * The joint motors for one world step, from the links' rotations `r` and angular velocities `w` at its start
+   * (and, for slides, qvel), with hinge angles unwrapped against qpos (a limit near +-pi is overshot past it).
+   */
+  configureMotors(
+    raw: RawImpulseJointSet,
+    joints: readonly number[],
+    r: Float64Array,
+    w: Float64Array,
+    qpos: Float64Array,
+    qvel: Float64Array,
+  ): void {
+    const { layout } = this;
+    for (let j = 0; j < layout.joints.length; j++) {
+      const plan = layout.joints[j];
+      let F = this.factor[j];
+      let K = this.stiffness[j];
+      let tau = this.torque[j];
+      const limit = this.softLimits[j];
+      if (F === 0 && K === 0 && !limit) continue;
+      let rate: number;
+      if (plan.kind === 'hinge') {
+        const c = plan.link;
+        const p = plan.parentLink;
+        const axis = rotateInto(this.axis, r, 4 * p, plan.axis, p >= 0);
+        rate = axis[0] * w[3 * c] + axis[1] * w[3 * c + 1] + axis[2] * w[3 * c + 2];
+        if (p >= 0) rate -= axis[0] * w[3 * p] + axis[1] * w[3 * p + 1] + axis[2] * w[3 * p + 2];
+      } else {
+        rate = qvel[plan.dofAddress];
+      }
+      const motorAxis = plan.kind === 'hinge' ? ANG_X : LIN_X;
+      let target = this.springTarget[j];
+      const previous = qpos[plan.qposAddress] - plan.ref;
+      const angle = limit
+        ? previous + wrapAngle(twistAngle(r, 4 * plan.parentLink, plan.parentLink >= 0, r, 4 * plan.link, plan.axis) - previous)
+        : 0;
+      if (limit && limit.apply(angle, rate, tau)) {
+        tau *= limit.torqueScale;
+        target = (K * target + limit.stiffness * limit.target) / (K + limit.stiffness);
+        K += limit.stiffness;
+        F += limit.damping;
+      }
+      if (F > 0) raw.jointConfigureMotor(joints[j], motorAxis, target, (this.armaturePerStep[j] * rate + tau) / F, K, F);
+      else if (K > 0) raw.jointConfigureMotor(joints[j], motorAxis, target + tau / K, 0, K, 0);
+      else raw.jointConfigureMotor(joints[j], motorAxis, 0, 0, 0, 0);
+    }
+  }
+
+  /** Actuator torques of joints without a motor, as equal and opposite torques (forces for slides) on their links. */
+  applyTorques(bodies: RawRigidBodySet, links: readonly number[], r: Float64Array, value: RawVector): void {
+    const { layout } = this;
+    const net = this.netTorque;
+    net.fill(0);
+    for (let j = 0; j < layout.joints.length; j++) {
+      if (this.factor[j] !== 0 || this.stiffness[j] !== 0) continue;
+      const plan = layout.joints[j];
+      const axis = rotateInto(this.axis, r, 4 * plan.parentLink, plan.axis, plan.parentLink >= 0);
+      for (let k = 0; k < 3; k++) {
+        net[3 * plan.link + k] += this.torque[j] * axis[k];
+        if (plan.parentLink >= 0) net[3 * plan.parentLink + k] -= this.torque[j] * axis[k];
+      }
+    }
+    for (let i = 0; i < links.length; i++) {
+      value.x = net[3 * i];
+      value.y = net[3 * i + 1];
+      value.z = net[3 * i + 2];
+      bodies.rbResetTorques(links[i], false);
+      bodies.rbResetForces(links[i], false);
+      if (this.slideLink[i]) bodies.rbAddForce(links[i], value, false);
+      else bodies.rbAddTorque(links[i], value, false);
+    }
+  }
+}
