@@ -84,6 +84,41 @@ describe('sinew export', () => {
     expect(loadPolicy(join(out, 'policy.onnx')).snapshot.evalReturn).toBeUndefined();
   });
 
+  it('restores the checkpoint on the physics the run trained on', async () => {
+    // Its environments' state is that engine's: another engine refuses it, and the card's evaluation would move.
+    const out = mkdtempSync(join(tmpdir(), 'sinew-export-'));
+    const restoredOn: (string | undefined)[] = [];
+    const fakeOn = fakeCatalog.algorithms['fake-on'];
+    const recording = {
+      ...fakeDeps(),
+      loadCatalog: async () => ({
+        ...fakeCatalog,
+        algorithms: {
+          'fake-on': {
+            ...fakeOn,
+            createTrainer: (options: Parameters<typeof fakeOn.createTrainer>[0]) => (restoredOn.push(options.physics), fakeOn.createTrainer(options)),
+          },
+        },
+      }),
+    };
+    await makeTrainCommand(recording).run([
+      '--robot',
+      'hopper',
+      '--algo',
+      'fake-on',
+      '--physics',
+      'mujoco',
+      '--steps',
+      '1024',
+      '--out',
+      out,
+      '--name',
+      'h',
+    ]);
+    expect(await makeExportCommand(recording).run([join(out, 'h'), '--format', 'card', '--eval-episodes', '0'])).toBe(0);
+    expect(restoredOn).toEqual(['mujoco', 'mujoco']);
+  });
+
   it('refuses a missing run folder or a bad format before writing anything', async () => {
     const run = await trainedRun();
     await expect(makeExportCommand(fakeDeps()).run([join(run, 'nope')])).rejects.toThrow(/nope/);

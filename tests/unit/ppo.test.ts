@@ -4,6 +4,7 @@ import { ppoEntry, ppoKlEntry, validatePpoConfig } from '../../agents/on-policy/
 import { makePointReachVecEnv } from '../fixtures/point-reach.ts';
 import type { OnPolicyTrainer } from '../../agents/on-policy/trainer.ts';
 import type { AlgorithmEntry } from '../../agents/contract.ts';
+import { robotNames } from '../../sim/registry.ts';
 
 beforeAll(async () => {
   await initTf();
@@ -27,7 +28,8 @@ describe('ppo config', () => {
     expect(() => validatePpoConfig({ clipRange: 2 })).toThrow(/clipRange must be <= 1/);
     expect(() => validatePpoConfig({ numSteps: 8, minibatchSize: 64 })).toThrow(/exceeds the rollout/);
     expect(() => validatePpoConfig({ objective: 'trust' })).toThrow(/one of clip, kl/);
-    expect(Object.keys(ppoEntry.presets)).toEqual(['hopper', 'reacher']);
+    // Every robot of sim/'s registry has its own PPO preset.
+    expect(Object.keys(ppoEntry.presets).sort()).toEqual([...robotNames].sort());
     for (const preset of Object.values(ppoEntry.presets)) expect(() => ppoEntry.validate(preset)).not.toThrow();
     for (const preset of Object.values(ppoKlEntry.presets)) expect(() => ppoKlEntry.validate(preset)).not.toThrow();
   });

@@ -12,6 +12,7 @@ import { EXPORT_FORMATS, exportPolicyFiles, type ExportFormat } from '../../../a
 import { createPolicyEvaluator } from '../../../agents/export/evaluator.ts';
 import { loadPolicy } from '../../../agents/export/load-policy.node.ts';
 import type { PolicySnapshot } from '../../../agents/policy.ts';
+import { checkPhysics } from '../../../sim/physics.ts';
 import { Rng } from '../../../sim/rng.ts';
 
 const options: readonly OptionSpec[] = [
@@ -69,6 +70,8 @@ export function makeExportCommand(deps: CliDeps): Command {
         config: folder.config.algorithmConfig,
         seed: folder.config.seed,
         workers: 0,
+        // The checkpoint's environment state (and the card's evaluation) belong to the physics the run trained on.
+        physics: checkPhysics(folder.config.physics),
       });
       let snapshot: PolicySnapshot;
       try {
