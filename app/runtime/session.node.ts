@@ -6,7 +6,7 @@ import { latestReturn } from './metrics.ts';
 import { ProgressReporter } from './progress.node.ts';
 import type { ProgressStream } from './progress.node.ts';
 import type { RunFolder } from './run-folder.node.ts';
-import { runIdentity } from './run-config.ts';
+import { evaluationSchedule, runIdentity } from './run-config.ts';
 import { runTrainingLoop } from './training-loop.ts';
 import type { LoopOutcome } from './training-loop.ts';
 import type { Trainer } from '../../agents/contract.ts';
@@ -83,6 +83,7 @@ async function lockedSession(folder: RunFolder, options: SessionOptions): Promis
       trainer,
       totalSteps,
       checkpointEvery: config.checkpointEvery,
+      evaluation: evaluationSchedule(config),
       shouldStop: () => stopRequested || (options.shouldStop?.() ?? false),
       onRecords(records) {
         folder.appendMetrics(records);

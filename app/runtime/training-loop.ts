@@ -3,10 +3,22 @@ import { DIVERGED } from '../../agents/shared/divergence.ts';
 
 /**
  * The loop shared by the command line and the app's trainer worker: iterate until the step budget is spent
- * or a stop is requested, hand every metrics record on, and checkpoint at fixed env-step multiples and at the
- * end. Checkpoints fall on iteration boundaries, where a trainer's state is complete, so a resume from any
- * of them continues the exact same computation.
+ * or a stop is requested, hand every metrics record on, evaluate the policy and checkpoint at fixed env-step
+ * multiples (checkpoints also at the end). Both fall on iteration boundaries, where a trainer's state is
+ * complete, so a resume from any checkpoint continues the exact same computation.
+ *
+ * Evaluation is SB3's EvalCallback: every `evaluation.every` env steps, `evaluation.episodes` episodes without
+ * exploration noise on the trainer's separate evaluation environments (the same start states each time), logged
+ * as one record { eval_return (their mean), eval_return_std, eval_length }. Trainer.evaluate changes nothing
+ * the training depends on, so a run gives the same training curve with evaluation on or off.
  */
+
+/** When and how much to evaluate (RunConfig's evalEvery and evalEpisodes). */
+export interface EvaluationSchedule {
+  /** Evaluate whenever envSteps passes a multiple of this; 0: never. */
+  readonly every: number;
+  readonly episodes: number;
+}
 
 export interface TrainingLoopOptions {
   readonly trainer: Trainer;
@@ -18,6 +30,8 @@ export interface TrainingLoopOptions {
   shouldStop(): boolean;
   onRecords(records: readonly MetricsRecord[]): void | Promise<void>;
   saveCheckpoint(): Promise<void>;
+  /** Periodic deterministic evaluation; none when absent. */
+  readonly evaluation?: EvaluationSchedule;
 }
 
 export type LoopOutcome = 'finished' | 'stopped';
@@ -25,8 +39,12 @@ export type LoopOutcome = 'finished' | 'stopped';
 export async function runTrainingLoop(options: TrainingLoopOptions): Promise<LoopOutcome> {
   const { trainer, totalSteps, checkpointEvery } = options;
   if (!(checkpointEvery > 0)) throw new Error(`checkpointEvery must be positive, got ${checkpointEvery}`);
-  const nextMultiple = (steps: number) => (Math.floor(steps / checkpointEvery) + 1) * checkpointEvery;
-  let nextCheckpoint = nextMultiple(trainer.envSteps);
+  const evaluation = options.evaluation ?? { every: 0, episodes: 0 };
+  if (evaluation.every !== 0 && !(evaluation.every > 0 && evaluation.episodes >= 1))
+    throw new Error(`evaluation needs a positive interval and at least one episode, got every ${evaluation.every}, episodes ${evaluation.episodes}`);
+  const nextMultiple = (steps: number, every: number) => (Math.floor(steps / every) + 1) * every;
+  let nextCheckpoint = nextMultiple(trainer.envSteps, checkpointEvery);
+  let nextEvaluation = evaluation.every > 0 ? nextMultiple(trainer.envSteps, evaluation.every) : Infinity;
   let checkpointedAt = trainer.envSteps;
   while (trainer.envSteps < totalSteps) {
     // A trainer whose steps all resolve as microtasks never returns to the event loop, where signals (Ctrl-C)
@@ -34,7 +52,7 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Loo
     await yieldToEventLoop();
     if (options.shouldStop()) break;
     const before = trainer.envSteps;
-    const records = await trainer.iterate().catch((error: unknown) => {
+    let records = await trainer.iterate().catch((error: unknown) => {
       throw divergenceStop(trainer.algorithm, error, before, checkpointedAt);
     });
     const bad = nonFiniteLoss(records);
@@ -43,15 +61,29 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Loo
     // stop messages and test runners' heartbeats are handled between iterations, however long training runs.
     await new Promise((resolve) => setTimeout(resolve, 0));
     if (trainer.envSteps <= before) throw new Error(`${trainer.algorithm}: an iteration took no environment steps`);
+    // An evaluation is logged with the training wall time of the iteration's last record, so it waits for an
+    // iteration that logged one (off-policy trainers log every few chunks).
+    const last = records.at(-1);
+    if (trainer.envSteps >= nextEvaluation && last !== undefined) {
+      records = [...records, await evaluationRecord(trainer, evaluation.episodes, last.wallTime)];
+      nextEvaluation = nextMultiple(trainer.envSteps, evaluation.every);
+    }
     await options.onRecords(records);
     if (trainer.envSteps >= nextCheckpoint) {
       await options.saveCheckpoint();
       checkpointedAt = trainer.envSteps;
-      nextCheckpoint = nextMultiple(trainer.envSteps);
+      nextCheckpoint = nextMultiple(trainer.envSteps, checkpointEvery);
     }
   }
   if (checkpointedAt !== trainer.envSteps) await options.saveCheckpoint();
   return trainer.envSteps >= totalSteps ? 'finished' : 'stopped';
+}
+
+/** One evaluation as a metrics record, at the trainer's env steps and the training wall time of its last record. */
+async function evaluationRecord(trainer: Trainer, episodes: number, wallTime: number): Promise<MetricsRecord> {
+  const result = await trainer.evaluate(episodes);
+  const length = result.lengths.reduce((sum, value) => sum + value, 0) / result.lengths.length;
+  return { envSteps: trainer.envSteps, wallTime, eval_return: result.meanReturn, eval_return_std: result.stdReturn, eval_length: length };
 }
 
 function yieldToEventLoop(): Promise<void> {

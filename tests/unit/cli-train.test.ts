@@ -22,6 +22,27 @@ function fakeDeps(): CliDeps & { printed: string[] } {
 const base = ['--robot', 'reacher', '--algo', 'fake-on', '--checkpoint-every', '512'];
 
 describe('sinew train / resume', () => {
+  it('evaluates every --eval-every env steps into metrics.jsonl (eval_return), or never with 0', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sinew-cli-'));
+    const deps = fakeDeps();
+    await makeTrainCommand(deps).run([...base, '--steps', '2048', '--out', out, '--name', 'e', '--eval-every', '600', '--eval-episodes', '4']);
+    await makeTrainCommand(deps).run([...base, '--steps', '2048', '--out', out, '--name', 'n', '--eval-every', '0']);
+    const records = (name: string) =>
+      readFileSync(join(out, name, 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, number>);
+    const config = JSON.parse(readFileSync(join(out, 'e', 'config.json'), 'utf8'));
+    expect([config.evalEvery, config.evalEpisodes]).toEqual([600, 4]);
+    // The fake's Reacher preset steps 4 envs x 8 = 32 env steps per iteration: 608 passes 600, 1216 passes 1200, 1824 passes 1800.
+    expect(
+      records('e')
+        .filter((record) => 'eval_return' in record)
+        .map((record) => record.envSteps),
+    ).toEqual([608, 1216, 1824]);
+    expect(records('n').some((record) => 'eval_return' in record)).toBe(false);
+  });
+
   it('trains into a named run folder with config, metrics, events and checkpoints', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sinew-cli-'));
     const deps = fakeDeps();

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { checkRunConfig, parseSetting, resolveRunConfig } from '../../app/runtime/run-config.ts';
+import { checkRunConfig, evaluationSchedule, parseSetting, resolveRunConfig } from '../../app/runtime/run-config.ts';
 import type { RunRequest } from '../../app/runtime/run-config.ts';
 import { fakeCatalog } from '../fixtures/fake-trainer.ts';
 
@@ -83,5 +83,26 @@ describe('resolveRunConfig and an algorithm with its own totalSteps', () => {
     expect(plain.algorithmConfig).toEqual({ totalSteps: 1000, learningRate: 1 });
     const set = resolveRunConfig(catalog, { ...request, algorithm: 'scheduled', set: ['totalSteps=5000'] }, {});
     expect(set.algorithmConfig.totalSteps).toBe(5000);
+  });
+});
+
+describe('the evaluation schedule of a run', () => {
+  it('defaults to ten evaluations of 5 episodes per run, none in runs under 10,000 steps, and records it', () => {
+    const long = resolveRunConfig(fakeCatalog, { ...request, totalSteps: 1_000_000 }, {});
+    expect([long.evalEvery, long.evalEpisodes]).toEqual([100_000, 5]);
+    const short = resolveRunConfig(fakeCatalog, request, {});
+    expect(evaluationSchedule(short)).toEqual({ every: 10_000, episodes: 5 });
+    const chosen = resolveRunConfig(fakeCatalog, { ...request, evalEvery: 0, evalEpisodes: 10 }, {});
+    expect(evaluationSchedule(chosen)).toEqual({ every: 0, episodes: 10 });
+  });
+
+  it('gives runs written before it was recorded the defaults, and refuses bad values', () => {
+    const { evalEvery, evalEpisodes, ...older } = resolveRunConfig(fakeCatalog, { ...request, totalSteps: 400_000 }, {});
+    expect([evalEvery, evalEpisodes]).toEqual([40_000, 5]);
+    expect(evaluationSchedule(checkRunConfig(older, 'config.json'))).toEqual({ every: 40_000, episodes: 5 });
+    expect(() => resolveRunConfig(fakeCatalog, { ...request, evalEpisodes: 0 }, {})).toThrow(
+      'evalEpisodes must be a whole number from 1 to 100, got 0',
+    );
+    expect(() => checkRunConfig({ ...older, evalEvery: -1 }, 'config.json')).toThrow("config.json: 'evalEvery' must be a whole number from 0 to");
   });
 });

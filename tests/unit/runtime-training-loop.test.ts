@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import type { MetricsRecord } from '../../agents/contract.ts';
 import { runTrainingLoop } from '../../app/runtime/training-loop.ts';
 import { FakeTrainer } from '../fixtures/fake-trainer.ts';
 
@@ -64,5 +65,44 @@ describe('runTrainingLoop and the event loop', () => {
     });
     expect(outcome).toBe('stopped');
     expect(trainer.envSteps).toBeLessThan(64 * 10);
+  });
+});
+
+describe('runTrainingLoop with periodic evaluation (SB3 EvalCallback style)', () => {
+  async function train(evaluation?: { every: number; episodes: number }) {
+    const trainer = new FakeTrainer('reacher', 'fake-on', config, 1);
+    const logged: MetricsRecord[] = [];
+    await runTrainingLoop({
+      trainer,
+      totalSteps: 1000,
+      checkpointEvery: 500,
+      evaluation,
+      shouldStop: () => false,
+      onRecords: (records) => void logged.push(...records),
+      saveCheckpoint: async () => undefined,
+    });
+    return logged;
+  }
+
+  it('logs eval_return each time a multiple of the interval is passed, and leaves the training curve as it was', async () => {
+    const plain = await train();
+    const evaluated = await train({ every: 300, episodes: 3 });
+    const evaluations = evaluated.filter((record) => 'eval_return' in record);
+    // 64-step iterations: 320 passes 300, 640 passes 600, 960 passes 900.
+    expect(evaluations.map((record) => record.envSteps)).toEqual([320, 640, 960]);
+    expect(evaluated.filter((record) => !('eval_return' in record))).toEqual(plain);
+    for (const evaluation of evaluations) {
+      // The fake's 3 deterministic episodes return w*10 + 0, 1, 2 (its weight w when evaluated) and last 50 steps.
+      const training = plain.filter((record) => record.envSteps === evaluation.envSteps);
+      expect(training).toHaveLength(1);
+      expect(evaluation.wallTime).toBe(training[0].wallTime);
+      expect(evaluation.eval_return_std).toBeCloseTo(Math.sqrt(2 / 3), 12);
+      expect(evaluation.eval_length).toBe(50);
+    }
+  });
+
+  it('evaluates never with an interval of 0, and refuses a schedule without episodes', async () => {
+    expect((await train({ every: 0, episodes: 5 })).some((record) => 'eval_return' in record)).toBe(false);
+    await expect(train({ every: 100, episodes: 0 })).rejects.toThrow('evaluation needs a positive interval and at least one episode');
   });
 });

@@ -3,7 +3,13 @@ import { optionString, parseArgs, requireString } from '../args.ts';
 import type { OptionSpec } from '../args.ts';
 import { defaultCliDeps, expectPositionals, intOption, prepareOutFolder, stepsOption, usageChecked } from '../support.ts';
 import type { CliDeps } from '../support.ts';
-import { DEFAULT_KEEP_CHECKPOINTS, DEFAULT_TOTAL_STEPS, defaultCheckpointEvery, resolveRunConfig } from '../../runtime/run-config.ts';
+import {
+  DEFAULT_EVAL_EPISODES,
+  DEFAULT_KEEP_CHECKPOINTS,
+  DEFAULT_TOTAL_STEPS,
+  defaultCheckpointEvery,
+  resolveRunConfig,
+} from '../../runtime/run-config.ts';
 import type { RunRequest } from '../../runtime/run-config.ts';
 import { RunFolder } from '../../runtime/run-folder.node.ts';
 import { runSession } from '../../runtime/session.node.ts';
@@ -38,6 +44,12 @@ export const runOptions: readonly OptionSpec[] = [
   { name: 'out', description: 'folder that receives the run folder', default: 'runs' },
   { name: 'checkpoint-every', description: 'environment steps between checkpoints (default: steps/20)' },
   { name: 'keep', description: 'periodic checkpoints kept (best.ckpt is kept besides)', default: String(DEFAULT_KEEP_CHECKPOINTS) },
+  {
+    name: 'eval-every',
+    description:
+      'environment steps between evaluations without exploration noise, logged as eval_return; 0 for none (default: steps/10, at least 10,000)',
+  },
+  { name: 'eval-episodes', description: 'episodes per evaluation', default: String(DEFAULT_EVAL_EPISODES) },
 ];
 
 const options: readonly OptionSpec[] = [
@@ -61,6 +73,8 @@ export function runRequestFrom(args: ReturnType<typeof parseArgs>, algorithm: st
     totalSteps,
     checkpointEvery: stepsOption(args, 'checkpoint-every') ?? defaultCheckpointEvery(totalSteps),
     keepCheckpoints: intOption(args, 'keep', 1) ?? DEFAULT_KEEP_CHECKPOINTS,
+    evalEvery: optionString(args, 'eval-every') === '0' ? 0 : stepsOption(args, 'eval-every'),
+    evalEpisodes: intOption(args, 'eval-episodes', 1),
     set: args.options.get('set') ?? [],
     numEnvs: intOption(args, 'envs', 1),
   };

@@ -11,7 +11,7 @@ import { webWorkerFactory } from '../../../sim/worker-host.web.ts';
 import { decodeCheckpoint, encodeCheckpoint } from '../../runtime/checkpoint.ts';
 import { latestReturn } from '../../runtime/metrics.ts';
 import { runTrainingLoop } from '../../runtime/training-loop.ts';
-import { runIdentity } from '../../runtime/run-config.ts';
+import { evaluationSchedule, runIdentity } from '../../runtime/run-config.ts';
 import type { FromTrainer, ToTrainer } from './protocol.ts';
 import { version as SINEW_VERSION } from '../../../package.json';
 
@@ -91,6 +91,7 @@ async function start(message: Extract<ToTrainer, { type: 'start' }>): Promise<vo
     trainer,
     totalSteps: config.totalSteps,
     checkpointEvery: config.checkpointEvery,
+    evaluation: evaluationSchedule(config),
     shouldStop: () => stopRequested,
     onRecords: async (records: readonly MetricsRecord[]) => {
       if (records.length > 0) {
