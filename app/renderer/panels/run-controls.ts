@@ -61,6 +61,9 @@ export function formatNumber(value: number): string {
   return String(Number(value.toPrecision(4)));
 }
 
+/** Tweakpane's folder opening: its height transition (0.2 s), then its contents fading in (0.2 s), and a margin. */
+const FOLDER_OPENING_MS = 450;
+
 /** Form fields edited at the top of the panel rather than among the hyperparameters: config field -> form key. */
 const TOP_FIELDS: Readonly<Record<string, keyof FormState>> = { numEnvs: 'numEnvs', totalSteps: 'totalSteps' };
 
@@ -249,17 +252,23 @@ export class RunControls {
     this.setState(this.state, this.hasRun);
   }
 
-  /** Shows `text` under the field's value, marks the row, and brings it into view (opening its folder). */
+  /**
+   * Shows `text` under the field's value, marks the row, and brings it into the middle of the panel (opening its
+   * folder). Tweakpane opens a folder with a height transition (FOLDER_OPENING_MS), during which the panel cannot yet
+   * scroll as far as the row's final place: so the row is brought into view at once and again when the folder has
+   * opened, unless the value was corrected meanwhile.
+   */
   private markField(shown: { row: HTMLElement; message: HTMLElement }, text: string): void {
     shown.message.textContent = text;
     shown.message.hidden = false;
     shown.row.classList.add('invalid');
     const folder = this.hyperFolder;
-    if (folder && !folder.expanded && folder.element.contains(shown.row)) {
-      folder.expanded = true;
-      // After the folder's opening transition, when the row has its place.
-      setTimeout(() => shown.row.scrollIntoView({ block: 'nearest' }), 400);
-    } else shown.row.scrollIntoView({ block: 'nearest' });
+    if (folder && !folder.expanded && folder.element.contains(shown.row)) folder.expanded = true;
+    const reveal = () => {
+      if (!shown.message.hidden) shown.row.scrollIntoView({ block: 'center' });
+    };
+    reveal();
+    setTimeout(reveal, FOLDER_OPENING_MS);
   }
 
   private startPressed(): void {
