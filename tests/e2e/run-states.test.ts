@@ -20,22 +20,31 @@ async function waitForCaption(page: Page, pattern: RegExp, timeout = 60_000): Pr
   }
 }
 
-/** Where the invalid value's message is: 'on screen', or why not. */
-function messageOnScreen(page: Page): Promise<string> {
+/**
+ * Where the invalid value's message is: 'beside its field, on screen', or what is wrong. Measured in one go, so that
+ * a scroll of the panel cannot fall between two measurements.
+ */
+function messagePlace(page: Page): Promise<string> {
   return page.evaluate(() => {
     const message = document.querySelector<HTMLElement>('#run-controls .field-error:not([hidden])');
+    const row = message?.closest<HTMLElement>('.tp-lblv');
+    const input = row?.querySelector<HTMLElement>('input');
     const panel = document.querySelector<HTMLElement>('aside.controls');
-    if (!message || !panel) return 'no message or panel';
-    const box = message.getBoundingClientRect();
-    const visible = panel.getBoundingClientRect();
-    const top = Math.max(0, visible.top + panel.clientTop);
+    if (!message || !row || !input || !panel) return 'no message in a row with an input, or no panel';
+    const [box, rowBox, inputBox] = [message, row, input].map((element) => element.getBoundingClientRect());
+    // Beside its field: inside the field's row, under the value the user typed.
+    if (box.top < inputBox.bottom - 1 || box.bottom > rowBox.bottom + 1 || box.left < inputBox.left - 1)
+      return `message at ${box.left},${box.top}-${box.bottom}: not under its input (${inputBox.left},${inputBox.bottom}) in its row (to ${rowBox.bottom})`;
+    // On screen: within the window and the New run panel's visible part, and what the window shows at the message's
+    // top and bottom lines (nothing covers it).
+    const top = Math.max(0, panel.getBoundingClientRect().top + panel.clientTop);
     const bottom = Math.min(window.innerHeight, top + panel.clientHeight);
     if (box.top < top - 0.5 || box.bottom > bottom + 0.5) return `message at ${box.top}-${box.bottom}, the panel shows ${top}-${bottom}`;
     for (const y of [box.top + 2, box.bottom - 2]) {
       const shown = document.elementFromPoint(box.left + box.width / 2, y);
       if (!shown || !message.contains(shown)) return `at y ${y} the window shows ${shown?.className ?? 'nothing'}`;
     }
-    return 'on screen';
+    return 'beside its field, on screen';
   });
 }
 
@@ -65,16 +74,8 @@ describe('run states in the app: the view, the caption and the form say what is 
     expect(await message.textContent()).toBe('learningRate must be > 0, got -1');
     const row = page.locator('#run-controls .tp-lblv.invalid');
     expect(await row.locator('.tp-lblv_l').textContent()).toBe('learningRate');
-    // Beside its field: inside the field's row, under the value the user typed.
-    const [rowBox, inputBox, messageBox] = [await row.boundingBox(), await row.locator('input').last().boundingBox(), await message.boundingBox()];
-    if (!rowBox || !inputBox || !messageBox) throw new Error('the row, its input or the message has no box');
-    expect(messageBox.y).toBeGreaterThanOrEqual(inputBox.y + inputBox.height - 1);
-    expect(messageBox.y + messageBox.height).toBeLessThanOrEqual(rowBox.y + rowBox.height + 1);
-    expect(messageBox.x).toBeGreaterThanOrEqual(inputBox.x - 1);
-    // On screen without the user scrolling: within the window and the New run panel's visible part, and what the
-    // window shows at its top and bottom lines (nothing covers it). The panel scrolls it there itself, at the latest
-    // once the Hyperparameters folder has finished opening.
-    await expect.poll(() => messageOnScreen(page), { timeout: 3000 }).toBe('on screen');
+    // Without the user scrolling: the panel brings it there itself, at the latest once the Hyperparameters folder has opened.
+    await expect.poll(() => messagePlace(page), { timeout: 3000 }).toBe('beside its field, on screen');
     expect(await page.getByRole('button', { name: 'Start', exact: true }).isDisabled()).toBe(true);
     expect(await page.locator('#run-controls .form-status').textContent()).toBe(
       'Start is off: learningRate must be > 0, got -1. The field is marked.',
