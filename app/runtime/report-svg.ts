@@ -16,7 +16,16 @@ const WIDTH = 1200;
 const HEIGHT = 480;
 const PANEL = { width: 500, height: 340, top: 70 };
 const LEFTS = [80, 660];
-const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
+/**
+ * Colours of the series in order (algorithms, runs): one palette for the app's charts and comparison and this figure,
+ * so that an exported figure looks like the screen it came from. Each is at least 3:1 against white (WCAG's
+ * contrast for graphics).
+ */
+export const SERIES_COLOURS: readonly string[] = ['#d4581c', '#2870c2', '#1d8a60', '#7d4cc4', '#b7860f', '#c0392b', '#138496', '#4f5866'];
+
+/** Every other series is drawn dashed (7 on, 4 off): identical curves (a resumed run over its uninterrupted twin) stay visible. */
+export const SERIES_DASH: readonly number[] = [7, 4];
+export const isDashed = (series: number): boolean => series % 2 === 1;
 
 /** About six round tick values covering [low, high]. */
 export function niceTicks(low: number, high: number, count = 6): number[] {
@@ -36,7 +45,7 @@ export function tickLabel(value: number): string {
   return String(Number(value.toPrecision(3)));
 }
 
-const dash = (series: number) => (series % 2 === 1 ? ' stroke-dasharray="7 4"' : '');
+const dash = (series: number) => (isDashed(series) ? ` stroke-dasharray="${SERIES_DASH.join(' ')}"` : '');
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function panel(series: readonly CurveSeries[], axis: 'byEnvSteps' | 'byWallTime', left: number, xTitle: string): string {
@@ -69,12 +78,11 @@ function panel(series: readonly CurveSeries[], axis: 'byEnvSteps' | 'byWallTime'
     parts.push(`<text x="${left - 6}" y="${py(t) + 4}" text-anchor="end">${tickLabel(t)}</text>`);
   }
   bands.forEach((b, s) => {
-    const colour = COLOURS[s % COLOURS.length];
+    const colour = SERIES_COLOURS[s % SERIES_COLOURS.length];
     const upper = b.x.map((x, i) => `${px(x).toFixed(1)},${py(b.mean[i] + b.std[i]).toFixed(1)}`);
     const lower = b.x.map((x, i) => `${px(x).toFixed(1)},${py(b.mean[i] - b.std[i]).toFixed(1)}`).reverse();
     parts.push(`<polygon points="${[...upper, ...lower].join(' ')}" fill="${colour}" fill-opacity="0.2" stroke="none"/>`);
     const line = b.x.map((x, i) => `${px(x).toFixed(1)},${py(b.mean[i]).toFixed(1)}`).join(' ');
-    // Every other series dashed: identical curves (a resumed run over its uninterrupted twin) stay visible.
     parts.push(`<polyline points="${line}" fill="none" stroke="${colour}" stroke-width="2"${dash(s)}/>`);
   });
   parts.push(`<text x="${left + width / 2}" y="${top + height + 42}" text-anchor="middle">${escapeXml(xTitle)}</text>`);
@@ -86,7 +94,7 @@ export function learningCurvesSvg(title: string, series: readonly CurveSeries[])
   const legend = series
     .map((s, i) => {
       const x = 80 + i * 170;
-      const colour = COLOURS[i % COLOURS.length];
+      const colour = SERIES_COLOURS[i % SERIES_COLOURS.length];
       return `<line x1="${x}" y1="41" x2="${x + 20}" y2="41" stroke="${colour}" stroke-width="3"${dash(i)}/><text x="${x + 26}" y="45">${escapeXml(s.label)}</text>`;
     })
     .join('\n');

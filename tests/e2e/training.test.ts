@@ -145,6 +145,51 @@ describe('training in the app (headless Chromium, real workers)', () => {
     }
   });
 
+  it('the chart strip overlays the ticked runs in the comparison colours, logs evaluations, and has a log scale', async () => {
+    const page = app.page;
+    await page.getByRole('tab', { name: 'Train' }).click({ force: true });
+    // Evaluation every 10,000 env steps (a tenth of 40,000, and at least 10,000): the run still training passes it.
+    // Waits until no run is about to pass it (each has stopped or is well past it) and one has passed it.
+    await waitForRuns(
+      page,
+      'a run past its first evaluation',
+      (all) => all.every((run) => run.phase !== 'training' || run.envSteps >= 12_000) && all.some((run) => run.envSteps >= 12_000),
+      120_000,
+    );
+    await page.locator('#chart-overlay').check({ force: true });
+    const shown = () => page.evaluate(() => window.sinewDebug?.charts.shown('return') ?? { series: [], midShare: null });
+    const evaluated = (await runs(page)).filter((run) => run.envSteps >= 10_000).map((run) => run.name);
+    const seeds = await page.evaluate(
+      (names: string[]) => names.map((name) => window.sinewDebug?.manager.runs.get(name)?.stored.config.seed),
+      evaluated,
+    );
+    const expected = ['ppo seed 1: training', 'ppo seed 2: training', ...seeds.map((seed) => `ppo seed ${seed}: evaluation`)];
+    await expect.poll(async () => (await shown()).series.sort(), { timeout: 10_000 }).toEqual(expected.sort());
+    // The legend names both runs, each in its colour: the comparison's first two (#d4581c, #2870c2).
+    const legend = page.locator('#charts [data-chart="return"] .u-legend');
+    const entries = await legend.locator('.u-series').evaluateAll((rows) =>
+      rows.slice(1).map((row) => ({
+        label: row.querySelector('.u-label')?.textContent ?? '',
+        colour: getComputedStyle(row.querySelector('.u-marker') ?? row).borderColor,
+      })),
+    );
+    const colourOf = (seed: number) => entries.find((entry) => entry.label === `ppo seed ${seed}: training`)?.colour;
+    expect([colourOf(1), colourOf(2)].sort()).toEqual(['rgb(212, 88, 28)', 'rgb(40, 112, 194)']);
+    await page.locator('footer.charts').screenshot({ path: artifactPath('chart-strip-overlay.png') });
+
+    // The middle of the curves' range of values is drawn halfway up on a linear scale; on the symmetric log (asinh)
+    // scale the Reacher's negative returns (about -60 to -10) put it well off the middle.
+    const linear = await shown();
+    expect(linear.midShare).toBeCloseTo(0.5, 2);
+    await page.locator('#chart-scale').selectOption('log');
+    await expect.poll(async () => Math.abs(((await shown()).midShare ?? 0.5) - 0.5), { timeout: 10_000 }).toBeGreaterThan(0.05);
+    const log = await shown();
+    console.log(`[e2e] return chart: the middle of its range drawn at ${linear.midShare} of its height (linear), ${log.midShare} (log)`);
+    await page.locator('footer.charts').screenshot({ path: artifactPath('chart-strip-log.png') });
+    await page.locator('#chart-scale').selectOption('linear');
+    await page.locator('#chart-overlay').uncheck({ force: true });
+  });
+
   it('exports the selected run as one zip whose model.json loads in stock tfjs from the names it holds', async () => {
     await app.page.locator('#run-list li').first().click({ force: true });
     await app.page.getByRole('tab', { name: 'Policies' }).click({ force: true });

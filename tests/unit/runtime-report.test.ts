@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { band, meanStd, reportMarkdown, smoothedCurve, solvedThreshold, summariseAlgorithms, summariseRun } from '../../app/runtime/report.ts';
-import { learningCurvesSvg, niceTicks, tickLabel } from '../../app/runtime/report-svg.ts';
+import { SERIES_COLOURS, learningCurvesSvg, niceTicks, tickLabel } from '../../app/runtime/report-svg.ts';
 import type { MetricsRecord } from '../../agents/contract.ts';
 
 const rec = (envSteps: number, ret: number): MetricsRecord => ({ envSteps, wallTime: envSteps / 100, episode_return: ret });
@@ -71,5 +71,27 @@ describe('report svg', () => {
     expect(svg.match(/<polyline/g)?.length).toBe(2);
     expect(svg).toContain('t &lt;1&gt;');
     expect(svg).toContain('a&amp;b');
+  });
+
+  it("draws the series in the app's colours, in the app's order, the second one dashed", () => {
+    const b = { x: [0, 1], mean: [0, 1], std: [0, 0] };
+    const svg = learningCurvesSvg('t', [
+      { label: 'ppo', byEnvSteps: b, byWallTime: b },
+      { label: 'td3', byEnvSteps: b, byWallTime: b },
+    ]);
+    // The comparison view and the chart strip draw their first two series in these colours (SERIES_COLOURS).
+    const lines = [...svg.matchAll(/<polyline[^>]*stroke="(#[0-9a-f]{6})"[^>]*>/g)];
+    expect(lines.map((match) => match[1])).toEqual(['#d4581c', '#2870c2', '#d4581c', '#2870c2']);
+    expect(lines.map((match) => match[0].includes('stroke-dasharray="7 4"'))).toEqual([false, true, false, true]);
+  });
+
+  it('has series colours of at least 3:1 contrast against white (WCAG for graphics)', () => {
+    const luminance = (hex: string) => {
+      const [r, g, b] = [1, 3, 5]
+        .map((at) => parseInt(hex.slice(at, at + 2), 16) / 255)
+        .map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    for (const colour of SERIES_COLOURS) expect((1 + 0.05) / (luminance(colour) + 0.05), colour).toBeGreaterThanOrEqual(3);
   });
 });

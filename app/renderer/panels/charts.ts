@@ -1,14 +1,24 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { MetricsRecord } from '../../../agents/contract.ts';
-import { tickLabel } from '../../runtime/report-svg.ts';
+import { SERIES_COLOURS, tickLabel } from '../../runtime/report-svg.ts';
 
 /** One live chart of the bottom strip: a title and one or more series sharing the x axis (env steps). */
 export interface ChartSpec {
   readonly id: string;
   readonly title: string;
   /** Each series plots the first of its metric keys a record has; a series no record has is left out. */
-  readonly series: readonly { readonly label: string; readonly color: string; readonly keys: readonly string[] }[];
+  readonly series: readonly SeriesSpec[];
+}
+
+interface SeriesSpec {
+  readonly label: string;
+  /** The label after the run's name when runs are overlaid (the legend is narrow); the label when absent. */
+  readonly short?: string;
+  readonly color: string;
+  readonly keys: readonly string[];
+  /** Logged now and then (evaluations), not every iteration: drawn with a dot at each value. */
+  readonly sparse?: boolean;
 }
 
 export const trainingCharts: readonly ChartSpec[] = [
@@ -16,8 +26,8 @@ export const trainingCharts: readonly ChartSpec[] = [
     id: 'return',
     title: 'Episode return',
     series: [
-      { label: 'training (with exploration noise)', color: '#d4581c', keys: ['episode_return'] },
-      { label: 'evaluation (deterministic)', color: '#2870c2', keys: ['eval_return'] },
+      { label: 'training (with exploration noise)', short: 'training', color: '#d4581c', keys: ['episode_return'] },
+      { label: 'evaluation (deterministic)', short: 'evaluation', color: '#2870c2', keys: ['eval_return'], sparse: true },
     ],
   },
   { id: 'length', title: 'Episode length', series: [{ label: 'length', color: '#2870c2', keys: ['episode_length'] }] },
@@ -41,9 +51,6 @@ export const trainingCharts: readonly ChartSpec[] = [
   { id: 'speed', title: 'Env steps / s', series: [{ label: 'steps/s', color: '#4f5866', keys: ['steps_per_s'] }] },
 ];
 
-/** Colours of overlaid runs (the first is the selected run). */
-const RUN_COLOURS = ['#d4581c', '#2870c2', '#1d8a60', '#7d4cc4', '#b7860f', '#c0392b', '#138496', '#4f5866'];
-
 /** A run whose curves the strip draws. */
 export interface ChartSource {
   readonly label: string;
@@ -51,6 +58,9 @@ export interface ChartSource {
 }
 
 export type YScale = 'linear' | 'log';
+
+/** Height of one line of a chart's legend (11.5 px text at line height 1.25, and the row's padding). */
+const LEGEND_LINE_PX = 15;
 
 interface Plot {
   readonly spec: ChartSpec;
@@ -75,6 +85,55 @@ function legendValue(self: uPlot, value: number | null, seriesIndex: number, idx
   const column = self.data[seriesIndex] ?? [];
   for (let i = column.length - 1; i >= 0; i--) if (column[i] !== null && column[i] !== undefined) return valueText(column[i]);
   return '—';
+}
+
+/** One curve of a chart: which run's records, which metric keys, how it is drawn. */
+export interface ChartSeries {
+  readonly label: string;
+  readonly color: string;
+  readonly source: ChartSource;
+  readonly keys: readonly string[];
+  readonly dash: boolean;
+  readonly sparse: boolean;
+}
+
+/**
+ * The curves a chart draws: the spec's series that `sources` have data for, the first source alone or, when
+ * overlaying, every source in the comparison's colours (the selected run first), labelled by run.
+ */
+export function chartSeries(spec: ChartSpec, sources: readonly ChartSource[], overlaid: boolean): ChartSeries[] {
+  const has = (source: ChartSource, keys: readonly string[]) => source.records.some((record) => keys.some((key) => Number.isFinite(record[key])));
+  const shown = overlaid ? sources : sources.slice(0, 1);
+  return shown.flatMap((source, run) =>
+    spec.series
+      .filter((series) => has(source, series.keys))
+      .map((series, index) => ({
+        label: overlaid ? (spec.series.length > 1 ? `${source.label}: ${series.short ?? series.label}` : source.label) : series.label,
+        color: overlaid ? SERIES_COLOURS[run % SERIES_COLOURS.length] : series.color,
+        source,
+        keys: series.keys,
+        // A run's second and further series (its evaluation beside its training return) dashed, in its colour.
+        dash: overlaid && index > 0,
+        sparse: series.sparse ?? false,
+      })),
+  );
+}
+
+/**
+ * uPlot's columns for `series`: one x column (every run's env steps joined, sorted), then per series its values,
+ * null where its run logged nothing at that x (the first of its keys a record has).
+ */
+export function chartColumns(series: readonly ChartSeries[]): (number | null)[][] {
+  const xs = [...new Set(series.flatMap((s) => s.source.records.map((record) => record.envSteps)))].sort((a, b) => a - b);
+  const at = new Map(xs.map((x, i) => [x, i]));
+  const columns: (number | null)[][] = [xs, ...series.map(() => xs.map(() => null))];
+  series.forEach((s, i) => {
+    for (const record of s.source.records) {
+      const key = s.keys.find((candidate) => Number.isFinite(record[candidate]));
+      if (key !== undefined) columns[i + 1][at.get(record.envSteps) as number] = record[key];
+    }
+  });
+  return columns;
 }
 
 /**
@@ -124,45 +183,37 @@ export class ChartStrip {
     return this.plots.find((entry) => entry.spec.id === id)?.points ?? 0;
   }
 
-  /** The series a chart draws now: the spec's series with data, per run when overlaying. */
-  private seriesOf(spec: ChartSpec): { label: string; color: string; source: ChartSource; keys: readonly string[]; dash: boolean }[] {
-    const has = (source: ChartSource, keys: readonly string[]) => source.records.some((record) => keys.some((key) => Number.isFinite(record[key])));
-    const shown = this.overlaid ? this.sources : this.sources.slice(0, 1);
-    return shown.flatMap((source, run) =>
-      spec.series
-        .filter((series) => has(source, series.keys))
-        .map((series, index) => ({
-          label: this.overlaid ? (spec.series.length > 1 ? `${source.label}: ${series.label}` : source.label) : series.label,
-          color: this.overlaid ? RUN_COLOURS[run % RUN_COLOURS.length] : series.color,
-          source,
-          keys: series.keys,
-          dash: this.overlaid && index > 0,
-        })),
-    );
+  /**
+   * What a chart shows now (read by the e2e tests): its series' labels, and where the middle of its values' range is
+   * drawn, as a share of the way from the lowest value to the highest (0.5 on a linear scale).
+   */
+  shown(id: string): { readonly series: string[]; readonly midShare: number | null } {
+    const entry = this.plots.find((plot) => plot.spec.id === id);
+    const plot = entry?.plot;
+    if (!entry || !plot) return { series: [], midShare: null };
+    const values = plot.data.slice(1).flatMap((column) => [...column].filter((value): value is number => value !== null && value !== undefined));
+    const [low, high] = [Math.min(...values), Math.max(...values)];
+    const [y0, yMid, y1] = [low, (low + high) / 2, high].map((value) => plot.valToPos(value, 'y'));
+    return {
+      series: plot.series.slice(1).map((series) => String(series.label)),
+      midShare: values.length > 1 && y1 !== y0 ? (yMid - y0) / (y1 - y0) : null,
+    };
   }
 
   private draw(entry: Plot): void {
-    const series = this.seriesOf(entry.spec);
-    // One x column for every run (their env steps joined), each series null where its run logged nothing.
-    const xs = [...new Set(series.flatMap((s) => s.source.records.map((record) => record.envSteps)))].sort((a, b) => a - b);
-    const at = new Map(xs.map((x, i) => [x, i]));
-    const columns: (number | null)[][] = [xs, ...series.map(() => xs.map(() => null))];
-    series.forEach((s, i) => {
-      for (const record of s.source.records) {
-        const key = s.keys.find((candidate) => Number.isFinite(record[candidate]));
-        if (key !== undefined) columns[i + 1][at.get(record.envSteps) as number] = record[key];
-      }
-    });
+    const series = chartSeries(entry.spec, this.sources, this.overlaid);
+    const columns = chartColumns(series);
     entry.points = series.length === 0 ? 0 : columns[1].filter((value) => value !== null).length;
     const shape = `${this.scale}|${series.map((s) => `${s.label}:${s.color}`).join('|')}`;
     if (shape !== entry.shape || !entry.plot) {
       entry.plot?.destroy();
       entry.plot = this.build(entry, series, columns);
       entry.shape = shape;
+      entry.plot.setSize(this.size(entry));
     } else entry.plot.setData(columns as uPlot.AlignedData);
   }
 
-  private build(entry: Plot, series: ReturnType<ChartStrip['seriesOf']>, columns: (number | null)[][]): uPlot {
+  private build(entry: Plot, series: readonly ChartSeries[], columns: (number | null)[][]): uPlot {
     const text = cssColour('--muted', '#4f5866');
     const grid = { stroke: 'rgba(128,128,128,0.18)', width: 1 };
     const ticks = (_: uPlot, values: number[]) => values.map((value) => (value === null ? '' : tickLabel(value)));
@@ -174,7 +225,7 @@ export class ChartStrip {
     return new uPlot(
       {
         title: entry.spec.title,
-        ...this.size(entry.holder),
+        ...this.size(entry),
         legend: { show: true, live: true },
         cursor: { points: { size: 6 } },
         scales: { x: { time: false }, y: this.scale === 'log' ? { distr: 4, asinh: 1 } : {} },
@@ -190,6 +241,7 @@ export class ChartStrip {
             width: 1.5,
             spanGaps: true,
             dash: s.dash ? [5, 3] : undefined,
+            points: s.sparse ? { show: true, size: 6, fill: s.color } : undefined,
             value: legendValue,
           })),
         ],
@@ -199,12 +251,19 @@ export class ChartStrip {
     );
   }
 
-  /** The plot's own area: the holder's, less the title and legend lines. */
-  private size(holder: HTMLElement): { width: number; height: number } {
-    return { width: Math.max(160, holder.clientWidth), height: Math.max(90, this.container.clientHeight - 62) };
+  /**
+   * The plot's own area: the holder's, less the title and the legend. The legend takes two lines, or when runs are
+   * overlaid one line per series besides the x value (labels with a run's name rarely share a line in a fifth of the strip).
+   */
+  private size(entry: Plot): { width: number; height: number } {
+    const lines = entry.plot && this.overlaid ? entry.plot.series.length : 2;
+    return {
+      width: Math.max(160, entry.holder.clientWidth),
+      height: Math.max(60, this.container.clientHeight - 62 - LEGEND_LINE_PX * Math.max(0, lines - 2)),
+    };
   }
 
   private resize(): void {
-    for (const entry of this.plots) entry.plot?.setSize(this.size(entry.holder));
+    for (const entry of this.plots) entry.plot?.setSize(this.size(entry));
   }
 }

@@ -1,31 +1,19 @@
 import uPlot from 'uplot';
-import { band, solvedThreshold, summariseAlgorithms, summariseRun, type AlgorithmSummary, type MeanStd } from '../../runtime/report.ts';
-import { learningCurvesSvg, tickLabel } from '../../runtime/report-svg.ts';
+import { band, solvedThreshold, summariseAlgorithms, summariseRun } from '../../runtime/report.ts';
+import { curvesCsv, pm, sortedGroups, tableCsv, type RobotComparison, type SortKey } from './comparison.ts';
+import { SERIES_COLOURS, SERIES_DASH, isDashed, learningCurvesSvg, tickLabel } from '../../runtime/report-svg.ts';
 import type { LiveRun } from '../training/run-manager.ts';
 import { downloadBlob } from './download.ts';
 
-const PALETTE = ['#d4581c', '#2870c2', '#1d8a60', '#7d4cc4', '#b7860f', '#c0392b', '#138496', '#4f5866'];
 const CHART_HEIGHT = 320;
 
 type Axis = 'envSteps' | 'wallTime';
 type GroupBy = 'algorithm' | 'run';
-type SortKey = 'algorithm' | 'final' | 'best' | 'reached' | 'speed';
-
-/** The comparison of one robot's runs (returns of different robots are not comparable, so never pooled). */
-interface RobotComparison {
-  readonly robot: string;
-  readonly threshold: number | null;
-  readonly groups: AlgorithmSummary[];
-}
 
 function withAlpha(hex: string, alpha: number): string {
   const value = parseInt(hex.slice(1), 16);
   return `rgba(${(value >> 16) & 255}, ${(value >> 8) & 255}, ${value & 255}, ${alpha})`;
 }
-
-const pm = (stats: MeanStd | null, digits = 1): string => (stats ? `${stats.mean.toFixed(digits)} ± ${stats.std.toFixed(digits)}` : '—');
-const csvCell = (value: string | number | null | undefined): string =>
-  value === null || value === undefined ? '' : /[",\n]/.test(String(value)) ? `"${String(value).replace(/"/g, '""')}"` : String(value);
 
 /** Renders an SVG to a PNG at `scale`x on an opaque white background (an SVG drawn into a canvas). */
 async function svgToPng(svg: string, scale = 2): Promise<Blob> {
@@ -180,7 +168,7 @@ export class CompareView {
       const b = bands[g];
       const at = new Map(b.x.map((x, i) => [x, i]));
       const column = (pick: (i: number) => number) => xs.map((x) => (at.has(x) ? pick(at.get(x) as number) : null));
-      const color = PALETTE[g % PALETTE.length];
+      const color = SERIES_COLOURS[g % SERIES_COLOURS.length];
       const base = data.length;
       data.push(
         column((i) => b.mean[i] + b.std[i]),
@@ -196,7 +184,7 @@ export class CompareView {
         const std = (self.data[base][idx] ?? mean) - mean;
         return n > 1 ? `${mean.toFixed(2)} ± ${std.toFixed(2)}` : mean.toFixed(2);
       };
-      series.push(edge, { label, stroke: color, width: 2, spanGaps: true, value }, { ...edge });
+      series.push(edge, { label, stroke: color, width: 2, spanGaps: true, dash: isDashed(g) ? [...SERIES_DASH] : undefined, value }, { ...edge });
       if (n > 1) bandsOption.push({ series: [base, base + 2], fill: withAlpha(color, 0.18) });
     });
     const text = getComputedStyle(document.documentElement).getPropertyValue('--muted').trim() || '#4f5866';
@@ -220,18 +208,7 @@ export class CompareView {
   }
 
   private drawTable(table: HTMLTableElement, comparison: RobotComparison): void {
-    const value: Record<SortKey, (group: AlgorithmSummary) => number | string> = {
-      algorithm: (group) => group.algorithm,
-      final: (group) => group.finalReturn?.mean ?? -Infinity,
-      best: (group) => group.bestReturn?.mean ?? -Infinity,
-      reached: (group) => group.reachedEnvSteps?.mean ?? Infinity,
-      speed: (group) => group.stepsPerSecond?.mean ?? 0,
-    };
-    const sorted = [...comparison.groups].sort((a, b) => {
-      const [x, y] = [value[this.sortKey](a), value[this.sortKey](b)];
-      if (typeof x === 'string' || typeof y === 'string') return String(x).localeCompare(String(y));
-      return this.sortKey === 'reached' ? x - y : y - x;
-    });
+    const sorted = sortedGroups(comparison.groups, this.sortKey);
     const first = this.groupBy === 'run' ? 'run' : 'algorithm';
     const headers: [SortKey, string][] = [
       ['algorithm', first],
@@ -270,46 +247,15 @@ export class CompareView {
 
   /** Every run's smoothed training-return curve, one row per point (tidy: ready for pandas or a spreadsheet). */
   private exportCurves(): void {
-    const lines = ['robot,algorithm,run,seed,env_steps,wall_time_s,training_return_smoothed'];
-    for (const { robot, groups } of this.comparisons) {
-      for (const group of groups) {
-        for (const run of group.runs) {
-          const algorithm =
-            this.groupBy === 'run'
-              ? (this.selectedRuns().find((live) => live.stored.name === run.name)?.stored.config.algorithm ?? '')
-              : group.algorithm;
-          for (const point of run.curve)
-            lines.push([robot, algorithm, run.name, run.seed, point.envSteps, point.wallTime, point.value].map(csvCell).join(','));
-        }
-      }
-    }
-    downloadBlob(new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }), 'sinew-comparison-curves.csv');
+    const algorithmOf = (run: string) => this.selectedRuns().find((live) => live.stored.name === run)?.stored.config.algorithm ?? '';
+    downloadBlob(
+      new Blob([curvesCsv(this.comparisons, this.groupBy === 'run' ? algorithmOf : null)], { type: 'text/csv' }),
+      'sinew-comparison-curves.csv',
+    );
   }
 
   private exportTable(): void {
-    const lines = [
-      'robot,group,runs,final_training_return_mean,final_training_return_std,best_training_return_mean,best_training_return_std,threshold,steps_to_threshold_mean,runs_reaching_threshold,steps_per_s_mean',
-    ];
-    for (const { robot, threshold, groups } of this.comparisons) {
-      for (const group of groups) {
-        const cell = (stats: MeanStd | null, key: 'mean' | 'std') => (stats ? stats[key] : null);
-        const row = [
-          robot,
-          group.algorithm,
-          group.runs.length,
-          cell(group.finalReturn, 'mean'),
-          cell(group.finalReturn, 'std'),
-          cell(group.bestReturn, 'mean'),
-          cell(group.bestReturn, 'std'),
-          threshold,
-          cell(group.reachedEnvSteps, 'mean'),
-          group.reachedEnvSteps?.n ?? 0,
-          cell(group.stepsPerSecond, 'mean'),
-        ];
-        lines.push(row.map(csvCell).join(','));
-      }
-    }
-    downloadBlob(new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }), 'sinew-comparison.csv');
+    downloadBlob(new Blob([tableCsv(this.comparisons)], { type: 'text/csv' }), 'sinew-comparison.csv');
   }
 
   /** The report's figure (both x axes, title, legend, axis labels, opaque background), one PNG per robot. */

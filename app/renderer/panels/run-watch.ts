@@ -2,42 +2,10 @@ import type { PolicySnapshot } from '../../../agents/policy.ts';
 import type { TrainView } from '../scene/train-view.ts';
 import type { FromPlayer, ToPlayer } from '../training/player.worker.ts';
 import { maxConcurrentRuns, type LiveRun, type RunManager } from '../training/run-manager.ts';
+import { playingCaption, stateCaption } from './captions.ts';
 
 /** Robots a played policy drives: the run's own number of environments, within what stays readable. */
 const MAX_PLAYED_ROBOTS = 16;
-
-const steps = (value: number): string => value.toLocaleString('en');
-const ordinal = (n: number): string =>
-  `${n}${n % 10 === 1 && n % 100 !== 11 ? 'st' : n % 10 === 2 && n % 100 !== 12 ? 'nd' : n % 10 === 3 && n % 100 !== 13 ? 'rd' : 'th'}`;
-
-/** What the caption says about a run's state, true in every state (the view below it shows the rest). */
-export function stateCaption(run: LiveRun, queuePosition: number | null): string {
-  const { name, config } = run.stored;
-  const at = `${steps(run.envSteps)} of ${steps(config.totalSteps)} steps`;
-  switch (run.phase) {
-    case 'starting':
-      return `${name} is starting: building its ${config.robot} robots and networks.`;
-    case 'training':
-      return `${name}: ${run.numEnvs} ${config.robot} robots training, acting with exploration noise. Click one to follow it (F), Escape returns to the grid.`;
-    case 'paused':
-      return `${name} is paused at ${at}: press Resume (or Space) to go on.`;
-    case 'queued': {
-      const slots = maxConcurrentRuns();
-      const place = queuePosition === null ? '' : `, ${ordinal(queuePosition)} in line`;
-      return `${name} is queued${place}: it starts when a training run ends (${slots} run${slots === 1 ? '' : 's'} train at once on this machine).`;
-    }
-    case 'saving':
-      return `${name} is saving its last metrics and checkpoint.`;
-    case 'finished':
-      return `${name} finished its ${steps(config.totalSteps)} steps.`;
-    case 'stopped':
-      return `${name} stopped at ${at}: press Resume to continue it.`;
-    case 'elsewhere':
-      return `${name} is training elsewhere (sinew train or resume, or another tab), at ${at} when last read: stop it there to resume it here.`;
-    case 'failed':
-      return `${name} failed: ${run.detail || 'unknown error'}. Its last checkpoint is kept: press Resume to retry.`;
-  }
-}
 
 /**
  * What the 3D view shows for the selected run, with a caption true to its state: the training robots while it
@@ -166,17 +134,12 @@ export class RunWatch {
     const run = this.run;
     if (!run && this.playingKey !== 'explicit') return;
     const parts: string[] = [];
-    if (this.playingKey !== 'explicit' && run) parts.push(stateCaption(run, this.manager.queuePosition(run.stored.name)));
-    if (this.player) {
-      const label = this.playingKey === 'explicit' ? `Playing ${this.playingLabel}` : 'Its latest policy plays here';
-      const returns = this.episodeReturns;
-      const mean = returns.reduce((sum, value) => sum + value, 0) / Math.max(1, returns.length);
-      const score =
-        returns.length > 0
-          ? `: evaluation return (deterministic) ${mean.toFixed(2)}, mean of ${returns.length} episode${returns.length === 1 ? '' : 's'}`
-          : '';
-      parts.push(`${label} without exploration noise${this.playReady ? '' : ' (loading)'}${score}.`);
-    } else if (this.playProblem) parts.push(this.playProblem);
+    if (this.playingKey !== 'explicit' && run) parts.push(stateCaption(run, this.manager.queuePosition(run.stored.name), maxConcurrentRuns()));
+    if (this.player)
+      parts.push(
+        playingCaption({ label: this.playingKey === 'explicit' ? this.playingLabel : null, ready: this.playReady, returns: this.episodeReturns }),
+      );
+    else if (this.playProblem) parts.push(this.playProblem);
     else if (run && this.suppressed === run.stored.name) parts.push('Playing stopped: pick the run again in the list to watch its policy.');
     this.caption.textContent = parts.join(' ');
   }
