@@ -1,5 +1,6 @@
-// Types of embed-gemm.mjs, for the test that checks the embedded module is current.
+// Types of embed-gemm.mjs, for the test that checks the embedded modules are current.
 export const SOURCE: string;
 export const OUTPUT: string;
-export function compiledGemm(root?: string): Promise<Buffer>;
+export function withoutRelaxedSimd(wat: string): string;
+export function compiledGemm(root?: string): Promise<{ relaxed: Buffer; plain: Buffer }>;
 export function embeddedGemm(root?: string): Promise<string>;

@@ -13,8 +13,8 @@ import type { Rng } from '../../sim/rng.ts';
  * actor and all targets updated every `policyDelay` critic steps. TD3 uses all three of its additions (twin
  * critics, target smoothing, the delay); DDPG none of them (one critic, no smoothing, delay 1 by default).
  *
- * Speed: the networks' products run in XNNPACK on matrices in the wasm heap (shared/heap-mlp.ts), called
- * directly; everything element-wise (targets, smoothing, loss gradients), Adam and Polyak run in plain
+ * Speed: the networks' products run in our wasm SIMD kernel on matrices in its memory (shared/heap-mlp.ts,
+ * shared/gemm.wat); everything element-wise (targets, smoothing, loss gradients), Adam and Polyak run in plain
  * JavaScript.
  */
 

@@ -9,9 +9,15 @@
 ;;
 ;; Blocking: C is cut into blocks of 4 rows x 8 columns. A block keeps its 32 sums in 8 f32x4 registers for the
 ;; whole of k: each step loads 8 consecutive values of B's row t (2 vectors), broadcasts one A value per row
-;; (4 splat loads) and does 8 multiplies and 8 adds, so the 8 sums, the 2 B vectors and the splat fit x86's 16
-;; vector registers without spilling. No FMA: Node 20 runs relaxed SIMD only behind a flag. Rows beyond the last
-;; multiple of 4 and columns beyond the last multiple of 8 are done 4 columns at a time, then one at a time.
+;; (4 splat loads) and does 8 multiply-adds, so the 8 sums, the 2 B vectors and the splat fit the 15 vector
+;; registers V8 allocates on x86-64 without spilling, and 8 independent sums cover the latency of a fused
+;; multiply-add. Rows beyond the last multiple of 4 and columns beyond the last multiple of 8 are done 4 columns
+;; at a time, then one at a time.
+;;
+;; Two modules come from this file: as written, with relaxed SIMD's f32x4.relaxed_madd (a fused multiply-add where
+;; the CPU has one: Chromium, Node >= 22, and Node 20 once tf.node.ts turns its flag on), and, for engines without
+;; relaxed SIMD, the same with each (f32x4.relaxed_madd x y z) written as (f32x4.add z (f32x4.mul x y)) by
+;; scripts/embed-gemm.mjs. Keep every relaxed_madd's operands plain local.gets, which that rewrite expects.
 ;;
 ;; Memory: bytes 0-15 stay zero (address 0 is "no bias"); bytes 16-19 hold 1.0f, the operand that turns a product
 ;; into column sums (aRow = aStep = 0 reads A(i, t) = 1). heap-gemm.ts allocates from byte 32 on.
@@ -107,17 +113,17 @@
           (local.set $b0 (v128.load (local.get $b)))
           (local.set $b1 (v128.load offset=16 (local.get $b)))
           (local.set $x (v128.load32_splat (local.get $a)))
-          (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
-          (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+          (local.set $c00 (f32x4.relaxed_madd (local.get $x) (local.get $b0) (local.get $c00)))
+          (local.set $c01 (f32x4.relaxed_madd (local.get $x) (local.get $b1) (local.get $c01)))
           (local.set $x (v128.load32_splat (i32.add (local.get $a) (local.get $aRow))))
-          (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
-          (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+          (local.set $c10 (f32x4.relaxed_madd (local.get $x) (local.get $b0) (local.get $c10)))
+          (local.set $c11 (f32x4.relaxed_madd (local.get $x) (local.get $b1) (local.get $c11)))
           (local.set $x (v128.load32_splat (i32.add (local.get $a) (local.get $aRow2))))
-          (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
-          (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+          (local.set $c20 (f32x4.relaxed_madd (local.get $x) (local.get $b0) (local.get $c20)))
+          (local.set $c21 (f32x4.relaxed_madd (local.get $x) (local.get $b1) (local.get $c21)))
           (local.set $x (v128.load32_splat (i32.add (local.get $a) (local.get $aRow3))))
-          (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
-          (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+          (local.set $c30 (f32x4.relaxed_madd (local.get $x) (local.get $b0) (local.get $c30)))
+          (local.set $c31 (f32x4.relaxed_madd (local.get $x) (local.get $b1) (local.get $c31)))
           (local.set $a (i32.add (local.get $a) (local.get $aStep)))
           (local.set $b (i32.add (local.get $b) (local.get $ldb)))
           (br_if $steps (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))))
@@ -149,13 +155,14 @@
   (func $row1x4
     (param $a i32) (param $aStep i32) (param $b i32) (param $ldb i32) (param $c i32) (param $bias i32) (param $k i32)
     (param $relu i32)
-    (local $sum v128)
+    (local $sum v128) (local $x v128) (local $y v128)
     (if (local.get $bias) (then (local.set $sum (v128.load (local.get $bias)))))
     (if (local.get $k)
       (then
         (loop $steps
-          (local.set $sum
-            (f32x4.add (local.get $sum) (f32x4.mul (v128.load32_splat (local.get $a)) (v128.load (local.get $b)))))
+          (local.set $x (v128.load32_splat (local.get $a)))
+          (local.set $y (v128.load (local.get $b)))
+          (local.set $sum (f32x4.relaxed_madd (local.get $x) (local.get $y) (local.get $sum)))
           (local.set $a (i32.add (local.get $a) (local.get $aStep)))
           (local.set $b (i32.add (local.get $b) (local.get $ldb)))
           (br_if $steps (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))))

@@ -1,4 +1,4 @@
-import { gemmWasmBase64 } from './gemm-wasm.ts';
+import { gemmPlainWasmBase64, gemmRelaxedWasmBase64 } from './gemm-wasm.ts';
 
 /**
  * Matrices that live in the memory of our own wasm SIMD matrix product (gemm.wat, embedded as gemm-wasm.ts), and
@@ -19,16 +19,34 @@ import { gemmWasmBase64 } from './gemm-wasm.ts';
 declare const WebAssembly: {
   Module: new (bytes: Uint8Array) => GemmModule;
   Instance: new (module: GemmModule) => { exports: unknown };
+  validate(bytes: Uint8Array): boolean;
 };
 declare function atob(base64: string): string;
 type GemmModule = { readonly kind?: 'compiled gemm.wat' };
 
-const compiled: { module: GemmModule | null } = { module: null };
+const compiled: { module: GemmModule | null; relaxed: boolean } = { module: null, relaxed: false };
 
-/** The module, compiled once per thread (1 KB: synchronous compilation is allowed on any thread). */
+function bytesOf(base64: string): Uint8Array {
+  return Uint8Array.from(atob(base64), (c: string) => c.charCodeAt(0));
+}
+
+/**
+ * The module, compiled once per thread (1 KB: synchronous compilation is allowed on any thread): with fused
+ * multiply-adds where this engine has relaxed SIMD (about 1.3x faster products here), else without.
+ */
 function gemmModule(): GemmModule {
-  if (!compiled.module) compiled.module = new WebAssembly.Module(Uint8Array.from(atob(gemmWasmBase64), (c: string) => c.charCodeAt(0)));
+  if (!compiled.module) {
+    const relaxed = bytesOf(gemmRelaxedWasmBase64);
+    compiled.relaxed = WebAssembly.validate(relaxed);
+    compiled.module = new WebAssembly.Module(compiled.relaxed ? relaxed : bytesOf(gemmPlainWasmBase64));
+  }
   return compiled.module;
+}
+
+/** True when this thread's products use fused multiply-adds (relaxed SIMD), for benchmarks' records. */
+export function gemmUsesRelaxedSimd(): boolean {
+  gemmModule();
+  return compiled.relaxed;
 }
 
 interface GemmExports {
@@ -139,7 +157,9 @@ export class HeapSpace {
   matMulTransposedA(a: HeapMatrix, b: HeapMatrix, out: HeapMatrix, m: number, k: number, n: number, columnSums: boolean): void {
     checkFits('matMulTransposedA', [a, k * m], [b, k * n], [out, (columnSums ? m + 1 : m) * n]);
     const { gemm } = this.kernel;
-    gemm(a.heapOffset, 1, m, b.heapOffset, n, out.heapOffset, n, 0, m, k, n, 0);
+    // A single column (a critic's output layer) as the row b^T a instead: 4 columns per vector, not one value.
+    if (n === 1) gemm(b.heapOffset, 0, 1, a.heapOffset, m, out.heapOffset, m, 0, 1, k, m, 0);
+    else gemm(a.heapOffset, 1, m, b.heapOffset, n, out.heapOffset, n, 0, m, k, n, 0);
     if (columnSums) gemm(ONE_ADDRESS, 0, 0, b.heapOffset, n, out.heapOffset + m * n * 4, n, 0, 1, k, n, 0);
   }
 

@@ -30,6 +30,7 @@ export function tfFallbackReason(): string | null {
 
 interface NodeAdapter {
   nodeWasmPath(): string;
+  enableWasmRelaxedSimd(): void;
 }
 
 function runningInNode(): boolean {
@@ -37,12 +38,11 @@ function runningInNode(): boolean {
   return typeof process?.versions?.node === 'string';
 }
 
-async function defaultWasmPath(): Promise<string | undefined> {
-  if (!runningInNode()) return undefined;
+async function nodeAdapter(): Promise<NodeAdapter | null> {
+  if (!runningInNode()) return null;
   // A variable specifier keeps bundlers and the platform-free typecheck away from the Node-only adapter.
   const adapterPath = './tf.node.ts';
-  const adapter = (await import(/* @vite-ignore */ adapterPath)) as NodeAdapter;
-  return adapter.nodeWasmPath();
+  return (await import(/* @vite-ignore */ adapterPath)) as NodeAdapter;
 }
 
 async function tryBackend(name: BackendName, options: TfSetupOptions): Promise<string | null> {
@@ -51,7 +51,7 @@ async function tryBackend(name: BackendName, options: TfSetupOptions): Promise<s
       // Multi-threaded wasm starts its threads with importScripts from blob URLs, which module workers (the
       // app's trainers) cannot do; it also gave no speed-up on these 2-core machines (docs/FINDINGS.md).
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-      const path = options.wasmPath ?? (await defaultWasmPath());
+      const path = options.wasmPath ?? (await nodeAdapter())?.nodeWasmPath();
       if (path !== undefined) setWasmPaths(path.endsWith('/') ? path : `${path}/`);
     }
     if (!(await tf.setBackend(name))) return `tfjs backend '${name}' is not available`;
@@ -64,6 +64,9 @@ async function tryBackend(name: BackendName, options: TfSetupOptions): Promise<s
 
 /** The wanted backend, else wasm, else cpu (a GPU backend missing in this browser still gets wasm's speed). */
 async function start(options: TfSetupOptions): Promise<BackendName> {
+  // Not tfjs, but once per thread before any agent exists: the learners' matrix product (heap-gemm.ts) then
+  // finds relaxed SIMD under Node 20 too.
+  (await nodeAdapter())?.enableWasmRelaxedSimd();
   const wanted = options.backend ?? 'wasm';
   const chain: BackendName[] = [...new Set<BackendName>([wanted, 'wasm', 'cpu'])];
   const failures: string[] = [];

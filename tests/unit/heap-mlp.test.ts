@@ -1,8 +1,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { initTf, tf } from '../../agents/shared/tf.ts';
-import { HeapSpace } from '../../agents/shared/heap-gemm.ts';
-import { gemmWasmBase64 } from '../../agents/shared/gemm-wasm.ts';
-import { compiledGemm } from '../../scripts/embed-gemm.mjs';
+import { HeapSpace, gemmUsesRelaxedSimd } from '../../agents/shared/heap-gemm.ts';
+import { gemmPlainWasmBase64, gemmRelaxedWasmBase64 } from '../../agents/shared/gemm-wasm.ts';
+import { compiledGemm, withoutRelaxedSimd } from '../../scripts/embed-gemm.mjs';
 import { HeapMlp, transpose } from '../../agents/shared/heap-mlp.ts';
 import { initialParameters, type MlpSpec } from '../../agents/shared/mlp.ts';
 import { tfMlpOf } from '../oracles/tf-mlp.ts';
@@ -71,6 +71,7 @@ describe('heap matrices', () => {
       [8, 0, 15],
       [12, 256, 31],
       [64, 64, 64],
+      [37, 50, 1],
     ]) {
       const a = space.matrix(m, k);
       const aT = space.matrix(k, m);
@@ -94,8 +95,38 @@ describe('heap matrices', () => {
     space.dispose();
   });
 
-  it('keeps the embedded module equal to the compiled gemm.wat (regenerate: node scripts/embed-gemm.mjs)', async () => {
-    expect(gemmWasmBase64).toBe((await compiledGemm()).toString('base64'));
+  it('keeps the embedded modules equal to the compiled gemm.wat (regenerate: node scripts/embed-gemm.mjs)', async () => {
+    const { relaxed, plain } = await compiledGemm();
+    expect(gemmRelaxedWasmBase64).toBe(relaxed.toString('base64'));
+    expect(gemmPlainWasmBase64).toBe(plain.toString('base64'));
+  });
+
+  it('uses fused multiply-adds under Node once tfjs is set up, and both modules give the same products', () => {
+    expect(gemmUsesRelaxedSimd()).toBe(true);
+    const [m, k, n] = [13, 40, 21];
+    const rng = new Rng(5);
+    const a = Float32Array.from({ length: m * k }, () => rng.normal());
+    const b = Float32Array.from({ length: k * n }, () => rng.normal());
+    const bias = Float32Array.from({ length: n }, () => rng.normal());
+    for (const base64 of [gemmRelaxedWasmBase64, gemmPlainWasmBase64]) {
+      const { exports } = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(base64, 'base64')));
+      const { gemm, memory } = exports as { gemm: (...args: number[]) => void; memory: WebAssembly.Memory };
+      // a, b, bias and c one after another from byte 32 (gemm.wat's first free byte).
+      const heap = new Float32Array(memory.buffer);
+      const [aAt, bAt, biasAt, cAt] = [8, 8 + m * k, 8 + m * k + k * n, 8 + m * k + k * n + n];
+      heap.set(a, aAt);
+      heap.set(b, bAt);
+      heap.set(bias, biasAt);
+      gemm(aAt * 4, k, 1, bAt * 4, n, cAt * 4, n, biasAt * 4, m, k, n, 1);
+      expect(maxAbsDifference(heap.subarray(cAt, cAt + m * n), reference(a, b, m, k, n, bias, true))).toBeLessThan(1e-4);
+    }
+  });
+
+  it('writes the module without relaxed SIMD as a multiply then an add, and refuses relaxed instructions it does not know', () => {
+    expect(withoutRelaxedSimd('(f32x4.relaxed_madd (local.get $x) (local.get $b0) (local.get $c00))')).toBe(
+      '(f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0)))',
+    );
+    expect(() => withoutRelaxedSimd('(f32x4.relaxed_nmadd (local.get $x) (local.get $y) (local.get $z))')).toThrow(/does not know/);
   });
 
   it('transposes row-major matrices', () => {
