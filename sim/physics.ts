@@ -9,7 +9,7 @@ export type PhysicsName = (typeof physicsNames)[number];
  */
 export const physicsSummary: Readonly<Record<PhysicsName, string>> = {
   'joint-space': "MuJoCo's equations in TypeScript (reacher, hopper)",
-  rapier: 'Rapier, built from the MJCF file (every robot but the ant: it reads contact forces)',
+  rapier: 'Rapier, built from the MJCF file',
   mujoco: 'the official MuJoCo in WebAssembly, every robot',
 };
 

@@ -78,7 +78,7 @@ describe.each([
   });
 
   it('saves and loads its state: the continuation repeats bit for bit (the saved worlds hold the solver state)', async () => {
-    for (const robot of ['reacher', 'hopper']) {
+    for (const robot of ['reacher', 'hopper', 'ant']) {
       const vec = await make({ robot, numEnvs: 3, workers, seed: 4, maxEpisodeSteps: 12 });
       await trace(vec, 0, 5);
       const saved = await vec.saveState();

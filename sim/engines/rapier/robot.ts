@@ -4,6 +4,7 @@ import type { RobotModel } from '../../model/types.ts';
 import { writeBodyPoses, type EnginePhysics } from '../engine.ts';
 import { buildRobot, rapierStateExtraSize } from './build.ts';
 import { fromGeneralised, toGeneralised } from './coordinates.ts';
+import { ContactWrenches, type ContactSource } from './contacts.ts';
 import { JointDrive } from './drive.ts';
 import { rapierLayout, type RapierLayout } from './layout.ts';
 import { mulInto, rotateInto } from './quat.ts';
@@ -28,7 +29,7 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
   readonly xpos: Float64Array;
   readonly xquat: Float64Array;
   readonly siteXpos: Float64Array;
-  /** Contact wrenches are not computed by this engine (a task asking for them is refused at construction). */
+  /** MuJoCo's cfrc_ext over the last world step (contacts.ts), when built with contactForces; zeros otherwise. */
   readonly cfrcExt: Float64Array;
   readonly stateExtraSize: number;
   readonly frameSkip: number;
@@ -38,6 +39,9 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
   private world: World;
   private handles: RobotHandles;
   private readonly drive: JointDrive;
+  private readonly contacts: ContactWrenches | null;
+  /** What the contact wrenches read (renewed when a restore moves the robot to another world). */
+  private readonly contactSource: ContactSource;
   private readonly pose = new Float64Array(7);
   /** Link states: translation (x, y, z), rotation (x, y, z, w), centre-of-mass velocity, angular velocity. */
   private readonly t: Float64Array;
@@ -56,8 +60,6 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
     readonly lane: number,
     options: RapierRobotOptions = {},
   ) {
-    if (options.contactForces)
-      throw new Error(`${model.name}: the Rapier engine does not compute contact forces (cfrc_ext); run this robot on --physics mujoco`);
     if (options.frameSkip !== undefined && options.frameSkip !== host.frameSkip)
       throw new Error(`${model.name}: frame skip ${options.frameSkip} in a world stepping ${host.frameSkip}`);
     if (host.model !== model) throw new Error(`a ${model.name} cannot join a ${host.model.name} world`);
@@ -74,6 +76,7 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
     this.qpos = Float64Array.from(model.qpos0);
     this.qvel = new Float64Array(model.nv);
     this.drive = new JointDrive(model, layout, host.solver, host.worldTimestep);
+    this.contacts = options.contactForces ? new ContactWrenches(model, layout) : null;
     const built = buildRobot(host, model, layout, lane, !host.solver.softLimits);
     this.handles = {
       links: built.links.map((body) => body.handle),
@@ -87,6 +90,8 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
     this.v = new Float64Array(3 * n);
     this.w = new Float64Array(3 * n);
     this.rawVector = host.RAPIER.VectorOps.intoRaw({ x: 0, y: 0, z: 0 });
+    const { t, r, v } = this;
+    this.contactSource = { world: this.world, colliders: this.handles.colliders, t, r, v, laneY: lane * host.laneSpacing };
     host.add(this);
     this.setState(model.qpos0, new Float64Array(model.nv));
   }
@@ -118,7 +123,7 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
   }
 
   /** Motors for this world step, from the joint velocities at its start. */
-  beforeSubstep(): void {
+  beforeSubstep(last: boolean): void {
     const bodies = this.world.bodies.raw;
     const { scratch, r, w } = this;
     const links = this.handles.links;
@@ -133,10 +138,9 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
       w[3 * i + 1] = scratch[1];
       w[3 * i + 2] = scratch[2];
     }
-    if (this.drive.hasSlideMotors) {
-      this.readTranslationsAndVelocities();
-      toGeneralised(this);
-    }
+    if (this.drive.hasSlideMotors || (last && this.contacts)) this.readTranslationsAndVelocities();
+    if (this.drive.hasSlideMotors) toGeneralised(this);
+    if (last && this.contacts) this.contacts.beforeLastStep(this.v);
     this.drive.configureMotors(this.world.impulseJoints.raw, this.handles.joints, r, w, this.qpos, this.qvel);
     if (this.drive.hasTorqueJoints) this.drive.applyTorques(bodies, links, r, this.rawVector);
   }
@@ -144,6 +148,7 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
   afterStep(): void {
     this.staged = false;
     this.readState();
+    this.contacts?.compute(this.contactSource, this.host.worldTimestep, this.cfrcExt);
   }
 
   /** Contact points between this robot and the world after the last step (counted on demand: it walks the pairs). */
@@ -185,8 +190,11 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
     this.host = target.host;
     this.world = target.host.world;
     this.handles = saved.handles;
+    this.contactSource.world = this.world;
+    this.contactSource.colliders = saved.handles.colliders;
     this.host.add(this);
     this.staged = false;
+    this.cfrcExt.fill(0);
     this.readState();
     this.qpos.set(qpos);
     this.qvel.set(qvel);
@@ -260,7 +268,9 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
     this.updateFrames();
   }
 
+  /** The state exactly as given (to the bodies' single precision); no contact wrenches until the next step. */
   setState(qpos: ArrayLike<number>, qvel: ArrayLike<number>): void {
+    this.cfrcExt.fill(0);
     fromGeneralised(this, qpos, qvel);
     const bodies = this.world.bodies.raw;
     const RAPIER = this.host.RAPIER;

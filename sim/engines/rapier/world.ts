@@ -12,8 +12,8 @@ export interface WorldRobot {
   readonly staged: boolean;
   /** The robot's lane (its global index in a vector env): the world's id is its lowest lane. */
   readonly lane: number;
-  /** Before each world step: joint motors (armature, damping, springs, actuator torques) for this step. */
-  beforeSubstep(): void;
+  /** Before each world step: joint motors (armature, damping, springs, actuator torques) for this step; `last`: the env step's last. */
+  beforeSubstep(last: boolean): void;
   /** After the last world step of an environment step: read the bodies back into generalised coordinates. */
   afterStep(): void;
 }
@@ -130,7 +130,8 @@ export class RapierWorld {
     const w = this.world;
     const steps = this.frameSkip * this.solver.worldSteps;
     for (let k = 0; k < steps; k++) {
-      for (let r = 0; r < robots.length; r++) robots[r].beforeSubstep();
+      const last = k === steps - 1;
+      for (let r = 0; r < robots.length; r++) robots[r].beforeSubstep(last);
       w.physicsPipeline.raw.step(
         this.gravity,
         w.integrationParameters.raw,
