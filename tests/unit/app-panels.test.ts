@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricsRecord } from '../../agents/contract.ts';
 import { playingCaption, stateCaption, type CaptionedRun } from '../../app/renderer/panels/captions.ts';
-import { chartColumns, chartSeries, trainingCharts } from '../../app/renderer/panels/charts.ts';
+import { chartColumns, chartSeries, legendLines, trainingCharts } from '../../app/renderer/panels/charts.ts';
 import { csvCell, curvesCsv, pm, sortedGroups, tableCsv, type RobotComparison } from '../../app/renderer/panels/comparison.ts';
-import { formatNumber } from '../../app/renderer/panels/run-controls.ts';
+import { formatNumber, invalidField } from '../../app/renderer/panels/run-controls.ts';
 import { summariseAlgorithms, summariseRun } from '../../app/runtime/report.ts';
 
 const run = (phase: CaptionedRun['phase'], envSteps = 1500, detail = ''): CaptionedRun => ({
@@ -80,6 +80,17 @@ describe("the chart strip's curves (panels/charts.ts)", () => {
   });
 });
 
+describe("the chart strip's legend lines, estimated at 7 px a character plus a marker and a value of 10", () => {
+  it('puts short entries on one line and long ones on lines of their own, wrapping a label longer than the line', () => {
+    // 'env steps' 16 + 7 * 19 = 149 px and 'actor' 121 px share 275 px; 'critic' (128) starts a second line.
+    expect(legendLines(['env steps', 'actor', 'critic'], 275)).toBe(2);
+    // 'training (with exploration noise)' takes 16 + 7 * 43 = 317 px: from a new line, over two.
+    expect(legendLines(['env steps', 'training (with exploration noise)'], 275)).toBe(3);
+    // Four overlaid runs' entries of 226 px: one line each, after the x value's.
+    expect(legendLines(['env steps', ...Array.from({ length: 4 }, (_, i) => `ppo seed ${i}: training`)], 275)).toBe(5);
+  });
+});
+
 describe("the comparison's table and exports (panels/comparison.ts)", () => {
   // Two PPO seeds and one TD3 run on the Reacher; returns of the last points are their own smoothed values.
   const input = (name: string, algorithm: string, seed: number, returns: number[]) => ({
@@ -125,5 +136,20 @@ describe("the comparison's table and exports (panels/comparison.ts)", () => {
 describe('the New run form (panels/run-controls.ts)', () => {
   it('shows whole numbers as whole numbers and others with up to 4 significant digits', () => {
     expect([formatNumber(64), formatNumber(0.0003), formatNumber(1e-8), formatNumber(0.123456)]).toEqual(['64', '0.0003', '1e-8', '0.1235']);
+  });
+
+  it('marks the field a validation error names, by its whole name', () => {
+    const fields = ['numEnvs', 'numSteps', 'learningRate'];
+    expect(invalidField('ppo: learningRate must be > 0, got -1', fields)).toEqual({
+      text: 'learningRate must be > 0, got -1',
+      field: 'learningRate',
+    });
+    expect(invalidField('ppo-kl: numSteps must be a whole number', fields).field).toBe('numSteps');
+    // numEnvsPerWorker starts with numEnvs but is another field: no mark.
+    expect(invalidField('a3c: numEnvsPerWorker must be >= 1', fields).field).toBeUndefined();
+    expect(invalidField('minibatchSize must divide numEnvs x numSteps', fields)).toEqual({
+      text: 'minibatchSize must divide numEnvs x numSteps',
+      field: undefined,
+    });
   });
 });

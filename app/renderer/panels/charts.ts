@@ -62,6 +62,25 @@ export type YScale = 'linear' | 'log';
 /** Height of one line of a chart's legend (11.5 px text at line height 1.25, and the row's padding). */
 const LEGEND_LINE_PX = 15;
 
+/**
+ * Lines a legend of these labels takes in `width` px: uPlot lays its entries out inline, each its marker, its bold
+ * label and a value of up to about 8 characters, wrapping a label longer than the line. Widths are estimated from
+ * the number of characters (about 7 px each at 11.5 px, bold), which errs on the side of a line too many.
+ */
+export function legendLines(labels: readonly string[], width: number): number {
+  const CHAR_PX = 7;
+  let lines = 1;
+  let used = 0;
+  for (const label of labels) {
+    const entry = 16 + CHAR_PX * (label.length + 10);
+    if (used > 0 && used + entry > width) [lines, used] = [lines + 1, 0];
+    used += entry;
+    // A label longer than the line wraps onto the next.
+    for (; used > width; used -= width) lines++;
+  }
+  return lines;
+}
+
 interface Plot {
   readonly spec: ChartSpec;
   readonly holder: HTMLElement;
@@ -251,16 +270,16 @@ export class ChartStrip {
     );
   }
 
-  /**
-   * The plot's own area: the holder's, less the title and the legend. The legend takes two lines, or when runs are
-   * overlaid one line per series besides the x value (labels with a run's name rarely share a line in a fifth of the strip).
-   */
+  /** The plot's own area: the holder's, less the title and the legend's lines (two are always kept for it). */
   private size(entry: Plot): { width: number; height: number } {
-    const lines = entry.plot && this.overlaid ? entry.plot.series.length : 2;
-    return {
-      width: Math.max(160, entry.holder.clientWidth),
-      height: Math.max(60, this.container.clientHeight - 62 - LEGEND_LINE_PX * Math.max(0, lines - 2)),
-    };
+    const width = Math.max(160, entry.holder.clientWidth);
+    const lines = entry.plot
+      ? legendLines(
+          entry.plot.series.map((series) => String(series.label)),
+          width,
+        )
+      : 2;
+    return { width, height: Math.max(60, this.container.clientHeight - 62 - LEGEND_LINE_PX * Math.max(0, lines - 2)) };
   }
 
   private resize(): void {

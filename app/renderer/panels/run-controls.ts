@@ -61,6 +61,15 @@ export function formatNumber(value: number): string {
   return String(Number(value.toPrecision(4)));
 }
 
+/**
+ * A validation error as the form shows it: without the algorithm's name in front ('ppo: '), and the field it is
+ * about (the field its text starts with), if it is one of `fields`.
+ */
+export function invalidField(message: string, fields: Iterable<string>): { readonly text: string; readonly field: string | undefined } {
+  const text = message.replace(/^[\w-]+: /, '');
+  return { text, field: [...fields].find((name) => new RegExp(`^${name}\\b`).test(text)) };
+}
+
 /** Tweakpane's folder opening: its height transition (0.2 s), then its contents fading in (0.2 s), and a margin. */
 const FOLDER_OPENING_MS = 450;
 
@@ -242,8 +251,7 @@ export class RunControls {
       this.status.textContent = '';
     } catch (error) {
       this.validConfig = null;
-      const text = (error instanceof Error ? error.message : String(error)).replace(/^[\w-]+: /, '');
-      const field = [...this.fields.keys()].find((name) => new RegExp(`^${name}\\b`).test(text));
+      const { text, field } = invalidField(error instanceof Error ? error.message : String(error), this.fields.keys());
       const shown = field === undefined ? undefined : this.fields.get(field);
       // The line under Start first: it moves the rows below it, so the marked row is scrolled to afterwards.
       this.status.textContent = `Start is off: ${text}.${shown ? ' The field is marked.' : ''}`;
