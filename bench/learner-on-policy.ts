@@ -1,4 +1,5 @@
-import { initTf, backendName } from '../agents/shared/tf.ts';
+import { initTf } from '../agents/shared/tf.ts';
+import { option, printStepTiming } from './learner-timing.ts';
 import { Rng } from '../sim/rng.ts';
 import { GaussianActorCritic } from '../agents/shared/gaussian-actor-critic.ts';
 import { RolloutBuffer, type Minibatch } from '../agents/shared/rollout-buffer.ts';
@@ -12,11 +13,6 @@ import { Ppo, validatePpoConfig } from '../agents/on-policy/ppo.ts';
 
 const OBS = 11;
 const ACTIONS = 3;
-
-function option(argv: readonly string[], name: string, fallback: string): string {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : fallback;
-}
 
 function randomMinibatch(size: number, rng: Rng): Minibatch {
   const buffer = new RolloutBuffer({ numSteps: size, numEnvs: 1, observationSize: OBS, actionSize: ACTIONS });
@@ -52,27 +48,8 @@ export async function learnerOnPolicyBench(argv: readonly string[]): Promise<num
         batch.advantages.set(advantages); // minibatchStep normalises them in place
         ppo.minibatchStep(batch);
       };
-      for (let i = 0; i < 30; i++) step();
-      const start = performance.now();
-      const cpuStart = process.cpuUsage();
-      for (let i = 0; i < updates; i++) step();
-      const ms = (performance.now() - start) / updates;
-      const cpu = process.cpuUsage(cpuStart);
-      // CPU time of this process per update: what the wall time would be on an idle machine (the CPU is shared).
-      const cpuMs = (cpu.user + cpu.system) / 1000 / updates;
+      printStepTiming({ algo: objective === 'kl' ? 'ppo-kl' : 'ppo', hidden: `${hidden}-${hidden}`, batch: batchSize }, step, 30, updates);
       model.dispose();
-      const algo = objective === 'kl' ? 'ppo-kl' : 'ppo';
-      const line = {
-        bench: 'learner',
-        algo,
-        hidden: `${hidden}-${hidden}`,
-        batch: batchSize,
-        ms_per_update: Number(ms.toFixed(3)),
-        updates_per_s: Number((1000 / ms).toFixed(1)),
-        cpu_ms_per_update: Number(cpuMs.toFixed(3)),
-        backend: backendName(),
-      };
-      console.log(JSON.stringify(line));
     }
   }
   return 0;

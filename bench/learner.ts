@@ -1,4 +1,6 @@
-import { initTf, backendName } from '../agents/shared/tf.ts';
+import { initTf } from '../agents/shared/tf.ts';
+import { gemmUsesRelaxedSimd } from '../agents/shared/heap-gemm.ts';
+import { option, printStepTiming } from './learner-timing.ts';
 import { Rng } from '../sim/rng.ts';
 import { allocateBatch, type TransitionBatch } from '../agents/shared/replay-buffer.ts';
 import { createTd3Agent, td3Defaults } from '../agents/off-policy/td3.ts';
@@ -36,11 +38,6 @@ function randomBatch(size: number, rng: Rng): TransitionBatch {
   return batch;
 }
 
-function option(argv: readonly string[], name: string, fallback: string): string {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : fallback;
-}
-
 export async function learnerBench(argv: readonly string[]): Promise<number> {
   await initTf();
   const algos = option(argv, 'algo', Object.keys(makers).join(',')).split(',');
@@ -54,26 +51,11 @@ export async function learnerBench(argv: readonly string[]): Promise<number> {
       const rng = new Rng(1);
       const agent = make([hidden, hidden], rng);
       const batch = randomBatch(batchSize, rng);
-      for (let i = 0; i < 20; i++) agent.update(batch, rng, false);
-      const start = performance.now();
-      const cpuStart = process.cpuUsage();
-      for (let i = 0; i < updates; i++) agent.update(batch, rng, false);
-      const ms = (performance.now() - start) / updates;
-      const cpu = process.cpuUsage(cpuStart);
-      // CPU time of this process per update: what the wall time would be on an idle machine (the CPU is shared).
-      const cpuMs = (cpu.user + cpu.system) / 1000 / updates;
+      const step = () => agent.update(batch, rng, false);
+      // gemm: whether the products had fused multiply-adds (relaxed SIMD) or a multiply then an add.
+      const gemm = gemmUsesRelaxedSimd() ? 'relaxed-simd' : 'simd';
+      printStepTiming({ algo, hidden: `${hidden}-${hidden}`, batch: batchSize }, step, 20, updates, { gemm });
       agent.dispose();
-      const line = {
-        bench: 'learner',
-        algo,
-        hidden: `${hidden}-${hidden}`,
-        batch: batchSize,
-        ms_per_update: Number(ms.toFixed(3)),
-        updates_per_s: Number((1000 / ms).toFixed(1)),
-        cpu_ms_per_update: Number(cpuMs.toFixed(3)),
-        backend: backendName(),
-      };
-      console.log(JSON.stringify(line));
     }
   }
   return 0;

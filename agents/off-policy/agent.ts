@@ -46,6 +46,21 @@ export type OffPolicyConfig = {
   learnerThread: boolean;
 };
 
+/** CleanRL's values of the shared fields (learningStarts is TD3's and DDPG's; SAC's is 5000). */
+export const offPolicyDefaults: OffPolicyConfig = {
+  numEnvs: 1,
+  bufferSize: 1_000_000,
+  learningStarts: 25_000,
+  batchSize: 256,
+  gamma: 0.99,
+  tau: 0.005,
+  hiddenSizes: [256, 256],
+  updatesPerStep: 1,
+  stepsPerIteration: 1000,
+  normaliseObservations: false,
+  learnerThread: true,
+};
+
 export const offPolicyFieldDocs: Record<keyof OffPolicyConfig, string> = {
   numEnvs: 'parallel training environments',
   bufferSize: 'replay buffer capacity in transitions',

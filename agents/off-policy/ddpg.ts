@@ -1,7 +1,13 @@
 import { DeterministicActorCritic } from './deterministic-actor-critic.ts';
 import { GaussianNoise, OrnsteinUhlenbeckNoise } from '../shared/noise.ts';
-import { createOffPolicyTrainer } from './entry.ts';
-import { offPolicyFieldDocs, offPolicyRules, type OffPolicyConfig } from './agent.ts';
+import { offPolicyEntry } from './entry.ts';
+import {
+  deterministicAgentOptions,
+  deterministicDefaults,
+  deterministicFieldDocs,
+  deterministicRules,
+  type DeterministicConfig,
+} from './deterministic-config.ts';
 import { validateConfig, type FieldRule } from '../shared/config.ts';
 import type { AlgorithmEntry } from '../contract.ts';
 import type { Rng } from '../../sim/rng.ts';
@@ -14,37 +20,19 @@ import presets from '../../assets/presets/ddpg.json' with { type: 'json' };
  * choice of exploration noise.
  */
 
-export type DdpgConfig = OffPolicyConfig & {
-  actorLearningRate: number;
-  criticLearningRate: number;
-  explorationNoise: number;
+export type DdpgConfig = DeterministicConfig & {
   noiseType: string;
-  policyDelay: number;
 };
 
 /** CleanRL's defaults, except policyDelay 1: the seed's DDPG updates the actor at every step. */
 export const ddpgDefaults: DdpgConfig = {
-  numEnvs: 1,
-  bufferSize: 1_000_000,
-  learningStarts: 25_000,
-  batchSize: 256,
-  gamma: 0.99,
-  tau: 0.005,
-  hiddenSizes: [256, 256],
-  updatesPerStep: 1,
-  stepsPerIteration: 1000,
-  normaliseObservations: false,
-  learnerThread: true,
-  actorLearningRate: 3e-4,
-  criticLearningRate: 3e-4,
-  explorationNoise: 0.1,
+  ...deterministicDefaults,
   noiseType: 'gaussian',
   policyDelay: 1,
 };
 
 const ddpgDocs: Record<keyof DdpgConfig, string> = {
-  ...offPolicyFieldDocs,
-  actorLearningRate: 'Adam learning rate of the actor',
+  ...deterministicFieldDocs,
   criticLearningRate: 'Adam learning rate of the critic',
   explorationNoise: 'std (sigma) of the exploration noise added to actions while collecting',
   noiseType: "exploration noise: 'gaussian' (independent) or 'ou' (Ornstein-Uhlenbeck, as the DDPG paper)",
@@ -52,12 +40,8 @@ const ddpgDocs: Record<keyof DdpgConfig, string> = {
 };
 
 const ddpgRules: Partial<Record<keyof DdpgConfig, FieldRule>> = {
-  ...offPolicyRules,
-  actorLearningRate: { min: 0, exclusiveMin: true },
-  criticLearningRate: { min: 0, exclusiveMin: true },
-  explorationNoise: { min: 0 },
+  ...deterministicRules,
   noiseType: { oneOf: ['gaussian', 'ou'] },
-  policyDelay: { min: 1, integer: true },
 };
 
 export function createDdpgAgent(config: DdpgConfig, obsSize: number, actionSize: number, rng: Rng): DeterministicActorCritic {
@@ -66,34 +50,18 @@ export function createDdpgAgent(config: DdpgConfig, obsSize: number, actionSize:
       ? new OrnsteinUhlenbeckNoise(config.numEnvs, actionSize, config.explorationNoise)
       : new GaussianNoise(config.explorationNoise);
   return new DeterministicActorCritic(
-    {
-      obsSize,
-      actionSize,
-      hiddenSizes: config.hiddenSizes,
-      actorLearningRate: config.actorLearningRate,
-      criticLearningRate: config.criticLearningRate,
-      gamma: config.gamma,
-      tau: config.tau,
-      criticCount: 1,
-      targetPolicyNoise: 0,
-      targetNoiseClip: 0,
-      policyDelay: config.policyDelay,
-      explorationNoise,
-    },
+    { ...deterministicAgentOptions(config, obsSize, actionSize), criticCount: 1, targetPolicyNoise: 0, targetNoiseClip: 0, explorationNoise },
     rng,
   );
 }
 
 /** Presets (assets/presets/ddpg.json): as TD3's, whose RL Zoo presets DDPG shares. */
-export const ddpgEntry: AlgorithmEntry = {
-  kind: 'off-policy',
+export const ddpgEntry: AlgorithmEntry = offPolicyEntry({
+  name: 'ddpg',
   summary: 'DDPG: deterministic policy gradient with a replay buffer and target networks (Lillicrap et al. 2016)',
-  defaultConfig: ddpgDefaults,
+  defaults: ddpgDefaults,
   presets,
   fieldDocs: ddpgDocs,
   validate: (config) => validateConfig('ddpg', ddpgDefaults, config, ddpgRules),
-  createTrainer: (options) => {
-    const config = validateConfig('ddpg', ddpgDefaults, options.config, ddpgRules);
-    return createOffPolicyTrainer('ddpg', options, config, (o, a, rng) => createDdpgAgent(config, o, a, rng));
-  },
-};
+  createAgent: createDdpgAgent,
+});

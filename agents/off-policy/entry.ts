@@ -1,9 +1,41 @@
-import type { CreateTrainerOptions } from '../contract.ts';
+import type { AlgorithmEntry, CreateTrainerOptions } from '../contract.ts';
+import type { Rng } from '../../sim/rng.ts';
 import { simVecEnv } from '../shared/sim-vec-env.ts';
 import { initTf } from '../shared/tf.ts';
-import type { OffPolicyConfig } from './agent.ts';
+import type { OffPolicyAgent, OffPolicyConfig } from './agent.ts';
 import { OffPolicyTrainer, type OffPolicyTrainerOptions } from './trainer.ts';
 import type { LearnerThreadFactory } from './learner-protocol.ts';
+
+/** What an off-policy algorithm's file gives to make its registry entry. */
+export interface OffPolicyAlgorithm<C extends OffPolicyConfig> {
+  readonly name: string;
+  readonly summary: string;
+  readonly defaults: C;
+  /** Robot name -> overrides of the defaults (assets/presets/<name>.json). */
+  readonly presets: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  readonly fieldDocs: Readonly<Record<keyof C, string>>;
+  /** The complete config (defaults overridden by `config`), or an Error naming the offending field. */
+  validate(config: Readonly<Record<string, unknown>>): C;
+  createAgent(config: C, obsSize: number, actionSize: number, rng: Rng): OffPolicyAgent;
+}
+
+/** The registry entry of an off-policy algorithm: its config validated, then a trainer driving its agent. */
+export function offPolicyEntry<C extends OffPolicyConfig>(algorithm: OffPolicyAlgorithm<C>): AlgorithmEntry {
+  return {
+    kind: 'off-policy',
+    summary: algorithm.summary,
+    defaultConfig: algorithm.defaults,
+    presets: algorithm.presets,
+    fieldDocs: algorithm.fieldDocs,
+    validate: (config) => algorithm.validate(config),
+    createTrainer: (options) => {
+      const config = algorithm.validate(options.config);
+      return createOffPolicyTrainer(algorithm.name, options, config, (obsSize, actionSize, rng) =>
+        algorithm.createAgent(config, obsSize, actionSize, rng),
+      );
+    },
+  };
+}
 
 /** The registry's createTrainer for an off-policy algorithm: tfjs started, environments built, agent created. */
 export async function createOffPolicyTrainer(

@@ -3,8 +3,16 @@ import { FlatAdam } from '../shared/flat-adam.ts';
 import { polyakUpdateFlat } from '../shared/polyak.ts';
 import { sampleSquashedGaussian } from '../shared/distributions.ts';
 import { concatRows, createLearner, criticLossGradient, learnerState, restoreLearner, stepLearner, type Learner } from '../shared/host-learner.ts';
-import { createOffPolicyTrainer } from './entry.ts';
-import { criticTargets, offPolicyFieldDocs, offPolicyRules, type AgentState, type OffPolicyAgent, type OffPolicyConfig } from './agent.ts';
+import { offPolicyEntry } from './entry.ts';
+import {
+  criticTargets,
+  offPolicyDefaults,
+  offPolicyFieldDocs,
+  offPolicyRules,
+  type AgentState,
+  type OffPolicyAgent,
+  type OffPolicyConfig,
+} from './agent.ts';
 import { validateConfig, type FieldRule } from '../shared/config.ts';
 import type { TransitionBatch } from '../shared/replay-buffer.ts';
 import type { AlgorithmEntry } from '../contract.ts';
@@ -18,7 +26,8 @@ import presets from '../../assets/presets/sac.json' with { type: 'json' };
  * y = r + gamma (1 - d) (min Q'(s', a') - alpha log pi(a'|s')), a' ~ pi(s'); a reparameterised tanh-Gaussian
  * actor minimising mean(alpha log pi(a|s) - min Q(s, a)); alpha tuned so the entropy approaches -|A|.
  * The actor's last layer gives [mean | raw log std]; log std = min + (max - min) (tanh(raw) + 1) / 2.
- * As in deterministic-actor-critic.ts, matMuls run in tfjs and the [batch, action]-sized arithmetic on the host.
+ * As in deterministic-actor-critic.ts, the products run in our wasm SIMD kernel (shared/heap-mlp.ts) and the
+ * [batch, action]-sized arithmetic in JavaScript.
  */
 
 /** CleanRL's log-std range. */
@@ -227,17 +236,8 @@ export type SacConfig = OffPolicyConfig & {
 
 /** CleanRL's sac_continuous_action.py defaults. */
 export const sacDefaults: SacConfig = {
-  numEnvs: 1,
-  bufferSize: 1_000_000,
+  ...offPolicyDefaults,
   learningStarts: 5000,
-  batchSize: 256,
-  gamma: 0.99,
-  tau: 0.005,
-  hiddenSizes: [256, 256],
-  updatesPerStep: 1,
-  stepsPerIteration: 1000,
-  normaliseObservations: false,
-  learnerThread: true,
   policyLearningRate: 3e-4,
   qLearningRate: 1e-3,
   policyFrequency: 2,
@@ -273,15 +273,12 @@ function validateSac(config: Readonly<Record<string, unknown>>): SacConfig {
 }
 
 /** Presets (assets/presets/sac.json): hopper takes RL Zoo's learning_starts 10k; reacher as TD3's. */
-export const sacEntry: AlgorithmEntry = {
-  kind: 'off-policy',
+export const sacEntry: AlgorithmEntry = offPolicyEntry({
+  name: 'sac',
   summary: 'SAC: soft actor-critic, maximum entropy with automatic temperature (Haarnoja et al. 2018)',
-  defaultConfig: sacDefaults,
+  defaults: sacDefaults,
   presets,
   fieldDocs: sacDocs,
   validate: validateSac,
-  createTrainer: (options) => {
-    const config = validateSac(options.config);
-    return createOffPolicyTrainer('sac', options, config, (obsSize, actionSize, rng) => new SoftActorCritic({ obsSize, actionSize, config }, rng));
-  },
-};
+  createAgent: (config, obsSize, actionSize, rng) => new SoftActorCritic({ obsSize, actionSize, config }, rng),
+});

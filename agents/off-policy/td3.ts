@@ -1,7 +1,13 @@
 import { GaussianNoise } from '../shared/noise.ts';
 import { DeterministicActorCritic } from './deterministic-actor-critic.ts';
-import { createOffPolicyTrainer } from './entry.ts';
-import { offPolicyFieldDocs, offPolicyRules, type OffPolicyConfig } from './agent.ts';
+import { offPolicyEntry } from './entry.ts';
+import {
+  deterministicAgentOptions,
+  deterministicDefaults,
+  deterministicFieldDocs,
+  deterministicRules,
+  type DeterministicConfig,
+} from './deterministic-config.ts';
 import { validateConfig, type FieldRule } from '../shared/config.ts';
 import type { AlgorithmEntry } from '../contract.ts';
 import presets from '../../assets/presets/td3.json' with { type: 'json' };
@@ -15,70 +21,38 @@ import type { Rng } from '../../sim/rng.ts';
  * its update and its speed notes are in deterministic-actor-critic.ts; this file is TD3's config and entry.
  */
 
-export type Td3Config = OffPolicyConfig & {
-  actorLearningRate: number;
-  criticLearningRate: number;
-  explorationNoise: number;
+export type Td3Config = DeterministicConfig & {
   policyNoise: number;
   noiseClip: number;
-  policyDelay: number;
 };
 
 /** CleanRL's td3_continuous_action.py defaults (actions in [-1, 1], so noises are in action units). */
 export const td3Defaults: Td3Config = {
-  numEnvs: 1,
-  bufferSize: 1_000_000,
-  learningStarts: 25_000,
-  batchSize: 256,
-  gamma: 0.99,
-  tau: 0.005,
-  hiddenSizes: [256, 256],
-  updatesPerStep: 1,
-  stepsPerIteration: 1000,
-  normaliseObservations: false,
-  learnerThread: true,
-  actorLearningRate: 3e-4,
-  criticLearningRate: 3e-4,
-  explorationNoise: 0.1,
+  ...deterministicDefaults,
   policyNoise: 0.2,
   noiseClip: 0.5,
   policyDelay: 2,
 };
 
 const td3Docs: Record<keyof Td3Config, string> = {
-  ...offPolicyFieldDocs,
-  actorLearningRate: 'Adam learning rate of the actor',
-  criticLearningRate: 'Adam learning rate of the critics',
-  explorationNoise: 'std of the Gaussian noise added to actions while collecting',
+  ...deterministicFieldDocs,
   policyNoise: 'std of the target-policy smoothing noise',
   noiseClip: 'the smoothing noise is clipped to +-noiseClip',
-  policyDelay: 'critic updates per actor and target update',
 };
 
 const td3Rules: Partial<Record<keyof Td3Config, FieldRule>> = {
-  ...offPolicyRules,
-  actorLearningRate: { min: 0, exclusiveMin: true },
-  criticLearningRate: { min: 0, exclusiveMin: true },
-  explorationNoise: { min: 0 },
+  ...deterministicRules,
   policyNoise: { min: 0 },
   noiseClip: { min: 0 },
-  policyDelay: { min: 1, integer: true },
 };
 
 export function createTd3Agent(config: Td3Config, obsSize: number, actionSize: number, rng: Rng): DeterministicActorCritic {
   return new DeterministicActorCritic(
     {
-      obsSize,
-      actionSize,
-      hiddenSizes: config.hiddenSizes,
-      actorLearningRate: config.actorLearningRate,
-      criticLearningRate: config.criticLearningRate,
-      gamma: config.gamma,
-      tau: config.tau,
+      ...deterministicAgentOptions(config, obsSize, actionSize),
       criticCount: 2,
       targetPolicyNoise: config.policyNoise,
       targetNoiseClip: config.noiseClip,
-      policyDelay: config.policyDelay,
       explorationNoise: new GaussianNoise(config.explorationNoise),
     },
     rng,
@@ -91,15 +65,12 @@ export function createTd3Agent(config: Td3Config, obsSize: number, actionSize: n
  * episodes, trades network size for speed on our CPUs ([64, 64], batch 128, learning rates 1e-3), starts
  * learning after 20 episodes and logs every 10.
  */
-export const td3Entry: AlgorithmEntry = {
-  kind: 'off-policy',
+export const td3Entry: AlgorithmEntry = offPolicyEntry({
+  name: 'td3',
   summary: 'TD3: twin critics, target policy smoothing, delayed actor updates (Fujimoto et al. 2018)',
-  defaultConfig: td3Defaults,
+  defaults: td3Defaults,
   presets,
   fieldDocs: td3Docs,
   validate: (config) => validateConfig('td3', td3Defaults, config, td3Rules),
-  createTrainer: (options) => {
-    const config = validateConfig('td3', td3Defaults, options.config, td3Rules);
-    return createOffPolicyTrainer('td3', options, config, (o, a, rng) => createTd3Agent(config, o, a, rng));
-  },
-};
+  createAgent: createTd3Agent,
+});
