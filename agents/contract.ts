@@ -66,7 +66,7 @@ export interface CreateTrainerOptions {
   readonly seed: number;
   /** Environment worker threads (0: in this thread). */
   readonly workers?: number;
-  /** The robots' physics (sim/'s createEnv): 'joint-space' (default) or 'rapier'. */
+  /** The robots' physics (sim/'s createEnv); default the robot's (sim/physics.ts defaultPhysics). */
   readonly physics?: PhysicsName;
   /** Where environments come from; the robots of sim/ when absent. */
   readonly makeVecEnv?: VecEnvFactory;

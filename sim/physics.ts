@@ -4,13 +4,13 @@ export type PhysicsName = (typeof physicsNames)[number];
 
 /**
  * What each physics is, for help texts: 'joint-space' the hand-written MuJoCo equations of the Reacher and the
- * Hopper, 'rapier' those two built in Rapier, 'mujoco' the official MuJoCo (WebAssembly) running the robot's
- * MJCF file, for every robot.
+ * Hopper, 'rapier' the Rapier engine built from the robot's MJCF file, 'mujoco' the official MuJoCo
+ * (WebAssembly) running the robot's MJCF file.
  */
 export const physicsSummary: Readonly<Record<PhysicsName, string>> = {
   'joint-space': "MuJoCo's equations in TypeScript (reacher, hopper)",
-  rapier: 'Rapier, built from the MJCF file',
-  mujoco: 'the official MuJoCo in WebAssembly, every robot',
+  rapier: 'Rapier, built from the MJCF file (every robot but the ant and the swimmer)',
+  mujoco: 'the official MuJoCo in WebAssembly, every robot (the numbers published for Gymnasium)',
 };
 
 /** Throws a clear error unless `physics` names a physics (undefined passes: the robot's default, registry.ts). */
@@ -23,9 +23,18 @@ export function checkPhysics(physics: string | undefined): PhysicsName | undefin
 /** The robots with hand-written joint-space models; every robot runs on MuJoCo and on Rapier. */
 const HAND_WRITTEN: readonly string[] = ['reacher', 'hopper'];
 
-/** The physics `robot` runs on when none is chosen: joint-space for the Reacher and the Hopper, mujoco otherwise. */
+/**
+ * The robots the Rapier engine refuses to build (engines/rapier/), with its reason: they default to MuJoCo.
+ * sim-registry.test.ts checks that exactly these are refused, so the list follows the engine.
+ */
+export const rapierRefuses: Readonly<Record<string, string>> = {
+  ant: 'its task reads contact forces (cfrc_ext)',
+  swimmer: 'armature and damping on its root slide joints',
+};
+
+/** The physics `robot` runs on when none is chosen: Rapier, or MuJoCo for the robots Rapier cannot build yet. */
 export function defaultPhysics(robot: string): PhysicsName {
-  return HAND_WRITTEN.includes(robot) ? 'joint-space' : 'mujoco';
+  return Object.hasOwn(rapierRefuses, robot) ? 'mujoco' : 'rapier';
 }
 
 /** `physics` checked against `robot` (undefined: the robot's default), with a clear error for a pair that does not exist. */

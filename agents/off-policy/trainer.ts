@@ -31,7 +31,7 @@ export interface OffPolicyTrainerOptions {
   readonly config: OffPolicyConfig;
   readonly seed: number;
   readonly workers: number;
-  /** The robots' physics (default joint-space). */
+  /** The robots' physics; default the robot's (sim/physics.ts defaultPhysics). */
   readonly physics?: PhysicsName;
   readonly makeVecEnv: VecEnvFactory;
   readonly createAgent: (obsSize: number, actionSize: number, rng: Rng) => OffPolicyAgent;

@@ -55,8 +55,8 @@ export interface RunConfig {
   readonly seed: number;
   /** Environment worker threads (0: in the training thread). */
   readonly workers: number;
-  /** The robots' physics; absent in runs written before it was a choice (they ran joint-space). */
-  readonly physics?: PhysicsName;
+  /** The robots' physics (checkRunConfig reads an absent one as 'joint-space': runs written before it was a choice ran on it). */
+  readonly physics: PhysicsName;
   /** Train until this many environment steps. */
   readonly totalSteps: number;
   /** Write a checkpoint every this many environment steps (and at the end or on Ctrl-C). */
@@ -82,7 +82,7 @@ export interface RunRequest {
   readonly preset?: string;
   readonly seed: number;
   readonly workers: number;
-  /** --physics: 'joint-space' (default) or 'rapier'. */
+  /** --physics: a name from sim/physics.ts; default the robot's (defaultPhysics). */
   readonly physics?: string;
   readonly totalSteps: number;
   readonly checkpointEvery: number;
@@ -233,5 +233,6 @@ export function checkRunConfig(value: unknown, source: string): RunConfig {
   } catch (error) {
     throw new Error(`${source}: ${(error as Error).message}`);
   }
-  return config as RunConfig;
+  // Runs written before physics was a choice ran on the hand-written joint-space models, never on today's default.
+  return { ...(config as RunConfig), physics: config.physics ?? 'joint-space' };
 }

@@ -51,15 +51,14 @@ describe('run options in the app: A3C Web Workers, Rapier and MuJoCo physics (he
     expect(app.errors).toEqual([]);
   });
 
-  it('trains Hoppers built in Rapier when physics is rapier, and records the choice in the run', async () => {
+  it('trains Hoppers on Rapier (the default physics, no choice made), and records it in the run', async () => {
     await choose(app.page, 'algorithm', 'ppo');
     await choose(app.page, 'robot', 'hopper');
-    await choose(app.page, 'physics', 'rapier');
     await press(app.page, 'Start');
     const all = await waitForRuns(app.page, 'a Rapier Hopper record', (runs) => runs.length === 2 && runs[1].records >= 1);
     expect(all[1].name).toMatch(/^hopper-ppo-seed1-/);
     expect(all[1].phase).toBe('training');
-    expect(await physicsOfRuns(app)).toEqual(['joint-space', 'rapier']);
+    expect(await physicsOfRuns(app)).toEqual(['rapier', 'rapier']);
     await app.page.locator('#scene').screenshot({ path: artifactPath('rapier-hopper-training.png') });
     await press(app.page, 'Stop');
     await waitForRuns(app.page, 'the stop', (runs) => runs[1].phase === 'stopped', 60_000);
@@ -84,12 +83,13 @@ describe('run options in the app: A3C Web Workers, Rapier and MuJoCo physics (he
     await app.page.getByRole('tab', { name: 'Train' }).click({ force: true });
   });
 
-  it('trains a Walker2d on MuJoCo (its default physics) in a worker allowed to eval, while the page still refuses eval', async () => {
+  it('trains a Walker2d on MuJoCo (chosen) in a worker allowed to eval, while the page still refuses eval', async () => {
     await choose(app.page, 'robot', 'walker2d');
+    await choose(app.page, 'physics', 'mujoco');
     await press(app.page, 'Start');
     const all = await waitForRuns(app.page, 'a MuJoCo Walker2d record', (runs) => runs.length === 3 && runs[2].records >= 1, 120_000);
     expect(all[2].name).toMatch(/^walker2d-ppo-seed1-/);
-    expect(await physicsOfRuns(app)).toEqual(['joint-space', 'rapier', 'mujoco']);
+    expect(await physicsOfRuns(app)).toEqual(['rapier', 'rapier', 'mujoco']);
     // The page's policy (its header, and what a worker made from the page inherits) still refuses eval; DevTools'
     // own evaluate is exempt from CSP, so the check runs in a blob worker, which takes the page's policy.
     const pagePolicy = await app.page.evaluate(async () => (await fetch('index.html')).headers.get('Content-Security-Policy') ?? '');

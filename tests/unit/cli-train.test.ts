@@ -85,19 +85,19 @@ describe('sinew train / resume', () => {
     expect(deps.printed).toEqual([`run folder: ${run}`]);
   });
 
-  it('records --physics in config.json (joint-space by default), and train and resume build the trainer with it', async () => {
+  it('records --physics in config.json (without it the robot default, rapier), and train and resume build the trainer with it', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sinew-cli-'));
     const seen: (string | undefined)[] = [];
     const catalog = { ...fakeCatalog, algorithms: { ...fakeCatalog.algorithms } };
     const entry = catalog.algorithms['fake-on'];
     catalog.algorithms['fake-on'] = { ...entry, createTrainer: (options) => (seen.push(options.physics), entry.createTrainer(options)) };
     const deps = { ...fakeDeps(), loadCatalog: async () => catalog };
-    await makeTrainCommand(deps).run([...base, '--steps', '1024', '--out', out, '--name', 'r', '--physics', 'rapier']);
-    await makeTrainCommand(deps).run([...base, '--steps', '1024', '--out', out, '--name', 'j']);
+    await makeTrainCommand(deps).run([...base, '--steps', '1024', '--out', out, '--name', 'm', '--physics', 'mujoco']);
+    await makeTrainCommand(deps).run([...base, '--steps', '1024', '--out', out, '--name', 'r']);
+    expect(JSON.parse(readFileSync(join(out, 'm', 'config.json'), 'utf8')).physics).toBe('mujoco');
     expect(JSON.parse(readFileSync(join(out, 'r', 'config.json'), 'utf8')).physics).toBe('rapier');
-    expect(JSON.parse(readFileSync(join(out, 'j', 'config.json'), 'utf8')).physics).toBe('joint-space');
-    await makeResumeCommand(deps).run([join(out, 'r'), '--steps', '2048']);
-    expect(seen).toEqual(['rapier', 'joint-space', 'rapier']);
+    await makeResumeCommand(deps).run([join(out, 'm'), '--steps', '2048']);
+    expect(seen).toEqual(['mujoco', 'rapier', 'mujoco']);
   });
 
   it('resume continues to a new --steps target and records it; a finished run says so', async () => {

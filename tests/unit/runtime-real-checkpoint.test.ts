@@ -1,3 +1,4 @@
+import type { PhysicsName } from '../../sim/physics.ts';
 import { describe, it, expect } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint } from '../../app/runtime/checkpoint.ts';
 import { getRuntimeAlgorithm } from '../../app/runtime/catalog.ts';
@@ -30,6 +31,9 @@ function expectSameState(a: TrainerState, b: TrainerState): void {
   }
 }
 
+/** Checkpoints hold the environments' state: on MuJoCo it comes back exactly (Rapier's resume: sim-vec-env-rapier.test.ts). */
+const PHYSICS: PhysicsName = 'mujoco';
+
 describe('checkpoints of a real trainer', () => {
   it('PPO: state -> file bytes -> a fresh trainer gives back the same state and policy', async () => {
     const catalog = await loadCatalog();
@@ -42,10 +46,11 @@ describe('checkpoints of a real trainer', () => {
       checkpointEvery: 128,
       keepCheckpoints: 1,
       set: ['numEnvs=2', 'numSteps=64', 'minibatchSize=32', 'updateEpochs=1'],
+      physics: PHYSICS,
     };
     const config = resolveRunConfig(catalog, request, {});
     const entry = getRuntimeAlgorithm(catalog, 'ppo');
-    const options = { robot: 'reacher', config: config.algorithmConfig, seed: 3, workers: 0 };
+    const options = { robot: 'reacher', config: config.algorithmConfig, seed: 3, workers: 0, physics: PHYSICS };
     const original = await entry.createTrainer(options);
     const copy = await entry.createTrainer({ ...options, seed: 99 });
     try {
@@ -79,7 +84,17 @@ describe('stop and resume with real algorithms', () => {
   for (const [algorithm, set, totalSteps] of cases) {
     it(`${algorithm}: a run stopped mid-way and resumed matches the uninterrupted one record for record`, async () => {
       const catalog = await loadCatalog();
-      const request = { robot: 'reacher', algorithm, seed: 5, workers: 0, totalSteps, checkpointEvery: totalSteps, keepCheckpoints: 2, set };
+      const request = {
+        robot: 'reacher',
+        algorithm,
+        seed: 5,
+        workers: 0,
+        totalSteps,
+        checkpointEvery: totalSteps,
+        keepCheckpoints: 2,
+        set,
+        physics: PHYSICS,
+      };
       const config = resolveRunConfig(catalog, request, { sinew: 'test' });
       const parent = mkdtempSync(join(tmpdir(), 'sinew-real-resume-'));
       const whole = RunFolder.create(parent, config, 'whole');

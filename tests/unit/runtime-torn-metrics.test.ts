@@ -93,6 +93,7 @@ describe('a torn last line of metrics.jsonl', () => {
       robot: 'reacher',
       algorithm: 'fake-on',
       preset: null,
+      physics: 'rapier',
       seed: 1,
       workers: 0,
       totalSteps: 100,

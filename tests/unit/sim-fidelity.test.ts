@@ -8,7 +8,7 @@ const load = (name: string) => parseTrajectory(readFileSync(fixture(name), 'utf8
 
 describe('fidelity against MuJoCo trajectories', () => {
   it.each([1, 2, 3])('Reacher seed %i: fingertip within the goals (2 mm free, 2 cm overall); in fact within 1e-6 m', async (seed) => {
-    const result = await measureFidelity(load(`reacher-seed${seed}.json`), 'reacher');
+    const result = await measureFidelity(load(`reacher-seed${seed}.json`), 'reacher', { physics: 'joint-space' });
     expect([result.robot, result.physics, result.steps]).toEqual(['reacher', 'joint-space', 50]);
     expect(result.free_steps).toBeGreaterThan(0);
     expect(result.free_steps).toBeLessThan(50);
@@ -21,7 +21,7 @@ describe('fidelity against MuJoCo trajectories', () => {
   });
 
   it.each([1, 2, 3])('Hopper seed %i: joint angles within 1e-6 one step at a time and over 25 steps open loop', async (seed) => {
-    const result = await measureFidelity(load(`hopper-seed${seed}.json`), 'hopper');
+    const result = await measureFidelity(load(`hopper-seed${seed}.json`), 'hopper', { physics: 'joint-space' });
     expect(result.steps).toBe(200);
     expect(result.contact_steps).toBeGreaterThan(0);
     expect(result.tf_angle_max_rad).toBeLessThan(1e-6);

@@ -105,7 +105,7 @@ describe.each(['reacher', 'hopper'])('%s on Rapier physics', (robot) => {
     expect(Array.from(b.finish().obs).every(Number.isFinite)).toBe(true);
     a.dispose();
     b.dispose();
-    await expect(createEnv(robot, { scene })).rejects.toThrow(/a scene is for Rapier physics only/);
+    await expect(createEnv(robot, { physics: 'mujoco', scene })).rejects.toThrow(/a scene is for Rapier physics only/);
     const other = robot === 'reacher' ? 'hopper' : 'reacher';
     await expect(createEnv(other, { physics: 'rapier', scene })).rejects.toThrow(new RegExp(`a ${other} cannot join a ${robot} world`));
   });

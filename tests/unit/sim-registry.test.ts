@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEnv, defaultPhysics, robotInfo, robotNames } from '../../sim/registry.ts';
+import { rapierRefuses } from '../../sim/physics.ts';
 import { TimeLimit } from '../../sim/time-limit.ts';
 
 describe('registry', () => {
@@ -44,8 +45,7 @@ describe('registry', () => {
       ['swimmer', 8, 2, 5, 5, 0.04, 1000],
     ]);
     expect(robotInfo('walker2d').bodies.map((b) => b.name)).toEqual(['torso', 'thigh', 'leg', 'foot', 'thigh_left', 'leg_left', 'foot_left']);
-    expect(defaultPhysics('walker2d')).toBe('mujoco');
-    expect(defaultPhysics('hopper')).toBe('joint-space');
+    expect(robotNames.map(defaultPhysics)).toEqual(['rapier', 'rapier', 'rapier', 'rapier', 'mujoco', 'rapier', 'mujoco']);
   });
 
   it('refuses a physics a robot does not run on, naming the one it does', async () => {
@@ -53,6 +53,16 @@ describe('registry', () => {
     await expect(createEnv('hopper', { physics: 'bullet' as never })).rejects.toThrow(
       /unknown physics 'bullet'; physics: joint-space, rapier, mujoco/,
     );
+  });
+
+  it('defaults to Rapier exactly where the Rapier engine builds the robot (physics.ts rapierRefuses), else MuJoCo', async () => {
+    for (const robot of robotNames) {
+      const built = await createEnv(robot, { physics: 'rapier' }).then(
+        (env) => (env.dispose(), true),
+        () => false,
+      );
+      expect([robot, built]).toEqual([robot, !Object.hasOwn(rapierRefuses, robot)]);
+    }
   });
 
   it('builds every robot behind a TimeLimit that truncates at the Gymnasium limit', async () => {

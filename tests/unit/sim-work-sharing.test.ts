@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { packSnapshot, snapshotSize, type SnapshotEnv } from '../../sim/env-common.ts';
 import { EnvRunner } from '../../sim/env-runner.ts';
 import { createEnvSlice } from '../../sim/env-slice.ts';
-import { createEnv, robotInfo } from '../../sim/registry.ts';
+import { createEnv, robotInfo, stateLayout } from '../../sim/registry.ts';
 import { Rng } from '../../sim/rng.ts';
 import { allocateVecMemory, viewVecMemory, type VecBuffers } from '../../sim/vec-buffers.ts';
 import { vecLayout } from '../../sim/vec-env-views.ts';
@@ -80,17 +80,20 @@ describe('SharedWorkRunner', () => {
     const numEnvs = 5;
     const seed = 11;
     const maxEpisodeSteps = 25;
-    const { nq, nv } = robotInfo(robot);
     const layout = vecLayout(robot, numEnvs);
     const slice = (buffers: VecBuffers, envs: SnapshotEnv[]) => new EnvRunner(envs, 0, layout, buffers, robotInfo(robot).rewardTerms);
-    const makeEnvs = () => createEnvSlice({ robot, first: 0, count: numEnvs, seed, maxEpisodeSteps });
+    // Threads share work on MuJoCo (a Rapier slice is one world, stepped whole by its thread: worker-vec-env.ts).
+    const physics = 'mujoco';
+    const makeEnvs = () => createEnvSlice({ robot, first: 0, count: numEnvs, seed, maxEpisodeSteps, physics });
     // Reference: one thread steps every env. Shared: two "threads" (runners with their own env copies) in turns.
     const reference = viewVecMemory(layout, allocateVecMemory(layout, false));
     const referenceRunner = slice(reference, await makeEnvs());
     const shared = viewVecMemory(layout, allocateVecMemory(layout, false));
     const board = WorkBoard.create(2, numEnvs);
-    const states = new Float64Array(numEnvs * snapshotSize({ nq, nv, extra: 0 }));
-    const threads = [0, 1].map(async (thread) => new SharedWorkRunner(slice(shared, await makeEnvs()), board, thread, states, { nq, nv, extra: 0 }));
+    const states = new Float64Array(numEnvs * snapshotSize(stateLayout(robot, physics)));
+    const threads = [0, 1].map(
+      async (thread) => new SharedWorkRunner(slice(shared, await makeEnvs()), board, thread, states, stateLayout(robot, physics)),
+    );
     const [a, b] = await Promise.all(threads);
     referenceRunner.reset(seed);
     board.deal();

@@ -1,7 +1,7 @@
 import { Pane, type ButtonApi, type FolderApi } from 'tweakpane';
 import type { BindingApi } from '@tweakpane/core';
 import type { AlgorithmConfig, AlgorithmEntry, ConfigValue } from '../../../agents/contract.ts';
-import { defaultPhysics, physicsNames, type PhysicsName } from '../../../sim/physics.ts';
+import { defaultPhysics, physicsNames, physicsSummary, type PhysicsName } from '../../../sim/physics.ts';
 import { DEFAULT_TOTAL_STEPS } from '../../runtime/run-config.ts';
 
 /** What the user asks for when pressing Start. */
@@ -123,7 +123,7 @@ export class RunControls {
     this.bind(
       'physics',
       { options: options(physicsNames) },
-      "The robots' physics: joint-space (the Reacher's and Hopper's default) computes MuJoCo's equations in TypeScript; rapier builds the Reacher or Hopper in the Rapier engine; mujoco (every other robot's default) runs the official MuJoCo.",
+      `The robots' physics: ${physicsNames.map((name) => `${name}, ${physicsSummary[name]}`).join('; ')}. Each robot starts on its default: rapier where it runs, else mujoco.`,
     );
     this.bind('algorithm', { options: options(algorithmNames) }, 'The learning algorithm.').on('change', () => this.rebuildHyperparameters());
     this.bind(
