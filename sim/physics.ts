@@ -9,7 +9,7 @@ export type PhysicsName = (typeof physicsNames)[number];
  */
 export const physicsSummary: Readonly<Record<PhysicsName, string>> = {
   'joint-space': "MuJoCo's equations in TypeScript (reacher, hopper)",
-  rapier: 'Rapier, built from the MJCF file (every robot but the ant and the swimmer)',
+  rapier: 'Rapier, built from the MJCF file (every robot but the swimmer)',
   mujoco: 'the official MuJoCo in WebAssembly, every robot (the numbers published for Gymnasium)',
 };
 
@@ -28,7 +28,6 @@ const HAND_WRITTEN: readonly string[] = ['reacher', 'hopper'];
  * sim-registry.test.ts checks that exactly these are refused, so the list follows the engine.
  */
 export const rapierRefuses: Readonly<Record<string, string>> = {
-  ant: 'its task reads contact forces (cfrc_ext)',
   swimmer: 'armature and damping on its root slide joints',
 };
 

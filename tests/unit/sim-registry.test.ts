@@ -45,7 +45,7 @@ describe('registry', () => {
       ['swimmer', 8, 2, 5, 5, 0.04, 1000],
     ]);
     expect(robotInfo('walker2d').bodies.map((b) => b.name)).toEqual(['torso', 'thigh', 'leg', 'foot', 'thigh_left', 'leg_left', 'foot_left']);
-    expect(robotNames.map(defaultPhysics)).toEqual(['rapier', 'rapier', 'rapier', 'rapier', 'mujoco', 'rapier', 'mujoco']);
+    expect(robotNames.map(defaultPhysics)).toEqual(['rapier', 'rapier', 'rapier', 'rapier', 'rapier', 'rapier', 'mujoco']);
   });
 
   it('refuses a physics a robot does not run on, naming the one it does', async () => {
