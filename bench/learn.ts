@@ -12,7 +12,8 @@ import { countOption, createBenchTrainer, parseBenchArgs } from './bench-trainer
  * learning-rate schedule (if the algorithm has one) that spans --max-steps. Off-policy runs learn in a second thread unless `--set learnerThread=false`.
  */
 
-const defaultThresholds: Record<string, number> = { reacher: -5, hopper: 3000 };
+/** Returns the project set as goals (Gymnasium's "solved" thresholds are higher: Hopper 3800). */
+const defaultThresholds: Record<string, number> = { reacher: -5, hopper: 3000, walker2d: 2500, 'half-cheetah': 1500, ant: 1500 };
 
 export async function learnBench(argv: readonly string[]): Promise<number> {
   const { options, overrides } = parseBenchArgs('learn', argv);
