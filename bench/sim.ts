@@ -1,5 +1,3 @@
-import { HopperDynamics } from '../sim/hopper-dynamics.ts';
-import { hopperDescription } from '../sim/hopper-model.ts';
 import { rapierWorldModes, type RapierWorldMode } from '../sim/env-slice.ts';
 import { checkPhysics, resolvePhysics, robotInfo, robotNames } from '../sim/registry.ts';
 import { Rng } from '../sim/rng.ts';
@@ -8,7 +6,7 @@ import { testspeedBench } from './sim-testspeed.ts';
 
 /**
  * `npm run bench -- sim [--robot hopper,reacher] [--robots 1,16,64] [--workers 1,2] [--seconds 3] [--warmup 3]
- * [--physics joint-space|rapier] [--rapier-worlds shared,per-robot] [--work-sharing on,off]`: stepping throughput
+ * [--physics rapier|mujoco] [--rapier-worlds shared,per-robot] [--work-sharing on,off]`: stepping throughput
  * of the vector environments, one JSON line per (robot, robots, workers[, rapier_worlds][, work_sharing]):
  * {"bench":"sim","robot","physics","robots","workers","physics_steps_per_s","env_steps_per_s"}, counting every robot's steps,
  * plus physics_steps_per_cpu_s (per second of CPU time of this process, all its threads): on a machine shared
@@ -18,7 +16,7 @@ import { testspeedBench } from './sim-testspeed.ts';
  * turns and, for every count after the first, speedup_vs_<first>: the median ratio of turns taken side by side.
  * With Rapier physics each worker count is measured once per world mode (--rapier-worlds: all the robots of a
  * thread in one world, or a world per robot), all in the same turns; speedup_vs_<first> then compares with the
- * first worker count in the first mode (speedup_vs_<mode>_<workers>). Joint-space robots on 2 or more threads
+ * first worker count in the first mode (speedup_vs_<mode>_<workers>). MuJoCo robots on 2 or more threads
  * share the envs out step by step (work-sharing.ts); --work-sharing on,off measures fixed slices beside it.
  * Random actions in [-1, 1]
  * (the Hopper falls and resets often, so contacts and resets are in the figure). Run it alone:
@@ -26,10 +24,7 @@ import { testspeedBench } from './sim-testspeed.ts';
  *
  * With `--physics mujoco`, each robot's rows are followed by MuJoCo's own benchmark setting, our engine beside
  * Debian's native mujoco-testspeed in alternating rounds (sim-testspeed.ts; --testspeed-steps, default 50000).
- *
- * `--testspeed`: instead, the Hopper's physics alone in mujoco-testspeed's setting (`mujoco-testspeed hopper.xml
- * 200000 1 0.1`: 200000 steps from qpos0, no resets, so it mostly lies on the floor with ~3 contacts; control
- * noise 0.1), one line {"bench":"sim","setting":"testspeed",...} to set beside MuJoCo's own figure.
+
  */
 
 const WINDOW_S = 0.5;
@@ -47,35 +42,6 @@ function positiveInts(values: string[], name: string): number[] {
     if (!(Number.isInteger(n) && n > 0)) throw new Error(`--${name}: '${value}' is not a positive integer`);
     return n;
   });
-}
-
-function testspeed(): void {
-  const dynamics = new HopperDynamics(hopperDescription);
-  const rng = new Rng(0);
-  const q = new Float64Array([0, 1.25, 0, 0, 0, 0]);
-  const v = new Float64Array(6);
-  const u = new Float64Array(3);
-  const steps = 200_000;
-  let contacts = 0;
-  const start = performance.now();
-  const cpuStart = process.cpuUsage();
-  for (let n = 0; n < steps; n++) {
-    for (let i = 0; i < 3; i++) u[i] = 0.1 * rng.normal();
-    dynamics.step(q, v, u);
-    contacts += dynamics.contactCount;
-  }
-  const cpu = process.cpuUsage(cpuStart);
-  const wall = (performance.now() - start) / 1000;
-  const line = {
-    bench: 'sim',
-    setting: 'testspeed',
-    robot: 'hopper',
-    steps,
-    physics_steps_per_s: Math.round(steps / wall),
-    physics_steps_per_cpu_s: Math.round(steps / ((cpu.user + cpu.system) / 1e6)),
-    contacts_per_step: Number((contacts / steps).toFixed(2)),
-  };
-  console.log(JSON.stringify(line));
 }
 
 /** Median of a non-empty list. */
@@ -102,10 +68,6 @@ async function window(vec: SimVecEnv, rng: Rng, ms: number): Promise<{ perWall: 
 }
 
 export async function simBench(argv: readonly string[]): Promise<number> {
-  if (argv.includes('--testspeed')) {
-    testspeed();
-    return 0;
-  }
   const [physicsOption] = list(argv, 'physics', '');
   checkPhysics(physicsOption);
   // Without --robot: every robot that runs on the chosen physics (each on its own default without --physics).
@@ -137,7 +99,7 @@ export async function simBench(argv: readonly string[]): Promise<number> {
       return mode as RapierWorldMode;
     });
     // Every (world mode, worker count, work sharing) is one configuration measured in the same turns; work sharing
-    // applies to joint-space and MuJoCo robots on 2 or more threads.
+    // applies to MuJoCo robots on 2 or more threads.
     const shares = (workers: number) => workers >= 2 && physics !== 'rapier';
     const configs = modes.flatMap((rapierWorlds) =>
       workerCounts.flatMap((workers) =>

@@ -142,7 +142,7 @@ export interface SharedPhysics {
 /**
  * An env whose physics may be shared with other envs. step() = stage(), scene.step(), finish(); a runner with many
  * envs in one scene stages all, steps the scene once and finishes all. `scene` is null for envs with their own,
- * unshared physics (the joint-space models): those are stepped one by one.
+ * unshared physics (MuJoCo): those are stepped one by one.
  */
 export interface StagedEnv extends SnapshotEnv {
   readonly scene: SharedPhysics | null;

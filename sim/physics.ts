@@ -1,14 +1,12 @@
 /** The physics a robot can run on (see createEnv in registry.ts). Its own module so callers need not load robots. */
-export const physicsNames = ['joint-space', 'rapier', 'mujoco'] as const;
+export const physicsNames = ['rapier', 'mujoco'] as const;
 export type PhysicsName = (typeof physicsNames)[number];
 
 /**
- * What each physics is, for help texts: 'joint-space' the hand-written MuJoCo equations of the Reacher and the
- * Hopper, 'rapier' the Rapier engine built from the robot's MJCF file, 'mujoco' the official MuJoCo
- * (WebAssembly) running the robot's MJCF file.
+ * What each physics is, for help texts: 'rapier' the Rapier engine built from the robot's MJCF file, 'mujoco' the
+ * official MuJoCo (WebAssembly) running the robot's MJCF file.
  */
 export const physicsSummary: Readonly<Record<PhysicsName, string>> = {
-  'joint-space': "MuJoCo's equations in TypeScript (reacher, hopper)",
   rapier: 'Rapier, built from the MJCF file (every robot but the swimmer)',
   mujoco: 'the official MuJoCo in WebAssembly, every robot (the numbers published for Gymnasium)',
 };
@@ -19,9 +17,6 @@ export function checkPhysics(physics: string | undefined): PhysicsName | undefin
   if (!(physicsNames as readonly string[]).includes(physics)) throw new Error(`unknown physics '${physics}'; physics: ${physicsNames.join(', ')}`);
   return physics as PhysicsName;
 }
-
-/** The robots with hand-written joint-space models; every robot runs on MuJoCo and on Rapier. */
-const HAND_WRITTEN: readonly string[] = ['reacher', 'hopper'];
 
 /**
  * The robots the Rapier engine refuses to build (engines/rapier/), with its reason: they default to MuJoCo.
@@ -36,10 +31,13 @@ export function defaultPhysics(robot: string): PhysicsName {
   return Object.hasOwn(rapierRefuses, robot) ? 'mujoco' : 'rapier';
 }
 
-/** `physics` checked against `robot` (undefined: the robot's default), with a clear error for a pair that does not exist. */
+/**
+ * The physics name sinew wrote for the hand-written Reacher and Hopper models it no longer has (they computed
+ * MuJoCo's equations; the MuJoCo engine computes the same to ~1e-8). Run folders may still say it: run-config.ts.
+ */
+export const RETIRED_PHYSICS = 'joint-space';
+
+/** `physics` checked against `robot` (undefined: the robot's default), (the engine refuses, clearly, a robot it cannot build). */
 export function resolvePhysics(robot: string, physics: string | undefined): PhysicsName {
-  const chosen = checkPhysics(physics) ?? defaultPhysics(robot);
-  if (chosen === 'joint-space' && !HAND_WRITTEN.includes(robot))
-    throw new Error(`${robot} runs on --physics mujoco or rapier (physics '${chosen}' is for ${HAND_WRITTEN.join(' and ')})`);
-  return chosen;
+  return checkPhysics(physics) ?? defaultPhysics(robot);
 }

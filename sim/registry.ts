@@ -1,7 +1,5 @@
 import type { SnapshotEnv, StateLayout } from './env-common.ts';
-import { HOPPER, HOPPER_BODIES, HopperEnv, JointSpaceHopperPhysics, hopperDescription } from './hopper.ts';
-import { REACHER, REACHER_BODIES, ReacherEnv, reacherDescription } from './reacher.ts';
-import { restPoses, type GeomDescription, type RobotDescription, type SignalDescription } from './robot-description.ts';
+import type { GeomDescription, SignalDescription } from './robot-description.ts';
 import { TimeLimit } from './time-limit.ts';
 import { resolvePhysics, type PhysicsName } from './physics.ts';
 import { rapierStateExtraSize } from './engines/rapier/build.ts';
@@ -57,16 +55,6 @@ export interface RobotInfo {
   /** Meaning and unit of each observation and action entry. */
   readonly observationLayout: readonly SignalDescription[];
   readonly actionLayout: readonly SignalDescription[];
-  /** The hand-written description of the Reacher and the Hopper (their joint-space and Rapier builds); absent for the others. */
-  readonly description?: RobotDescription;
-}
-
-function describedBodies(description: RobotDescription, names: readonly string[]): RenderBody[] {
-  return names.map((name) => {
-    const body = description.bodies.find((b) => b.name === name);
-    if (!body) throw new Error(`${description.name}: no body ${name}`);
-    return { name, geoms: body.geoms };
-  });
 }
 
 /** Whether the robot's first jointed child of the world slides or floats (the Reacher's target does not count). */
@@ -101,57 +89,7 @@ function modelRobotInfo(spec: TaskSpec): RobotInfo {
   };
 }
 
-const modelRobots = Object.fromEntries(
-  taskSpecs.filter((spec) => spec.robot !== 'reacher' && spec.robot !== 'hopper').map((spec) => [spec.robot, modelRobotInfo(spec)]),
-);
-
-export const robots: Readonly<Record<RobotName, RobotInfo>> = {
-  ...(modelRobots as Record<Exclude<RobotName, 'reacher' | 'hopper'>, RobotInfo>),
-  reacher: {
-    name: 'reacher',
-    observationSize: REACHER.observationSize,
-    actionSize: REACHER.actionSize,
-    nq: 4,
-    nv: 4,
-    dt: reacherDescription.timestep * reacherDescription.frameSkip,
-    timestep: reacherDescription.timestep,
-    frameSkip: reacherDescription.frameSkip,
-    maxEpisodeSteps: 50,
-    rewardThreshold: -3.75,
-    rewardTerms: ['distance', 'control'],
-    hasContacts: false,
-    modelFile: 'reacher.xml',
-    travels: travels(loadModel('reacher.xml')),
-    bodies: describedBodies(reacherDescription, REACHER_BODIES),
-    restPoses: restPoses(reacherDescription, REACHER_BODIES),
-    scenery: reacherDescription.scenery,
-    observationLayout: reacherDescription.observationLayout,
-    actionLayout: reacherDescription.actionLayout,
-    description: reacherDescription,
-  },
-  hopper: {
-    name: 'hopper',
-    observationSize: HOPPER.observationSize,
-    actionSize: HOPPER.actionSize,
-    nq: 6,
-    nv: 6,
-    dt: hopperDescription.timestep * hopperDescription.frameSkip,
-    timestep: hopperDescription.timestep,
-    frameSkip: hopperDescription.frameSkip,
-    maxEpisodeSteps: 1000,
-    rewardThreshold: 3800,
-    rewardTerms: ['forward', 'healthy', 'control'],
-    hasContacts: true,
-    modelFile: 'hopper.xml',
-    travels: travels(loadModel('hopper.xml')),
-    bodies: describedBodies(hopperDescription, HOPPER_BODIES),
-    restPoses: restPoses(hopperDescription, HOPPER_BODIES),
-    scenery: hopperDescription.scenery,
-    observationLayout: hopperDescription.observationLayout,
-    actionLayout: hopperDescription.actionLayout,
-    description: hopperDescription,
-  },
-};
+export const robots = Object.fromEntries(taskSpecs.map((spec) => [spec.robot, modelRobotInfo(spec)])) as Readonly<Record<RobotName, RobotInfo>>;
 
 export function isRobotName(name: string): name is RobotName {
   return (robotNames as readonly string[]).includes(name);
@@ -179,10 +117,9 @@ export function stateLayout(robot: string, physics: string | undefined): StateLa
 
 export interface CreateEnvOptions {
   /**
-   * 'joint-space' (the Reacher's and the Hopper's default): MuJoCo's equations for the robot's XML in TypeScript,
-   * matching MuJoCo's trajectories to 1e-9. 'rapier': the robot's MJCF model built in a Rapier world by the generic
-   * engine (engines/rapier/), many robots per world. 'mujoco' (every other robot's default): the official MuJoCo
-   * (WebAssembly, loaded on first use) running the robot's MJCF file (engines/mujoco/).
+   * 'rapier' (the default where it builds the robot, physics.ts): the robot's MJCF model built in a Rapier world by
+   * the generic engine (engines/rapier/), many robots per world. 'mujoco': the official MuJoCo (WebAssembly, loaded
+   * on first use) running the robot's MJCF file (engines/mujoco/).
    */
   readonly physics?: PhysicsName;
   /** Rapier physics only: the world to build the robot in (shared with other robots); default a world of its own. */
@@ -219,10 +156,8 @@ export async function createEnv(robot: string, options: CreateEnvOptions = {}): 
       scene.freeIfEmpty(); // a world made for this env alone
       throw error;
     }
-  } else if (physics === 'mujoco') {
-    env = await mujocoEnv(info.name, seed);
   } else {
-    env = info.name === 'reacher' ? new ReacherEnv(seed) : new HopperEnv(new JointSpaceHopperPhysics(), seed);
+    env = await mujocoEnv(info.name, seed);
   }
   const limit = options.maxEpisodeSteps ?? info.maxEpisodeSteps;
   return limit > 0 && Number.isFinite(limit) ? new TimeLimit(env, limit) : env;

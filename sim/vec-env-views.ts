@@ -2,6 +2,7 @@ import type { VecEnv, VecEnvState } from './env.ts';
 import { snapshotSize, type StateLayout } from './env-common.ts';
 import type { RapierWorldMode } from './env-slice.ts';
 import { resolvePhysics, robotInfo, stateLayout, type PhysicsName } from './registry.ts';
+import { RETIRED_PHYSICS } from './physics.ts';
 import type { VecBuffers, VecLayout } from './vec-buffers.ts';
 import type { WorkerFactory } from './worker-protocol.ts';
 import { decodeScenes, encodeScenes, type Scenes } from './scene-board.ts';
@@ -63,6 +64,11 @@ export function restoreVecBuffers(
   if (physics === 'rapier' && !(scenes instanceof Uint8Array))
     throw new Error(
       'VecEnv state: these Rapier envs were saved by an older sinew, without their Rapier worlds (the solver state a resume needs to continue exactly); this sinew cannot resume them: start a new run',
+    );
+  // The hand-written joint-space models (sinew before the engines) saved qpos, qvel and the random stream alone.
+  if (physics === 'mujoco' && states instanceof Float64Array && states.length === vec.numEnvs * snapshotSize({ ...layout, extra: 0 }))
+    throw new Error(
+      `VecEnv state: these envs were saved on the hand-written '${RETIRED_PHYSICS}' physics, which this sinew no longer has; their checkpoint cannot be resumed, played or exported here (its exported policies still play: sinew play RUN/exports/...): start a new run, --physics mujoco computes the same dynamics`,
     );
   if (!(states instanceof Float64Array) || states.length !== vec.numEnvs * snapshotSize(layout))
     throw new Error('VecEnv state: states array has the wrong size');

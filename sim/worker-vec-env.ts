@@ -85,7 +85,7 @@ export class WorkerVecEnv extends VecEnvViews implements SimVecEnv {
     const seed = options.seed ?? 0;
     const sliceSize = (t: number) => Math.floor(layout.numEnvs / workers) + (t < layout.numEnvs % workers ? 1 : 0);
     const { physics, rapierWorlds, maxEpisodeSteps } = options;
-    // Work sharing moves envs between threads through their snapshots, which restore the joint-space and MuJoCo
+    // Work sharing moves envs between threads through their snapshots, which restore MuJoCo
     // robots cheaply; a Rapier robot's snapshot needs its whole world, so Rapier robots keep fixed slices. It pays where
     // a step's cost varies with contacts (the Hopper); the Reacher's steps all cost the same ~1 us, so fixed
     // slices are balanced already and sharing's bookkeeping only slows them (sim bench, --work-sharing on,off).

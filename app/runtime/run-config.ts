@@ -1,6 +1,6 @@
 import { checkRobot, getRuntimeAlgorithm } from './catalog.ts';
 import type { AlgorithmConfig, Catalog } from './catalog.ts';
-import { physicsNames, resolvePhysics, type PhysicsName } from '../../sim/physics.ts';
+import { RETIRED_PHYSICS, physicsNames, resolvePhysics, type PhysicsName } from '../../sim/physics.ts';
 import { checkResources, checkSeed, MAX_TOTAL_STEPS, MAX_WORKERS } from './run-limits.ts';
 
 /**
@@ -55,7 +55,12 @@ export interface RunConfig {
   readonly seed: number;
   /** Environment worker threads (0: in the training thread). */
   readonly workers: number;
-  /** The robots' physics (checkRunConfig reads an absent one as 'joint-space': runs written before it was a choice ran on it). */
+  /**
+   * The robots' physics. checkRunConfig reads 'joint-space' (the hand-written models sinew no longer has) and an
+   * absent one (runs written before it was a choice, which ran on them) as 'mujoco', the same equations: such a
+   * run's metrics and reports read as before; its checkpoints hold that physics' environment state, which a load
+   * refuses naming what to do (sim/vec-env-views.ts).
+   */
   readonly physics: PhysicsName;
   /** Train until this many environment steps. */
   readonly totalSteps: number;
@@ -196,7 +201,12 @@ const FIELD_CHECKS: readonly (readonly [keyof RunConfig, (value: unknown) => boo
   ['preset', (value) => value === null || isName(value), 'a preset name or null', false],
   ['seed', isCount(0, 2 ** 31 - 1), 'a whole number from 0 to 2147483647', true],
   ['workers', isCount(0, MAX_WORKERS), `a whole number from 0 to ${MAX_WORKERS}`, true],
-  ['physics', (value) => (physicsNames as readonly unknown[]).includes(value), `one of ${physicsNames.join(', ')}`, false],
+  [
+    'physics',
+    (value) => value === RETIRED_PHYSICS || (physicsNames as readonly unknown[]).includes(value),
+    `one of ${physicsNames.join(', ')}`,
+    false,
+  ],
   ['totalSteps', isCount(1, MAX_TOTAL_STEPS), `a whole number from 1 to ${MAX_TOTAL_STEPS}`, true],
   ['checkpointEvery', isCount(1, MAX_TOTAL_STEPS), `a whole number from 1 to ${MAX_TOTAL_STEPS}`, true],
   ['keepCheckpoints', isCount(1, 1000), 'a whole number from 1 to 1000', true],
@@ -234,5 +244,6 @@ export function checkRunConfig(value: unknown, source: string): RunConfig {
     throw new Error(`${source}: ${(error as Error).message}`);
   }
   // Runs written before physics was a choice ran on the hand-written joint-space models, never on today's default.
-  return { ...(config as RunConfig), physics: config.physics ?? 'joint-space' };
+  const physics: string = config.physics ?? RETIRED_PHYSICS;
+  return { ...(config as RunConfig), physics: physics === RETIRED_PHYSICS ? 'mujoco' : (physics as PhysicsName) };
 }

@@ -16,7 +16,7 @@ function cliConfig(argv: string[]) {
 
 const form: RunRequest = {
   robot: 'reacher',
-  physics: 'joint-space',
+  physics: 'rapier',
   algorithm: 'ppo',
   preset: 'robot',
   edits: {},

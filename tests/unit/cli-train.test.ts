@@ -127,7 +127,7 @@ describe('sinew train / resume', () => {
       [[...base, '--steps', '-5'], "--steps: '-5' must be a positive whole number of steps"],
       [['--algo', 'fake-on'], '--robot is required'],
       [[...base, 'extra'], "unexpected argument 'extra'"],
-      [[...base, '--physics', 'bullet'], "unknown physics 'bullet'; physics: joint-space, rapier, mujoco"],
+      [[...base, '--physics', 'bullet'], "unknown physics 'bullet'; physics: rapier, mujoco"],
     ];
     for (const [argv, message] of cases) {
       const error = await train.run([...argv, '--out', out]).then(

@@ -10,10 +10,10 @@ describe('policy card', () => {
     const card = writePolicyCard(hopper, { sinewVersion: '0.1.0', files: { onnx: 'policy.onnx' } });
     expect([card.robot, card.algorithm, card.sinewVersion]).toEqual(['hopper', 'td3', '0.1.0']);
     expect(card.observation.size).toBe(11);
-    expect(card.observation.layout[0]).toEqual({ name: 'torso height (rootz)', unit: 'm' });
-    // The wording is sim/'s (assets/robots/hopper.json), the one table the CLI and the app both read.
-    expect(card.observation.layout[7]).toEqual({ name: 'torso angular velocity (clipped to +-10)', unit: 'rad/s' });
-    expect(card.action.layout.map((a) => a.name)).toEqual(['thigh torque', 'leg torque', 'foot torque']);
+    expect(card.observation.layout[0]).toEqual({ name: 'rootz position', unit: 'm' });
+    // The wording is sim/'s (the model's joint names, sim/tasks/), the one table the CLI and the app both read.
+    expect(card.observation.layout[7]).toEqual({ name: 'rooty velocity', unit: 'rad/s' });
+    expect(card.action.layout.map((a) => a.name)).toEqual(['thigh_joint torque', 'leg_joint torque', 'foot_joint torque']);
     expect(card.observation.normalisation?.mean).toEqual(Array.from(hopper.obsNormaliser!.mean));
     expect(card.observation.normalisation?.clip).toBe(10);
     expect(card.network.layers.map((l) => `${l.inputSize}-${l.outputSize}:${l.activation}`)).toEqual(['11-64:relu', '64-64:relu', '64-3:linear']);

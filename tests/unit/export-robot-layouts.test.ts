@@ -7,8 +7,8 @@ describe('robot layouts for the policy card', () => {
     expect(reacher.observation.map((e) => e.unit)).toEqual(['1', '1', '1', '1', 'm', 'm', 'rad/s', 'rad/s', 'm', 'm']);
     const hopper = robotLayout('hopper', 11, 3);
     expect(hopper.observation.slice(0, 2)).toEqual([
-      { name: 'torso height (rootz)', unit: 'm' },
-      { name: 'torso angle (rooty)', unit: 'rad' },
+      { name: 'rootz position', unit: 'm' },
+      { name: 'rooty position', unit: 'rad' },
     ]);
     expect(hopper.observation.filter((e) => e.unit === 'rad/s')).toHaveLength(4);
   });

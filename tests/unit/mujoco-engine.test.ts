@@ -83,8 +83,8 @@ describe('MuJoCo engine (mujoco-js 0.0.7, MuJoCo 3.3.8)', () => {
     }
   });
 
-  it('loads only when chosen: createEnv with joint-space physics never imports mujoco-js', async () => {
-    const env = await createEnv('hopper', { physics: 'joint-space' });
+  it('loads only when chosen: createEnv with Rapier physics never imports mujoco-js', async () => {
+    const env = await createEnv('hopper', { physics: 'rapier' });
     env.dispose();
     const source = readFileSync(new URL('../../sim/registry.ts', import.meta.url), 'utf8');
     expect(source).not.toMatch(/^import .*mujoco/m);

@@ -68,6 +68,16 @@ describe('checkRunConfig', () => {
     expect(() => checkRunConfig({ runFormat: 1 }, 'c')).toThrow("c is missing 'robot'");
     expect(() => checkRunConfig([], 'c')).toThrow('c is not a run config (not a JSON object)');
   });
+
+  it("reads the retired 'joint-space' physics, and a run without physics (which ran on it), as MuJoCo; refuses unknown ones", () => {
+    const { physics, ...older } = resolveRunConfig(fakeCatalog, request, {});
+    expect(physics).toBe('rapier');
+    expect(checkRunConfig(older, 'config.json').physics).toBe('mujoco');
+    expect(checkRunConfig({ ...older, physics: 'joint-space' }, 'config.json').physics).toBe('mujoco');
+    expect(() => checkRunConfig({ ...older, physics: 'bullet' }, 'config.json')).toThrow(
+      `config.json: 'physics' must be one of rapier, mujoco, got "bullet"`,
+    );
+  });
 });
 
 describe('resolveRunConfig and an algorithm with its own totalSteps', () => {

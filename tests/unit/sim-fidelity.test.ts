@@ -8,20 +8,20 @@ const load = (name: string) => parseTrajectory(readFileSync(fixture(name), 'utf8
 
 describe('fidelity against MuJoCo trajectories', () => {
   it.each([1, 2, 3])('Reacher seed %i: fingertip within the goals (2 mm free, 2 cm overall); in fact within 1e-6 m', async (seed) => {
-    const result = await measureFidelity(load(`reacher-seed${seed}.json`), 'reacher', { physics: 'joint-space' });
-    expect([result.robot, result.physics, result.steps]).toEqual(['reacher', 'joint-space', 50]);
+    const result = await measureFidelity(load(`reacher-seed${seed}.json`), 'reacher', { physics: 'mujoco' });
+    expect([result.robot, result.physics, result.steps]).toEqual(['reacher', 'mujoco', 50]);
     expect(result.free_steps).toBeGreaterThan(0);
     expect(result.free_steps).toBeLessThan(50);
     expect(result.tip_free_mean_m).toBeLessThanOrEqual(2e-3);
     expect(result.tip_mean_m).toBeLessThanOrEqual(2e-2);
-    // What the joint-space model reaches.
+    // What the MuJoCo engine reaches.
     expect(result.tip_mean_m).toBeLessThan(1e-6);
     expect(result.tf_angle_max_rad).toBeLessThan(1e-6);
     expect(result.ol_angle_25).toBeLessThan(1e-6);
   });
 
   it.each([1, 2, 3])('Hopper seed %i: joint angles within 1e-6 one step at a time and over 25 steps open loop', async (seed) => {
-    const result = await measureFidelity(load(`hopper-seed${seed}.json`), 'hopper', { physics: 'joint-space' });
+    const result = await measureFidelity(load(`hopper-seed${seed}.json`), 'hopper', { physics: 'mujoco' });
     expect(result.steps).toBe(200);
     expect(result.contact_steps).toBeGreaterThan(0);
     expect(result.tf_angle_max_rad).toBeLessThan(1e-6);

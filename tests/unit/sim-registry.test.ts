@@ -16,7 +16,7 @@ describe('registry', () => {
       expect(info.observationLayout.length).toBe(info.observationSize);
       expect(info.actionLayout.length).toBe(info.actionSize);
     }
-    expect(hopper.observationLayout[1]).toEqual({ name: 'torso angle (rooty)', unit: 'rad' });
+    expect(hopper.observationLayout[1]).toEqual({ name: 'rooty position', unit: 'rad' });
     for (const body of [...reacher.bodies, ...hopper.bodies]) {
       expect(body.geoms.length).toBeGreaterThan(0);
       for (const geom of body.geoms) expect(['capsule', 'sphere', 'box', 'cylinder']).toContain(geom.shape);
@@ -48,11 +48,9 @@ describe('registry', () => {
     expect(robotNames.map(defaultPhysics)).toEqual(['rapier', 'rapier', 'rapier', 'rapier', 'rapier', 'rapier', 'mujoco']);
   });
 
-  it('refuses a physics a robot does not run on, naming the one it does', async () => {
-    await expect(createEnv('walker2d', { physics: 'joint-space' })).rejects.toThrow(/walker2d runs on --physics mujoco or rapier/);
-    await expect(createEnv('hopper', { physics: 'bullet' as never })).rejects.toThrow(
-      /unknown physics 'bullet'; physics: joint-space, rapier, mujoco/,
-    );
+  it('refuses a physics that does not exist, the retired joint-space included, naming those that do', async () => {
+    await expect(createEnv('hopper', { physics: 'joint-space' as never })).rejects.toThrow(/unknown physics 'joint-space'; physics: rapier, mujoco/);
+    await expect(createEnv('hopper', { physics: 'bullet' as never })).rejects.toThrow(/unknown physics 'bullet'; physics: rapier, mujoco/);
   });
 
   it('defaults to Rapier exactly where the Rapier engine builds the robot (physics.ts rapierRefuses), else MuJoCo', async () => {

@@ -103,6 +103,11 @@ describe.each([
     await vec.loadState(saved);
     expect(await drive(5, 15)).toEqual(first);
     await expect(vec.loadState({ ...saved, json: { kind: 'sinew-vec-env', robot: 'reacher', numEnvs: 3 } })).rejects.toThrow(/not 3 x hopper/);
+    // A checkpoint of the retired hand-written physics: qpos, qvel, the random stream and no engine state.
+    const legacy = new Float64Array(3 * (1 + 6 + 6 + 5));
+    await expect(vec.loadState({ ...saved, arrays: { ...saved.arrays, states: legacy } })).rejects.toThrow(
+      /saved on the hand-written 'joint-space' physics, which this sinew no longer has; .* start a new run/,
+    );
   });
 
   it('rejects a NaN action with a clear error naming the env', async () => {
