@@ -1,4 +1,5 @@
-import { addNormal, addUniform, jointSignals, type TaskSpec } from './task.ts';
+import { controlCost, forwardReward, jointObservationLayout, noteRootX, observeJoints } from './forward.ts';
+import { addNormal, addUniform, type TaskSpec } from './task.ts';
 
 /** Gymnasium HalfCheetah-v5 (half_cheetah_v5.py defaults): never terminates. */
 const CONTROL_COST = 0.1;
@@ -10,7 +11,7 @@ export const halfCheetahTask: TaskSpec = {
   modelFile: 'half_cheetah.xml',
   maxEpisodeSteps: 1000,
   rewardThreshold: 4800,
-  observationLayout: (model) => [...jointSignals(model, 'qpos', 1), ...jointSignals(model, 'qvel')],
+  observationLayout: (model) => jointObservationLayout(model, 1),
   create: (model) => ({
     frameSkip: 5,
     observationSize: model.nq - 1 + model.nv,
@@ -19,18 +20,12 @@ export const halfCheetahTask: TaskSpec = {
       addUniform(rng, qpos, RESET_NOISE);
       addNormal(rng, qvel, RESET_NOISE);
     },
-    beforeStep(physics, memo) {
-      memo[0] = physics.qpos[0];
-    },
+    beforeStep: noteRootX,
     afterStep(physics, memo, ctrl, dt, terms) {
-      terms.forward = (physics.qpos[0] - memo[0]) / dt;
-      terms.control = -CONTROL_COST * ctrl.reduce((sum, u) => sum + u * u, 0);
+      terms.forward = forwardReward(physics, memo, dt);
+      terms.control = controlCost(ctrl, CONTROL_COST);
       return false;
     },
-    observe(physics, out) {
-      const { qpos, qvel } = physics;
-      for (let i = 1; i < qpos.length; i++) out[i - 1] = qpos[i];
-      for (let i = 0; i < qvel.length; i++) out[qpos.length - 1 + i] = qvel[i];
-    },
+    observe: (physics, out) => observeJoints(physics, out, 1),
   }),
 };

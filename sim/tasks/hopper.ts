@@ -1,4 +1,5 @@
-import { addUniform, clip, jointSignals, type TaskSpec } from './task.ts';
+import { controlCost, forwardReward, jointObservationLayout, noteRootX, observeJoints } from './forward.ts';
+import { addUniform, type TaskSpec } from './task.ts';
 
 /** Gymnasium Hopper-v5 (hopper_v5.py defaults). */
 const HEALTHY_Z = 0.7;
@@ -13,7 +14,7 @@ export const hopperTask: TaskSpec = {
   modelFile: 'hopper.xml',
   maxEpisodeSteps: 1000,
   rewardThreshold: 3800,
-  observationLayout: (model) => [...jointSignals(model, 'qpos', 1), ...jointSignals(model, 'qvel')],
+  observationLayout: (model) => jointObservationLayout(model, 1),
   create: (model) => ({
     frameSkip: 4,
     observationSize: model.nq - 1 + model.nv,
@@ -22,24 +23,18 @@ export const hopperTask: TaskSpec = {
       addUniform(rng, qpos, RESET_NOISE);
       addUniform(rng, qvel, RESET_NOISE);
     },
-    beforeStep(physics, memo) {
-      memo[0] = physics.qpos[0];
-    },
+    beforeStep: noteRootX,
     afterStep(physics, memo, ctrl, dt, terms) {
       const { qpos, qvel } = physics;
       // Healthy: z and torso angle in range, every other state entry (qpos[2:], qvel) within +-100.
       let healthy = qpos[1] > HEALTHY_Z && Math.abs(qpos[2]) < HEALTHY_ANGLE;
       for (let i = 2; i < qpos.length; i++) healthy &&= Math.abs(qpos[i]) < HEALTHY_STATE;
       for (let i = 0; i < qvel.length; i++) healthy &&= Math.abs(qvel[i]) < HEALTHY_STATE;
-      terms.forward = (qpos[0] - memo[0]) / dt;
+      terms.forward = forwardReward(physics, memo, dt);
       terms.healthy = healthy ? 1 : 0;
-      terms.control = -CONTROL_COST * ctrl.reduce((sum, u) => sum + u * u, 0);
+      terms.control = controlCost(ctrl, CONTROL_COST);
       return !healthy;
     },
-    observe(physics, out) {
-      const { qpos, qvel } = physics;
-      for (let i = 1; i < qpos.length; i++) out[i - 1] = qpos[i];
-      for (let i = 0; i < qvel.length; i++) out[qpos.length - 1 + i] = clip(qvel[i], 10);
-    },
+    observe: (physics, out) => observeJoints(physics, out, 1, 10),
   }),
 };

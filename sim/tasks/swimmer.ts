@@ -1,4 +1,5 @@
-import { addUniform, jointSignals, type TaskSpec } from './task.ts';
+import { controlCost, forwardReward, jointObservationLayout, noteRootX, observeJoints } from './forward.ts';
+import { addUniform, type TaskSpec } from './task.ts';
 
 /** Gymnasium Swimmer-v5 (swimmer_v5.py defaults): swim along x through MuJoCo's viscous medium; never terminates. */
 const CONTROL_COST = 1e-4;
@@ -10,7 +11,7 @@ export const swimmerTask: TaskSpec = {
   modelFile: 'swimmer.xml',
   maxEpisodeSteps: 1000,
   rewardThreshold: 360,
-  observationLayout: (model) => [...jointSignals(model, 'qpos', 2), ...jointSignals(model, 'qvel')],
+  observationLayout: (model) => jointObservationLayout(model, 2),
   create: (model) => ({
     frameSkip: 4,
     observationSize: model.nq - 2 + model.nv,
@@ -19,18 +20,12 @@ export const swimmerTask: TaskSpec = {
       addUniform(rng, qpos, RESET_NOISE);
       addUniform(rng, qvel, RESET_NOISE);
     },
-    beforeStep(physics, memo) {
-      memo[0] = physics.qpos[0];
-    },
+    beforeStep: noteRootX,
     afterStep(physics, memo, ctrl, dt, terms) {
-      terms.forward = (physics.qpos[0] - memo[0]) / dt;
-      terms.control = -CONTROL_COST * ctrl.reduce((sum, u) => sum + u * u, 0);
+      terms.forward = forwardReward(physics, memo, dt);
+      terms.control = controlCost(ctrl, CONTROL_COST);
       return false;
     },
-    observe(physics, out) {
-      const { qpos, qvel } = physics;
-      for (let i = 2; i < qpos.length; i++) out[i - 2] = qpos[i];
-      for (let i = 0; i < qvel.length; i++) out[qpos.length - 2 + i] = qvel[i];
-    },
+    observe: (physics, out) => observeJoints(physics, out, 2),
   }),
 };

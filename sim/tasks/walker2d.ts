@@ -1,4 +1,5 @@
-import { addUniform, clip, jointSignals, type TaskSpec } from './task.ts';
+import { controlCost, forwardReward, jointObservationLayout, noteRootX, observeJoints } from './forward.ts';
+import { addUniform, type TaskSpec } from './task.ts';
 
 /** Gymnasium Walker2d-v5 (walker2d_v5.py defaults, walker2d_v5.xml). */
 const HEALTHY_Z: readonly [number, number] = [0.8, 2];
@@ -13,7 +14,7 @@ export const walker2dTask: TaskSpec = {
   maxEpisodeSteps: 1000,
   // Gymnasium registers no threshold for Walker2d; this is the learning goal Sinew sets itself (issue 14).
   rewardThreshold: 2500,
-  observationLayout: (model) => [...jointSignals(model, 'qpos', 1), ...jointSignals(model, 'qvel')],
+  observationLayout: (model) => jointObservationLayout(model, 1),
   create: (model) => ({
     frameSkip: 4,
     observationSize: model.nq - 1 + model.nv,
@@ -22,21 +23,15 @@ export const walker2dTask: TaskSpec = {
       addUniform(rng, qpos, RESET_NOISE);
       addUniform(rng, qvel, RESET_NOISE);
     },
-    beforeStep(physics, memo) {
-      memo[0] = physics.qpos[0];
-    },
+    beforeStep: noteRootX,
     afterStep(physics, memo, ctrl, dt, terms) {
       const { qpos } = physics;
       const healthy = HEALTHY_Z[0] < qpos[1] && qpos[1] < HEALTHY_Z[1] && HEALTHY_ANGLE[0] < qpos[2] && qpos[2] < HEALTHY_ANGLE[1];
-      terms.forward = (qpos[0] - memo[0]) / dt;
+      terms.forward = forwardReward(physics, memo, dt);
       terms.healthy = healthy ? 1 : 0;
-      terms.control = -CONTROL_COST * ctrl.reduce((sum, u) => sum + u * u, 0);
+      terms.control = controlCost(ctrl, CONTROL_COST);
       return !healthy;
     },
-    observe(physics, out) {
-      const { qpos, qvel } = physics;
-      for (let i = 1; i < qpos.length; i++) out[i - 1] = qpos[i];
-      for (let i = 0; i < qvel.length; i++) out[qpos.length - 1 + i] = clip(qvel[i], 10);
-    },
+    observe: (physics, out) => observeJoints(physics, out, 1, 10),
   }),
 };
