@@ -9,6 +9,14 @@ function a3cWorkers(app: AppSession): number {
   return app.page.workers().filter((worker) => /a3c-worker\.web/.test(worker.url())).length;
 }
 
+/** The built renderer's script files that contain `marker`. */
+async function builtFilesWith(marker: string): Promise<string[]> {
+  const scripts = (await readdir('dist/renderer', { recursive: true })).filter((file) => /\.m?js$/.test(file));
+  const found: string[] = [];
+  for (const file of scripts) if ((await readFile(join('dist/renderer', file), 'utf8')).includes(marker)) found.push(file);
+  return found;
+}
+
 /** The physics recorded in each run's config, oldest run first. */
 function physicsOfRuns(app: AppSession): Promise<(string | undefined)[]> {
   return app.page.evaluate(() =>
@@ -108,10 +116,9 @@ describe('run options in the app: A3C Web Workers, Rapier and MuJoCo physics (he
     expect(inherited).toBe('EvalError');
     await app.page.locator('#scene').screenshot({ path: artifactPath('mujoco-walker2d-training.png') });
     // The engine came from the bundle's one copy of mujoco-js (its Embind glue is in no other file), fetched by a worker.
-    const built = (await readdir('dist/renderer', { recursive: true })).filter((file) => file.endsWith('.js'));
-    const withMujoco = [];
-    for (const file of built) if ((await readFile(join('dist/renderer', file), 'utf8')).includes('craftInvokerFunction')) withMujoco.push(file);
-    expect(withMujoco).toEqual(['workers/mujoco/mujoco_wasm.js']);
+    // So is Rapier (its wasm-bindgen glue names rawintegrationparameters_new once).
+    expect(await builtFilesWith('craftInvokerFunction')).toEqual(['workers/engines/mujoco_wasm.js']);
+    expect(await builtFilesWith('rawintegrationparameters_new')).toEqual(['workers/engines/rapier.mjs']);
     await press(app.page, 'Stop');
     await waitForRuns(app.page, 'the stop', (runs) => runs[2].phase === 'stopped', 60_000);
     expect(app.errors).toEqual([]);
