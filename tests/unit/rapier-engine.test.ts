@@ -102,9 +102,11 @@ describe('Rapier engine', () => {
       expect(r.touching).toEqual(m.touching);
       expect(m.touching.map((b) => model.bodies[b].parent)).toEqual([3, 6, 9, 12]); // the four lower legs
       expect(Math.abs(m.mean[5] - weight)).toBeLessThan(1e-3 * weight);
-      // 3% of the weight (measured 1.5% more lift on Rapier: the mean samples only each env step's last world
-      // step of a trembling robot), and 3% of its moment over the Ant's ~1 m span for the torques (measured 0.9%).
-      for (let k = 0; k < 6; k++) expect(Math.abs(r.mean[k] - m.mean[k])).toBeLessThan(0.03 * weight);
+      // The mean samples only each env step's last world step of a trembling robot, so it is off by what that step's
+      // momentum change averages to: with the Ant's 8x8 solver (solver.ts) measured 5.8% more lift than the weight
+      // (1.5% at Rapier's default 4x1) and torques within 1.9% of the weight's moment over the Ant's ~1 m span.
+      // Bounds: 8% of the weight for the force, 3% for the torques and the horizontal force.
+      for (let k = 0; k < 6; k++) expect(Math.abs(r.mean[k] - m.mean[k])).toBeLessThan((k === 5 ? 0.08 : 0.03) * weight);
     } finally {
       rapier.dispose();
       mujoco.dispose();
