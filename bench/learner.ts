@@ -9,7 +9,7 @@ import { SoftActorCritic, sacDefaults } from '../agents/off-policy/sac.ts';
 import type { OffPolicyAgent } from '../agents/off-policy/agent.ts';
 
 /**
- * `npm run bench -- learner [--algo td3,...] [--hidden 64,256] [--batch 256] [--updates N]`: milliseconds per
+ * `npm run bench -- learner [--algo td3,...] [--hidden 64,256,400-300] [--batch 256] [--updates N]`: milliseconds per
  * gradient step of each off-policy agent on random data with the Hopper's sizes (11 observations, 3 actions).
  * `td3-full` runs TD3 with policyDelay 1, i.e. every step is a full update: twin critics + actor + targets;
  * `td3` (delay 2) and `sac` (two actor steps every second update) give the average cost per gradient step.
@@ -27,6 +27,14 @@ const makers: Record<string, AgentMaker> = {
   sac: (hidden, rng) => new SoftActorCritic({ obsSize: OBS, actionSize: ACTIONS, config: { ...sacDefaults, hiddenSizes: hidden } }, rng),
 };
 
+function parseHiddenSizes(entry: string): number[] {
+  const sizes = entry.split('-').map(Number);
+  if (sizes.some((size) => !Number.isInteger(size) || size < 1)) {
+    throw new Error(`learner bench: --hidden takes sizes like 256 or 400-300, got '${entry}'`);
+  }
+  return sizes.length === 1 ? [sizes[0], sizes[0]] : sizes;
+}
+
 function randomBatch(size: number, rng: Rng): TransitionBatch {
   const batch = allocateBatch(size, OBS, ACTIONS);
   for (const array of [batch.obs, batch.nextObs, batch.rewards]) for (let i = 0; i < array.length; i++) array[i] = rng.normal();
@@ -41,7 +49,8 @@ function randomBatch(size: number, rng: Rng): TransitionBatch {
 export async function learnerBench(argv: readonly string[]): Promise<number> {
   await initTf();
   const algos = option(argv, 'algo', Object.keys(makers).join(',')).split(',');
-  const hiddens = option(argv, 'hidden', '64,256').split(',').map(Number);
+  // Each entry is one size for both hidden layers (256) or the layers' sizes joined by '-' (400-300).
+  const hiddens = option(argv, 'hidden', '64,256').split(',').map(parseHiddenSizes);
   const batchSize = Number(option(argv, 'batch', '256'));
   const updates = Number(option(argv, 'updates', '200'));
   for (const algo of algos) {
@@ -49,12 +58,12 @@ export async function learnerBench(argv: readonly string[]): Promise<number> {
     if (!make) throw new Error(`learner bench: unknown algo '${algo}'; known: ${Object.keys(makers).join(', ')}`);
     for (const hidden of hiddens) {
       const rng = new Rng(1);
-      const agent = make([hidden, hidden], rng);
+      const agent = make(hidden, rng);
       const batch = randomBatch(batchSize, rng);
       const step = () => agent.update(batch, rng, false);
       // gemm: whether the products had fused multiply-adds (relaxed SIMD) or a multiply then an add.
       const gemm = gemmUsesRelaxedSimd() ? 'relaxed-simd' : 'simd';
-      printStepTiming({ algo, hidden: `${hidden}-${hidden}`, batch: batchSize }, step, 20, updates, { gemm });
+      printStepTiming({ algo, hidden: hidden.join('-'), batch: batchSize }, step, 20, updates, { gemm });
       agent.dispose();
     }
   }

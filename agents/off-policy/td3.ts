@@ -60,8 +60,10 @@ export function createTd3Agent(config: Td3Config, obsSize: number, actionSize: n
 }
 
 /**
- * Presets (assets/presets/td3.json): hopper takes RL Zoo's learning_starts 10k, otherwise CleanRL (the Zoo's
- * [400, 300] networks cost 1.8x the arithmetic of [256, 256] on our CPUs); reacher, an easy task with 50-step
+ * Presets (assets/presets/td3.json): hopper takes the TD3 paper's settings (its Table 1's 3564): [400, 300]
+ * networks, batch 100, learning rates 1e-3, 1000 random steps; per gradient step that is 14.6 CPU-ms against
+ * CleanRL's [256, 256] at batch 256's 17.8 (`npm run bench -- learner --algo td3 --hidden 400-300 --batch 100`,
+ * load 6), so more env steps in the same time; reacher, an easy task with 50-step
  * episodes, trades network size for speed on our CPUs ([64, 64], batch 128, learning rates 1e-3), starts
  * learning after 20 episodes and logs every 10.
  */
