@@ -1,6 +1,14 @@
 import { HeapSpace } from '../shared/heap-gemm.ts';
-import { polyakUpdateFlat } from '../shared/polyak.ts';
-import { concatRows, createLearner, criticLossGradient, learnerState, restoreLearner, stepLearner, type Learner } from '../shared/host-learner.ts';
+import {
+  concatRows,
+  createLearner,
+  criticLossGradient,
+  learnerState,
+  restoreLearner,
+  stepLearner,
+  updateTarget,
+  type Learner,
+} from '../shared/host-learner.ts';
 import type { ActionNoise } from '../shared/noise.ts';
 import type { TransitionBatch } from '../shared/replay-buffer.ts';
 import { criticTargets, type OffPolicyAgent, type AgentState } from './agent.ts';
@@ -13,9 +21,9 @@ import type { Rng } from '../../sim/rng.ts';
  * actor and all targets updated every `policyDelay` critic steps. TD3 uses all three of its additions (twin
  * critics, target smoothing, the delay); DDPG none of them (one critic, no smoothing, delay 1 by default).
  *
- * Speed: the networks' products run in our wasm SIMD kernel on matrices in its memory (shared/heap-mlp.ts,
- * shared/gemm.wat); everything element-wise (targets, smoothing, loss gradients), Adam and Polyak run in plain
- * JavaScript.
+ * Speed: the networks' products, relu gradients, Adam and Polyak averaging run in our wasm kernels on the
+ * networks' memory (shared/heap-mlp.ts, shared/gemm.wat); the [batch, action]-sized work (targets, smoothing,
+ * loss gradients) in plain JavaScript.
  */
 
 export interface DeterministicAgentOptions {
@@ -99,8 +107,7 @@ export class DeterministicActorCritic implements OffPolicyAgent {
     const { loss: actorLoss, gradient } = this.actorLossGradient(batch);
     stepLearner(this.actor, gradient);
     for (const learner of [this.actor, ...this.critics]) {
-      polyakUpdateFlat(learner.targetParams, learner.params, this.options.tau);
-      learner.target.setParameters(learner.targetParams, false);
+      updateTarget(learner, this.options.tau);
     }
     return wantMetrics ? { critic_loss: criticLoss, q_mean: qMean, actor_loss: actorLoss } : null;
   }
@@ -128,9 +135,9 @@ export class DeterministicActorCritic implements OffPolicyAgent {
     let loss = 0;
     for (let b = 0; b < n; b++) loss -= q[b] / n;
     s.dq.fill(-1 / n);
-    const inputGradient = critic.backward(s.dq, null, true) as Float32Array;
+    const inputGradient = critic.backward(s.dq, false, true) as Float32Array;
     for (let b = 0; b < n; b++) s.dActions.set(inputGradient.subarray(b * (o + a) + o, (b + 1) * (o + a)), b * a);
-    this.actor.net.backward(s.dActions, this.actor.gradient, false);
+    this.actor.net.backward(s.dActions, true, false);
     return { loss, gradient: this.actor.gradient };
   }
 
@@ -168,8 +175,7 @@ export class DeterministicActorCritic implements OffPolicyAgent {
   }
 
   setActorParameters(params: Float32Array): void {
-    this.actor.params.set(params);
-    this.actor.net.setParameters(this.actor.params, false);
+    this.actor.net.setParameters(params, false);
   }
 
   getState(): AgentState {

@@ -1,8 +1,16 @@
 import { HeapSpace } from '../shared/heap-gemm.ts';
 import { FlatAdam } from '../shared/flat-adam.ts';
-import { polyakUpdateFlat } from '../shared/polyak.ts';
 import { sampleSquashedGaussian } from '../shared/distributions.ts';
-import { concatRows, createLearner, criticLossGradient, learnerState, restoreLearner, stepLearner, type Learner } from '../shared/host-learner.ts';
+import {
+  concatRows,
+  createLearner,
+  criticLossGradient,
+  learnerState,
+  restoreLearner,
+  stepLearner,
+  updateTarget,
+  type Learner,
+} from '../shared/host-learner.ts';
 import { offPolicyEntry } from './entry.ts';
 import {
   criticTargets,
@@ -26,8 +34,8 @@ import presets from '../../assets/presets/sac.json' with { type: 'json' };
  * y = r + gamma (1 - d) (min Q'(s', a') - alpha log pi(a'|s')), a' ~ pi(s'); a reparameterised tanh-Gaussian
  * actor minimising mean(alpha log pi(a|s) - min Q(s, a)); alpha tuned so the entropy approaches -|A|.
  * The actor's last layer gives [mean | raw log std]; log std = min + (max - min) (tanh(raw) + 1) / 2.
- * As in deterministic-actor-critic.ts, the products run in our wasm SIMD kernel (shared/heap-mlp.ts) and the
- * [batch, action]-sized arithmetic in JavaScript.
+ * As in deterministic-actor-critic.ts, the products, Adam and Polyak run in our wasm kernels (shared/heap-mlp.ts)
+ * and the [batch, action]-sized arithmetic in JavaScript.
  */
 
 /** CleanRL's log-std range. */
@@ -119,8 +127,7 @@ export class SoftActorCritic implements OffPolicyAgent {
       }
     }
     for (const critic of this.critics) {
-      polyakUpdateFlat(critic.targetParams, critic.params, this.config.tau);
-      critic.target.setParameters(critic.targetParams, false);
+      updateTarget(critic, this.config.tau);
     }
     return wantMetrics ? metrics : null;
   }
@@ -159,7 +166,7 @@ export class SoftActorCritic implements OffPolicyAgent {
     for (let b = 0; b < n; b++) loss += (alpha * sample.logProbs[b] - Math.min(q1[b], q2[b])) / n;
     const dActions = new Float32Array(n * A);
     this.critics.forEach((critic, k) => {
-      const fromCritic = critic.net.backward(dq[k], null, true) as Float32Array;
+      const fromCritic = critic.net.backward(dq[k], false, true) as Float32Array;
       for (let b = 0; b < n; b++) for (let j = 0; j < A; j++) dActions[b * A + j] += fromCritic[b * (o + A) + o + j];
     });
     const dRaw = new Float32Array(n * 2 * A);
@@ -173,7 +180,7 @@ export class SoftActorCritic implements OffPolicyAgent {
         dRaw[b * 2 * A + A + j] = dLogStd * 0.5 * (LOG_STD_RANGE.max - LOG_STD_RANGE.min) * (1 - sample.squashedRaw[i] ** 2);
       }
     }
-    this.actor.net.backward(dRaw, this.actor.gradient, false);
+    this.actor.net.backward(dRaw, true, false);
     return { loss, gradient: this.actor.gradient, logProbs: sample.logProbs };
   }
 
@@ -198,8 +205,7 @@ export class SoftActorCritic implements OffPolicyAgent {
   }
 
   setActorParameters(params: Float32Array): void {
-    this.actor.params.set(params);
-    this.actor.net.setParameters(this.actor.params, false);
+    this.actor.net.setParameters(params, false);
   }
 
   getState(): AgentState {

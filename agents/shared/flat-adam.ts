@@ -22,6 +22,35 @@ export interface AdamState {
   readonly steps: number;
 }
 
+/** What one Adam step uses besides the arrays: the decays, and lr and epsilon with their bias corrections. */
+export interface AdamScalars {
+  readonly beta1: number;
+  readonly beta2: number;
+  /** lr sqrt(1 - beta2^t) / (1 - beta1^t). */
+  readonly stepSize: number;
+  /** epsilon sqrt(1 - beta2^t). */
+  readonly epsilonHat: number;
+}
+
+/** The defaults (PyTorch's) and the checks of AdamOptions, for FlatAdam and the learners' heap Adam (heap-adam.ts). */
+export function adamSettings(size: number, options: AdamOptions): Required<AdamOptions> {
+  if (!Number.isInteger(size) || size < 1) throw new Error(`Adam: size must be a positive integer, got ${size}`);
+  if (!(options.learningRate > 0)) throw new Error(`Adam: learningRate must be > 0, got ${options.learningRate}`);
+  return { learningRate: options.learningRate, beta1: options.beta1 ?? 0.9, beta2: options.beta2 ?? 0.999, epsilon: options.epsilon ?? 1e-8 };
+}
+
+/** The scalars of Adam step number `steps` (from 1): lr * mhat / (sqrt(vhat) + eps) with the corrections folded in. */
+export function adamScalars(settings: Required<AdamOptions>, steps: number): AdamScalars {
+  const { learningRate, beta1, beta2, epsilon } = settings;
+  const stepSize = (learningRate * Math.sqrt(1 - beta2 ** steps)) / (1 - beta1 ** steps);
+  return { beta1, beta2, stepSize, epsilonHat: epsilon * Math.sqrt(1 - beta2 ** steps) };
+}
+
+/** The error every optimiser step throws at its first non-finite gradient, moment or parameter. */
+export function adamDivergence(what: number | string, steps: number): DivergenceError {
+  return new DivergenceError(`a gradient, an Adam moment or a parameter became ${what} at Adam step ${steps}`);
+}
+
 export class FlatAdam {
   readonly size: number;
   learningRate: number;
@@ -33,13 +62,12 @@ export class FlatAdam {
   private steps = 0;
 
   constructor(size: number, options: AdamOptions) {
-    if (!Number.isInteger(size) || size < 1) throw new Error(`FlatAdam: size must be a positive integer, got ${size}`);
-    if (!(options.learningRate > 0)) throw new Error(`FlatAdam: learningRate must be > 0, got ${options.learningRate}`);
+    const settings = adamSettings(size, options);
     this.size = size;
-    this.learningRate = options.learningRate;
-    this.beta1 = options.beta1 ?? 0.9;
-    this.beta2 = options.beta2 ?? 0.999;
-    this.epsilon = options.epsilon ?? 1e-8;
+    this.learningRate = settings.learningRate;
+    this.beta1 = settings.beta1;
+    this.beta2 = settings.beta2;
+    this.epsilon = settings.epsilon;
     this.firstMoment = new Float32Array(size);
     this.secondMoment = new Float32Array(size);
   }
@@ -50,9 +78,7 @@ export class FlatAdam {
       throw new Error(`FlatAdam.step: expected ${this.size} parameters and gradients, got ${params.length} and ${gradient.length}`);
     }
     this.steps++;
-    const { beta1, beta2, epsilon } = this;
-    const stepSize = (this.learningRate * Math.sqrt(1 - beta2 ** this.steps)) / (1 - beta1 ** this.steps);
-    const epsilonHat = epsilon * Math.sqrt(1 - beta2 ** this.steps);
+    const { beta1, beta2, stepSize, epsilonHat } = adamScalars(this, this.steps);
     const m = this.firstMoment;
     const v = this.secondMoment;
     // A sum of finite float32 values cannot overflow a float64: it is finite exactly when every term is.
@@ -67,7 +93,7 @@ export class FlatAdam {
     }
     // Every algorithm's optimiser steps come through here: the first non-finite gradient, moment or
     // parameter stops the run before it is trained on or saved.
-    if (!Number.isFinite(check)) throw new DivergenceError(`a gradient, an Adam moment or a parameter became ${check} at Adam step ${this.steps}`);
+    if (!Number.isFinite(check)) throw adamDivergence(check, this.steps);
   }
 
   getState(): AdamState {

@@ -1,7 +1,11 @@
 ;; The off-policy learners' matrix product in wasm SIMD (f32x4), for matrices held in this module's own memory
-;; (heap-gemm.ts allocates them). Compiled into gemm-wasm.ts by `node scripts/embed-gemm.mjs`.
+;; (heap-gemm.ts allocates them), and the other passes of a gradient step over the same memory: Adam, Polyak
+;; averaging and transposes (at the end of this file). Compiled into gemm-wasm.ts by `node scripts/embed-gemm.mjs`.
 ;;
 ;;   C[i, j] = act(bias[j] + sum over t of A(i, t) * B[t, j]),  i < m, j < n, t < k
+;;
+;; act is relu, or none; with a mask M (same layout as C), C[i, j] is zeroed where M[i, j] <= 0 (or NaN): the
+;; backward pass's dz = dy * relu'(y) for the layer below, fused into the product dy = dz' K^T that gives its dy.
 ;;
 ;; B and C are row-major with their own row strides; A is read through two strides, A(i, t) = a[i * aRow + t * aStep],
 ;; so the same code gives A B (aRow = k, aStep = 1) and A^T B (aRow = 1, aStep = the rows' length) without
@@ -29,8 +33,8 @@
     (param $a i32) (param $aRow i32) (param $aStep i32)
     (param $b i32) (param $ldb i32)
     (param $c i32) (param $ldc i32)
-    (param $bias i32) (param $m i32) (param $k i32) (param $n i32) (param $relu i32)
-    (local $m4 i32) (local $n8 i32) (local $i i32) (local $j i32) (local $rowA i32) (local $rowC i32)
+    (param $bias i32) (param $m i32) (param $k i32) (param $n i32) (param $relu i32) (param $mask i32)
+    (local $m4 i32) (local $n8 i32) (local $i i32) (local $j i32) (local $rowA i32) (local $rowC i32) (local $rowMask i32)
     (local.set $aRow (i32.shl (local.get $aRow) (i32.const 2)))
     (local.set $aStep (i32.shl (local.get $aStep) (i32.const 2)))
     (local.set $ldb (i32.shl (local.get $ldb) (i32.const 2)))
@@ -44,6 +48,7 @@
         (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $m4)))
         (local.set $rowA (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $aRow))))
         (local.set $rowC (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))))
+        (local.set $rowMask (i32.add (local.get $mask) (i32.mul (local.get $i) (local.get $ldc))))
         (local.set $j (i32.const 0))
         (block $columnsDone
           (loop $columns
@@ -53,7 +58,8 @@
               (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $ldb)
               (i32.add (local.get $rowC) (i32.shl (local.get $j) (i32.const 2))) (local.get $ldc)
               (select (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2))) (i32.const 0) (local.get $bias))
-              (local.get $k) (local.get $relu))
+              (local.get $k) (local.get $relu)
+              (select (i32.add (local.get $rowMask) (i32.shl (local.get $j) (i32.const 2))) (i32.const 0) (local.get $mask)))
             (local.set $j (i32.add (local.get $j) (i32.const 8)))
             (br $columns)))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
@@ -65,6 +71,7 @@
         (br_if $edgeDone (i32.ge_u (local.get $i) (local.get $m)))
         (local.set $rowA (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $aRow))))
         (local.set $rowC (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))))
+        (local.set $rowMask (i32.add (local.get $mask) (i32.mul (local.get $i) (local.get $ldc))))
         (local.set $j (select (local.get $n8) (i32.const 0) (i32.lt_u (local.get $i) (local.get $m4))))
         (block $quadsDone
           (loop $quads
@@ -74,7 +81,8 @@
               (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $ldb)
               (i32.add (local.get $rowC) (i32.shl (local.get $j) (i32.const 2)))
               (select (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2))) (i32.const 0) (local.get $bias))
-              (local.get $k) (local.get $relu))
+              (local.get $k) (local.get $relu)
+              (select (i32.add (local.get $rowMask) (i32.shl (local.get $j) (i32.const 2))) (i32.const 0) (local.get $mask)))
             (local.set $j (i32.add (local.get $j) (i32.const 4)))
             (br $quads)))
         (block $singlesDone
@@ -85,7 +93,8 @@
               (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $ldb)
               (i32.add (local.get $rowC) (i32.shl (local.get $j) (i32.const 2)))
               (select (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2))) (i32.const 0) (local.get $bias))
-              (local.get $k) (local.get $relu))
+              (local.get $k) (local.get $relu)
+              (select (i32.add (local.get $rowMask) (i32.shl (local.get $j) (i32.const 2))) (i32.const 0) (local.get $mask)))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $singles)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
@@ -94,7 +103,7 @@
   ;; One 4 x 8 block of C; a points at A(row 0, t = 0), b at B[0, column 0], c at C[row 0, column 0] (byte strides).
   (func $block4x8
     (param $a i32) (param $aRow i32) (param $aStep i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32)
-    (param $bias i32) (param $k i32) (param $relu i32)
+    (param $bias i32) (param $k i32) (param $relu i32) (param $mask i32)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local $b0 v128) (local $b1 v128) (local $x v128) (local $aRow2 i32) (local $aRow3 i32)
@@ -139,6 +148,21 @@
         (local.set $c21 (f32x4.pmax (local.get $c21) (local.get $x)))
         (local.set $c30 (f32x4.pmax (local.get $c30) (local.get $x)))
         (local.set $c31 (f32x4.pmax (local.get $c31) (local.get $x)))))
+    (if (local.get $mask)
+      (then
+        ;; Lanes where M > 0 keep every bit (a NaN stays NaN); the others become +0, as dy * [y > 0] in JavaScript.
+        (local.set $x (v128.const i32x4 0 0 0 0))
+        (local.set $c00 (v128.and (local.get $c00) (f32x4.gt (v128.load (local.get $mask)) (local.get $x))))
+        (local.set $c01 (v128.and (local.get $c01) (f32x4.gt (v128.load offset=16 (local.get $mask)) (local.get $x))))
+        (local.set $mask (i32.add (local.get $mask) (local.get $ldc)))
+        (local.set $c10 (v128.and (local.get $c10) (f32x4.gt (v128.load (local.get $mask)) (local.get $x))))
+        (local.set $c11 (v128.and (local.get $c11) (f32x4.gt (v128.load offset=16 (local.get $mask)) (local.get $x))))
+        (local.set $mask (i32.add (local.get $mask) (local.get $ldc)))
+        (local.set $c20 (v128.and (local.get $c20) (f32x4.gt (v128.load (local.get $mask)) (local.get $x))))
+        (local.set $c21 (v128.and (local.get $c21) (f32x4.gt (v128.load offset=16 (local.get $mask)) (local.get $x))))
+        (local.set $mask (i32.add (local.get $mask) (local.get $ldc)))
+        (local.set $c30 (v128.and (local.get $c30) (f32x4.gt (v128.load (local.get $mask)) (local.get $x))))
+        (local.set $c31 (v128.and (local.get $c31) (f32x4.gt (v128.load offset=16 (local.get $mask)) (local.get $x))))))
     (v128.store (local.get $c) (local.get $c00))
     (v128.store offset=16 (local.get $c) (local.get $c01))
     (local.set $c (i32.add (local.get $c) (local.get $ldc)))
@@ -154,7 +178,7 @@
   ;; Four consecutive values of one row of C.
   (func $row1x4
     (param $a i32) (param $aStep i32) (param $b i32) (param $ldb i32) (param $c i32) (param $bias i32) (param $k i32)
-    (param $relu i32)
+    (param $relu i32) (param $mask i32)
     (local $sum v128) (local $x v128) (local $y v128)
     (if (local.get $bias) (then (local.set $sum (v128.load (local.get $bias)))))
     (if (local.get $k)
@@ -167,12 +191,14 @@
           (local.set $b (i32.add (local.get $b) (local.get $ldb)))
           (br_if $steps (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))))
     (if (local.get $relu) (then (local.set $sum (f32x4.pmax (local.get $sum) (v128.const i32x4 0 0 0 0)))))
+    (if (local.get $mask)
+      (then (local.set $sum (v128.and (local.get $sum) (f32x4.gt (v128.load (local.get $mask)) (v128.const i32x4 0 0 0 0))))))
     (v128.store (local.get $c) (local.get $sum)))
 
   ;; One value of C.
   (func $row1x1
     (param $a i32) (param $aStep i32) (param $b i32) (param $ldb i32) (param $c i32) (param $bias i32) (param $k i32)
-    (param $relu i32)
+    (param $relu i32) (param $mask i32)
     (local $sum f32)
     (if (local.get $bias) (then (local.set $sum (f32.load (local.get $bias)))))
     (if (local.get $k)
@@ -185,4 +211,106 @@
     ;; Written as x < 0 ? 0 : x (not f32.max), so that a NaN stays NaN, as in the blocks.
     (if (local.get $relu)
       (then (local.set $sum (select (f32.const 0) (local.get $sum) (f32.lt (local.get $sum) (f32.const 0))))))
-    (f32.store (local.get $c) (local.get $sum))))
+    (if (local.get $mask)
+      (then (local.set $sum (select (local.get $sum) (f32.const 0) (f32.gt (f32.load (local.get $mask)) (f32.const 0))))))
+    (f32.store (local.get $c) (local.get $sum)))
+
+
+  ;; Adam over `count` floats of params, gradient and both moments, two at a time in double precision, the
+  ;; arithmetic of flat-adam.ts in the same order (so both give the same float32s, bit for bit):
+  ;;   m = beta1 m + (1 - beta1) g;  v = beta2 v + ((1 - beta2) g) g  (each rounded to float32 when stored)
+  ;;   p = p - (stepSize m) / (sqrt(v) + epsilonHat)
+  ;; `count` is rounded up to even: heap-gemm.ts pads every block to 16 bytes with zeros, which Adam keeps zero.
+  ;; Returns the sum of (p - p) + (v - v) over all values: 0, or NaN when a parameter or moment is not finite.
+  (func (export "adam")
+    (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $count i32)
+    (param $beta1 f64) (param $beta2 f64) (param $stepSize f64) (param $epsilonHat f64) (result f32)
+    (local $b1 v128) (local $c1 v128) (local $b2 v128) (local $c2 v128) (local $step v128) (local $eps v128)
+    (local $gv v128) (local $mv v128) (local $vv v128) (local $pv v128) (local $check v128)
+    (local.set $b1 (f64x2.splat (local.get $beta1)))
+    (local.set $c1 (f64x2.splat (f64.sub (f64.const 1) (local.get $beta1))))
+    (local.set $b2 (f64x2.splat (local.get $beta2)))
+    (local.set $c2 (f64x2.splat (f64.sub (f64.const 1) (local.get $beta2))))
+    (local.set $step (f64x2.splat (local.get $stepSize)))
+    (local.set $eps (f64x2.splat (local.get $epsilonHat)))
+    (local.set $count (i32.shr_u (i32.add (local.get $count) (i32.const 1)) (i32.const 1)))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.eqz (local.get $count)))
+        (local.set $gv (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $g))))
+        (local.set $mv (f32x4.demote_f64x2_zero (f64x2.add
+          (f64x2.mul (local.get $b1) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $m))))
+          (f64x2.mul (local.get $c1) (local.get $gv)))))
+        (local.set $vv (f32x4.demote_f64x2_zero (f64x2.add
+          (f64x2.mul (local.get $b2) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $v))))
+          (f64x2.mul (f64x2.mul (local.get $c2) (local.get $gv)) (local.get $gv)))))
+        (local.set $pv (f32x4.demote_f64x2_zero (f64x2.sub
+          (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p)))
+          (f64x2.div
+            (f64x2.mul (local.get $step) (f64x2.promote_low_f32x4 (local.get $mv)))
+            (f64x2.add (f64x2.sqrt (f64x2.promote_low_f32x4 (local.get $vv))) (local.get $eps))))))
+        (v128.store64_lane 0 (local.get $m) (local.get $mv))
+        (v128.store64_lane 0 (local.get $v) (local.get $vv))
+        (v128.store64_lane 0 (local.get $p) (local.get $pv))
+        (local.set $check (f32x4.add (local.get $check)
+          (f32x4.add (f32x4.sub (local.get $pv) (local.get $pv)) (f32x4.sub (local.get $vv) (local.get $vv)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (local.set $g (i32.add (local.get $g) (i32.const 8)))
+        (local.set $m (i32.add (local.get $m) (i32.const 8)))
+        (local.set $v (i32.add (local.get $v) (i32.const 8)))
+        (local.set $count (i32.sub (local.get $count) (i32.const 1)))
+        (br $pairs)))
+    (f32.add (f32x4.extract_lane 0 (local.get $check)) (f32x4.extract_lane 1 (local.get $check))))
+
+  ;; Polyak averaging, target = tau source + (1 - tau) target, two floats at a time in double precision as
+  ;; polyak.ts wrote it; `count` rounded up to even as in adam.
+  (func (export "polyak") (param $target i32) (param $source i32) (param $count i32) (param $tau f64)
+    (local $take v128) (local $keep v128)
+    (local.set $take (f64x2.splat (local.get $tau)))
+    (local.set $keep (f64x2.splat (f64.sub (f64.const 1) (local.get $tau))))
+    (local.set $count (i32.shr_u (i32.add (local.get $count) (i32.const 1)) (i32.const 1)))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.eqz (local.get $count)))
+        (v128.store64_lane 0 (local.get $target) (f32x4.demote_f64x2_zero (f64x2.add
+          (f64x2.mul (local.get $take) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $source))))
+          (f64x2.mul (local.get $keep) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $target)))))))
+        (local.set $target (i32.add (local.get $target) (i32.const 8)))
+        (local.set $source (i32.add (local.get $source) (i32.const 8)))
+        (local.set $count (i32.sub (local.get $count) (i32.const 1)))
+        (br $pairs))))
+
+  ;; out (columns x rows) = the transpose of a (rows x columns), both row-major: the kernels' K^T after each
+  ;; step. In tiles of 16 x 16, so that reads and writes both stay within a few cache lines.
+  (func (export "transpose") (param $a i32) (param $rows i32) (param $columns i32) (param $out i32)
+    (local $r0 i32) (local $c0 i32) (local $r i32) (local $c i32) (local $rEnd i32) (local $cEnd i32)
+    (block $rowTilesDone
+      (loop $rowTiles
+        (br_if $rowTilesDone (i32.ge_u (local.get $r0) (local.get $rows)))
+        (local.set $rEnd (select (local.get $rows) (i32.add (local.get $r0) (i32.const 16))
+          (i32.lt_u (local.get $rows) (i32.add (local.get $r0) (i32.const 16)))))
+        (local.set $c0 (i32.const 0))
+        (block $columnTilesDone
+          (loop $columnTiles
+            (br_if $columnTilesDone (i32.ge_u (local.get $c0) (local.get $columns)))
+            (local.set $cEnd (select (local.get $columns) (i32.add (local.get $c0) (i32.const 16))
+              (i32.lt_u (local.get $columns) (i32.add (local.get $c0) (i32.const 16)))))
+            (local.set $r (local.get $r0))
+            (block $tileRowsDone
+              (loop $tileRows
+                (br_if $tileRowsDone (i32.ge_u (local.get $r) (local.get $rEnd)))
+                (local.set $c (local.get $c0))
+                (block $tileColumnsDone
+                  (loop $tileColumns
+                    (br_if $tileColumnsDone (i32.ge_u (local.get $c) (local.get $cEnd)))
+                    (f32.store
+                      (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2)))
+                      (f32.load (i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $columns)) (local.get $c)) (i32.const 2)))))
+                    (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                    (br $tileColumns)))
+                (local.set $r (i32.add (local.get $r) (i32.const 1)))
+                (br $tileRows)))
+            (local.set $c0 (i32.add (local.get $c0) (i32.const 16)))
+            (br $columnTiles)))
+        (local.set $r0 (i32.add (local.get $r0) (i32.const 16)))
+        (br $rowTiles)))))

@@ -1,4 +1,5 @@
 import { gemmPlainWasmBase64, gemmRelaxedWasmBase64 } from './gemm-wasm.ts';
+import type { AdamScalars } from './flat-adam.ts';
 
 /**
  * Matrices that live in the memory of our own wasm SIMD matrix product (gemm.wat, embedded as gemm-wasm.ts), and
@@ -65,7 +66,12 @@ interface GemmExports {
     k: number,
     n: number,
     relu: number,
+    mask: number,
   ): void;
+  /** gemm.wat's Adam step; returns 0, or NaN when a parameter or a moment is not finite. */
+  adam(p: number, g: number, m: number, v: number, count: number, beta1: number, beta2: number, stepSize: number, epsilonHat: number): number;
+  polyak(target: number, source: number, count: number, tau: number): void;
+  transpose(a: number, rows: number, columns: number, out: number): void;
 }
 
 /** Where gemm.wat keeps the constant 1.0 (the "A" of column sums), and where allocations start. */
@@ -76,12 +82,15 @@ const PAGE_BYTES = 65536;
 export class HeapMatrix {
   readonly rows: number;
   readonly columns: number;
+  /** False for a part() of another matrix, which has no zero padding of its own. */
+  readonly wholeBlock: boolean;
   private readonly offset: number;
   private readonly space: HeapSpace;
   private view: Float32Array;
 
-  constructor(space: HeapSpace, rows: number, columns: number, offset: number) {
+  constructor(space: HeapSpace, rows: number, columns: number, offset: number, wholeBlock = true) {
     this.space = space;
+    this.wholeBlock = wholeBlock;
     this.rows = rows;
     this.columns = columns;
     this.offset = offset;
@@ -121,7 +130,7 @@ export class HeapSpace {
     if (!Number.isInteger(rows) || !Number.isInteger(columns) || rows < 0 || columns < 0) {
       throw new Error(`HeapSpace.matrix: ${rows} x ${columns} is not a matrix shape`);
     }
-    const bytes = Math.max(16, Math.ceil((rows * columns * 4) / 16) * 16);
+    const bytes = blockBytes(rows * columns);
     let offset = this.freeBlocks.get(bytes)?.pop();
     if (offset === undefined) {
       offset = this.end;
@@ -130,9 +139,18 @@ export class HeapSpace {
       if (this.end > memory.buffer.byteLength) memory.grow(Math.ceil((this.end - memory.buffer.byteLength) / PAGE_BYTES));
     }
     const matrix = new HeapMatrix(this, rows, columns, offset);
-    matrix.values.fill(0);
+    // The padding up to 16 bytes too: adam and polyak run over it (see there), and zeros stay zeros.
+    this.viewOf(offset, bytes / 4).fill(0);
     this.live.add(matrix);
     return matrix;
+  }
+
+  /** A matrix inside `parent` from float `start` on (a layer's kernel in a network's parameters): not freed by itself. */
+  part(parent: HeapMatrix, start: number, rows: number, columns: number): HeapMatrix {
+    if (!Number.isInteger(start) || start < 0 || start + rows * columns > size(parent)) {
+      throw new Error(`HeapSpace.part: ${rows} x ${columns} from ${start} does not fit in ${size(parent)} values`);
+    }
+    return new HeapMatrix(this, rows, columns, parent.heapOffset + start * 4, false);
   }
 
   viewOf(offset: number, size: number): Float32Array {
@@ -141,12 +159,24 @@ export class HeapSpace {
 
   /**
    * out = act(a b + bias) with a [m, k], b [k, n], out [m, n] held compactly at the start of their matrices
-   * (a batch may use fewer rows than a matrix holds), bias [n] or null; act is relu or linear.
+   * (a batch may use fewer rows than a matrix holds), bias [n] or null; act is relu or linear. With `mask`
+   * ([m, n] too), out is zeroed where mask <= 0: relu's gradient dy * [y > 0] with y the mask.
    */
-  matMul(a: HeapMatrix, b: HeapMatrix, out: HeapMatrix, m: number, k: number, n: number, bias: HeapMatrix | null, relu: boolean): void {
-    checkFits('matMul', [a, m * k], [b, k * n], [out, m * n]);
+  matMul(
+    a: HeapMatrix,
+    b: HeapMatrix,
+    out: HeapMatrix,
+    m: number,
+    k: number,
+    n: number,
+    bias: HeapMatrix | null,
+    relu: boolean,
+    mask: HeapMatrix | null = null,
+  ): void {
+    checkFits('matMul', [a, m * k], [b, k * n], [out, m * n], ...(mask ? [[mask, m * n] as [HeapMatrix, number]] : []));
     if (bias && size(bias) !== n) throw new Error(`HeapSpace.matMul: a bias of ${size(bias)} values for ${n} columns`);
-    this.kernel.gemm(a.heapOffset, k, 1, b.heapOffset, n, out.heapOffset, n, bias ? bias.heapOffset : 0, m, k, n, relu ? 1 : 0);
+    const maskAt = mask ? mask.heapOffset : 0;
+    this.kernel.gemm(a.heapOffset, k, 1, b.heapOffset, n, out.heapOffset, n, bias ? bias.heapOffset : 0, m, k, n, relu ? 1 : 0, maskAt);
   }
 
   /**
@@ -158,14 +188,51 @@ export class HeapSpace {
     checkFits('matMulTransposedA', [a, k * m], [b, k * n], [out, (columnSums ? m + 1 : m) * n]);
     const { gemm } = this.kernel;
     // A single column (a critic's output layer) as the row b^T a instead: 4 columns per vector, not one value.
-    if (n === 1) gemm(b.heapOffset, 0, 1, a.heapOffset, m, out.heapOffset, m, 0, 1, k, m, 0);
-    else gemm(a.heapOffset, 1, m, b.heapOffset, n, out.heapOffset, n, 0, m, k, n, 0);
-    if (columnSums) gemm(ONE_ADDRESS, 0, 0, b.heapOffset, n, out.heapOffset + m * n * 4, n, 0, 1, k, n, 0);
+    if (n === 1) gemm(b.heapOffset, 0, 1, a.heapOffset, m, out.heapOffset, m, 0, 1, k, m, 0, 0);
+    else gemm(a.heapOffset, 1, m, b.heapOffset, n, out.heapOffset, n, 0, m, k, n, 0, 0);
+    if (columnSums) gemm(ONE_ADDRESS, 0, 0, b.heapOffset, n, out.heapOffset + m * n * 4, n, 0, 1, k, n, 0, 0);
+  }
+
+  /**
+   * One Adam step over whole matrices of the same shape (params, gradient, moments), in gemm.wat; the step size
+   * and epsilon with their bias corrections come from flat-adam.ts (adamScalars). Returns false when a
+   * parameter or a moment is no longer finite.
+   */
+  adam(params: HeapMatrix, gradient: HeapMatrix, m: HeapMatrix, v: HeapMatrix, scalars: AdamScalars): boolean {
+    checkSameSize('adam', params, gradient, m, v);
+    const { beta1, beta2, stepSize, epsilonHat } = scalars;
+    const check = this.kernel.adam(
+      params.heapOffset,
+      gradient.heapOffset,
+      m.heapOffset,
+      v.heapOffset,
+      paddedSize(params),
+      beta1,
+      beta2,
+      stepSize,
+      epsilonHat,
+    );
+    return check === 0;
+  }
+
+  /** target <- tau source + (1 - tau) target over two matrices of the same shape. */
+  polyak(target: HeapMatrix, source: HeapMatrix, tau: number): void {
+    if (!(tau >= 0 && tau <= 1)) throw new Error(`HeapSpace.polyak: tau must be in [0, 1], got ${tau}`);
+    checkSameSize('polyak', target, source);
+    this.kernel.polyak(target.heapOffset, source.heapOffset, paddedSize(target), tau);
+  }
+
+  /** out (columns x rows) = the transpose of a (rows x columns). */
+  transpose(a: HeapMatrix, out: HeapMatrix): void {
+    if (out.rows !== a.columns || out.columns !== a.rows) {
+      throw new Error(`HeapSpace.transpose: ${a.rows} x ${a.columns} does not transpose into ${out.rows} x ${out.columns}`);
+    }
+    this.kernel.transpose(a.heapOffset, a.rows, a.columns, out.heapOffset);
   }
 
   free(matrix: HeapMatrix): void {
     if (!this.live.delete(matrix)) return;
-    const bytes = Math.max(16, Math.ceil((matrix.rows * matrix.columns * 4) / 16) * 16);
+    const bytes = blockBytes(matrix.rows * matrix.columns);
     const blocks = this.freeBlocks.get(bytes);
     if (blocks) blocks.push(matrix.heapOffset);
     else this.freeBlocks.set(bytes, [matrix.heapOffset]);
@@ -178,6 +245,27 @@ export class HeapSpace {
 
 function size(matrix: HeapMatrix): number {
   return matrix.rows * matrix.columns;
+}
+
+/** Bytes of the block that holds `values` floats: whole 16-byte vectors. */
+function blockBytes(values: number): number {
+  return Math.max(16, Math.ceil((values * 4) / 16) * 16);
+}
+
+/**
+ * The values adam and polyak run over: the matrix and its block's zero padding, in pairs. Only whole blocks
+ * (from matrix()) have that padding: a part() of one is refused unless its size is even.
+ */
+function paddedSize(matrix: HeapMatrix): number {
+  if (size(matrix) % 2 === 0) return size(matrix);
+  if (!matrix.wholeBlock) throw new Error(`HeapSpace: a part of a matrix with an odd size (${size(matrix)}) has no padding to run over`);
+  return size(matrix) + 1;
+}
+
+function checkSameSize(pass: string, ...matrices: HeapMatrix[]): void {
+  if (matrices.some((matrix) => size(matrix) !== size(matrices[0]))) {
+    throw new Error(`HeapSpace.${pass}: matrices of ${matrices.map(size).join(', ')} values, not one size`);
+  }
 }
 
 function checkFits(product: string, ...operands: [HeapMatrix, number][]): void {

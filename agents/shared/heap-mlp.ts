@@ -3,21 +3,25 @@ import type { Activation, DenseLayerSnapshot } from '../policy.ts';
 import type { MlpSpec } from './mlp.ts';
 
 /**
- * A multilayer perceptron for the off-policy learners, on matrices in the wasm heap (heap-gemm.ts). The master
- * copy of the parameters is a host Float32Array (Adam and Polyak work there); setParameters copies it into the
- * heap together with each kernel's transpose, which the backward pass multiplies by.
+ * A multilayer perceptron for the off-policy learners, on matrices in the wasm heap (heap-gemm.ts). Its
+ * parameters are one heap block in the flat layout (per layer the kernel row-major, then the bias), which Adam
+ * and Polyak averaging update in place (heap-adam.ts, HeapSpace.polyak); each kernel's transpose, which the
+ * backward pass multiplies by, is refreshed by updateTransposes().
  *
  * forward() keeps every layer's input and output (the trace of the last forward pass, one per network);
  * backward() propagates d loss / d output through that trace: dz = dy * act'(y) (relu' = [y > 0],
  * tanh' = 1 - y^2), dK = x^T dz, db = sum over rows of dz, dx = dz K^T. The products run in gemm.wat
- * (heap-gemm.ts), [dK; db] as one product of x^T read in place; the element-wise work runs in JavaScript on views
- * of the heap.
+ * (heap-gemm.ts): [dK; db] as one product of x^T read in place, written straight into the gradient block (the
+ * same flat layout), and a relu layer's dz as the product dx of the layer above masked by its output. Only the
+ * output layer's dz (rows x outputs) is computed in JavaScript.
  */
 
 interface HeapLayer {
   readonly inputSize: number;
   readonly outputSize: number;
   readonly activation: Activation;
+  /** Where the layer starts in the flat parameters (its kernel, then its bias). */
+  readonly start: number;
   readonly kernel: HeapMatrix;
   readonly bias: HeapMatrix;
   /** K^T, for dx = dz K^T. */
@@ -28,17 +32,19 @@ interface HeapLayer {
 interface LayerBuffers {
   readonly output: HeapMatrix;
   readonly dz: HeapMatrix;
-  /** [dK; db], the layer's parameter gradient in the flat layout. */
-  readonly kernelGradient: HeapMatrix;
-  /** dx = dz K^T (also the incoming dy of the layer below). */
+  /** dx = dz K^T where it is wanted as such: into a layer below that is not relu, or out of the first layer. */
   readonly inputGradient: HeapMatrix;
 }
 
 export class HeapMlp {
   readonly spec: MlpSpec;
   readonly parameterCount: number;
+  /** The parameters in the flat layout: the layers' kernels and biases are parts of it. */
+  readonly parameterBlock: HeapMatrix;
   private readonly space: HeapSpace;
   private readonly layers: HeapLayer[];
+  /** The parameter gradient of the last backward pass that asked for one, and its layers' [dK; db] parts (allocated then). */
+  private gradient: { block: HeapMatrix; layers: HeapMatrix[] } | null = null;
   private buffers: { rows: number; input: HeapMatrix; layers: LayerBuffers[] } | null = null;
   private traceRows = 0;
 
@@ -46,19 +52,47 @@ export class HeapMlp {
     this.spec = spec;
     this.space = space;
     const sizes = [spec.inputSize, ...spec.hiddenSizes, spec.outputSize];
+    this.parameterCount = sizes.slice(1).reduce((n, columns, i) => n + (sizes[i] + 1) * columns, 0);
+    this.parameterBlock = space.matrix(1, this.parameterCount);
     this.layers = [];
+    let start = 0;
     for (let i = 0; i + 1 < sizes.length; i++) {
+      const [rows, columns] = [sizes[i], sizes[i + 1]];
       const isOutput = i + 2 === sizes.length;
       this.layers.push({
-        inputSize: sizes[i],
-        outputSize: sizes[i + 1],
+        inputSize: rows,
+        outputSize: columns,
         activation: isOutput ? (spec.outputActivation ?? 'linear') : (spec.hiddenActivation ?? 'relu'),
-        kernel: space.matrix(sizes[i], sizes[i + 1]),
-        bias: space.matrix(1, sizes[i + 1]),
-        kernelT: space.matrix(sizes[i + 1], sizes[i]),
+        start,
+        kernel: space.part(this.parameterBlock, start, rows, columns),
+        bias: space.part(this.parameterBlock, start + rows * columns, 1, columns),
+        kernelT: space.matrix(columns, rows),
       });
+      start += (rows + 1) * columns;
     }
-    this.parameterCount = this.layers.reduce((n, l) => n + l.inputSize * l.outputSize + l.outputSize, 0);
+  }
+
+  /** The parameters (a heap view: valid until the memory grows; take it anew each time). */
+  get parameters(): Float32Array {
+    return this.parameterBlock.values;
+  }
+
+  /** The parameter gradient of the last backward pass that asked for one (a heap view, as `parameters`). */
+  get parameterGradient(): Float32Array {
+    return this.gradientMatrix.values;
+  }
+
+  /** The same as a heap matrix, for Adam (allocated on first use). */
+  get gradientMatrix(): HeapMatrix {
+    return this.gradientParts().block;
+  }
+
+  private gradientParts(): { block: HeapMatrix; layers: HeapMatrix[] } {
+    if (!this.gradient) {
+      const block = this.space.matrix(1, this.parameterCount);
+      this.gradient = { block, layers: this.layers.map((l) => this.space.part(block, l.start, l.inputSize + 1, l.outputSize)) };
+    }
+    return this.gradient;
   }
 
   /**
@@ -67,29 +101,23 @@ export class HeapMlp {
    */
   setParameters(flat: Float32Array, forBackward = true): void {
     if (flat.length !== this.parameterCount) throw new Error(`HeapMlp.setParameters: expected ${this.parameterCount} values, got ${flat.length}`);
-    let offset = 0;
-    for (const layer of this.layers) {
-      const { inputSize: rows, outputSize: columns } = layer;
-      const kernel = flat.subarray(offset, offset + rows * columns);
-      layer.kernel.values.set(kernel);
-      if (forBackward) transpose(kernel, rows, columns, layer.kernelT.values);
-      offset += rows * columns;
-      layer.bias.values.set(flat.subarray(offset, offset + columns));
-      offset += columns;
-    }
+    this.parameters.set(flat);
+    if (forBackward) this.updateTransposes();
   }
 
-  /** The parameters as one flat array (layout of setParameters). */
+  /** Polyak averaging towards `source`'s parameters: these <- tau source + (1 - tau) these (forward only after). */
+  averageTowards(source: HeapMlp, tau: number): void {
+    this.space.polyak(this.parameterBlock, source.parameterBlock, tau);
+  }
+
+  /** Writes the kernels' transposes after the parameters changed in place (an Adam step). */
+  updateTransposes(): void {
+    for (const layer of this.layers) this.space.transpose(layer.kernel, layer.kernelT);
+  }
+
+  /** The parameters as one flat array (a copy). */
   getParameters(): Float32Array {
-    const flat = new Float32Array(this.parameterCount);
-    let offset = 0;
-    for (const layer of this.layers) {
-      flat.set(layer.kernel.values, offset);
-      offset += layer.kernel.values.length;
-      flat.set(layer.bias.values, offset);
-      offset += layer.bias.values.length;
-    }
-    return flat;
+    return Float32Array.from(this.parameters);
   }
 
   /** Forward pass of `rows` input rows (row-major), kept as the trace for backward(); returns the output rows (a heap view, valid until the next call). */
@@ -113,38 +141,41 @@ export class HeapMlp {
   }
 
   /**
-   * Backpropagates d loss / d output (rows x outputSize, for the rows of the last forward pass). Writes the
-   * parameter gradient into `parameterGradient` (layout of setParameters) when given; returns d loss / d input
-   * (a heap view, valid until the next call) when `wantInput`, else null.
+   * Backpropagates d loss / d output (rows x outputSize, for the rows of the last forward pass). With
+   * `wantParameters`, writes the parameter gradient into `parameterGradient` (layout of setParameters); returns
+   * d loss / d input (a heap view, valid until the next call) when `wantInput`, else null.
    */
-  backward(outputGradient: Float32Array, parameterGradient: Float32Array | null, wantInput: boolean): Float32Array | null {
+  backward(outputGradient: Float32Array, wantParameters: boolean, wantInput: boolean): Float32Array | null {
     const rows = this.traceRows;
     const buffers = this.buffers;
     if (!buffers || rows === 0) throw new Error('HeapMlp.backward: no forward pass to go back through');
-    if (parameterGradient && parameterGradient.length !== this.parameterCount) {
-      throw new Error(`HeapMlp.backward: the gradient array holds ${parameterGradient.length} values, not ${this.parameterCount}`);
-    }
-    let offset = this.parameterCount;
-    let dy = outputGradient;
-    for (let i = this.layers.length - 1; i >= 0; i--) {
+    const top = this.layers.length - 1;
+    const { activation, outputSize } = this.layers[top];
+    activationGradient(activation, outputGradient, buffers.layers[top].output.values, rows * outputSize, buffers.layers[top].dz.values);
+    for (let i = top; i >= 0; i--) {
       const layer = this.layers[i];
       const { inputSize: m, outputSize: n } = layer;
       const b = buffers.layers[i];
       const x = i === 0 ? buffers.input : buffers.layers[i - 1].output;
-      const dz = b.dz.values;
-      activationGradient(layer.activation, dy, b.output.values, rows * n, dz);
-      offset -= m * n + n;
-      if (parameterGradient) {
+      if (wantParameters) {
         // [dK; db] = [x^T; 1^T] dz in one call: the kernel gradient followed by the bias gradient, the flat layout itself.
-        this.space.matMulTransposedA(x, b.dz, b.kernelGradient, m, rows, n, true);
-        parameterGradient.set(b.kernelGradient.values.subarray(0, (m + 1) * n), offset);
+        this.space.matMulTransposedA(x, b.dz, this.gradientParts().layers[i], m, rows, n, true);
       }
-      if (i > 0 || wantInput) {
+      if (i === 0) {
+        if (!wantInput) return null;
         this.space.matMul(b.dz, layer.kernelT, b.inputGradient, rows, n, m, null, false);
-        dy = b.inputGradient.values.subarray(0, rows * m);
+        return b.inputGradient.values.subarray(0, rows * m);
+      }
+      const below = buffers.layers[i - 1];
+      const belowActivation = this.layers[i - 1].activation;
+      // The layer below's dz: dx masked by its output where it is relu (in the product), else dx then act' here.
+      if (belowActivation === 'relu') this.space.matMul(b.dz, layer.kernelT, below.dz, rows, n, m, null, false, below.output);
+      else {
+        this.space.matMul(b.dz, layer.kernelT, b.inputGradient, rows, n, m, null, false);
+        activationGradient(belowActivation, b.inputGradient.values, below.output.values, rows * m, below.dz.values);
       }
     }
-    return wantInput ? dy : null;
+    return null;
   }
 
   /** The layers as plain numbers, for a PolicySnapshot. */
@@ -160,7 +191,9 @@ export class HeapMlp {
 
   dispose(): void {
     this.freeBuffers();
-    for (const layer of this.layers) for (const m of [layer.kernel, layer.bias, layer.kernelT]) this.space.free(m);
+    for (const layer of this.layers) this.space.free(layer.kernelT);
+    this.space.free(this.parameterBlock);
+    if (this.gradient) this.space.free(this.gradient.block);
   }
 
   /** Buffers for at least `rows` rows (kept while batches fit; grown when a larger one comes). */
@@ -174,7 +207,6 @@ export class HeapMlp {
       layers: this.layers.map(({ inputSize: m, outputSize: n }) => ({
         output: space.matrix(rows, n),
         dz: space.matrix(rows, n),
-        kernelGradient: space.matrix(m + 1, n),
         inputGradient: space.matrix(rows, m),
       })),
     };
@@ -184,7 +216,7 @@ export class HeapMlp {
   private freeBuffers(): void {
     if (!this.buffers) return;
     this.space.free(this.buffers.input);
-    for (const b of this.buffers.layers) for (const m of [b.output, b.dz, b.kernelGradient, b.inputGradient]) this.space.free(m);
+    for (const b of this.buffers.layers) for (const m of [b.output, b.dz, b.inputGradient]) this.space.free(m);
     this.buffers = null;
   }
 }
@@ -200,21 +232,5 @@ function activationGradient(activation: Activation, dy: Float32Array, y: Float32
       return;
     case 'linear':
       dz.set(dy.subarray(0, size));
-  }
-}
-
-/** out (columns x rows) = the transpose of a (rows x columns), both row-major. */
-export function transpose(a: Float32Array, rows: number, columns: number, out: Float32Array): void {
-  // In tiles, so that reads and writes both stay within a few cache lines.
-  const tile = 16;
-  for (let r0 = 0; r0 < rows; r0 += tile) {
-    const rEnd = Math.min(rows, r0 + tile);
-    for (let c0 = 0; c0 < columns; c0 += tile) {
-      const cEnd = Math.min(columns, c0 + tile);
-      for (let r = r0; r < rEnd; r++) {
-        const row = r * columns;
-        for (let c = c0; c < cEnd; c++) out[c * rows + r] = a[row + c];
-      }
-    }
   }
 }

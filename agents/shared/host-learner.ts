@@ -1,24 +1,40 @@
 import { checkFiniteLoss } from './divergence.ts';
-import { FlatAdam } from './flat-adam.ts';
+import { HeapAdam } from './heap-adam.ts';
 import { HeapMlp } from './heap-mlp.ts';
 import { initialParameters, type MlpSpec } from './mlp.ts';
 import type { HeapSpace } from './heap-gemm.ts';
 import type { Rng } from '../../sim/rng.ts';
 
 /**
- * Networks trained from host-side parameters, as the off-policy agents do: the master copy of the weights is
- * a Float32Array that Adam (flat-adam.ts) and Polyak averaging update in plain JavaScript, then copy into the
- * network's matrices in the wasm heap (heap-mlp.ts).
+ * A network and its target as the off-policy agents train them: the parameters, their gradient and Adam's
+ * moments all live in the wasm heap (heap-mlp.ts), where the backward pass writes the gradient and Adam and
+ * Polyak averaging update in place (gemm.wat), so a step copies nothing between JavaScript and wasm.
  */
-export interface Learner {
+export class Learner {
   readonly net: HeapMlp;
-  readonly params: Float32Array;
-  readonly adam: FlatAdam;
-  /** The Polyak-averaged target network and its parameters. */
+  readonly adam: HeapAdam;
+  /** The Polyak-averaged target network. */
   readonly target: HeapMlp;
-  readonly targetParams: Float32Array;
-  /** Where backward passes write the parameter gradient (reused by every step). */
-  readonly gradient: Float32Array;
+
+  constructor(net: HeapMlp, target: HeapMlp, adam: HeapAdam) {
+    this.net = net;
+    this.target = target;
+    this.adam = adam;
+  }
+
+  /** The network's parameters (a heap view: valid until the memory grows; take it anew each time). */
+  get params(): Float32Array {
+    return this.net.parameters;
+  }
+
+  get targetParams(): Float32Array {
+    return this.target.parameters;
+  }
+
+  /** Where backward passes write the parameter gradient (a heap view, as `params`). */
+  get gradient(): Float32Array {
+    return this.net.parameterGradient;
+  }
 }
 
 /** A network with PyTorch's initialisation (mlp.ts) and its target, a copy (CleanRL's load_state_dict). */
@@ -26,16 +42,24 @@ export function createLearner(spec: MlpSpec, rng: Rng, learningRate: number, spa
   const params = initialParameters(spec, rng);
   const net = new HeapMlp(spec, space);
   net.setParameters(params);
-  const targetParams = Float32Array.from(params);
   const target = new HeapMlp(spec, space);
-  target.setParameters(targetParams, false);
-  return { net, params, adam: new FlatAdam(params.length, { learningRate }), target, targetParams, gradient: new Float32Array(params.length) };
+  target.setParameters(params, false);
+  return new Learner(net, target, new HeapAdam(space, params.length, { learningRate }));
 }
 
-/** One Adam step along `gradient` (of a loss to minimise), copied into the network. */
-export function stepLearner(learner: Learner, gradient: Float32Array): void {
-  learner.adam.step(learner.params, gradient);
-  learner.net.setParameters(learner.params);
+/**
+ * One Adam step along the gradient of the last backward pass (of a loss to minimise), in place, and the
+ * transposes the next backward pass multiplies by; `gradient`, when given, is copied in first.
+ */
+export function stepLearner(learner: Learner, gradient?: Float32Array): void {
+  if (gradient && gradient !== learner.gradient) learner.gradient.set(gradient);
+  learner.adam.step(learner.net.parameterBlock, learner.net.gradientMatrix);
+  learner.net.updateTransposes();
+}
+
+/** target <- tau online + (1 - tau) target (tau = 1 copies), in place in the heap. */
+export function updateTarget(learner: Learner, tau: number): void {
+  learner.target.averageTowards(learner.net, tau);
 }
 
 /** Writes the learner's parameters, target and Adam moments into `arrays` under `prefix`; returns Adam's step count. */
@@ -61,10 +85,8 @@ export function restoreLearner(
     }
     return array;
   };
-  learner.params.set(get(prefix));
-  learner.targetParams.set(get(`${prefix}.target`));
-  learner.net.setParameters(learner.params);
-  learner.target.setParameters(learner.targetParams, false);
+  learner.net.setParameters(get(prefix));
+  learner.target.setParameters(get(`${prefix}.target`), false);
   learner.adam.setState({ firstMoment: get(`${prefix}.adam.m`), secondMoment: get(`${prefix}.adam.v`), steps: adamSteps });
 }
 
@@ -89,7 +111,7 @@ export function criticLossGradient(
     qSum += q[b];
   }
   checkFiniteLoss('the critic loss', loss);
-  critic.net.backward(dq, critic.gradient, false);
+  critic.net.backward(dq, true, false);
   return { loss, gradient: critic.gradient, qMean: qSum / n };
 }
 

@@ -19,10 +19,3 @@ export function polyakUpdate(targets: readonly tf.Variable[], sources: readonly 
     });
   });
 }
-
-/** The same on flat parameter arrays: target <- tau * source + (1 - tau) * target, in place. */
-export function polyakUpdateFlat(target: Float32Array, source: Float32Array, tau: number): void {
-  if (!(tau >= 0 && tau <= 1)) throw new Error(`polyakUpdateFlat: tau must be in [0, 1], got ${tau}`);
-  if (target.length !== source.length) throw new Error(`polyakUpdateFlat: ${target.length} targets but ${source.length} sources`);
-  for (let i = 0; i < target.length; i++) target[i] = tau * source[i] + (1 - tau) * target[i];
-}

@@ -3,7 +3,7 @@ import { initTf, tf } from '../../agents/shared/tf.ts';
 import { HeapSpace, gemmUsesRelaxedSimd } from '../../agents/shared/heap-gemm.ts';
 import { gemmPlainWasmBase64, gemmRelaxedWasmBase64 } from '../../agents/shared/gemm-wasm.ts';
 import { compiledGemm, withoutRelaxedSimd } from '../../scripts/embed-gemm.mjs';
-import { HeapMlp, transpose } from '../../agents/shared/heap-mlp.ts';
+import { HeapMlp } from '../../agents/shared/heap-mlp.ts';
 import { initialParameters, type MlpSpec } from '../../agents/shared/mlp.ts';
 import { tfMlpOf } from '../oracles/tf-mlp.ts';
 import { Rng } from '../../sim/rng.ts';
@@ -117,7 +117,7 @@ describe('heap matrices', () => {
       heap.set(a, aAt);
       heap.set(b, bAt);
       heap.set(bias, biasAt);
-      gemm(aAt * 4, k, 1, bAt * 4, n, cAt * 4, n, biasAt * 4, m, k, n, 1);
+      gemm(aAt * 4, k, 1, bAt * 4, n, cAt * 4, n, biasAt * 4, m, k, n, 1, 0);
       expect(maxAbsDifference(heap.subarray(cAt, cAt + m * n), reference(a, b, m, k, n, bias, true))).toBeLessThan(1e-4);
     }
   });
@@ -129,10 +129,40 @@ describe('heap matrices', () => {
     expect(() => withoutRelaxedSimd('(f32x4.relaxed_nmadd (local.get $x) (local.get $y) (local.get $z))')).toThrow(/does not know/);
   });
 
-  it('transposes row-major matrices', () => {
-    const out = new Float32Array(6);
-    transpose(new Float32Array([1, 2, 3, 4, 5, 6]), 2, 3, out);
-    expect(Array.from(out)).toEqual([1, 4, 2, 5, 3, 6]);
+  it('transposes row-major matrices, across tiles and their edges', () => {
+    const space = new HeapSpace();
+    const a = space.matrix(2, 3);
+    const out = space.matrix(3, 2);
+    a.values.set([1, 2, 3, 4, 5, 6]);
+    space.transpose(a, out);
+    expect(Array.from(out.values)).toEqual([1, 4, 2, 5, 3, 6]);
+    const big = space.matrix(37, 21);
+    const bigT = space.matrix(21, 37);
+    big.values.set(Float32Array.from({ length: 37 * 21 }, (_, i) => i));
+    space.transpose(big, bigT);
+    expect(Array.from(bigT.values)).toEqual(Array.from({ length: 37 * 21 }, (_, i) => (i % 37) * 21 + Math.floor(i / 37)));
+    expect(() => space.transpose(big, out)).toThrow(/does not transpose/);
+    space.dispose();
+  });
+
+  it('zeroes the products where a mask is not positive (relu gradients), NaN masks included', () => {
+    const space = new HeapSpace();
+    const rng = new Rng(9);
+    // 9 x 13: 4 x 8 blocks, a 4-column edge and single columns, and a row below the blocks.
+    const [m, k, n] = [9, 5, 13];
+    const a = space.matrix(m, k);
+    const b = space.matrix(k, n);
+    const mask = space.matrix(m, n);
+    const out = space.matrix(m, n);
+    a.values.set(Float32Array.from({ length: m * k }, () => rng.normal()));
+    b.values.set(Float32Array.from({ length: k * n }, () => rng.normal()));
+    mask.values.set(Float32Array.from({ length: m * n }, (_, i) => [1, 0, -1, Number.NaN, 2, -0][i % 6]));
+    space.matMul(a, b, out, m, k, n, null, false);
+    const product = Float32Array.from(out.values);
+    space.matMul(a, b, out, m, k, n, null, false, mask);
+    expect(Array.from(out.values)).toEqual(Array.from(product, (x, i) => (mask.values[i] > 0 ? x : 0)));
+    expect(() => space.matMul(a, b, out, m, k, n, null, false, space.matrix(1, 1))).toThrow(/do not fit/);
+    space.dispose();
   });
 });
 
@@ -153,8 +183,8 @@ describe('HeapMlp', () => {
         const x = Float32Array.from({ length: rows * spec.inputSize }, () => rng.normal());
         const dOut = Float32Array.from({ length: rows * spec.outputSize }, () => rng.normal());
         const out = Float32Array.from(net.forward(x, rows));
-        const gradient = new Float32Array(net.parameterCount);
-        const inputGradient = Float32Array.from(net.backward(dOut, gradient, true) as Float32Array);
+        const inputGradient = Float32Array.from(net.backward(dOut, true, true) as Float32Array);
+        const gradient = Float32Array.from(net.parameterGradient);
         tf.tidy(() => {
           const input = tf.tensor2d(x, [rows, spec.inputSize]);
           const loss = () => tf.sum(tf.mul(reference.apply(input), tf.tensor2d(dOut, [rows, spec.outputSize]))) as tf.Scalar;
@@ -191,8 +221,8 @@ describe('HeapMlp', () => {
           product(...args);
         };
       }
-      const gradient = new Float32Array(net.parameterCount);
-      const inputGradient = Float32Array.from(net.backward(dOut, gradient, true) as Float32Array);
+      const inputGradient = Float32Array.from(net.backward(dOut, true, true) as Float32Array);
+      const gradient = Float32Array.from(net.parameterGradient);
       space.dispose();
       return [...gradient, ...inputGradient];
     });
@@ -210,7 +240,7 @@ describe('HeapMlp', () => {
       [4, 32, 'relu'],
       [32, 3, 'tanh'],
     ]);
-    expect(() => net.backward(new Float32Array(3), null, true)).toThrow(/no forward pass/);
+    expect(() => net.backward(new Float32Array(3), false, true)).toThrow(/no forward pass/);
     expect(() => net.setParameters(new Float32Array(2))).toThrow(/expected/);
     space.dispose();
   });
