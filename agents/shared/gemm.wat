@@ -195,19 +195,63 @@
       (then (local.set $sum (v128.and (local.get $sum) (f32x4.gt (v128.load (local.get $mask)) (v128.const i32x4 0 0 0 0))))))
     (v128.store (local.get $c) (local.get $sum)))
 
-  ;; One value of C.
+  ;; One value of C. Its k products are summed in independent partial sums (a single chain of dependent adds
+  ;; waits on every add's latency): 8 at a time in two vectors where A's row and B's column are both contiguous
+  ;; (a critic's one output, n = 1), else 4 scalar sums.
   (func $row1x1
     (param $a i32) (param $aStep i32) (param $b i32) (param $ldb i32) (param $c i32) (param $bias i32) (param $k i32)
     (param $relu i32) (param $mask i32)
-    (local $sum f32)
-    (if (local.get $bias) (then (local.set $sum (f32.load (local.get $bias)))))
-    (if (local.get $k)
+    (local $sum f32) (local $s1 f32) (local $s2 f32) (local $s3 f32) (local $x v128) (local $y v128)
+    (local $v0 v128) (local $v1 v128) (local $a0 v128) (local $a1 v128)
+    (if (i32.and (i32.eq (local.get $aStep) (i32.const 4)) (i32.eq (local.get $ldb) (i32.const 4)))
       (then
-        (loop $steps
-          (local.set $sum (f32.add (local.get $sum) (f32.mul (f32.load (local.get $a)) (f32.load (local.get $b)))))
-          (local.set $a (i32.add (local.get $a) (local.get $aStep)))
-          (local.set $b (i32.add (local.get $b) (local.get $ldb)))
-          (br_if $steps (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))))
+        (block $vectorsDone
+          (loop $vectors
+            (br_if $vectorsDone (i32.lt_u (local.get $k) (i32.const 8)))
+            (local.set $a0 (v128.load (local.get $a)))
+            (local.set $a1 (v128.load offset=16 (local.get $a)))
+            (local.set $x (v128.load (local.get $b)))
+            (local.set $y (v128.load offset=16 (local.get $b)))
+            (local.set $v0 (f32x4.relaxed_madd (local.get $a0) (local.get $x) (local.get $v0)))
+            (local.set $v1 (f32x4.relaxed_madd (local.get $a1) (local.get $y) (local.get $v1)))
+            (local.set $a (i32.add (local.get $a) (i32.const 32)))
+            (local.set $b (i32.add (local.get $b) (i32.const 32)))
+            (local.set $k (i32.sub (local.get $k) (i32.const 8)))
+            (br $vectors)))
+        (local.set $v0 (f32x4.add (local.get $v0) (local.get $v1)))
+        (local.set $sum (f32x4.extract_lane 0 (local.get $v0)))
+        (local.set $s1 (f32x4.extract_lane 1 (local.get $v0)))
+        (local.set $s2 (f32x4.extract_lane 2 (local.get $v0)))
+        (local.set $s3 (f32x4.extract_lane 3 (local.get $v0))))
+      (else
+        (block $quadsDone
+          (loop $quads
+            (br_if $quadsDone (i32.lt_u (local.get $k) (i32.const 4)))
+            (local.set $sum (f32.add (local.get $sum) (f32.mul (f32.load (local.get $a)) (f32.load (local.get $b)))))
+            (local.set $a (i32.add (local.get $a) (local.get $aStep)))
+            (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+            (local.set $s1 (f32.add (local.get $s1) (f32.mul (f32.load (local.get $a)) (f32.load (local.get $b)))))
+            (local.set $a (i32.add (local.get $a) (local.get $aStep)))
+            (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+            (local.set $s2 (f32.add (local.get $s2) (f32.mul (f32.load (local.get $a)) (f32.load (local.get $b)))))
+            (local.set $a (i32.add (local.get $a) (local.get $aStep)))
+            (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+            (local.set $s3 (f32.add (local.get $s3) (f32.mul (f32.load (local.get $a)) (f32.load (local.get $b)))))
+            (local.set $a (i32.add (local.get $a) (local.get $aStep)))
+            (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+            (local.set $k (i32.sub (local.get $k) (i32.const 4)))
+            (br $quads)))))
+    ;; The last products, then the partial sums and the bias.
+    (block $stepsDone
+      (loop $steps
+        (br_if $stepsDone (i32.eqz (local.get $k)))
+        (local.set $sum (f32.add (local.get $sum) (f32.mul (f32.load (local.get $a)) (f32.load (local.get $b)))))
+        (local.set $a (i32.add (local.get $a) (local.get $aStep)))
+        (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+        (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+        (br $steps)))
+    (local.set $sum (f32.add (f32.add (local.get $sum) (local.get $s1)) (f32.add (local.get $s2) (local.get $s3))))
+    (if (local.get $bias) (then (local.set $sum (f32.add (f32.load (local.get $bias)) (local.get $sum)))))
     ;; Written as x < 0 ? 0 : x (not f32.max), so that a NaN stays NaN, as in the blocks.
     (if (local.get $relu)
       (then (local.set $sum (select (f32.const 0) (local.get $sum) (f32.lt (local.get $sum) (f32.const 0))))))
