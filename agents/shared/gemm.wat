@@ -175,21 +175,49 @@
     (v128.store (local.get $c) (local.get $c30))
     (v128.store offset=16 (local.get $c) (local.get $c31)))
 
-  ;; Four consecutive values of one row of C.
+  ;; Four consecutive values of one row of C (the columns beyond the 8-column blocks, rows below the 4-row ones).
+  ;; Four partial sums over t mod 4, so that four multiply-adds are in flight rather than one waiting on the last.
   (func $row1x4
     (param $a i32) (param $aStep i32) (param $b i32) (param $ldb i32) (param $c i32) (param $bias i32) (param $k i32)
     (param $relu i32) (param $mask i32)
-    (local $sum v128) (local $x v128) (local $y v128)
-    (if (local.get $bias) (then (local.set $sum (v128.load (local.get $bias)))))
-    (if (local.get $k)
-      (then
-        (loop $steps
-          (local.set $x (v128.load32_splat (local.get $a)))
-          (local.set $y (v128.load (local.get $b)))
-          (local.set $sum (f32x4.relaxed_madd (local.get $x) (local.get $y) (local.get $sum)))
-          (local.set $a (i32.add (local.get $a) (local.get $aStep)))
-          (local.set $b (i32.add (local.get $b) (local.get $ldb)))
-          (br_if $steps (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))))
+    (local $sum v128) (local $x v128) (local $y v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (block $quadsDone
+      (loop $quads
+        (br_if $quadsDone (i32.lt_u (local.get $k) (i32.const 4)))
+        (local.set $x (v128.load32_splat (local.get $a)))
+        (local.set $y (v128.load (local.get $b)))
+        (local.set $sum (f32x4.relaxed_madd (local.get $x) (local.get $y) (local.get $sum)))
+        (local.set $a (i32.add (local.get $a) (local.get $aStep)))
+        (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+        (local.set $x (v128.load32_splat (local.get $a)))
+        (local.set $y (v128.load (local.get $b)))
+        (local.set $s1 (f32x4.relaxed_madd (local.get $x) (local.get $y) (local.get $s1)))
+        (local.set $a (i32.add (local.get $a) (local.get $aStep)))
+        (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+        (local.set $x (v128.load32_splat (local.get $a)))
+        (local.set $y (v128.load (local.get $b)))
+        (local.set $s2 (f32x4.relaxed_madd (local.get $x) (local.get $y) (local.get $s2)))
+        (local.set $a (i32.add (local.get $a) (local.get $aStep)))
+        (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+        (local.set $x (v128.load32_splat (local.get $a)))
+        (local.set $y (v128.load (local.get $b)))
+        (local.set $s3 (f32x4.relaxed_madd (local.get $x) (local.get $y) (local.get $s3)))
+        (local.set $a (i32.add (local.get $a) (local.get $aStep)))
+        (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+        (local.set $k (i32.sub (local.get $k) (i32.const 4)))
+        (br $quads)))
+    (block $stepsDone
+      (loop $steps
+        (br_if $stepsDone (i32.eqz (local.get $k)))
+        (local.set $x (v128.load32_splat (local.get $a)))
+        (local.set $y (v128.load (local.get $b)))
+        (local.set $sum (f32x4.relaxed_madd (local.get $x) (local.get $y) (local.get $sum)))
+        (local.set $a (i32.add (local.get $a) (local.get $aStep)))
+        (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+        (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+        (br $steps)))
+    (local.set $sum (f32x4.add (f32x4.add (local.get $sum) (local.get $s1)) (f32x4.add (local.get $s2) (local.get $s3))))
+    (if (local.get $bias) (then (local.set $sum (f32x4.add (v128.load (local.get $bias)) (local.get $sum)))))
     (if (local.get $relu) (then (local.set $sum (f32x4.pmax (local.get $sum) (v128.const i32x4 0 0 0 0)))))
     (if (local.get $mask)
       (then (local.set $sum (v128.and (local.get $sum) (f32x4.gt (v128.load (local.get $mask)) (v128.const i32x4 0 0 0 0))))))
