@@ -278,7 +278,12 @@ function validateSac(config: Readonly<Record<string, unknown>>): SacConfig {
   return result;
 }
 
-/** Presets (assets/presets/sac.json): hopper takes RL Zoo's learning_starts 10k; reacher as TD3's. */
+/**
+ * Presets (assets/presets/sac.json): hopper takes RL Zoo's learning_starts 10k; reacher takes RL Zoo's tuned
+ * ReacherBulletEnv-v0 SAC (gamma 0.98, tau 0.02, learning rates 7.3e-4, batch 256) but keeps TD3's [64, 64]
+ * networks and 1000 random steps (not the Zoo's [400, 300], gSDE and 10k): with TD3's settings SAC plateaued near
+ * -4.4 on the MuJoCo Reacher (the TD3 paper's SAC row: -4.44), with these it ended at -3.44 (docs/LEARNING.md).
+ */
 export const sacEntry: AlgorithmEntry = offPolicyEntry({
   name: 'sac',
   summary: 'SAC: soft actor-critic, maximum entropy with automatic temperature (Haarnoja et al. 2018)',
