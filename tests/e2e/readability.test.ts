@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { artifactPath, type AppSession } from './harness.ts';
-import { openDrivenApp, press, setField, waitForRuns } from './app-driver.ts';
+import { clickWhenStill, openDrivenApp, press, setField, waitForRuns } from './app-driver.ts';
 
 interface LowContrast {
   text: string;
@@ -93,7 +93,7 @@ describe('the app is readable: contrast, the New-run pane (headless Chromium)', 
 
   it('shows whole numbers as whole numbers and every label uncut, with Start in view while Hyperparameters is open', async () => {
     const page = app.page;
-    await page.locator('#run-controls .tp-fldv_b', { hasText: 'Hyperparameters' }).click({ force: true });
+    await clickWhenStill(page, page.locator('#run-controls .tp-fldv_b', { hasText: 'Hyperparameters' }), 'the Hyperparameters folder');
     await page.waitForTimeout(500);
     const values = await page
       .locator('#run-controls .tp-lblv')
@@ -124,7 +124,7 @@ describe('the app is readable: contrast, the New-run pane (headless Chromium)', 
     ];
     expect(start && pane && start.y >= pane.y && start.y + start.height <= pane.y + pane.height).toBe(true);
     await page.screenshot({ path: artifactPath('new-run-pane.png') });
-    await page.locator('#run-controls .tp-fldv_b', { hasText: 'Hyperparameters' }).click({ force: true });
+    await clickWhenStill(page, page.locator('#run-controls .tp-fldv_b', { hasText: 'Hyperparameters' }), 'the Hyperparameters folder');
   });
 
   it('has text at WCAG AA contrast (4.5:1) in the light and the dark theme, with a run in the list', async () => {
@@ -132,8 +132,8 @@ describe('the app is readable: contrast, the New-run pane (headless Chromium)', 
     await setField(page, 'steps', '2000');
     await press(page, 'Start');
     await waitForRuns(page, 'a run with metrics', (all) => all.length === 1 && all[0].records >= 1);
-    await page.getByRole('tab', { name: 'Policies' }).click({ force: true });
-    await page.getByRole('tab', { name: 'Train' }).click({ force: true });
+    await clickWhenStill(page, page.getByRole('tab', { name: 'Policies' }), 'the Policies tab');
+    await clickWhenStill(page, page.getByRole('tab', { name: 'Train' }), 'the Train tab');
     expect(await lowContrastText(page)).toEqual([]);
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.waitForTimeout(300);

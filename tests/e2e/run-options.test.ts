@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactPath, type AppSession } from './harness.ts';
-import { choose, openDrivenApp, press, setField, waitForRuns } from './app-driver.ts';
+import { clickWhenStill, choose, openDrivenApp, press, setField, waitForRuns } from './app-driver.ts';
 
 /** The page's A3C actor-learner Web Workers (nested in the run's trainer worker). */
 function a3cWorkers(app: AppSession): number {
@@ -75,7 +75,7 @@ describe('run options in the app: A3C Web Workers, Rapier and MuJoCo physics (he
 
   it('compares runs of two robots side by side, one chart and table per robot, and says why they are not pooled', async () => {
     for (const box of await app.page.locator('#run-list input[type=checkbox]').all()) await box.check({ force: true });
-    await app.page.getByRole('tab', { name: 'Compare' }).click({ force: true });
+    await clickWhenStill(app.page, app.page.getByRole('tab', { name: 'Compare' }), 'the Compare tab');
     await app.page.waitForFunction(() => document.querySelectorAll('#view-compare .compare-robot .uplot').length === 2, undefined, {
       timeout: 30_000,
     });
@@ -88,7 +88,7 @@ describe('run options in the app: A3C Web Workers, Rapier and MuJoCo physics (he
       'The ticked runs train 2 robots (hopper, reacher): their returns are on different scales, so each robot has its own chart and table.',
     );
     await app.page.screenshot({ path: artifactPath('compare-two-robots.png') });
-    await app.page.getByRole('tab', { name: 'Train' }).click({ force: true });
+    await clickWhenStill(app.page, app.page.getByRole('tab', { name: 'Train' }), 'the Train tab');
   });
 
   it('trains a Walker2d on MuJoCo (chosen) in a worker allowed to eval, while the page still refuses eval', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { artifactPath, type AppSession } from './harness.ts';
-import { openDrivenApp, press, runs, setField, waitForRuns } from './app-driver.ts';
+import { clickWhenStill, openDrivenApp, press, runs, setField, waitForRuns } from './app-driver.ts';
 
 const caption = (page: Page) =>
   page
@@ -49,7 +49,7 @@ function messagePlace(page: Page): Promise<string> {
 }
 
 async function selectRun(page: Page, name: string): Promise<void> {
-  await page.locator(`#run-list li[data-run="${name}"] .run-name`).click({ force: true });
+  await clickWhenStill(page, page.locator(`#run-list li[data-run="${name}"] .run-name`), `run ${name} in the list`);
   await page.waitForFunction((run) => document.querySelector(`#run-list li[data-run="${run}"]`)?.getAttribute('aria-selected') === 'true', name, {
     timeout: 30_000,
   });
@@ -67,7 +67,7 @@ describe('run states in the app: the view, the caption and the form say what is 
 
   it('marks an invalid value beside its field and says under Start why Start is off', async () => {
     const page = app.page;
-    await page.locator('#run-controls .tp-fldv_b', { hasText: 'Hyperparameters' }).click({ force: true });
+    await clickWhenStill(page, page.locator('#run-controls .tp-fldv_b', { hasText: 'Hyperparameters' }), 'the Hyperparameters folder');
     await setField(page, 'learningRate', '-1');
     const message = page.locator('#run-controls .field-error:not([hidden])');
     await message.waitFor({ state: 'visible' });
@@ -85,7 +85,7 @@ describe('run states in the app: the view, the caption and the form say what is 
     await message.waitFor({ state: 'detached' }).catch(() => undefined);
     expect(await page.locator('#run-controls .field-error:not([hidden])').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Start', exact: true }).isEnabled()).toBe(true);
-    await page.locator('#run-controls .tp-fldv_b', { hasText: 'Hyperparameters' }).click({ force: true });
+    await clickWhenStill(page, page.locator('#run-controls .tp-fldv_b', { hasText: 'Hyperparameters' }), 'the Hyperparameters folder');
   });
 
   it('captions a training, a queued and a paused run as what they are', async () => {
@@ -134,9 +134,9 @@ describe('run states in the app: the view, the caption and the form say what is 
     await page.waitForTimeout(1500);
     const after = await page.locator('#scene').screenshot({ path: artifactPath('finished-run-playing.png') });
     expect(Buffer.compare(before, after)).not.toBe(0);
-    await page.getByRole('tab', { name: 'Policies' }).click({ force: true });
+    await clickWhenStill(page, page.getByRole('tab', { name: 'Policies' }), 'the Policies tab');
     await press(page, 'Stop playing');
-    await page.getByRole('tab', { name: 'Train' }).click({ force: true });
+    await clickWhenStill(page, page.getByRole('tab', { name: 'Train' }), 'the Train tab');
     expect(await robotCount(page)).toBe(0);
     expect(await caption(page)).toBe(`${first.name} finished its 6,000 steps. Playing stopped: pick the run again in the list to watch its policy.`);
   });

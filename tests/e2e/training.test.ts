@@ -4,7 +4,7 @@ import { unzipSync } from 'fflate';
 import { FileServer } from '../fixtures/export/serve.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactPath, robotPixelShare, type AppSession } from './harness.ts';
-import { openDrivenApp, press, runs, setField, waitForRuns } from './app-driver.ts';
+import { clickWhenStill, openDrivenApp, press, runs, setField, waitForRuns } from './app-driver.ts';
 
 describe('training in the app (headless Chromium, real workers)', () => {
   let app: AppSession;
@@ -89,7 +89,7 @@ describe('training in the app (headless Chromium, real workers)', () => {
     await press(app.page, 'Start');
     await waitForRuns(app.page, 'two runs with metrics', (all) => all.length === 2 && all.every((run) => run.records >= 2));
     for (const box of await app.page.locator('#run-list input[type=checkbox]').all()) await box.check({ force: true });
-    await app.page.getByRole('tab', { name: 'Compare' }).click({ force: true });
+    await clickWhenStill(app.page, app.page.getByRole('tab', { name: 'Compare' }), 'the Compare tab');
     await app.page.waitForSelector('#view-compare .uplot');
     expect(await app.page.locator('#view-compare .compare-table tr').count()).toBe(2);
     expect(await app.page.locator('#view-compare .compare-table').textContent()).toMatch(/ppo \(2 seeds\)/);
@@ -147,7 +147,7 @@ describe('training in the app (headless Chromium, real workers)', () => {
 
   it('the chart strip overlays the ticked runs in the comparison colours, logs evaluations, and has a log scale', async () => {
     const page = app.page;
-    await page.getByRole('tab', { name: 'Train' }).click({ force: true });
+    await clickWhenStill(page, page.getByRole('tab', { name: 'Train' }), 'the Train tab');
     // Evaluation every 10,000 env steps (a tenth of 40,000, and at least 10,000): the run still training passes it.
     // Waits until no run is about to pass it (each has stopped or is well past it) and one has passed it.
     await waitForRuns(
@@ -191,8 +191,8 @@ describe('training in the app (headless Chromium, real workers)', () => {
   });
 
   it('exports the selected run as one zip whose model.json loads in stock tfjs from the names it holds', async () => {
-    await app.page.locator('#run-list li').first().click({ force: true });
-    await app.page.getByRole('tab', { name: 'Policies' }).click({ force: true });
+    await clickWhenStill(app.page, app.page.locator('#run-list li').first(), 'the first run in the list');
+    await clickWhenStill(app.page, app.page.getByRole('tab', { name: 'Policies' }), 'the Policies tab');
     const download = app.page.waitForEvent('download', { timeout: 90_000 });
     await press(app.page, 'Export selected run');
     const zip = await download;
@@ -231,7 +231,7 @@ describe('training in the app (headless Chromium, real workers)', () => {
       timeout: 60_000,
     });
     await app.page.screenshot({ path: artifactPath('policy-playing.png') });
-    await app.page.getByRole('tab', { name: 'Policies' }).click({ force: true });
+    await clickWhenStill(app.page, app.page.getByRole('tab', { name: 'Policies' }), 'the Policies tab');
     await press(app.page, 'Stop playing');
   });
 
@@ -248,7 +248,7 @@ describe('training in the app (headless Chromium, real workers)', () => {
     const stopped = before.find((run) => run.phase !== 'training' && run.phase !== 'starting');
     expect(stopped).toBeDefined();
     const item = app.page.locator(`#run-list li[data-run="${stopped?.name}"]`);
-    await item.locator('.run-name').click({ force: true });
+    await clickWhenStill(app.page, item.locator('.run-name'), `run ${stopped?.name} in the list`);
     await app.page.waitForFunction(
       (name) => document.querySelector(`#run-list li[data-run="${name}"]`)?.getAttribute('aria-selected') === 'true',
       stopped?.name,
@@ -260,7 +260,7 @@ describe('training in the app (headless Chromium, real workers)', () => {
       dialogs.push(dialog.type());
       void dialog.dismiss();
     });
-    await app.page.locator('#rename-run').click({ force: true });
+    await clickWhenStill(app.page, app.page.locator('#rename-run'), 'the Rename button');
     const field = app.page.getByRole('textbox', { name: `New name for ${stopped?.name}` });
     await field.waitFor({ state: 'visible' });
     expect(await field.inputValue()).toBe(stopped?.name);
@@ -281,7 +281,7 @@ describe('training in the app (headless Chromium, real workers)', () => {
     expect(await app.page.locator('#run-list li[aria-selected="true"] .run-name').textContent()).toBe('renamed-run');
     app.page.removeAllListeners('dialog');
     app.page.once('dialog', (dialog) => void dialog.accept());
-    await app.page.locator('#delete-run').click({ force: true });
+    await clickWhenStill(app.page, app.page.locator('#delete-run'), 'the Delete button');
     await waitForRuns(app.page, 'the delete', (all) => all.length === before.length - 1 && !all.some((run) => run.name === 'renamed-run'), 60_000);
     expect(await app.page.locator('#run-list li').count()).toBe(before.length - 1);
   });
