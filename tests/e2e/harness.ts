@@ -89,11 +89,19 @@ export async function canvasPixelSpread(page: Page, selector: string): Promise<n
   );
 }
 
+/** A circle in the 3D view, in CSS px from its top left (a robot's ring: TrainView.screenPoint). */
+export interface ViewCircle {
+  readonly x: number;
+  readonly y: number;
+  readonly radius: number;
+}
+
 /**
- * Share of the 3D view's pixels that the robots change: the view is captured as shown, then with every robot
- * hidden (the robot grids are the scene's only groups), and the pixels that differ are counted.
+ * Pixels of the 3D view that the robots change: the view is captured as shown, then with every robot hidden (the
+ * robot grids are the scene's only groups), and the pixels that differ are counted, all of them or those inside
+ * `within` (one robot's ring, where no other robot reaches). `total` is the view's pixel count.
  */
-export async function robotPixelShare(page: Page): Promise<number> {
+export async function robotPixels(page: Page, within?: ViewCircle): Promise<{ changed: number; total: number }> {
   const withRobots = await page.locator('#scene').screenshot();
   const setRobotsVisible = (visible: boolean) =>
     page.evaluate(async (show: boolean) => {
@@ -108,24 +116,39 @@ export async function robotPixelShare(page: Page): Promise<number> {
   const withoutRobots = await page.locator('#scene').screenshot();
   await setRobotsVisible(true);
   return page.evaluate(
-    async ([a, b]: number[][]) => {
+    async ([a, b, circle]: [number[], number[], ViewCircle | null]) => {
       const pixels = async (bytes: number[]) => {
         const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
         const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
         const context = canvas.getContext('2d');
         if (!context) throw new Error('no 2d context');
         context.drawImage(bitmap, 0, 0);
-        return context.getImageData(0, 0, bitmap.width, bitmap.height).data;
+        return { data: context.getImageData(0, 0, bitmap.width, bitmap.height).data, width: bitmap.width };
       };
       const [first, second] = await Promise.all([pixels(a), pixels(b)]);
+      const total = first.data.length / 4;
       let changed = 0;
-      for (let i = 0; i < first.length; i += 4) {
-        if (Math.abs(first[i] - second[i]) + Math.abs(first[i + 1] - second[i + 1]) + Math.abs(first[i + 2] - second[i + 2]) > 30) changed++;
+      for (let pixel = 0; pixel < total; pixel++) {
+        if (circle && Math.hypot((pixel % first.width) + 0.5 - circle.x, Math.floor(pixel / first.width) + 0.5 - circle.y) > circle.radius) continue;
+        const i = pixel * 4;
+        if (
+          Math.abs(first.data[i] - second.data[i]) +
+            Math.abs(first.data[i + 1] - second.data[i + 1]) +
+            Math.abs(first.data[i + 2] - second.data[i + 2]) >
+          30
+        )
+          changed++;
       }
-      return changed / (first.length / 4);
+      return { changed, total };
     },
-    [[...withRobots], [...withoutRobots]],
+    [[...withRobots], [...withoutRobots], within ?? null] as [number[], number[], ViewCircle | null],
   );
+}
+
+/** Share of the 3D view's pixels that the robots change (robotPixels over the whole view). */
+export async function robotPixelShare(page: Page): Promise<number> {
+  const { changed, total } = await robotPixels(page);
+  return changed / total;
 }
 
 export function artifactPath(name: string): string {

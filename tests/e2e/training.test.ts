@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { unzipSync } from 'fflate';
 import { FileServer } from '../fixtures/export/serve.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, robotPixelShare, type AppSession } from './harness.ts';
+import { artifactPath, robotPixels, type AppSession, type ViewCircle } from './harness.ts';
 import { clickWhenStill, openDrivenApp, press, runs, setField, waitForRuns } from './app-driver.ts';
 
 describe('training in the app (headless Chromium, real workers)', () => {
@@ -43,24 +43,40 @@ describe('training in the app (headless Chromium, real workers)', () => {
 
   it('F follows a robot: the camera comes close, the robot fills a good part of the view and a ring marks it', async () => {
     const page = app.page;
-    const inGrid = await robotPixelShare(page);
+    // Measured paused, so that robot 0 holds one pose in the grid and followed: only the camera changes between them.
+    await press(page, 'Pause');
+    await waitForRuns(page, 'the pause', (all) => all[0].phase === 'paused', 60_000);
+    const ring = async (): Promise<ViewCircle> => {
+      const found = await page.evaluate(() => window.sinewDebug?.trainView.screenPoint(0) ?? null);
+      if (!found) throw new Error('robot 0 is not in the view');
+      return found;
+    };
+    const gridRing = await ring();
+    const inGrid = await robotPixels(page, gridRing);
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const drawn = await page.evaluate(() => window.sinewDebug?.stage.framesDrawn ?? 0);
     await page.keyboard.press('f');
     expect(await page.evaluate(() => [window.sinewDebug?.trainView.followed, window.sinewDebug?.trainView.markerShown])).toEqual([0, true]);
-    await page.waitForTimeout(800);
-    const followed = await robotPixelShare(page);
+    await page.waitForFunction((before) => (window.sinewDebug?.stage.framesDrawn ?? 0) > before, drawn);
+    const followedRing = await ring();
+    const followed = await robotPixels(page, followedRing);
     await page.screenshot({ path: artifactPath('reacher-followed.png') });
-    // The arm is thin: what it covers grows with the camera's approach less than the room it moves in, its reach.
     const reach = await page.evaluate(() => window.sinewDebug?.trainView.followedShare() ?? 0);
+    const zoom = followedRing.radius / gridRing.radius;
+    const growth = followed.changed / inGrid.changed;
     console.log(
-      `[e2e] Reacher pixels: ${(inGrid * 100).toFixed(1)}% of the view for 8 in the grid, ${(followed * 100).toFixed(1)}% for the one followed; its reach spans ${(reach * 100).toFixed(0)}% of the view's height`,
+      `[e2e] Reacher 0 (paused): ${inGrid.changed} px in the grid, ${followed.changed} px followed (x${growth.toFixed(1)}); its ring's radius ${gridRing.radius.toFixed(1)} -> ${followedRing.radius.toFixed(1)} px (zoom x${zoom.toFixed(1)}); its reach spans ${(reach * 100).toFixed(0)}% of the view's height`,
     );
     expect(reach).toBeGreaterThan(0.5);
     expect(reach).toBeLessThan(1);
-    // One robot close up covers more than half what all eight cover from afar.
-    expect(followed).toBeGreaterThan(inGrid / 2);
+    // The camera came close: the same robot in the same pose covers at least zoom times the pixels it covered in the
+    // grid (its lengths grow by the zoom, its widths too once they span more than the pixel or so they get in the grid).
+    expect(inGrid.changed).toBeGreaterThan(0);
+    expect(growth).toBeGreaterThan(zoom);
     await page.keyboard.press('Escape');
     expect(await page.evaluate(() => [window.sinewDebug?.trainView.followed, window.sinewDebug?.trainView.markerShown])).toEqual([null, false]);
+    await press(page, 'Resume');
+    await waitForRuns(page, 'training to go on', (all) => all[0].phase === 'training', 60_000);
   });
 
   it("a click in a moving robot's place follows it, though its thin arm has moved on", async () => {

@@ -136,27 +136,27 @@ export class TrainView {
     this.marker.scale.setScalar(radius);
   }
 
-  /** Where a robot's base is in the canvas (CSS px from its top left), or null (e2e tests click it there). */
-  screenPoint(robot: number): { x: number; y: number } | null {
+  /**
+   * Where a robot's base is in the canvas (CSS px from its top left) and the radius there of its ring (the room it
+   * moves in, markerRadius), or null; e2e tests click it there and measure its pixels within that circle.
+   */
+  screenPoint(robot: number): { x: number; y: number; radius: number } | null {
     if (!this.grid || !this.poses || robot >= this.grid.count) return null;
     // The camera may have moved since the last frame drawn (frames are drawn on demand).
-    this.stage.camera.updateMatrixWorld();
-    const at = this.grid.bodyWorldPosition(this.poses, robot, 0, new Vector3()).project(this.stage.camera);
+    const camera = this.stage.camera;
+    camera.updateMatrixWorld();
+    const centre = this.grid.bodyWorldPosition(this.poses, robot, 0, new Vector3());
+    const right = new Vector3().setFromMatrixColumn(camera.matrixWorld, 0).multiplyScalar(this.grid.markerRadius);
+    const [at, left, rightEdge] = [centre.clone(), centre.clone().sub(right), centre.clone().add(right)].map((point) => point.project(camera));
     const rect = this.stage.canvas.getBoundingClientRect();
-    return { x: ((at.x + 1) / 2) * rect.width, y: ((1 - at.y) / 2) * rect.height };
+    // Projected x spans 2 over the view's width.
+    return { x: ((at.x + 1) / 2) * rect.width, y: ((1 - at.y) / 2) * rect.height, radius: (Math.abs(rightEdge.x - left.x) / 4) * rect.width };
   }
 
   /** How much of the view's height the followed robot's reach (the ring's diameter) spans, 0 when none is followed. */
   followedShare(): number {
-    if (!this.grid || !this.poses || this.followed === null) return 0;
-    const camera = this.stage.camera;
-    camera.updateMatrixWorld();
-    const centre = this.grid.bodyWorldPosition(this.poses, this.followed, 0, new Vector3());
-    const right = new Vector3().setFromMatrixColumn(camera.matrixWorld, 0).multiplyScalar(this.grid.markerRadius);
-    const a = centre.clone().sub(right).project(camera);
-    const b = centre.clone().add(right).project(camera);
-    // Projected x spans 2 over the view's width; in heights, times the aspect ratio.
-    return (Math.abs(b.x - a.x) / 2) * camera.aspect;
+    const ring = this.followed === null ? null : this.screenPoint(this.followed);
+    return ring ? (2 * ring.radius) / this.stage.canvas.getBoundingClientRect().height : 0;
   }
 
   /** Whether the ring that marks a followed robot is shown. */
