@@ -5,7 +5,8 @@ import { version as sinewVersion } from '../../package.json';
 import { installGlobalErrorHandlers, showError } from './errors.ts';
 import { ChartStrip, trainingCharts } from './panels/charts.ts';
 import { RunControls, type RunRequest } from './panels/run-controls.ts';
-import { RunsList, lastReturn } from './panels/runs-list.ts';
+import { RunsList } from './panels/runs-list.ts';
+import { controlState, summaryLine } from './panels/run-status.ts';
 import { Stage, darkTheme, lightTheme } from './scene/stage.ts';
 import { TrainView } from './scene/train-view.ts';
 import { checkName, openRunStore } from './storage/run-store.ts';
@@ -113,33 +114,12 @@ function refreshSelection(): void {
       `${robot[0].toUpperCase()}${robot.slice(1)} at its starting pose. Press Start in New run (right) to train ${numEnvs} of them with ${algorithm.toUpperCase()}.`,
     );
   }
-  const phase = selected?.phase;
-  const resumable = (phase === 'stopped' || phase === 'failed') && selected !== null && selected.envSteps < selected.stored.config.totalSteps;
-  controls.setState(
-    phase === 'training' || phase === 'starting' ? 'training' : phase === 'paused' ? 'paused' : resumable ? 'resumable' : 'idle',
-    selected !== null,
-  );
+  controls.setState(controlState(selected), selected !== null);
   renderSummary();
 }
 
 function renderSummary(): void {
-  if (!selected) {
-    summary.textContent = '';
-    return;
-  }
-  const total = selected.stored.config.totalSteps;
-  const remaining = Math.max(0, total - selected.envSteps);
-  const eta =
-    selected.stepsPerSecond > 0 && selected.phase === 'training' ? `ETA ${formatDuration(remaining / selected.stepsPerSecond)}` : selected.phase;
-  const ret = lastReturn(selected);
-  summary.textContent = `${selected.envSteps.toLocaleString()} / ${total.toLocaleString()} steps · ${Math.round(selected.stepsPerSecond).toLocaleString()} steps/s · ${eta} · last training return (with exploration noise) ${ret === null ? '—' : ret.toFixed(2)}`;
-}
-
-function formatDuration(seconds: number): string {
-  const whole = Math.ceil(seconds);
-  if (whole < 60) return `${whole} s`;
-  if (whole < 3600) return `${Math.floor(whole / 60)} min ${whole % 60} s`;
-  return `${Math.floor(whole / 3600)} h ${Math.floor((whole % 3600) / 60)} min`;
+  summary.textContent = selected ? summaryLine(selected) : '';
 }
 
 async function startRun(request: RunRequest): Promise<void> {

@@ -4,6 +4,7 @@ import { version as sinewVersion } from '../../../package.json';
 import { showError } from '../errors.ts';
 import type { LiveRun, RunManager } from '../training/run-manager.ts';
 import { downloadBlob } from './download.ts';
+import { importedFileName, importedSummary, playedReturns } from './policy-files.ts';
 import type { RunWatch } from './run-watch.ts';
 
 /**
@@ -110,17 +111,16 @@ export class PoliciesView {
       const files = new Map<string, Uint8Array>();
       for (const file of fileList) {
         const bytes = new Uint8Array(await file.arrayBuffer());
-        // Loose files downloaded by earlier versions carry the run name as a prefix.
-        if (!file.name.endsWith('.zip')) files.set(file.name.replace(/^.*-(model\.json|weights\.bin|policy\.onnx|policy-card\.json)$/, '$1'), bytes);
+        if (!file.name.endsWith('.zip')) files.set(importedFileName(file.name, false), bytes);
         else {
           const { unzipSync } = await import('fflate');
-          for (const [name, data] of Object.entries(unzipSync(bytes))) files.set(name.replace(/^.*\//, ''), data);
+          for (const [name, data] of Object.entries(unzipSync(bytes))) files.set(importedFileName(name, true), data);
         }
       }
       const { importPolicy } = await import('../../../agents/export/bundle.ts');
       this.imported = importPolicy((name) => files.get(name), null);
       const { snapshot, card } = this.imported;
-      this.details.textContent = `${snapshot.algorithm} policy for ${snapshot.robot}: ${snapshot.observationSize} observations -> ${snapshot.actionSize} actions, ${snapshot.layers.length} layers, trained ${snapshot.envSteps.toLocaleString()} steps${card ? ', with its card' : ''}.`;
+      this.details.textContent = importedSummary(snapshot, card !== null);
       this.status.textContent = `Imported ${this.imported.networkFile}.`;
       return true;
     } catch (error) {
@@ -155,8 +155,7 @@ export class PoliciesView {
 
   /** The returns of the episodes played so far (deterministic actions: evaluation returns). */
   showReturns(returns: readonly number[], last: { episodeReturn: number; length: number }): void {
-    const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
-    this.returns.textContent = `${returns.length} episodes played, evaluation return (deterministic) ${mean.toFixed(2)} on average (last ${last.episodeReturn.toFixed(2)} over ${last.length} steps).`;
+    this.returns.textContent = playedReturns(returns, last);
   }
 
   stopPlaying(): void {

@@ -3,6 +3,7 @@ import type { TrainView } from '../scene/train-view.ts';
 import type { FromPlayer, ToPlayer } from '../training/player.worker.ts';
 import { maxConcurrentRuns, type LiveRun, type RunManager } from '../training/run-manager.ts';
 import { playingCaption, stateCaption } from './captions.ts';
+import { viewFor } from './run-status.ts';
 
 /** Robots a played policy drives: the run's own number of environments, within what stays readable. */
 const MAX_PLAYED_ROBOTS = 16;
@@ -48,11 +49,12 @@ export class RunWatch {
     // With no run selected the caller shows the first screen (the chosen robot at rest).
     if (!run) return this.stopPlayer();
     const { name, config } = run.stored;
-    if (run.worker && run.poseBoard && (run.phase === 'training' || run.phase === 'paused' || run.phase === 'starting')) {
+    const shown = viewFor(run, this.suppressed);
+    if (shown === 'training robots' && run.poseBoard) {
       this.stopPlayer();
       this.suppressed = null;
       this.view.show(config.robot, run.numEnvs, run.poseBoard, `train:${name}`);
-    } else if (this.suppressed === name || run.envSteps === 0 || run.phase === 'saving' || run.phase === 'starting') {
+    } else if (shown === 'nothing') {
       this.stopPlayer();
       this.view.show(null, 0, null, '');
     } else {

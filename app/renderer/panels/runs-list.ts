@@ -1,30 +1,5 @@
-import type { LiveRun, RunPhase } from '../training/run-manager.ts';
-
-const PHASE_LABELS: Readonly<Record<RunPhase, string>> = {
-  queued: 'queued',
-  starting: 'starting',
-  training: 'training',
-  paused: 'paused',
-  finished: 'finished',
-  stopped: 'stopped',
-  failed: 'failed',
-  saving: 'saving',
-  elsewhere: 'training elsewhere',
-};
-
-function compactSteps(steps: number): string {
-  if (steps >= 1e6) return `${(steps / 1e6).toFixed(2)}M`;
-  if (steps >= 1e3) return `${(steps / 1e3).toFixed(1)}k`;
-  return String(steps);
-}
-
-export function lastReturn(run: LiveRun): number | null {
-  for (let i = run.records.length - 1; i >= 0; i--) {
-    const value = run.records[i].episode_return;
-    if (Number.isFinite(value)) return value;
-  }
-  return null;
-}
+import type { LiveRun } from '../training/run-manager.ts';
+import { matchesSearch, newestFirst, phaseLabel, renameTarget, runFigures, runTooltip, searchText } from './run-rows.ts';
 
 /**
  * The runs list, newest first: full name, state, steps and last return; a check box per run for the
@@ -46,9 +21,7 @@ export class RunsList {
 
   /** Updates the list in place (items are kept while their run exists, so clicks never hit a replaced node). */
   render(runs: Iterable<LiveRun>): void {
-    const all = [...runs].sort(
-      (a, b) => b.stored.config.createdAt.localeCompare(a.stored.config.createdAt) || a.stored.name.localeCompare(b.stored.name),
-    );
+    const all = newestFirst(runs);
     this.empty.hidden = all.length > 0;
     const existing = new Map([...this.list.querySelectorAll<HTMLLIElement>('li')].map((item) => [item.dataset.run ?? '', item]));
     const items = all.map((run) => {
@@ -73,7 +46,7 @@ export class RunsList {
     const name = run.stored.name;
     const item = document.createElement('li');
     item.dataset.run = name;
-    item.dataset.search = `${name} ${run.stored.config.robot} ${run.stored.config.algorithm}`.toLowerCase();
+    item.dataset.search = searchText(run);
     const box = document.createElement('input');
     box.type = 'checkbox';
     box.setAttribute('aria-label', `compare ${name}`);
@@ -98,14 +71,13 @@ export class RunsList {
   private updateItem(item: HTMLLIElement, run: LiveRun): void {
     const name = run.stored.name;
     item.setAttribute('aria-selected', String(name === this.selected));
-    item.title = run.detail ? `${name}: ${run.detail}` : name;
+    item.title = runTooltip(run);
     const phase = item.querySelector<HTMLElement>('.run-phase');
     const figures = item.querySelector<HTMLElement>('.run-figures');
     if (!phase || !figures) return;
     phase.className = `run-phase phase-${run.phase}`;
-    phase.textContent = PHASE_LABELS[run.phase];
-    const ret = lastReturn(run);
-    figures.textContent = `${compactSteps(run.envSteps)} steps${ret === null ? '' : ` · ${ret.toFixed(1)}`}`;
+    phase.textContent = phaseLabel(run.phase);
+    figures.textContent = runFigures(run);
   }
 
   /**
@@ -136,8 +108,8 @@ export class RunsList {
       event.stopPropagation();
       if (event.key === 'Escape') close();
       if (event.key !== 'Enter') return;
-      const newName = field.value.trim();
-      if (newName === '' || newName === name) return close();
+      const newName = renameTarget(name, field.value);
+      if (newName === null) return close();
       busy = true;
       rename(newName)
         .then(close)
@@ -155,7 +127,6 @@ export class RunsList {
   }
 
   private applyFilter(): void {
-    const query = this.search.value.trim().toLowerCase();
-    for (const item of this.list.querySelectorAll<HTMLLIElement>('li')) item.hidden = query !== '' && !(item.dataset.search ?? '').includes(query);
+    for (const item of this.list.querySelectorAll<HTMLLIElement>('li')) item.hidden = !matchesSearch(item.dataset.search ?? '', this.search.value);
   }
 }
