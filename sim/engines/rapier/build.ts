@@ -127,8 +127,9 @@ export function buildRobot(host: RapierWorld, model: RobotModel, layout: RapierL
       : (ROBOT_GROUP << 16) | plan.partners.reduce((mask, id) => mask | (bits.get(id) ?? 0), 0);
     desc.setDensity(0).setFriction(geom.friction[0]).setFrictionCombineRule(RAPIER.CoefficientCombineRule.Max).setCollisionGroups(groups);
     if (geom.type === 'plane') {
-      // Not tied to the lane: its own fixed body at the world origin.
-      const body = world.createRigidBody(RAPIER.RigidBodyDesc.fixed());
+      // Not tied to the lane: its own body at the world origin, kinematic when the contacts' softness is set (solver.ts).
+      const kind = host.solver.contactNaturalFrequency === undefined ? RAPIER.RigidBodyDesc.fixed() : RAPIER.RigidBodyDesc.kinematicPositionBased();
+      const body = world.createRigidBody(kind);
       world.createCollider(desc, body);
       host.planeBodies.push(body.handle);
       continue; // shared: not removed with this robot

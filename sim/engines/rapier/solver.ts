@@ -11,7 +11,12 @@ export interface SolverSettings {
   readonly pgsIterations: number;
   /** Hinge limits as MuJoCo's soft ones through the joint motors (limits.ts), or Rapier's hard limits. */
   readonly softLimits: boolean;
-  /** Stiffness of contact position correction (Hz); Rapier's default when undefined. */
+  /**
+   * Natural frequency (Hz) of the soft contacts with the world's planes; Rapier's own when undefined. Rapier gives
+   * contacts with a fixed body a softness of its own (60 Hz, damping ratio 10 in Rapier's source) that its JS API
+   * cannot set; `contact_natural_frequency` sets the one of contacts between moving bodies, so with a frequency the
+   * planes sit on kinematic bodies that never move (build.ts). The damping ratio stays Rapier's 10 either way.
+   */
   readonly contactNaturalFrequency?: number;
 }
 
@@ -20,27 +25,36 @@ const DEFAULT_SETTINGS: SolverSettings = { worldSteps: 1, solverIterations: 4, p
 
 /**
  * Chosen from the speed/fidelity trade-off measured against the MuJoCo references (teacher-forced one-step errors
- * over the 200 steps of hopper-seed{1,2,3}.json: joint-angle p95 and joint-rate p95; throughput: 64 robots in one
- * world, one thread, physics steps per CPU second, on a machine shared with other engineers' runs (load ~18 on 2
- * cores), so the speeds are rough). Measured by replaying the reference files through RapierRobot (teacher forcing
- * over the hinge joints, the torso's pitch included); `sinew fidelity --physics rapier FILES` gives the same kind of
- * figures over every joint.
- *   Hopper  2x1: 8.8/4.6/7.2e-3 rad, 1.07/0.69/1.31 rad/s, ~19.5k
- *           2x2: 7.4/4.2/5.4e-3,     1.18/0.65/1.25,      ~21k
- *           4x1: 6.8/4.2/4.7e-3,     1.02/0.58/0.98,      ~15k
- *           4x2: 6.3/3.7/4.2e-3,     1.44/0.64/1.14,      ~13k
- *           8x2: 4.9/3.1/4.2e-3,     1.29/0.66/1.09
- * 4x1 (Rapier's default) has the lowest joint-rate errors; more iterations lower the angle error a little but not
- * the rate error: what is left is contacts (contact-free steps: rate p95 0.18-0.21 rad/s), where MuJoCo's soft
- * contacts (solimp 0.8) and Rapier's rigid ones differ and Rapier's JS API offers no per-contact compliance.
+ * over the 200 steps of hopper-seed{1,2,3}.json: joint-angle p95 and joint-rate p95 over the hinge joints, the three
+ * files pooled; throughput: 64 robots in one world, one thread, physics steps per CPU second, on a machine shared
+ * with other engineers' runs (load 7-19 on 2 cores), so the speeds are rough) and, for the Hopper, policy transfer:
+ * one PPO policy trained on MuJoCo (400k steps, seed 1, 3013 over 10 episodes there) played on Rapier, its mean
+ * return there over its MuJoCo return (30 episodes, or 10 where marked). "fN": the ground contacts at N Hz
+ * (contactNaturalFrequency), else Rapier's own (60 Hz).
+ *   Hopper  4x1:        0.0139 rad, 1.76 rad/s, 17% (10), ~30-41k (Rapier's default, the Hopper's)
+ *           4x1 f2/f20/f160/f1000: 0.0092/0.0109/0.0170/0.0347 rad, 2.10/1.68/3.75/8.83 rad/s; 4x1 f120 17% (10)
+ *           8x8:        0.0062, 2.34, 48%, ~20k
+ *           8x8 f80/f120/f200: 0.0078/0.0105/0.0167, 3.20/4.87/7.80; f100 70%, f120 85.5%, f200 84%, f600 88%;
+ *                       ~13k (a kinematic ground: every robot's contacts share its body)
+ *           6x8 f200 86%, ~14.5k; 16x4 f200 77%; 32x4 84% (10), ~7.8k; 32x4 f200 77%; 64x1 84% (10)
+ * Contact-free steps sit at 0.0027-0.0036 rad and 0.40-0.41 rad/s in every setting: the rest is contacts, where no
+ * setting comes near MuJoCo's (docs/FINDINGS.md: Rapier's contacts stop a body within the step whatever their
+ * softness). Softer ground contacts lower the teacher-forced errors a little (MuJoCo's states sit a little inside
+ * its soft contacts, which stiff ones push out) and the transfer a lot (32x4 at 20 Hz: 44% (10)); stiffer ones
+ * raise the transfer once the joint motors converge (8 substeps of 8 sweeps). MuJoCo's geom margin as Rapier's
+ * contact skin: 32x4 52% (10). The ratios move by several points with the policy's last bits (the same 8x8 at 120 Hz
+ * through `sinew play RUN --physics rapier --episodes 100`: 2297 against 3010 on MuJoCo (30 episodes), 76%). The
+ * Hopper keeps 4x1 until PPO is shown to learn on 8x8 at 120 Hz (the best transfer measured for the speed, at a
+ * third of 4x1's), which was not measured yet.
  * Reacher (fingertip error, mean over the steps before joint1's limit / over all 50; seeds 1/2/3; hard limits):
  * 4x1 18/41/32 mm and 9/66/46 mm; 4x4 1.6/18/15 and 2/45/13; 8x8 2.5/5.8/6.5 and 2.8/20/20; 16x4 1.9/6.5/7.5 and
  * 2.5/23/18; with the soft limits, 8x8: 2.6/6.1/6.5 and 2.6/5.8/8.5 mm. The Reacher's light links (4e-5 kg m^2)
  * under joint-space armature motors (1 kg m^2) converge slowly in Rapier's Gauss-Seidel solver (the pivot and the
  * motor rows fight over the link's rotation); 8x8 is the cheapest setting within a few millimetres.
  * HalfCheetah (seed 1; speed not measured): 4x1 angle p95 0.19 rad, rate p95 5.1 rad/s, one step open loop 0.22 rad;
- * 8x8 0.053, 2.4, 0.015 (its shins and feet are light against their springs and armature). Walker2d: 4x1 and 8x8
- * alike (0.029 rad, 5.1 rad/s): not a convergence matter, so it keeps Rapier's default.
+ * 8x8 0.053, 2.4, 0.015 (its shins and feet are light against their springs and armature). Walker2d: 4x1, 8x8, 32x1
+ * and 2 or 4 world steps of 4x1 alike (0.075-0.081 rad, 11-12 rad/s over seeds 1-3): not a convergence matter (its
+ * errors are at its joint limits, docs/FINDINGS.md), so it keeps Rapier's default.
  * Ant (ant-seed1.json; `sinew fidelity`: teacher-forced angle p95, rate p95, one step open loop; speed: 64 robots,
  * one thread, physics steps per CPU second, machine shared at load 6-10): 4x1 0.22 rad, 8.0 rad/s, 0.19 rad, ~17k;
  * 8x8 0.094, 6.1, 0.053, ~7.6k; 16x4 0.089, 5.6, 0.053; 2 world steps of 8x4 0.12, 4.2, 0.035. Like the
