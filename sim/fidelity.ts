@@ -3,6 +3,7 @@ import { loadModel } from './model/index.ts';
 import { forwardKinematics } from './model/kinematics.ts';
 import type { RobotModel } from './model/types.ts';
 import { createEnv, defaultPhysics, robotInfo, robotNames, type PhysicsName } from './registry.ts';
+import { Rng } from './rng.ts';
 
 /**
  * Replays a MuJoCo trajectory file (the files in tests/fixtures/sim/, docs/FINDINGS.md: model, qpos0/qvel0, and per step the action
@@ -174,4 +175,46 @@ function replayOpenLoop(env: SnapshotEnv, model: RobotModel, trajectory: Traject
   if (!reacher) return base;
   const n = trajectory.steps.length;
   return { ...base, free_steps: freeSteps, tip_free_mean_m: freeSteps > 0 ? tipFreeSum / freeSteps : 0, tip_mean_m: tipSum / n };
+}
+
+/**
+ * A trajectory recorded on the MuJoCo engine (MuJoCo 3.3.8) in the reference files' format, for robots without a
+ * recorded reference: from the robot's Gymnasium reset of `seed`, `steps` actions uniform in [-1, 1] (drawn from
+ * seed + 1). Body positions come from forward kinematics of each step's qpos; ncon is not recorded (0), so every
+ * step counts as contact-free. Replayed through measureFidelity it compares another engine with MuJoCo's own.
+ */
+export async function recordMujocoTrajectory(robot: string, options: { readonly seed?: number; readonly steps?: number } = {}): Promise<Trajectory> {
+  const info = robotInfo(robot);
+  const seed = options.seed ?? 1;
+  const count = options.steps ?? 200;
+  if (!(Number.isInteger(count) && count > 0)) throw new Error(`recordMujocoTrajectory: steps must be a positive integer, got ${count}`);
+  const model = loadModel(info.modelFile);
+  const env = await createEnv(robot, { physics: 'mujoco', seed, maxEpisodeSteps: 0 });
+  try {
+    const start = env.getState();
+    const rng = new Rng(seed + 1);
+    const xpos = new Float64Array(3 * model.bodies.length);
+    const xquat = new Float64Array(4 * model.bodies.length);
+    const steps: Trajectory['steps'][number][] = [];
+    for (let k = 0; k < count; k++) {
+      const action = Array.from({ length: model.nu }, () => rng.uniformRange(-1, 1));
+      env.step(action);
+      const { qpos, qvel } = env.getState();
+      forwardKinematics(model, qpos, xpos, xquat);
+      const bodies: Record<string, number[]> = {};
+      for (const body of model.bodies) if (body.name) bodies[body.name] = Array.from(xpos.subarray(3 * body.id, 3 * body.id + 3));
+      steps.push({ action, qpos: Array.from(qpos), qvel: Array.from(qvel), xpos: bodies, ncon: 0 });
+    }
+    return {
+      model: info.modelFile,
+      timestep: info.timestep,
+      frame_skip: info.frameSkip,
+      joints: model.joints.map((joint) => joint.name),
+      qpos0: Array.from(start.qpos),
+      qvel0: Array.from(start.qvel),
+      steps,
+    };
+  } finally {
+    env.dispose();
+  }
 }

@@ -45,7 +45,7 @@ describe('registry', () => {
       ['swimmer', 8, 2, 5, 5, 0.04, 1000],
     ]);
     expect(robotInfo('walker2d').bodies.map((b) => b.name)).toEqual(['torso', 'thigh', 'leg', 'foot', 'thigh_left', 'leg_left', 'foot_left']);
-    expect(robotNames.map(defaultPhysics)).toEqual(['rapier', 'rapier', 'rapier', 'rapier', 'rapier', 'rapier', 'mujoco']);
+    expect(robotNames.map(defaultPhysics)).toEqual(['rapier', 'rapier', 'rapier', 'rapier', 'rapier', 'rapier', 'rapier']);
   });
 
   it('refuses a physics that does not exist, the retired joint-space included, naming those that do', async () => {

@@ -1,19 +1,17 @@
 import type { World } from '@dimforge/rapier3d-compat';
 import type { RobotModel } from '../../model/types.ts';
 import type { RapierLayout } from './layout.ts';
+import type { LinkLoads } from './loads.ts';
 import { SoftLimit } from './limits.ts';
 import { rotateInto, twistAngle, wrapAngle } from './quat.ts';
-import type { Rapier } from '../../rapier.ts';
 import type { SolverSettings } from './solver.ts';
 
 /** Rapier's joint axes for a motor: a revolute joint turns about its local x, a prismatic one slides along it. */
 const ANG_X = 3;
 const LIN_X = 0;
 
-/** Rapier's raw sets and vectors (what the raw calls of the step loop take). */
-type RawVector = ReturnType<Rapier['VectorOps']['intoRaw']>;
+/** Rapier's raw joint set (what the raw calls of the step loop take). */
 type RawImpulseJointSet = World['impulseJoints']['raw'];
-type RawRigidBodySet = World['bodies']['raw'];
 
 /**
  * A robot's joint dynamics in Rapier. MuJoCo's armature A (rotor inertia in joint space), damping D, stiffness K
@@ -39,9 +37,6 @@ export class JointDrive {
   /** Whether some joint has no motor (its torque goes on the bodies), and whether a slide has a motor. */
   readonly hasTorqueJoints: boolean;
   readonly hasSlideMotors: boolean;
-  /** Per link: moved by a slide (its actuator force is a force, not a torque). */
-  private readonly slideLink: boolean[];
-  private readonly netTorque: Float64Array;
   private readonly axis = new Float64Array(3);
 
   constructor(
@@ -65,12 +60,6 @@ export class JointDrive {
       this.stiffness[i] = joint.stiffness;
       this.springTarget[i] = joint.springref - joint.ref;
     });
-    for (const c of layout.rootCoordinates) {
-      const joint = model.joints.find((j) => j.qposAddress === c.qposAddress);
-      if (joint && (joint.armature !== 0 || joint.damping !== 0 || joint.stiffness !== 0)) {
-        throw new Error(`${model.name}: the Rapier engine does not support armature, damping or stiffness on root joint '${joint.name}'`);
-      }
-    }
     this.actuatorJoint = Int32Array.from(
       model.actuators.map((actuator) => {
         const index = layout.joints.findIndex((plan) => plan.joint === actuator.joint);
@@ -87,8 +76,6 @@ export class JointDrive {
     );
     this.hasTorqueJoints = layout.joints.some((_, i) => this.factor[i] === 0 && this.stiffness[i] === 0);
     this.hasSlideMotors = layout.joints.some((plan, i) => plan.kind === 'slide' && (this.factor[i] > 0 || this.stiffness[i] > 0));
-    this.slideLink = layout.links.map((_, i) => layout.joints.some((plan) => plan.link === i && plan.kind === 'slide'));
-    this.netTorque = new Float64Array(3 * layout.links.length);
   }
 
   /** Actuator controls for the coming environment step (clamped to each actuator's ctrlrange), as joint torques. */
@@ -153,28 +140,21 @@ export class JointDrive {
     }
   }
 
-  /** Actuator torques of joints without a motor, as equal and opposite torques (forces for slides) on their links. */
-  applyTorques(bodies: RawRigidBodySet, links: readonly number[], r: Float64Array, value: RawVector): void {
+  /**
+   * Actuator torques of joints without a motor, as equal and opposite torques on their links (forces along the
+   * axis for slides, at the links' centres of mass).
+   */
+  addTorques(loads: LinkLoads, r: Float64Array): void {
     const { layout } = this;
-    const net = this.netTorque;
-    net.fill(0);
     for (let j = 0; j < layout.joints.length; j++) {
       if (this.factor[j] !== 0 || this.stiffness[j] !== 0) continue;
       const plan = layout.joints[j];
       const axis = rotateInto(this.axis, r, 4 * plan.parentLink, plan.axis, plan.parentLink >= 0);
+      const net = plan.kind === 'slide' ? loads.force : loads.torque;
       for (let k = 0; k < 3; k++) {
         net[3 * plan.link + k] += this.torque[j] * axis[k];
         if (plan.parentLink >= 0) net[3 * plan.parentLink + k] -= this.torque[j] * axis[k];
       }
-    }
-    for (let i = 0; i < links.length; i++) {
-      value.x = net[3 * i];
-      value.y = net[3 * i + 1];
-      value.z = net[3 * i + 2];
-      bodies.rbResetTorques(links[i], false);
-      bodies.rbResetForces(links[i], false);
-      if (this.slideLink[i]) bodies.rbAddForce(links[i], value, false);
-      else bodies.rbAddTorque(links[i], value, false);
     }
   }
 }

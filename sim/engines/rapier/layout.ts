@@ -11,9 +11,10 @@ import type { ModelGeom, ModelJoint, Quat, RobotModel, Vec3 } from '../../model/
  * Roots (a body whose parent is the world):
  * - a free joint: a free Rapier body;
  * - slides along world axes followed by at most one hinge through the body origin, with the slides spanning the
- *   plane the hinge turns in (Hopper, Walker2d, HalfCheetah's rootx/rootz/rooty; the Reacher's target's x/y): Rapier's
- *   locked axes, exact (no constraint to solve). Limits on these coordinates are not enforced (none of our robots
- *   reaches them: the Reacher's target never moves);
+ *   plane the hinge turns in (Hopper, Walker2d, HalfCheetah's rootx/rootz/rooty; the Reacher's target's x/y; the
+ *   Swimmer's slider1/slider2/free_body_rot): Rapier's locked axes, exact (no constraint to solve). Limits on these
+ *   coordinates are not enforced (none of our robots reaches them: the Reacher's target never moves). Their armature
+ *   is exact in the link's mass (rootArmature); their damping acts as forces (root-loads.ts);
  * - one hinge or one slide: a joint to the world (the Reacher's joint0).
  * Every other jointed body carries exactly one hinge or slide to its parent's link.
  */
@@ -31,6 +32,13 @@ export interface LinkPlan {
   /** Locked roots: which world translations and rotations stay free. */
   readonly freeTranslations: readonly [boolean, boolean, boolean];
   readonly freeRotations: readonly [boolean, boolean, boolean];
+  /**
+   * A locked root's slide armature, as a point mass at the link origin (root-loads.ts takes its weight off again).
+   * MuJoCo's armature A on slides along world axes adds A |v_origin|^2 / 2 to the kinetic energy, A on the root hinge
+   * A w^2 / 2: exactly a point mass A at the origin and a rotor inertia A a a^T, as long as every root slide carries
+   * the same armature (else the extra mass would depend on the direction: refused).
+   */
+  readonly armatureMass: number;
   /** Mass properties of the welded bodies, in the link frame: total mass, centre of mass, principal inertia and frame. */
   readonly mass: number;
   readonly com: Vec3;
@@ -164,11 +172,16 @@ export function planRapierLayout(model: RobotModel): RapierLayout {
       let root: RootKind | null = null;
       let freeTranslations: [boolean, boolean, boolean] = [true, true, true];
       let freeRotations: [boolean, boolean, boolean] = [true, true, true];
+      let armatureMass = 0;
+      let rootHinge = 0;
       const axisOf = (joint: ModelJoint) => rotate(rest.quat[body.id], joint.axis);
       if (bodyJoints.some((j) => j.type === 'ball')) throw unsupported(model, `ball joints (body '${body.name}')`);
       if (bodyJoints.some((j) => j.type === 'free')) {
         if (bodyJoints.length !== 1 || parentLink !== -1)
           throw unsupported(model, `a free joint beside other joints or below the root (body '${body.name}')`);
+        const joint = bodyJoints[0];
+        if (joint.armature !== 0 || joint.damping !== 0 || joint.stiffness !== 0)
+          throw unsupported(model, `armature, damping or stiffness on free joint '${joint.name}'`);
         root = 'free';
       } else if (bodyJoints.length === 1) {
         if (parentLink === -1) root = 'joint';
@@ -196,7 +209,10 @@ export function planRapierLayout(model: RobotModel): RapierLayout {
         freeTranslations = [false, false, false];
         freeRotations = [false, false, false];
         let hinges = 0;
+        const slideArmature = new Set<number>();
+        let hingeArmature = 0;
         for (const joint of bodyJoints) {
+          if (joint.stiffness !== 0) throw unsupported(model, `stiffness on root joint '${joint.name}'`);
           const axis = axisOf(joint);
           const k = worldAxis(axis);
           if (k < 0) throw unsupported(model, `root joint '${joint.name}' whose axis is not a world axis`);
@@ -212,6 +228,8 @@ export function planRapierLayout(model: RobotModel): RapierLayout {
             if (!freeTranslations[(k + 1) % 3] || !freeTranslations[(k + 2) % 3])
               throw unsupported(model, `root hinge '${joint.name}' without slides spanning its plane`);
           }
+          if (joint.type === 'slide') slideArmature.add(joint.armature);
+          else hingeArmature = joint.armature;
           rootCoordinates.push({
             link: index,
             kind: joint.type as 'hinge' | 'slide',
@@ -221,6 +239,9 @@ export function planRapierLayout(model: RobotModel): RapierLayout {
             ref: joint.ref,
           });
         }
+        if (slideArmature.size > 1) throw unsupported(model, `different armatures on the root slides of body '${body.name}'`);
+        armatureMass = slideArmature.values().next().value ?? 0;
+        rootHinge = hingeArmature;
       }
       links.push({
         body: body.id,
@@ -229,12 +250,27 @@ export function planRapierLayout(model: RobotModel): RapierLayout {
         root,
         freeTranslations,
         freeRotations,
+        armatureMass,
         mass: 0,
         com: [0, 0, 0],
         inertia: [0, 0, 0],
         inertiaFrame: [1, 0, 0, 0],
       });
-      gathered.push({ mass: 0, moment: [0, 0, 0], tensor: [0, 0, 0, 0, 0, 0, 0, 0, 0] });
+      // Root armature: a point mass at the link origin (no moment, no inertia about the origin) and a rotor inertia.
+      const a = rootCoordinates.find((c) => c.link === index && c.kind === 'hinge')?.axis ?? ([0, 0, 0] as Vec3);
+      const A = rootHinge;
+      const rotor: Mat3 = [
+        A * a[0] * a[0],
+        A * a[0] * a[1],
+        A * a[0] * a[2],
+        A * a[1] * a[0],
+        A * a[1] * a[1],
+        A * a[1] * a[2],
+        A * a[2] * a[0],
+        A * a[2] * a[1],
+        A * a[2] * a[2],
+      ];
+      gathered.push({ mass: armatureMass, moment: [0, 0, 0], tensor: rotor });
     }
     // This body's mass joins its link: inertia tensor rotated into the link frame, moved to the link origin.
     const link = linkOf[body.id];

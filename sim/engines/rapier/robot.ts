@@ -6,8 +6,11 @@ import { buildRobot, rapierStateExtraSize } from './build.ts';
 import { fromGeneralised, toGeneralised } from './coordinates.ts';
 import { ContactWrenches, type ContactSource } from './contacts.ts';
 import { JointDrive } from './drive.ts';
+import { FluidForces } from './fluid.ts';
 import { rapierLayout, type RapierLayout } from './layout.ts';
+import { LinkLoads } from './loads.ts';
 import { mulInto, rotateInto } from './quat.ts';
+import { RootLoads } from './root-loads.ts';
 import { readRobotExtra, RestoredWorld, writeRobotExtra, type RobotHandles } from './snapshot.ts';
 import { RapierWorld, type WorldRobot } from './world.ts';
 
@@ -40,6 +43,10 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
   private handles: RobotHandles;
   private readonly drive: JointDrive;
   private readonly contacts: ContactWrenches | null;
+  /** External loads on the links each world step (loads.ts), and their sources beside the drive; null when none. */
+  private readonly loads: LinkLoads | null;
+  private readonly fluid: FluidForces | null;
+  private readonly rootLoads: RootLoads | null;
   /** What the contact wrenches read (renewed when a restore moves the robot to another world). */
   private readonly contactSource: ContactSource;
   private readonly pose = new Float64Array(7);
@@ -77,6 +84,10 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
     this.qvel = new Float64Array(model.nv);
     this.drive = new JointDrive(model, layout, host.solver, host.worldTimestep);
     this.contacts = options.contactForces ? new ContactWrenches(model, layout) : null;
+    this.fluid = FluidForces.acts(model) ? new FluidForces(model, layout) : null;
+    const rootLoads = new RootLoads(model, layout);
+    this.rootLoads = rootLoads.active ? rootLoads : null;
+    this.loads = this.drive.hasTorqueJoints || this.fluid || this.rootLoads ? new LinkLoads(layout) : null;
     const built = buildRobot(host, model, layout, lane, !host.solver.softLimits);
     this.handles = {
       links: built.links.map((body) => body.handle),
@@ -138,11 +149,18 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
       w[3 * i + 1] = scratch[1];
       w[3 * i + 2] = scratch[2];
     }
-    if (this.drive.hasSlideMotors || (last && this.contacts)) this.readTranslationsAndVelocities();
+    const loads = this.loads;
+    if (this.drive.hasSlideMotors || (last && this.contacts) || this.fluid || this.rootLoads) this.readTranslationsAndVelocities();
     if (this.drive.hasSlideMotors) toGeneralised(this);
     if (last && this.contacts) this.contacts.beforeLastStep(this.v);
     this.drive.configureMotors(this.world.impulseJoints.raw, this.handles.joints, r, w, this.qpos, this.qvel);
-    if (this.drive.hasTorqueJoints) this.drive.applyTorques(bodies, links, r, this.rawVector);
+    if (loads) {
+      loads.begin(this.t, r);
+      if (this.drive.hasTorqueJoints) this.drive.addTorques(loads, r);
+      this.fluid?.add(loads, this.t, r, this.v, w);
+      this.rootLoads?.add(loads, this.t, this.v, w);
+      loads.apply(bodies, links, this.rawVector);
+    }
   }
 
   afterStep(): void {
