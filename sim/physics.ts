@@ -7,7 +7,7 @@ export type PhysicsName = (typeof physicsNames)[number];
  * official MuJoCo (WebAssembly) running the robot's MJCF file.
  */
 export const physicsSummary: Readonly<Record<PhysicsName, string>> = {
-  rapier: 'Rapier, built from the MJCF file (the default)',
+  rapier: 'Rapier, built from the MJCF file (every robot but the inverted double pendulum)',
   mujoco: 'the official MuJoCo in WebAssembly, every robot (the numbers published for Gymnasium)',
 };
 
@@ -22,9 +22,11 @@ export function checkPhysics(physics: string | undefined): PhysicsName | undefin
  * The robots the Rapier engine refuses to build (engines/rapier/), with its reason: they default to MuJoCo.
  * sim-registry.test.ts checks that exactly these are refused, so the list follows the engine.
  */
-export const rapierRefuses: Readonly<Record<string, string>> = {};
+export const rapierRefuses: Readonly<Record<string, string>> = {
+  'inverted-double-pendulum': "its observation's constraint force on the cart's slider (qfrc_constraint), which Rapier does not report",
+};
 
-/** The physics `robot` runs on when none is chosen: Rapier, or MuJoCo for the robots Rapier cannot build (none today). */
+/** The physics `robot` runs on when none is chosen: Rapier, or MuJoCo for the robots Rapier cannot build (the inverted double pendulum). */
 export function defaultPhysics(robot: string): PhysicsName {
   return Object.hasOwn(rapierRefuses, robot) ? 'mujoco' : 'rapier';
 }

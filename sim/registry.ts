@@ -10,7 +10,16 @@ import { TaskEnv } from './tasks/task-env.ts';
 import type { TaskSpec } from './tasks/task.ts';
 
 /** The robots Sinew simulates: every robot with a task file (sim/tasks/), in the app's order. */
-export const robotNames = ['reacher', 'hopper', 'walker2d', 'half-cheetah', 'ant', 'inverted-pendulum', 'swimmer'] as const;
+export const robotNames = [
+  'reacher',
+  'hopper',
+  'walker2d',
+  'half-cheetah',
+  'ant',
+  'inverted-pendulum',
+  'inverted-double-pendulum',
+  'swimmer',
+] as const;
 export type RobotName = (typeof robotNames)[number];
 
 /** What the renderer needs to draw one body: its geoms (poses in the body frame) and their colours. */
@@ -179,7 +188,11 @@ async function rapierEnv(robot: RobotName, scene: RapierWorld, seed: number, lan
   if (spec === undefined) throw new Error(`${robot} has no task file`);
   const { model, task } = boundTask(spec);
   const { RapierRobot } = await import('./engines/rapier/robot.ts');
-  const physics = new RapierRobot(scene, model, lane, { frameSkip: task.frameSkip, contactForces: task.contactForces });
+  const physics = new RapierRobot(scene, model, lane, {
+    frameSkip: task.frameSkip,
+    contactForces: task.contactForces,
+    constraintForces: task.constraintForces,
+  });
   try {
     return new TaskEnv(robot, task, physics, seed);
   } catch (error) {
@@ -194,7 +207,11 @@ async function mujocoEnv(robot: RobotName, seed: number): Promise<SnapshotEnv> {
   if (spec === undefined) throw new Error(`${robot} has no task file`);
   const { model, task } = boundTask(spec);
   const { createMujocoPhysics } = await import('./engines/mujoco/index.ts');
-  const physics = await createMujocoPhysics(spec.modelFile, model, { frameSkip: task.frameSkip, contactForces: task.contactForces });
+  const physics = await createMujocoPhysics(spec.modelFile, model, {
+    frameSkip: task.frameSkip,
+    contactForces: task.contactForces,
+    constraintForces: task.constraintForces,
+  });
   try {
     return new TaskEnv(robot, task, physics, seed);
   } catch (error) {

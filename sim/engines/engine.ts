@@ -24,6 +24,16 @@ export interface EnginePhysics extends StagedPhysics {
    * the body's subtree centre of mass with world axes). Filled only when the engine was created with contactForces.
    */
   readonly cfrcExt: Float64Array;
+  /**
+   * The constraints' generalised force, nv entries (MuJoCo's qfrc_constraint: joint limits and contacts). Filled only
+   * when the engine was created with constraintForces.
+   */
+  readonly qfrcConstraint: Float64Array;
+  /**
+   * Whether the last step diverged: MuJoCo found a bad state and reset it (its warning), or the Rapier engine's state
+   * left what its bodies can hold. The environment then ends the episode as a physics blow-up (task-env.ts).
+   */
+  readonly diverged: boolean;
   /** Contacts active after the last step. */
   readonly contactCount: number;
   /**
@@ -56,6 +66,8 @@ export interface EngineOptions {
   readonly frameSkip: number;
   /** Fill cfrcExt after every step (Ant's observation and contact cost); costs time, so off unless a task asks. */
   readonly contactForces?: boolean;
+  /** Fill qfrcConstraint after every step (InvertedDoublePendulum's observation). */
+  readonly constraintForces?: boolean;
 }
 
 /** Body frames for the pose board from MuJoCo's xpos/xquat, bodies 1.. (the world is not drawn): x, y, z, qx, qy, qz, qw. */

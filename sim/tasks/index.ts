@@ -5,6 +5,7 @@ import type { GeomDescription, ShapeKind, SignalDescription } from '../robot-des
 import { antTask } from './ant.ts';
 import { halfCheetahTask } from './half-cheetah.ts';
 import { hopperTask } from './hopper.ts';
+import { invertedDoublePendulumTask } from './inverted-double-pendulum.ts';
 import { invertedPendulumTask } from './inverted-pendulum.ts';
 import { reacherTask } from './reacher.ts';
 import { swimmerTask } from './swimmer.ts';
@@ -12,7 +13,16 @@ import type { Task, TaskSpec } from './task.ts';
 import { walker2dTask } from './walker2d.ts';
 
 /** Every robot defined by an MJCF file plus a task file, in the order the app lists them. */
-export const taskSpecs: readonly TaskSpec[] = [reacherTask, hopperTask, walker2dTask, halfCheetahTask, antTask, invertedPendulumTask, swimmerTask];
+export const taskSpecs: readonly TaskSpec[] = [
+  reacherTask,
+  hopperTask,
+  walker2dTask,
+  halfCheetahTask,
+  antTask,
+  invertedPendulumTask,
+  invertedDoublePendulumTask,
+  swimmerTask,
+];
 
 export function taskSpec(robot: string): TaskSpec | undefined {
   return taskSpecs.find((spec) => spec.robot === robot);

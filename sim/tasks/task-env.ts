@@ -89,7 +89,7 @@ export class TaskEnv implements StagedEnv {
   finish(): StepResult {
     const { qpos, qvel } = this.physics;
     const terms = this.terms;
-    if (isAbsurd(qpos) || isAbsurd(qvel)) {
+    if (this.physics.diverged || isAbsurd(qpos) || isAbsurd(qvel)) {
       for (const name of this.task.rewardTerms) terms[name] = 0;
       return { obs: this.obs.slice(), reward: 0, terminated: true, truncated: false, info: { terms: { ...terms }, physicsBlowUp: true } };
     }

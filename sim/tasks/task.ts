@@ -17,6 +17,8 @@ export interface Task {
   readonly rewardTerms: readonly string[];
   /** Whether the task reads cfrcExt (the engine computes it only then). */
   readonly contactForces?: boolean;
+  /** Whether the task reads qfrcConstraint (the engine computes it only then). */
+  readonly constraintForces?: boolean;
   /** Gymnasium's reset: writes the episode's initial state; qpos arrives holding the model's qpos0, qvel zeros. */
   reset(rng: Rng, qpos: Float64Array, qvel: Float64Array): void;
   /** Notes what the reward needs from the state before the step (a position) into `memo` (8 numbers). */

@@ -5,7 +5,7 @@ import { TimeLimit } from '../../sim/time-limit.ts';
 
 describe('registry', () => {
   it('names the robots and describes them', () => {
-    expect(robotNames).toEqual(['reacher', 'hopper', 'walker2d', 'half-cheetah', 'ant', 'inverted-pendulum', 'swimmer']);
+    expect(robotNames).toEqual(['reacher', 'hopper', 'walker2d', 'half-cheetah', 'ant', 'inverted-pendulum', 'inverted-double-pendulum', 'swimmer']);
     const reacher = robotInfo('reacher');
     expect([reacher.observationSize, reacher.actionSize, reacher.dt, reacher.maxEpisodeSteps]).toEqual([10, 2, 0.02, 50]);
     const hopper = robotInfo('hopper');
@@ -42,10 +42,11 @@ describe('registry', () => {
       ['half-cheetah', 17, 6, 9, 9, 0.05, 1000],
       ['ant', 105, 8, 15, 14, 0.05, 1000],
       ['inverted-pendulum', 4, 1, 2, 2, 0.04, 1000],
+      ['inverted-double-pendulum', 9, 1, 3, 3, 0.05, 1000],
       ['swimmer', 8, 2, 5, 5, 0.04, 1000],
     ]);
     expect(robotInfo('walker2d').bodies.map((b) => b.name)).toEqual(['torso', 'thigh', 'leg', 'foot', 'thigh_left', 'leg_left', 'foot_left']);
-    expect(robotNames.map(defaultPhysics)).toEqual(['rapier', 'rapier', 'rapier', 'rapier', 'rapier', 'rapier', 'rapier']);
+    expect(robotNames.map(defaultPhysics)).toEqual(['rapier', 'rapier', 'rapier', 'rapier', 'rapier', 'rapier', 'mujoco', 'rapier']);
   });
 
   it('refuses a physics that does not exist, the retired joint-space included, naming those that do', async () => {

@@ -29,7 +29,10 @@ export interface MjDataHandle {
   readonly xquat: Float64Array;
   readonly site_xpos: Float64Array;
   readonly cfrc_ext: Float64Array;
+  readonly qfrc_constraint: Float64Array;
   readonly ncon: number;
+  /** MuJoCo's warning counters (mjtWarning order); each get() is a copy to delete. */
+  readonly warning: { get(index: number): { readonly number: number; delete(): void } | undefined };
   time: number;
   delete(): void;
 }

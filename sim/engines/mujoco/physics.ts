@@ -2,6 +2,21 @@ import { writeBodyPoses, type EngineOptions, type EnginePhysics } from '../engin
 import type { RobotModel } from '../../model/types.ts';
 import type { MjDataHandle, MjModelHandle, MujocoModule } from './module.ts';
 
+/** MuJoCo's mjtWarning indices of a bad qpos, qvel and qacc (mjWARN_BADQPOS, BADQVEL, BADQACC). */
+const BAD_STATE_WARNINGS = [4, 5, 6];
+
+/** How many times MuJoCo found a bad state in `data` since its last reset. */
+function badStateWarnings(data: MjDataHandle): number {
+  let count = 0;
+  for (const index of BAD_STATE_WARNINGS) {
+    const stat = data.warning.get(index);
+    if (stat === undefined) continue;
+    count += stat.number;
+    stat.delete();
+  }
+  return count;
+}
+
 /** The MjData arrays we touch, as views renewed when the wasm memory grows (module.ts). */
 interface Views {
   qpos: Float64Array;
@@ -12,6 +27,7 @@ interface Views {
   xquat: Float64Array;
   siteXpos: Float64Array;
   cfrcExt: Float64Array;
+  qfrcConstraint: Float64Array;
 }
 
 /**
@@ -28,13 +44,18 @@ export class MujocoPhysics implements EnginePhysics {
   readonly xquat: Float64Array;
   readonly siteXpos: Float64Array;
   readonly cfrcExt: Float64Array;
+  readonly qfrcConstraint: Float64Array;
   readonly stateExtraSize: number;
   readonly frameSkip: number;
   private readonly contactForces: boolean;
+  private readonly constraintForces: boolean;
   private readonly data: MjDataHandle;
   private views: Views;
   private ctrl: Float64Array;
   private ncon = 0;
+  /** Whether MuJoCo reset a diverged state during the last advance(), and its bad-state warnings so far. */
+  diverged = false;
+  private warnings = 0;
   private disposed = false;
 
   constructor(
@@ -53,6 +74,7 @@ export class MujocoPhysics implements EnginePhysics {
       throw new Error(`mujoco: frameSkip must be a positive integer, got ${options.frameSkip}`);
     this.frameSkip = options.frameSkip;
     this.contactForces = options.contactForces ?? false;
+    this.constraintForces = options.constraintForces ?? false;
     this.data = new mujoco.MjData(handle);
     this.views = this.renewViews();
     this.qpos = new Float64Array(nq);
@@ -61,6 +83,7 @@ export class MujocoPhysics implements EnginePhysics {
     this.xquat = new Float64Array(bodies.length * 4);
     this.siteXpos = new Float64Array(sites.length * 3);
     this.cfrcExt = new Float64Array(bodies.length * 6);
+    this.qfrcConstraint = new Float64Array(nv);
     this.stateExtraSize = nv + 7 * bodies.length;
     this.ctrl = new Float64Array(nu);
     this.setState(model.qpos0, new Float64Array(nv));
@@ -81,6 +104,7 @@ export class MujocoPhysics implements EnginePhysics {
       xquat: d.xquat,
       siteXpos: d.site_xpos,
       cfrcExt: d.cfrc_ext,
+      qfrcConstraint: d.qfrc_constraint,
     };
   }
 
@@ -94,6 +118,8 @@ export class MujocoPhysics implements EnginePhysics {
   setState(qpos: ArrayLike<number>, qvel: ArrayLike<number>): void {
     this.checkAlive();
     this.mujoco.mj_resetData(this.handle, this.data);
+    this.diverged = false;
+    this.warnings = 0;
     const v = this.live();
     v.qpos.set(qpos);
     v.qvel.set(qvel);
@@ -111,6 +137,11 @@ export class MujocoPhysics implements EnginePhysics {
     const { mujoco, handle, data } = this;
     this.live().ctrl.set(this.ctrl);
     for (let k = 0; k < this.frameSkip; k++) mujoco.mj_step(handle, data);
+    // mj_step checks qpos, qvel and qacc; a NaN, an infinity or a value beyond 1e10 makes it reset the whole state
+    // (mj_resetData) and carry on from qpos0, counting a warning. setState zeroes the counts (mj_resetData too).
+    const warnings = badStateWarnings(data);
+    this.diverged = warnings > this.warnings;
+    this.warnings = warnings;
     if (this.contactForces) mujoco.mj_rnePostConstraint(handle, data);
     this.copyOut(this.live());
   }
@@ -122,6 +153,7 @@ export class MujocoPhysics implements EnginePhysics {
     this.xquat.set(v.xquat);
     this.siteXpos.set(v.siteXpos);
     if (this.contactForces) this.cfrcExt.set(v.cfrcExt);
+    if (this.constraintForces) this.qfrcConstraint.set(v.qfrcConstraint);
     this.ncon = this.data.ncon;
   }
 

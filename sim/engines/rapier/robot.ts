@@ -5,6 +5,7 @@ import { writeBodyPoses, type EnginePhysics } from '../engine.ts';
 import { buildRobot, rapierStateExtraSize } from './build.ts';
 import { fromGeneralised, toGeneralised } from './coordinates.ts';
 import { ContactWrenches, type ContactSource } from './contacts.ts';
+import { JOINT_GAP_LIMIT, largestJointGap, spinsBeyondStep } from './divergence.ts';
 import { JointDrive } from './drive.ts';
 import { FluidForces } from './fluid.ts';
 import { rapierLayout, type RapierLayout } from './layout.ts';
@@ -14,10 +15,18 @@ import { RootLoads } from './root-loads.ts';
 import { readRobotExtra, RestoredWorld, writeRobotExtra, type RobotHandles } from './snapshot.ts';
 import { RapierWorld, type WorldRobot } from './world.ts';
 
+/**
+ * Why the Rapier engine refuses MuJoCo's constraint forces (qfrc_constraint): its JS API reports no joint impulses,
+ * and an estimate from MuJoCo's soft-limit law at the start of each world step (tried on the InvertedDoublePendulum's
+ * rail, docs/FINDINGS.md) agreed in sign with MuJoCo's on 35 of 53 steps at the rail's ends.
+ */
+export const RAPIER_CONSTRAINT_FORCES = 'the Rapier engine cannot compute constraint forces (qfrc_constraint): its JS API reports no joint impulses';
+
 /** Options of a robot build: the environment's frame skip (must match the world's) and whether contact forces are wanted. */
 export interface RapierRobotOptions {
   readonly frameSkip?: number;
   readonly contactForces?: boolean;
+  readonly constraintForces?: boolean;
 }
 
 /**
@@ -34,9 +43,15 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
   readonly siteXpos: Float64Array;
   /** MuJoCo's cfrc_ext over the last world step (contacts.ts), when built with contactForces; zeros otherwise. */
   readonly cfrcExt: Float64Array;
+  /** Zeros: the Rapier engine refuses constraintForces (see the constructor). */
+  readonly qfrcConstraint: Float64Array;
   readonly stateExtraSize: number;
   readonly frameSkip: number;
   staged = false;
+  /** Whether the last step tore a joint apart, spun a link beyond a world step or left NaN (divergence.ts). */
+  diverged = false;
+  /** Whether setState set such a state (the next step reports it). */
+  private setDiverged = false;
   readonly layout: RapierLayout;
   private host: RapierWorld;
   private world: World;
@@ -76,6 +91,8 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
     this.xquat = new Float64Array(4 * model.bodies.length);
     this.siteXpos = new Float64Array(3 * model.sites.length);
     this.cfrcExt = new Float64Array(6 * model.bodies.length);
+    this.qfrcConstraint = new Float64Array(model.nv);
+    if (options.constraintForces) throw new Error(`${model.name}: ${RAPIER_CONSTRAINT_FORCES}`);
     const layout = rapierLayout(model);
     this.layout = layout;
     this.stateExtraSize = rapierStateExtraSize(model);
@@ -166,6 +183,9 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
   afterStep(): void {
     this.staged = false;
     this.readState();
+    const { layout, t, r, w } = this;
+    this.diverged = this.setDiverged || !(largestJointGap(layout, t, r) <= JOINT_GAP_LIMIT) || spinsBeyondStep(layout, w, this.host.worldTimestep);
+    this.setDiverged = false;
     this.contacts?.compute(this.contactSource, this.host.worldTimestep, this.cfrcExt);
   }
 
@@ -212,6 +232,7 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
     this.contactSource.colliders = saved.handles.colliders;
     this.host.add(this);
     this.staged = false;
+    this.diverged = false;
     this.cfrcExt.fill(0);
     this.readState();
     this.qpos.set(qpos);
@@ -289,6 +310,8 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
   /** The state exactly as given (to the bodies' single precision); no contact wrenches until the next step. */
   setState(qpos: ArrayLike<number>, qvel: ArrayLike<number>): void {
     this.cfrcExt.fill(0);
+    this.diverged = false;
+    this.setDiverged = false;
     fromGeneralised(this, qpos, qvel);
     const bodies = this.world.bodies.raw;
     const RAPIER = this.host.RAPIER;
@@ -307,6 +330,8 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
       ang.free();
     }
     this.readState();
+    // A state set beyond what a world step integrates diverges in the coming step, whatever Rapier makes of it.
+    this.setDiverged = spinsBeyondStep(this.layout, w, this.host.worldTimestep);
   }
 
   /** Internal state for the coordinate conversions (coordinates.ts). */
