@@ -10,7 +10,7 @@ import { JointDrive } from './drive.ts';
 import { FluidForces } from './fluid.ts';
 import { rapierLayout, type RapierLayout } from './layout.ts';
 import { LinkLoads } from './loads.ts';
-import { mulInto, rotateInto } from './quat.ts';
+import { writeBodyPose, writeFrames } from './frames.ts';
 import { RootLoads } from './root-loads.ts';
 import { readRobotExtra, RestoredWorld, writeRobotExtra, type RobotHandles } from './snapshot.ts';
 import { RapierWorld, type WorldRobot } from './world.ts';
@@ -64,7 +64,6 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
   private readonly rootLoads: RootLoads | null;
   /** What the contact wrenches read (renewed when a restore moves the robot to another world). */
   private readonly contactSource: ContactSource;
-  private readonly pose = new Float64Array(7);
   /** Link states: translation (x, y, z), rotation (x, y, z, w), centre-of-mass velocity, angular velocity. */
   private readonly t: Float64Array;
   private readonly r: Float64Array;
@@ -72,8 +71,6 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
   private readonly w: Float64Array;
   private readonly scratch = new Float32Array(4);
   private readonly rawVector: ReturnType<RapierWorld['RAPIER']['VectorOps']['intoRaw']>;
-  private readonly axis = new Float64Array(3);
-  private readonly rotation = new Float64Array(4);
 
   constructor(
     host: RapierWorld,
@@ -245,33 +242,7 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
 
   /** xpos, xquat and site_xpos from the link states. */
   private updateFrames(): void {
-    const { model, pose, xpos, xquat, siteXpos } = this;
-    for (let b = 0; b < model.bodies.length; b++) {
-      this.writeBodyPose(b, pose, 0);
-      xpos[3 * b] = pose[0];
-      xpos[3 * b + 1] = pose[1];
-      xpos[3 * b + 2] = pose[2];
-      xquat[4 * b] = pose[6];
-      xquat[4 * b + 1] = pose[3];
-      xquat[4 * b + 2] = pose[4];
-      xquat[4 * b + 3] = pose[5];
-    }
-    for (let s = 0; s < model.sites.length; s++) {
-      const site = model.sites[s];
-      const b = site.body;
-      // site = xpos + xquat * site.pos
-      const w = xquat[4 * b];
-      const x = xquat[4 * b + 1];
-      const y = xquat[4 * b + 2];
-      const z = xquat[4 * b + 3];
-      const [px, py, pz] = site.pos;
-      const tx = 2 * (y * pz - z * py);
-      const ty = 2 * (z * px - x * pz);
-      const tz = 2 * (x * py - y * px);
-      siteXpos[3 * s] = xpos[3 * b] + px + w * tx + (y * tz - z * ty);
-      siteXpos[3 * s + 1] = xpos[3 * b + 1] + py + w * ty + (z * tx - x * tz);
-      siteXpos[3 * s + 2] = xpos[3 * b + 2] + pz + w * tz + (x * ty - y * tx);
-    }
+    writeFrames(this.model, this.layout, this.t, this.r, this.xpos, this.xquat, this.siteXpos);
   }
 
   private readTranslationsAndVelocities(): void {
@@ -341,21 +312,7 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
 
   /** Model body `body`'s frame in the world (MuJoCo's xpos and xquat as x, y, z, qx, qy, qz, qw) at out[offset]. */
   writeBodyPose(body: number, out: Float32Array | Float64Array, offset: number): void {
-    const frame = this.layout.bodyFrames[body];
-    const i = frame.link;
-    if (i < 0) {
-      out.set([frame.pos[0], frame.pos[1], frame.pos[2], frame.quat[1], frame.quat[2], frame.quat[3], frame.quat[0]], offset);
-      return;
-    }
-    const p = rotateInto(this.axis, this.r, 4 * i, frame.pos, true);
-    const rot = mulInto(this.rotation, this.r, 4 * i, frame.quat);
-    out[offset] = this.t[3 * i] + p[0];
-    out[offset + 1] = this.t[3 * i + 1] + p[1];
-    out[offset + 2] = this.t[3 * i + 2] + p[2];
-    out[offset + 3] = rot[0];
-    out[offset + 4] = rot[1];
-    out[offset + 5] = rot[2];
-    out[offset + 6] = rot[3];
+    writeBodyPose(this.layout, this.t, this.r, body, out, offset);
   }
 
   /** Removes this robot's bodies (with their joints and colliders) from its world. */
