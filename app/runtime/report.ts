@@ -41,6 +41,11 @@ export interface RunSummary {
   readonly reached: { readonly envSteps: number; readonly wallTime: number } | null;
   readonly stepsPerSecond: number;
   readonly curve: readonly CurvePoint[];
+  /**
+   * The run's last periodic evaluation (training-loop.ts: deterministic actions, no exploration noise, the mean of
+   * its episodes) and when it was taken; null when the run logged none.
+   */
+  readonly lastEvaluation: { readonly value: number; readonly envSteps: number } | null;
 }
 
 export interface MeanStd {
@@ -58,6 +63,8 @@ export interface AlgorithmSummary {
   readonly reachedEnvSteps: MeanStd | null;
   readonly reachedWallTime: MeanStd | null;
   readonly stepsPerSecond: MeanStd | null;
+  /** Over the runs that logged an evaluation. */
+  readonly lastEvalReturn: MeanStd | null;
 }
 
 /** Sample mean and standard deviation (n - 1; 0 for a single value). */
@@ -81,6 +88,15 @@ export function smoothedCurve(records: readonly MetricsRecord[], window = SMOOTH
   return curve;
 }
 
+/** The last record that carries an evaluation return, as value and env steps; null when there is none. */
+export function lastEvaluation(records: readonly MetricsRecord[]): RunSummary['lastEvaluation'] {
+  for (let i = records.length - 1; i >= 0; i--) {
+    const value = records[i].eval_return;
+    if (Number.isFinite(value)) return { value, envSteps: records[i].envSteps };
+  }
+  return null;
+}
+
 export function summariseRun(run: RunInput, threshold: number | null, smoothing = SMOOTHING): RunSummary {
   const last = run.records[run.records.length - 1];
   const envSteps = last?.envSteps ?? 0;
@@ -99,6 +115,7 @@ export function summariseRun(run: RunInput, threshold: number | null, smoothing 
     reached: hit ? { envSteps: hit.envSteps, wallTime: hit.wallTime } : null,
     stepsPerSecond: wallTime > 0 ? envSteps / wallTime : 0,
     curve,
+    lastEvaluation: lastEvaluation(run.records),
   };
 }
 
@@ -115,6 +132,7 @@ export function summariseAlgorithms(runs: readonly RunSummary[]): AlgorithmSumma
       reachedEnvSteps: meanStd(finite(mine.map((run) => run.reached?.envSteps ?? null))),
       reachedWallTime: meanStd(finite(mine.map((run) => run.reached?.wallTime ?? null))),
       stepsPerSecond: meanStd(finite(mine.map((run) => (run.stepsPerSecond > 0 ? run.stepsPerSecond : null)))),
+      lastEvalReturn: meanStd(finite(mine.map((run) => run.lastEvaluation?.value ?? null))),
     };
   });
 }
@@ -168,12 +186,12 @@ export function reportMarkdown(
   const lines = [
     `# ${robot}: ${groups.map((g) => g.algorithm).join(' vs ')}`,
     '',
-    `Returns are training returns (the episodes played while learning, with exploration noise), means of the last ${SMOOTHING} episodes; "final" averages that over the last 10% of each run's env steps; ± is the sample standard deviation over seeds. \`sinew play\` prints evaluation returns (deterministic actions, no noise), which differ from these.`,
+    `Training returns are those of the episodes played while learning, with exploration noise: means of the last ${SMOOTHING} episodes; "final" averages that over the last 10% of each run's env steps. The evaluation return is the deterministic one (no exploration noise), what \`sinew play\` measures: the mean over the episodes of each run's last periodic evaluation (\`--eval-every\`), — for runs that logged none. ± is the sample standard deviation over seeds.`,
     '',
     threshold === null
-      ? `| ${groupedBy} | seeds | final training return | best training return | env steps/s |`
-      : `| ${groupedBy} | seeds | final training return | best training return | time to ${threshold} (env steps) | time to ${threshold} (wall) | env steps/s |`,
-    threshold === null ? '|---|---|---|---|---|' : '|---|---|---|---|---|---|---|',
+      ? `| ${groupedBy} | seeds | final training return | best training return | last evaluation return (deterministic) | env steps/s |`
+      : `| ${groupedBy} | seeds | final training return | best training return | last evaluation return (deterministic) | time to ${threshold} (env steps) | time to ${threshold} (wall) | env steps/s |`,
+    threshold === null ? '|---|---|---|---|---|---|' : '|---|---|---|---|---|---|---|---|',
   ];
   for (const group of groups) {
     const reached = group.reachedEnvSteps;
@@ -183,7 +201,10 @@ export function reportMarkdown(
     const wall = group.reachedWallTime ? `${fixed(group.reachedWallTime.mean)} ± ${fixed(group.reachedWallTime.std)} s` : '—';
     const sps = group.stepsPerSecond ? steps(group.stepsPerSecond.mean) : '—';
     const timing = threshold === null ? '' : ` ${reachedText} | ${wall} |`;
-    lines.push(`| ${group.algorithm} | ${group.runs.length} | ${pm(group.finalReturn)} | ${pm(group.bestReturn)} |${timing} ${sps} |`);
+    const evaluated = group.lastEvalReturn
+      ? `${pm(group.lastEvalReturn)}${group.lastEvalReturn.n < group.runs.length ? ` (${group.lastEvalReturn.n}/${group.runs.length})` : ''}`
+      : '—';
+    lines.push(`| ${group.algorithm} | ${group.runs.length} | ${pm(group.finalReturn)} | ${pm(group.bestReturn)} | ${evaluated} |${timing} ${sps} |`);
   }
   lines.push(
     '',
@@ -191,13 +212,14 @@ export function reportMarkdown(
     '',
     '## Runs',
     '',
-    '| run | seed | env steps | wall time (s) | final training return | best training return | env steps/s |',
-    '|---|---|---|---|---|---|---|',
+    '| run | seed | env steps | wall time (s) | final training return | best training return | last evaluation return (deterministic) | env steps/s |',
+    '|---|---|---|---|---|---|---|---|',
   );
   for (const run of groups.flatMap((group) => group.runs)) {
     const ret = (v: number | null) => (v === null ? '—' : fixed(v));
+    const evaluated = run.lastEvaluation ? `${fixed(run.lastEvaluation.value)} at ${steps(run.lastEvaluation.envSteps)}` : '—';
     lines.push(
-      `| ${run.name} | ${run.seed} | ${steps(run.envSteps)} | ${fixed(run.wallTime)} | ${ret(run.finalReturn)} | ${ret(run.bestReturn)} | ${steps(run.stepsPerSecond)} |`,
+      `| ${run.name} | ${run.seed} | ${steps(run.envSteps)} | ${fixed(run.wallTime)} | ${ret(run.finalReturn)} | ${ret(run.bestReturn)} | ${evaluated} | ${steps(run.stepsPerSecond)} |`,
     );
   }
   return `${lines.join('\n')}\n`;

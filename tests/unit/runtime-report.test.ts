@@ -43,9 +43,45 @@ describe('report numbers', () => {
     expect(curves.mean).toEqual([1, 1, 1]);
     expect(curves.std.every((s) => Math.abs(s - Math.SQRT2) < 1e-12)).toBe(true);
     const markdown = reportMarkdown('r', [group], 5, 'curves.png');
-    expect(markdown).toContain('| a | 2 | 1.0 ± 1.4 | 1.0 ± 1.4 | not reached (0/2) | — | 100 |');
-    expect(reportMarkdown('r', [group], null, 'curves.png')).toContain('| a | 2 | 1.0 ± 1.4 | 1.0 ± 1.4 | 100 |');
+    expect(markdown).toContain('| a | 2 | 1.0 ± 1.4 | 1.0 ± 1.4 | — | not reached (0/2) | — | 100 |');
+    expect(reportMarkdown('r', [group], null, 'curves.png')).toContain('| a | 2 | 1.0 ± 1.4 | 1.0 ± 1.4 | — | 100 |');
     expect(markdown).toContain('![learning curves](curves.png)');
+  });
+});
+
+describe("the report's evaluation return (deterministic) beside the training return", () => {
+  const evaluation = (envSteps: number, value: number): MetricsRecord => ({
+    envSteps,
+    wallTime: envSteps / 100,
+    eval_return: value,
+    eval_return_std: 1,
+  });
+
+  it("reads each run's last evaluation, pools it over the seeds that logged one, and labels both returns", () => {
+    // Seed 1 evaluated at 100 (-20) and 200 (-10, its last); seed 2 at 200 (-6); seed 3 never.
+    const one = summariseRun(
+      { name: 's1', robot: 'r', algorithm: 'a', seed: 1, records: [rec(100, -30), evaluation(100, -20), rec(200, -25), evaluation(200, -10)] },
+      null,
+    );
+    const two = summariseRun({ name: 's2', robot: 'r', algorithm: 'a', seed: 2, records: [rec(200, -28), evaluation(200, -6)] }, null);
+    const three = summariseRun({ name: 's3', robot: 'r', algorithm: 'a', seed: 3, records: [rec(200, -40)] }, null);
+    expect([one, two, three].map((run) => run.lastEvaluation)).toEqual([{ value: -10, envSteps: 200 }, { value: -6, envSteps: 200 }, null]);
+    const [group] = summariseAlgorithms([one, two, three]);
+    // -10 and -6: mean -8, sample std sqrt(8) = 2.83.
+    expect(group.lastEvalReturn?.mean).toBe(-8);
+    expect(group.lastEvalReturn?.std).toBeCloseTo(Math.sqrt(8), 12);
+    const markdown = reportMarkdown('r', [group], null, 'curves.png');
+    expect(markdown).toContain(
+      '| algorithm | seeds | final training return | best training return | last evaluation return (deterministic) | env steps/s |',
+    );
+    // Training: s1 smooths -30, -25 to -27.5 (its last point, final and best), s2 -28, s3 -40: mean -31.83, sample std
+    // sqrt((4.33² + 3.83² + 8.17²) / 2) = 7.08.
+    expect(markdown).toContain('| a | 3 | -31.8 ± 7.1 | -31.8 ± 7.1 | -8.0 ± 2.8 (2/3) | 100 |');
+    expect(markdown).toContain('| s1 | 1 | 200 | 2.0 | -27.5 | -27.5 | -10.0 at 200 | 100 |');
+    expect(markdown).toContain('| s3 | 3 | 200 | 2.0 | -40.0 | -40.0 | — | 100 |');
+    expect(markdown).toMatch(
+      /with exploration noise.*The evaluation return is the deterministic one \(no exploration noise\), what `sinew play` measures/,
+    );
   });
 });
 
