@@ -101,10 +101,23 @@ describe("the selected run's buttons, summary and view (panels/run-status.ts)", 
     const records = [record(1000, { episode_return: -5.125 })];
     // 4,800 steps left at 400 steps/s: 12 s.
     expect(summaryLine(status('training', 1200, { stepsPerSecond: 400.4, records }))).toBe(
-      '1,200 / 6,000 steps · 400 steps/s · ETA 12 s · last training return (with exploration noise) -5.13',
+      '1,200 / 6,000 env steps · 400 env steps/s · ETA 12 s · last training return (with exploration noise) -5.13',
     );
     expect(summaryLine(status('paused', 1200, { stepsPerSecond: 400 }))).toBe(
-      '1,200 / 6,000 steps · 400 steps/s · paused · last training return (with exploration noise) —',
+      '1,200 / 6,000 env steps · 400 env steps/s · paused · last training return (with exploration noise) —',
+    );
+  });
+
+  it('gives the last evaluation return (deterministic) beside the training return once the run logged one', () => {
+    // Evaluations at 1,000 (-9) and 2,000 (-4.255, the last); the training return of the last episode is -6.5.
+    const records = [
+      record(1000, { episode_return: -8 }),
+      record(1000, { eval_return: -9 }),
+      record(2000, { eval_return: -4.255 }),
+      record(2400, { episode_return: -6.5 }),
+    ];
+    expect(summaryLine(status('stopped', 2400, { stepsPerSecond: 0, records }))).toBe(
+      '2,400 / 6,000 env steps · 0 env steps/s · stopped · last training return (with exploration noise) -6.50 · last evaluation return (deterministic) -4.25 at 2,000 steps',
     );
   });
 

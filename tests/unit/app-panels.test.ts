@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MetricsRecord } from '../../agents/contract.ts';
 import { playingCaption, stateCaption, type CaptionedRun } from '../../app/renderer/panels/captions.ts';
 import { chartColumns, chartSeries, legendLines, trainingCharts } from '../../app/renderer/panels/charts.ts';
-import { csvCell, curvesCsv, pm, sortedGroups, tableCsv, type RobotComparison } from '../../app/renderer/panels/comparison.ts';
+import { csvCell, curvesCsv, evaluationCell, pm, sortedGroups, tableCsv, type RobotComparison } from '../../app/renderer/panels/comparison.ts';
 import { formatNumber, invalidField } from '../../app/renderer/panels/run-controls.ts';
 import { summariseAlgorithms, summariseRun } from '../../app/runtime/report.ts';
 
@@ -91,15 +91,24 @@ describe("the chart strip's legend lines, estimated at 7 px a character plus a m
   });
 });
 
+/** A Reacher run's input to the report's summaries. */
+const reacherRun = (name: string, algorithm: string, seed: number, records: MetricsRecord[]) => ({
+  name,
+  robot: 'reacher',
+  algorithm,
+  seed,
+  records,
+});
+
 describe("the comparison's table and exports (panels/comparison.ts)", () => {
   // Two PPO seeds and one TD3 run on the Reacher; returns of the last points are their own smoothed values.
-  const input = (name: string, algorithm: string, seed: number, returns: number[]) => ({
-    name,
-    robot: 'reacher',
-    algorithm,
-    seed,
-    records: returns.map((value, i) => record((i + 1) * 1000, { episode_return: value })),
-  });
+  const input = (name: string, algorithm: string, seed: number, returns: number[]) =>
+    reacherRun(
+      name,
+      algorithm,
+      seed,
+      returns.map((value, i) => record((i + 1) * 1000, { episode_return: value })),
+    );
   const runs = [input('a', 'ppo', 1, [-10, -6]), input('b', 'ppo', 2, [-8, -4]), input('c', 'td3', 1, [-20, -2])];
   const comparison: RobotComparison = { robot: 'reacher', threshold: -3.75, groups: summariseAlgorithms(runs.map((r) => summariseRun(r, -3.75, 1))) };
 
@@ -127,9 +136,35 @@ describe("the comparison's table and exports (panels/comparison.ts)", () => {
     ]);
     const table = tableCsv([comparison]).split('\n');
     // Best returns are each run's best (-6 and -4): the same mean and std as the final ones here.
-    expect(table[1]).toBe(`reacher,ppo,2,-5,${Math.SQRT2},-5,${Math.SQRT2},-3.75,,0,1000`);
-    expect(table[2]).toBe('reacher,td3,1,-2,0,-2,0,-3.75,2000,1,1000');
+    // No run logged an evaluation: empty evaluation cells, 0 runs evaluated.
+    expect(table[0]).toContain(',best_training_return_std,last_eval_return_mean,last_eval_return_std,runs_evaluated,threshold,');
+    expect(table[1]).toBe(`reacher,ppo,2,-5,${Math.SQRT2},-5,${Math.SQRT2},,,0,-3.75,,0,1000`);
+    expect(table[2]).toBe('reacher,td3,1,-2,0,-2,0,,,0,-3.75,2000,1,1000');
     expect([csvCell('a,b'), csvCell('say "hi"'), csvCell(null)]).toEqual(['"a,b"', '"say ""hi"""', '']);
+  });
+});
+
+describe("the comparison's evaluation column beside the training columns (panels/comparison.ts)", () => {
+  // PPO seed 1 evaluated -3 (last, after -7), seed 2 -5, seed 3 never; TD3 never. Training returns all -20 or worse.
+  const evaluated = (name: string, algorithm: string, seed: number, evals: number[]) =>
+    reacherRun(name, algorithm, seed, [
+      ...evals.map((value, i) => record((i + 1) * 1000, { eval_return: value })),
+      record(3000, { episode_return: -20 - seed }),
+    ]);
+  const runs = [evaluated('a', 'ppo', 1, [-7, -3]), evaluated('b', 'ppo', 2, [-5]), evaluated('c', 'ppo', 3, []), evaluated('d', 'td3', 1, [])];
+  const comparison: RobotComparison = { robot: 'reacher', threshold: null, groups: summariseAlgorithms(runs.map((r) => summariseRun(r, null, 1))) };
+
+  it("shows each group's last evaluation return apart from the training return, with how many runs logged one", () => {
+    const [ppo, td3] = comparison.groups;
+    // -3 and -5: mean -4, sample std sqrt(2) = 1.41; 2 of the 3 PPO runs evaluated.
+    expect(evaluationCell(ppo)).toBe('-4.00 ± 1.41 (2/3)');
+    expect(evaluationCell(td3)).toBe('—');
+    // Training: -21, -22, -23: mean -22.
+    expect(pm(ppo.finalReturn, 2)).toBe('-22.00 ± 1.00');
+    // Sorting by evaluation puts the group without one last, whatever its training return (td3's -21 is higher).
+    expect(sortedGroups(comparison.groups, 'evaluation').map((group) => group.algorithm)).toEqual(['ppo', 'td3']);
+    expect(sortedGroups(comparison.groups, 'final').map((group) => group.algorithm)).toEqual(['td3', 'ppo']);
+    expect(tableCsv([comparison]).split('\n')[1]).toBe(`reacher,ppo,3,-22,1,-22,1,-4,${Math.SQRT2},2,,,0,1000`);
   });
 });
 

@@ -1,6 +1,6 @@
 import uPlot from 'uplot';
 import { band, solvedThreshold, summariseAlgorithms, summariseRun } from '../../runtime/report.ts';
-import { curvesCsv, pm, sortedGroups, tableCsv, type RobotComparison, type SortKey } from './comparison.ts';
+import { curvesCsv, evaluationCell, pm, sortedGroups, tableCsv, type RobotComparison, type SortKey } from './comparison.ts';
 import { SERIES_COLOURS, SERIES_DASH, isDashed, learningCurvesSvg, tickLabel } from '../../runtime/report-svg.ts';
 import type { LiveRun } from '../training/run-manager.ts';
 import { downloadBlob } from './download.ts';
@@ -122,7 +122,7 @@ export class CompareView {
         robots.length > 1
           ? ` The ticked runs train ${robots.length} robots (${robots.join(', ')}): their returns are on different scales, so each robot has its own chart and table.`
           : '';
-      this.note.textContent = `${runs.length} run${runs.length === 1 ? '' : 's'}, ${pooled}. Returns are training returns (episodes played with exploration noise), smoothed over ${this.smoothing} episode${this.smoothing === 1 ? '' : 's'}.${split}`;
+      this.note.textContent = `${runs.length} run${runs.length === 1 ? '' : 's'}, ${pooled}. Training returns are those of the episodes played while learning, with exploration noise, smoothed over ${this.smoothing} episode${this.smoothing === 1 ? '' : 's'}: the curves and the training columns. The evaluation return is deterministic (no exploration noise): the mean over the episodes of each run's last periodic evaluation.${split}`;
     }
     this.render();
   }
@@ -214,6 +214,7 @@ export class CompareView {
       ['algorithm', first],
       ['final', 'final training return'],
       ['best', 'best training return'],
+      ['evaluation', 'last evaluation return (deterministic)'],
       ['reached', `steps to ${comparison.threshold ?? 'threshold'}`],
       ['speed', 'env steps/s'],
     ];
@@ -235,7 +236,7 @@ export class CompareView {
       const n = group.runs.length;
       const reached = group.reachedEnvSteps ? `${pm(group.reachedEnvSteps, 0)} (${group.reachedEnvSteps.n}/${n})` : `not reached (0/${n})`;
       const name = this.groupBy === 'run' ? group.algorithm : `${group.algorithm} (${n} seed${n === 1 ? '' : 's'})`;
-      for (const text of [name, pm(group.finalReturn, 2), pm(group.bestReturn, 2), reached, pm(group.stepsPerSecond, 0)]) {
+      for (const text of [name, pm(group.finalReturn, 2), pm(group.bestReturn, 2), evaluationCell(group), reached, pm(group.stepsPerSecond, 0)]) {
         const td = document.createElement('td');
         td.textContent = text;
         tr.append(td);

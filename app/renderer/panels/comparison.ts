@@ -13,7 +13,7 @@ export interface RobotComparison {
   readonly groups: AlgorithmSummary[];
 }
 
-export type SortKey = 'algorithm' | 'final' | 'best' | 'reached' | 'speed';
+export type SortKey = 'algorithm' | 'final' | 'best' | 'evaluation' | 'reached' | 'speed';
 
 /** "mean ± std" with `digits` decimals, or a dash when there is nothing to show. */
 export const pm = (stats: MeanStd | null, digits = 1): string => (stats ? `${stats.mean.toFixed(digits)} ± ${stats.std.toFixed(digits)}` : '—');
@@ -22,12 +22,23 @@ export const pm = (stats: MeanStd | null, digits = 1): string => (stats ? `${sta
 export const csvCell = (value: string | number | null | undefined): string =>
   value === null || value === undefined ? '' : /[",\n]/.test(String(value)) ? `"${String(value).replace(/"/g, '""')}"` : String(value);
 
+/**
+ * The table's evaluation cell: the mean ± std over seeds of each run's last evaluation return (deterministic), with
+ * "(n/m)" when only n of the group's m runs logged one, as `sinew report` writes it.
+ */
+export function evaluationCell(group: AlgorithmSummary, digits = 2): string {
+  const stats = group.lastEvalReturn;
+  if (!stats) return '—';
+  return `${pm(stats, digits)}${stats.n < group.runs.length ? ` (${stats.n}/${group.runs.length})` : ''}`;
+}
+
 /** The table's rows in the order of a column: names A-Z, returns and speed highest first, steps to the threshold fewest first. */
 export function sortedGroups(groups: readonly AlgorithmSummary[], key: SortKey): AlgorithmSummary[] {
   const value: Record<SortKey, (group: AlgorithmSummary) => number | string> = {
     algorithm: (group) => group.algorithm,
     final: (group) => group.finalReturn?.mean ?? -Infinity,
     best: (group) => group.bestReturn?.mean ?? -Infinity,
+    evaluation: (group) => group.lastEvalReturn?.mean ?? -Infinity,
     reached: (group) => group.reachedEnvSteps?.mean ?? Infinity,
     speed: (group) => group.stepsPerSecond?.mean ?? 0,
   };
@@ -59,7 +70,7 @@ export function curvesCsv(comparisons: readonly RobotComparison[], algorithmOf: 
 /** The table of every robot, one row per group. */
 export function tableCsv(comparisons: readonly RobotComparison[]): string {
   const lines = [
-    'robot,group,runs,final_training_return_mean,final_training_return_std,best_training_return_mean,best_training_return_std,threshold,steps_to_threshold_mean,runs_reaching_threshold,steps_per_s_mean',
+    'robot,group,runs,final_training_return_mean,final_training_return_std,best_training_return_mean,best_training_return_std,last_eval_return_mean,last_eval_return_std,runs_evaluated,threshold,steps_to_threshold_mean,runs_reaching_threshold,steps_per_s_mean',
   ];
   const cell = (stats: MeanStd | null, key: 'mean' | 'std') => (stats ? stats[key] : null);
   for (const { robot, threshold, groups } of comparisons) {
@@ -72,6 +83,9 @@ export function tableCsv(comparisons: readonly RobotComparison[]): string {
         cell(group.finalReturn, 'std'),
         cell(group.bestReturn, 'mean'),
         cell(group.bestReturn, 'std'),
+        cell(group.lastEvalReturn, 'mean'),
+        cell(group.lastEvalReturn, 'std'),
+        group.lastEvalReturn?.n ?? 0,
         threshold,
         cell(group.reachedEnvSteps, 'mean'),
         group.reachedEnvSteps?.n ?? 0,

@@ -1,4 +1,5 @@
 import { latestReturn } from '../../runtime/metrics.ts';
+import { lastEvaluation } from '../../runtime/report.ts';
 import type { RunConfig } from '../../runtime/run-config.ts';
 import type { LiveRun } from '../training/run-manager.ts';
 import type { ControlState } from './run-controls.ts';
@@ -35,13 +36,21 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(whole / 3600)} h ${Math.floor((whole % 3600) / 60)} min`;
 }
 
-/** The line under the charts: steps of the budget, speed, time left (or the state), the last training return. */
+/**
+ * The line under the charts: env steps of the budget, env steps/s, time left (or the state), the last training
+ * return (with exploration noise) and, once the run logged one, its last evaluation return (deterministic), each
+ * labelled so the two are never mistaken for each other.
+ */
 export function summaryLine(run: StatusRun): string {
   const total = run.stored.config.totalSteps;
   const remaining = Math.max(0, total - run.envSteps);
   const eta = run.stepsPerSecond > 0 && run.phase === 'training' ? `ETA ${formatDuration(remaining / run.stepsPerSecond)}` : run.phase;
   const ret = latestReturn(run.records);
-  return `${run.envSteps.toLocaleString('en')} / ${total.toLocaleString('en')} steps · ${Math.round(run.stepsPerSecond).toLocaleString('en')} steps/s · ${eta} · last training return (with exploration noise) ${ret === null ? '—' : ret.toFixed(2)}`;
+  const evaluation = lastEvaluation(run.records);
+  const evaluated = evaluation
+    ? ` · last evaluation return (deterministic) ${evaluation.value.toFixed(2)} at ${evaluation.envSteps.toLocaleString('en')} steps`
+    : '';
+  return `${run.envSteps.toLocaleString('en')} / ${total.toLocaleString('en')} env steps · ${Math.round(run.stepsPerSecond).toLocaleString('en')} env steps/s · ${eta} · last training return (with exploration noise) ${ret === null ? '—' : ret.toFixed(2)}${evaluated}`;
 }
 
 /**
