@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createMujocoPhysics } from '../../sim/engines/mujoco/index.ts';
-import { loadMujoco, mujocoModel } from '../../sim/engines/mujoco/module.ts';
+import { loadMujoco, mujocoModel, type MjDataHandle } from '../../sim/engines/mujoco/module.ts';
 import { loadModel, modelText, type ModelFileName } from '../../sim/model/index.ts';
 import { modelFiles } from '../../sim/model/model-files.ts';
 import { createEnv } from '../../sim/registry.ts';
@@ -81,6 +81,34 @@ describe('MuJoCo engine (mujoco-js 0.0.7, MuJoCo 3.3.8)', () => {
       a.dispose();
       b.dispose();
     }
+  });
+
+  it('reports each of its resets once and leaks no wasm memory over many steps', async () => {
+    const mujoco = await loadMujoco();
+    const memory = () => mujocoModel(mujoco, 'hopper.xml', modelText('hopper.xml')).body_mass.buffer.byteLength;
+    const model = loadModel('hopper.xml');
+    const physics = await createMujocoPhysics('hopper.xml', model, { frameSkip: 4 });
+    // MuJoCo's clock, which a reset zeroes, as if the state came mid-episode rather than from setState.
+    const data = Reflect.get(physics, 'data') as MjDataHandle;
+    // Every other episode starts fast enough for MuJoCo to reset it in the first step, every fourth at 0.5 s on the
+    // clock; each is stepped twice.
+    const episodes = (count: number) => {
+      let resets = 0;
+      for (let i = 0; i < count; i++) {
+        physics.setState(model.qpos0, i % 2 === 1 ? [0, 0, 1e7, 0, 0, 0] : new Float64Array(model.nv));
+        if (i % 4 === 3) data.time = 0.5;
+        for (let k = 0; k < 2; k++) {
+          physics.advance();
+          if (physics.diverged) resets++;
+        }
+      }
+      return resets;
+    };
+    expect(episodes(2000)).toBe(1000);
+    const before = memory();
+    expect(episodes(20_000)).toBe(10_000);
+    expect(memory()).toBe(before);
+    physics.dispose();
   });
 
   it('loads only when chosen: createEnv with Rapier physics never imports mujoco-js', async () => {

@@ -31,8 +31,8 @@ export interface MjDataHandle {
   readonly cfrc_ext: Float64Array;
   readonly qfrc_constraint: Float64Array;
   readonly ncon: number;
-  /** MuJoCo's warning counters (mjtWarning order); each get() is a copy to delete. */
-  readonly warning: { get(index: number): { readonly number: number; delete(): void } | undefined };
+  /** MuJoCo's warning counters (mjtWarning order): each read of this property and each get() is a copy to delete. */
+  readonly warning: { get(index: number): { readonly number: number; delete(): void } | undefined; delete(): void };
   time: number;
   delete(): void;
 }

@@ -5,14 +5,23 @@ import type { MjDataHandle, MjModelHandle, MujocoModule } from './module.ts';
 /** MuJoCo's mjtWarning indices of a bad qpos, qvel and qacc (mjWARN_BADQPOS, BADQVEL, BADQACC). */
 const BAD_STATE_WARNINGS = [4, 5, 6];
 
-/** How many times MuJoCo found a bad state in `data` since its last reset. */
+/**
+ * How many times MuJoCo found a bad state in `data` since its last reset. Each read of `data.warning` copies the
+ * whole counter vector into a new wasm object, and each get() copies one counter: all are deleted here, or the
+ * wasm memory grows with every call until it runs out.
+ */
 function badStateWarnings(data: MjDataHandle): number {
+  const warnings = data.warning;
   let count = 0;
-  for (const index of BAD_STATE_WARNINGS) {
-    const stat = data.warning.get(index);
-    if (stat === undefined) continue;
-    count += stat.number;
-    stat.delete();
+  try {
+    for (const index of BAD_STATE_WARNINGS) {
+      const stat = warnings.get(index);
+      if (stat === undefined) continue;
+      count += stat.number;
+      stat.delete();
+    }
+  } finally {
+    warnings.delete();
   }
   return count;
 }
@@ -53,9 +62,8 @@ export class MujocoPhysics implements EnginePhysics {
   private views: Views;
   private ctrl: Float64Array;
   private ncon = 0;
-  /** Whether MuJoCo reset a diverged state during the last advance(), and its bad-state warnings so far. */
+  /** Whether MuJoCo reset a diverged state during the last advance(). */
   diverged = false;
-  private warnings = 0;
   private disposed = false;
 
   constructor(
@@ -119,7 +127,6 @@ export class MujocoPhysics implements EnginePhysics {
     this.checkAlive();
     this.mujoco.mj_resetData(this.handle, this.data);
     this.diverged = false;
-    this.warnings = 0;
     const v = this.live();
     v.qpos.set(qpos);
     v.qvel.set(qvel);
@@ -136,12 +143,14 @@ export class MujocoPhysics implements EnginePhysics {
     this.checkAlive();
     const { mujoco, handle, data } = this;
     this.live().ctrl.set(this.ctrl);
+    const timeBefore = data.time;
     for (let k = 0; k < this.frameSkip; k++) mujoco.mj_step(handle, data);
     // mj_step checks qpos, qvel and qacc; a NaN, an infinity or a value beyond 1e10 makes it reset the whole state
-    // (mj_resetData) and carry on from qpos0, counting a warning. setState zeroes the counts (mj_resetData too).
-    const warnings = badStateWarnings(data);
-    this.diverged = warnings > this.warnings;
-    this.warnings = warnings;
+    // (mj_resetData, which also zeroes the clock and the counters) and carry on from qpos0, counting a warning. A
+    // clock that did not advance by frameSkip steps is the sign, but from a clock at zero (after setState) a reset
+    // in the first step leaves no trace on it: there, and only there, the counters (costly to read) decide alone.
+    const clockFell = data.time < timeBefore + (this.frameSkip - 0.5) * this.model.option.timestep;
+    this.diverged = (timeBefore === 0 || clockFell) && badStateWarnings(data) > 0;
     if (this.contactForces) mujoco.mj_rnePostConstraint(handle, data);
     this.copyOut(this.live());
   }
