@@ -9,6 +9,8 @@ import type { SolverSettings } from './solver.ts';
 /** Rapier's joint axes for a motor: a revolute joint turns about its local x, a prismatic one slides along it. */
 const ANG_X = 3;
 const LIN_X = 0;
+/** Rapier's default motor force bound (f32::MAX): a torque joint's motor gets it back while its limit acts. */
+const UNBOUNDED_FORCE = 3.4028234663852886e38;
 
 /** Rapier's raw joint set (what the raw calls of the step loop take). */
 type RawImpulseJointSet = World['impulseJoints']['raw'];
@@ -20,8 +22,11 @@ type RawImpulseJointSet = World['impulseJoints']['raw'];
  * (A/h v0 + tau) / (A/h + D) with factor A/h + D (v0: the velocity at the step's start), and its position towards
  * springref with stiffness K. Solved exactly, that is the implicit step (A + M) v' = (A + M) v0 + h (tau - D v' - K q')
  * of MuJoCo's joint-space equations, the armature kept on the joint's diagonal (adding it to a link's inertia couples
- * the joints instead). Joints without armature, damping or stiffness get the actuator torque as equal and opposite
- * body torques. MuJoCo's soft hinge limits act through the same motors (limits.ts).
+ * the joints instead). Joints without armature, damping or stiffness ("torque joints") get the actuator torque as
+ * equal and opposite body torques. MuJoCo's soft hinge limits act through the same motors (limits.ts); a torque
+ * joint's motor acts only while its limit does, and then carries the actuator torque too, which the bodies then do
+ * not get. Off, its motor keeps zero force: a Rapier motor of zero stiffness and damping is a rigid velocity
+ * constraint that would hold the joint still (tests/unit/rapier-drive.test.ts).
  */
 export class JointDrive {
   /** Per layout joint: armature/h + damping, stiffness, springref - ref, armature/h, and this step's actuator torque. */
@@ -34,6 +39,8 @@ export class JointDrive {
   private readonly actuatorJoint: Int32Array;
   /** Per layout joint: its soft limit (motor-driven), or null (no limit, or Rapier's hard one). */
   private readonly softLimits: (SoftLimit | null)[];
+  /** Per layout joint: 1 when this world step's actuator torque went into its motor (a torque joint at its limit). */
+  private readonly torqueInMotor: Uint8Array;
   /** Whether some joint has no motor (its torque goes on the bodies), and whether a slide has a motor. */
   readonly hasTorqueJoints: boolean;
   readonly hasSlideMotors: boolean;
@@ -74,8 +81,14 @@ export class JointDrive {
         ? new SoftLimit(model.joints[plan.joint], plan.limitInertia, plan.limits[0], plan.limits[1])
         : null,
     );
-    this.hasTorqueJoints = layout.joints.some((_, i) => this.factor[i] === 0 && this.stiffness[i] === 0);
+    this.torqueInMotor = new Uint8Array(m);
+    this.hasTorqueJoints = layout.joints.some((_, i) => this.isTorqueJoint(i));
     this.hasSlideMotors = layout.joints.some((plan, i) => plan.kind === 'slide' && (this.factor[i] > 0 || this.stiffness[i] > 0));
+  }
+
+  /** Whether layout joint j has no motor of its own (no armature in its motor, no damping, no stiffness). */
+  private isTorqueJoint(j: number): boolean {
+    return this.factor[j] === 0 && this.stiffness[j] === 0;
   }
 
   /** Actuator controls for the coming environment step (clamped to each actuator's ctrlrange), as joint torques. */
@@ -128,26 +141,33 @@ export class JointDrive {
       const angle = limit
         ? previous + wrapAngle(twistAngle(r, 4 * plan.parentLink, plan.parentLink >= 0, r, 4 * plan.link, plan.axis) - previous)
         : 0;
-      if (limit && limit.apply(angle, rate, tau)) {
+      const limiting = limit !== null && limit.apply(angle, rate, tau);
+      if (limiting) {
         tau *= limit.torqueScale;
         target = (K * target + limit.stiffness * limit.target) / (K + limit.stiffness);
         K += limit.stiffness;
         F += limit.damping;
       }
+      if (this.isTorqueJoint(j)) {
+        // Only a soft limit brings a torque joint here: its motor is on exactly while the limit acts.
+        this.torqueInMotor[j] = limiting ? 1 : 0;
+        raw.jointSetMotorMaxForce(joints[j], motorAxis, limiting ? UNBOUNDED_FORCE : 0);
+        if (!limiting) continue;
+      }
       if (F > 0) raw.jointConfigureMotor(joints[j], motorAxis, target, (this.armaturePerStep[j] * rate + tau) / F, K, F);
-      else if (K > 0) raw.jointConfigureMotor(joints[j], motorAxis, target + tau / K, 0, K, 0);
-      else raw.jointConfigureMotor(joints[j], motorAxis, 0, 0, 0, 0);
+      else raw.jointConfigureMotor(joints[j], motorAxis, target + tau / K, 0, K, 0);
     }
   }
 
   /**
    * Actuator torques of joints without a motor, as equal and opposite torques on their links (forces along the
-   * axis for slides, at the links' centres of mass).
+   * axis for slides, at the links' centres of mass); after configureMotors, which takes them into the motors of
+   * torque joints at their limits.
    */
   addTorques(loads: LinkLoads, r: Float64Array): void {
     const { layout } = this;
     for (let j = 0; j < layout.joints.length; j++) {
-      if (this.factor[j] !== 0 || this.stiffness[j] !== 0) continue;
+      if (!this.isTorqueJoint(j) || this.torqueInMotor[j] === 1) continue;
       const plan = layout.joints[j];
       const axis = rotateInto(this.axis, r, 4 * plan.parentLink, plan.axis, plan.parentLink >= 0);
       const net = plan.kind === 'slide' ? loads.force : loads.torque;
