@@ -10,7 +10,8 @@ describe('algorithm registry', () => {
     const config = resolveConfig('td3', 'reacher', { batchSize: 64 });
     expect(config.learningStarts).toBe(getAlgorithm('td3').presets.reacher.learningStarts);
     expect(config.batchSize).toBe(64);
-    expect(config.gamma).toBe(getAlgorithm('td3').defaultConfig.gamma);
+    expect(config.gamma).toBe(getAlgorithm('td3').presets.reacher.gamma);
+    expect(config.policyNoise).toBe(getAlgorithm('td3').defaultConfig.policyNoise);
     expect(resolveConfig('td3', 'no-such-robot').learningStarts).toBe(getAlgorithm('td3').defaultConfig.learningStarts);
     expect(() => resolveConfig('td3', 'reacher', { batchsize: 64 })).toThrow(/unknown config field 'batchsize'/);
   });
