@@ -12,6 +12,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 60_000,
           pool: 'forks',
+          globalSetup: ['tests/temp-dir.global.ts'],
         },
       },
       {
@@ -23,6 +24,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           pool: 'forks',
           poolOptions: { forks: { singleFork: true } },
+          globalSetup: ['tests/temp-dir.global.ts'],
         },
       },
     ],
