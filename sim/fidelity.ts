@@ -4,6 +4,7 @@ import { forwardKinematics } from './model/kinematics.ts';
 import type { RobotModel } from './model/types.ts';
 import { createEnv, defaultPhysics, robotInfo, robotNames, type PhysicsName } from './registry.ts';
 import { Rng } from './rng.ts';
+import { bodyId, type FidelityTip } from './tasks/task.ts';
 
 /**
  * Replays a MuJoCo trajectory file (the files in tests/fixtures/sim/, docs/FINDINGS.md: model, qpos0/qvel0, and per step the action
@@ -13,8 +14,8 @@ import { Rng } from './rng.ts';
  *   per step, the largest error over the robot's hinge joints (angles in rad, rates in rad/s); p50, p95 and max
  *   over all steps, and p95 over the steps with and without contacts (MuJoCo's ncon after the step) apart;
  * - open-loop (ol_angle_k): started from qpos0/qvel0 and left to run, the largest hinge angle error after k steps;
- * - Reacher: the fingertip's distance to MuJoCo's, open-loop, mean over the steps before joint1 first reaches its
- *   limit (tip_free_mean_m) and over all steps (tip_mean_m).
+ * - robots whose task names a tip (TaskSpec.fidelityTip): its distance to MuJoCo's, open-loop, mean over the steps
+ *   before the task's joint first reaches its limit (tip_free_mean_m) and over all steps (tip_mean_m).
  */
 export interface Trajectory {
   readonly model: string;
@@ -52,7 +53,7 @@ export interface Fidelity {
   readonly ol_angle_1: number;
   readonly ol_angle_5: number;
   readonly ol_angle_25: number;
-  /** Reacher only. */
+  /** Only for robots whose task names a tip. */
   readonly free_steps?: number;
   readonly tip_free_mean_m?: number;
   readonly tip_mean_m?: number;
@@ -121,7 +122,7 @@ export async function measureFidelity(trajectory: Trajectory, file: string, opti
         errors.filter((_, i) => contact[i] === inContact),
         0.95,
       );
-    const openLoop = replayOpenLoop(env, model, trajectory, angles, robot === 'reacher');
+    const openLoop = replayOpenLoop(env, model, trajectory, angles, info.fidelityTip);
     return {
       robot,
       physics,
@@ -145,15 +146,16 @@ export async function measureFidelity(trajectory: Trajectory, file: string, opti
   }
 }
 
-/** Open loop from the recorded initial state: angle errors after 1, 5 and 25 steps; the Reacher's fingertip. */
-function replayOpenLoop(env: SnapshotEnv, model: RobotModel, trajectory: Trajectory, angles: readonly number[], reacher: boolean) {
+/** Open loop from the recorded initial state: angle errors after 1, 5 and 25 steps; the task's tip, if it names one. */
+function replayOpenLoop(env: SnapshotEnv, model: RobotModel, trajectory: Trajectory, angles: readonly number[], tipSpec: FidelityTip | null) {
   env.setState(trajectory.qpos0, trajectory.qvel0);
   const after: Record<number, number> = {};
   const xpos = new Float64Array(3 * model.bodies.length);
   const xquat = new Float64Array(4 * model.bodies.length);
-  const tip = model.bodies.findIndex((body) => body.name === 'fingertip');
-  const joint1 = model.joints.find((joint) => joint.name === 'joint1');
-  let freeSteps = trajectory.steps.findIndex((step) => joint1 !== undefined && Math.abs(step.qpos[joint1.qposAddress]) >= joint1.range[1]);
+  const tip = tipSpec === null ? -1 : bodyId(model, tipSpec.body);
+  const limited = tipSpec === null ? undefined : model.joints.find((joint) => joint.name === tipSpec.freeUntilLimitOf);
+  if (tipSpec !== null && limited === undefined) throw new Error(`${model.name}: no joint '${tipSpec.freeUntilLimitOf}'`);
+  let freeSteps = trajectory.steps.findIndex((step) => limited !== undefined && Math.abs(step.qpos[limited.qposAddress]) >= limited.range[1]);
   if (freeSteps < 0) freeSteps = trajectory.steps.length;
   let tipSum = 0;
   let tipFreeSum = 0;
@@ -161,10 +163,10 @@ function replayOpenLoop(env: SnapshotEnv, model: RobotModel, trajectory: Traject
     env.step(step.action);
     const { qpos } = env.getState();
     after[i + 1] = maxError(qpos, step.qpos, angles);
-    if (reacher) {
-      // Our fingertip at our state, MuJoCo's as recorded at its state (both from forward kinematics).
+    if (tipSpec !== null) {
+      // Our tip at our state, MuJoCo's as recorded at its state (both from forward kinematics).
       forwardKinematics(model, qpos, xpos, xquat);
-      const theirs = step.xpos.fingertip;
+      const theirs = step.xpos[tipSpec.body];
       const error = Math.hypot(xpos[3 * tip] - theirs[0], xpos[3 * tip + 1] - theirs[1], xpos[3 * tip + 2] - theirs[2]);
       tipSum += error;
       if (i < freeSteps) tipFreeSum += error;
@@ -172,7 +174,7 @@ function replayOpenLoop(env: SnapshotEnv, model: RobotModel, trajectory: Traject
   });
   const at = (k: number) => after[Math.min(k, trajectory.steps.length)];
   const base = { ol_angle_1: at(1), ol_angle_5: at(5), ol_angle_25: at(25) };
-  if (!reacher) return base;
+  if (tipSpec === null) return base;
   const n = trajectory.steps.length;
   return { ...base, free_steps: freeSteps, tip_free_mean_m: freeSteps > 0 ? tipFreeSum / freeSteps : 0, tip_mean_m: tipSum / n };
 }

@@ -7,7 +7,7 @@ import type { RapierWorld } from './engines/rapier/world.ts';
 import { loadModel, type ModelFileName, type RobotModel } from './model/index.ts';
 import { actionLayout, boundTask, modelRestPoses, renderBodies, renderScenery, taskSpec, taskSpecs } from './tasks/index.ts';
 import { TaskEnv } from './tasks/task-env.ts';
-import type { TaskSpec } from './tasks/task.ts';
+import type { FidelityTip, TaskSpec } from './tasks/task.ts';
 
 /** The robots Sinew simulates: every robot with a task file (sim/tasks/), in the app's order. */
 export const robotNames = [
@@ -64,6 +64,8 @@ export interface RobotInfo {
   /** Meaning and unit of each observation and action entry. */
   readonly observationLayout: readonly SignalDescription[];
   readonly actionLayout: readonly SignalDescription[];
+  /** The task's tip for fidelity's fingertip figures (TaskSpec.fidelityTip), or null. */
+  readonly fidelityTip: FidelityTip | null;
 }
 
 /** Whether the robot's first jointed child of the world slides or floats (the Reacher's target does not count). */
@@ -95,6 +97,7 @@ function modelRobotInfo(spec: TaskSpec): RobotInfo {
     scenery: renderScenery(model),
     observationLayout: spec.observationLayout(model),
     actionLayout: actionLayout(model),
+    fidelityTip: spec.fidelityTip ?? null,
   };
 }
 

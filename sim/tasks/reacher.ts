@@ -14,6 +14,7 @@ export const reacherTask: TaskSpec = {
   modelFile: 'reacher.xml',
   maxEpisodeSteps: 50,
   rewardThreshold: -3.75,
+  fidelityTip: { body: 'fingertip', freeUntilLimitOf: 'joint1' },
   observationLayout: () => [
     { name: 'cos joint0', unit: '1' },
     { name: 'cos joint1', unit: '1' },

@@ -32,6 +32,15 @@ export interface Task {
 }
 
 /** A task file's export: what the registry lists, and the factory that binds the task to the compiled model. */
+/**
+ * For a task about reaching: the body whose open-loop distance to MuJoCo's `sinew fidelity` reports, and the joint
+ * whose first limit contact in a recording ends the "free" steps (before it, no limit hides the arm's own equations).
+ */
+export interface FidelityTip {
+  readonly body: string;
+  readonly freeUntilLimitOf: string;
+}
+
 export interface TaskSpec {
   /** The robot's name in Sinew (CLI, run folders). */
   readonly robot: string;
@@ -43,6 +52,7 @@ export interface TaskSpec {
   /** Gymnasium's reward threshold ("solved"). */
   readonly rewardThreshold: number;
   readonly observationLayout: (model: RobotModel) => readonly SignalDescription[];
+  readonly fidelityTip?: FidelityTip;
   create(model: RobotModel): Task;
 }
 
