@@ -1,16 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createMujocoPhysics } from '../sim/engines/mujoco/index.ts';
-import { loadModel } from '../sim/model/index.ts';
+import { loadMujoco, mujocoModel } from '../sim/engines/mujoco/module.ts';
+import { loadModel, modelText } from '../sim/model/index.ts';
 import { robotInfo } from '../sim/registry.ts';
 import { Rng } from '../sim/rng.ts';
 
 /**
  * MuJoCo's own benchmark setting (`mujoco-testspeed model.xml N 1 0.1`: N physics steps from qpos0, control noise
- * of standard deviation 0.1 each step, no resets, one thread) run two ways in alternating rounds: our MuJoCo
- * engine (mujoco-js in this process, through EnginePhysics) and Debian's native mujoco-testspeed (MuJoCo 2.2.2,
- * libmujoco-samples) when it is installed. One JSON line each per robot with the medians over the rounds, and on
- * ours `vs_native`: the median ratio of rounds taken side by side.
+ * of standard deviation 0.1 each step, no resets, one thread) run three ways in alternating rounds: our MuJoCo
+ * engine (mujoco-js in this process, through EnginePhysics), a bare loop of control writes and mj_step calls on
+ * the same wasm module (what the engine adds is the difference), and Debian's native mujoco-testspeed (MuJoCo
+ * 2.2.2, libmujoco-samples) when it is installed. One JSON line each per robot with the medians over the rounds,
+ * and on ours `vs_bare_wasm` and `vs_native`: the median ratios of rounds taken side by side.
  */
 
 const NATIVE = '/usr/bin/mujoco-testspeed';
@@ -54,14 +56,32 @@ export async function testspeedBench(robot: string, steps: number, rounds: numbe
     const used = process.cpuUsage(cpu);
     return { perWall: count / ((performance.now() - start) / 1000), perCpu: count / ((used.user + used.system) / 1e6) };
   };
+  // The bare loop: its own MjData over the same compiled model, nothing read back.
+  const mujoco = await loadMujoco();
+  const handle = mujocoModel(mujoco, info.modelFile, modelText(info.modelFile));
+  const data = new mujoco.MjData(handle);
+  const bare = (count: number) => {
+    mujoco.mj_resetData(handle, data);
+    const dataCtrl = data.ctrl;
+    const start = performance.now();
+    for (let n = 0; n < count; n++) {
+      for (let i = 0; i < dataCtrl.length; i++) dataCtrl[i] = 0.1 * rng.normal();
+      mujoco.mj_step(handle, data);
+    }
+    return count / ((performance.now() - start) / 1000);
+  };
   ours(Math.min(steps, 20_000)); // warm up the wasm JIT
+  bare(Math.min(steps, 20_000));
   const mine: { perWall: number; perCpu: number }[] = [];
+  const bareRounds: number[] = [];
   const native: number[] = [];
   for (let round = 0; round < rounds; round++) {
     mine.push(ours(steps));
+    bareRounds.push(bare(steps));
     const figure = nativeRound(file, steps);
     if (figure !== null) native.push(figure);
   }
+  data.delete();
   physics.dispose();
   const line: Record<string, string | number> = {
     bench: 'sim',
@@ -71,9 +91,20 @@ export async function testspeedBench(robot: string, steps: number, rounds: numbe
     steps,
     physics_steps_per_s: Math.round(median(mine.map((m) => m.perWall))),
     physics_steps_per_cpu_s: Math.round(median(mine.map((m) => m.perCpu))),
+    vs_bare_wasm: Number(median(mine.map((m, r) => m.perWall / bareRounds[r])).toFixed(2)),
   };
   if (native.length === rounds) line.vs_native = Number(median(mine.map((m, r) => m.perWall / native[r])).toFixed(2));
   console.log(JSON.stringify(line));
+  console.log(
+    JSON.stringify({
+      bench: 'sim',
+      setting: 'testspeed',
+      robot: info.name,
+      physics: 'bare mj_step loop (mujoco-js)',
+      steps,
+      physics_steps_per_s: Math.round(median(bareRounds)),
+    }),
+  );
   if (native.length === rounds) {
     console.log(
       JSON.stringify({

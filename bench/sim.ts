@@ -22,8 +22,9 @@ import { testspeedBench } from './sim-testspeed.ts';
  * (the Hopper falls and resets often, so contacts and resets are in the figure). Run it alone:
  * `flock /tmp/sinew-bench.lock npm run bench -- sim`.
  *
- * With `--physics mujoco`, each robot's rows are followed by MuJoCo's own benchmark setting, our engine beside
- * Debian's native mujoco-testspeed in alternating rounds (sim-testspeed.ts; --testspeed-steps, default 50000).
+ * With `--physics mujoco`, each robot's rows are followed by MuJoCo's own benchmark setting, our engine beside a
+ * bare mj_step loop and Debian's native mujoco-testspeed in alternating rounds (sim-testspeed.ts;
+ * --testspeed-steps, default 50000).
 
  */
 
