@@ -44,8 +44,9 @@ const DEFAULT_SETTINGS: SolverSettings = { worldSteps: 1, solverIterations: 4, p
  * raise the transfer once the joint motors converge (8 substeps of 8 sweeps). MuJoCo's geom margin as Rapier's
  * contact skin: 32x4 52% (10). The ratios move by several points with the policy's last bits (the same 8x8 at 120 Hz
  * through `sinew play RUN --physics rapier --episodes 100`: 2297 against 3010 on MuJoCo (30 episodes), 76%). The
- * Hopper keeps 4x1 until PPO is shown to learn on 8x8 at 120 Hz (the best transfer measured for the speed, at a
- * third of 4x1's), which was not measured yet.
+ * Hopper keeps 4x1: on 8x8 at 120 Hz (the best transfer measured for the speed, at a third of 4x1's) PPO learns and
+ * TD3 did not reach 3000 either (docs/LEARNING.md), and its kinematic ground breaks bit-for-bit determinism across
+ * world slicings (docs/FINDINGS.md).
  * Reacher (fingertip error, mean over the steps before joint1's limit / over all 50; seeds 1/2/3; hard limits):
  * 4x1 18/41/32 mm and 9/66/46 mm; 4x4 1.6/18/15 and 2/45/13; 8x8 2.5/5.8/6.5 and 2.8/20/20; 16x4 1.9/6.5/7.5 and
  * 2.5/23/18; with the soft limits, 8x8: 2.6/6.1/6.5 and 2.6/5.8/8.5 mm. The Reacher's light links (4e-5 kg m^2)
