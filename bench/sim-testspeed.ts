@@ -83,48 +83,19 @@ export async function testspeedBench(robot: string, steps: number, rounds: numbe
   }
   data.delete();
   physics.dispose();
-  const line: Record<string, string | number> = {
-    bench: 'sim',
-    setting: 'testspeed',
-    robot: info.name,
+  // Every line names the bench, the setting and the robot; `fields` says what was run and what it measured.
+  const print = (fields: Record<string, string | number>) =>
+    console.log(JSON.stringify({ bench: 'sim', setting: 'testspeed', robot: info.name, ...fields }));
+  const ratio = (others: readonly number[]) => Number(median(mine.map((m, r) => m.perWall / others[r])).toFixed(2));
+  print({
     physics: 'mujoco',
     steps,
     physics_steps_per_s: Math.round(median(mine.map((m) => m.perWall))),
     physics_steps_per_cpu_s: Math.round(median(mine.map((m) => m.perCpu))),
-    vs_bare_wasm: Number(median(mine.map((m, r) => m.perWall / bareRounds[r])).toFixed(2)),
-  };
-  if (native.length === rounds) line.vs_native = Number(median(mine.map((m, r) => m.perWall / native[r])).toFixed(2));
-  console.log(JSON.stringify(line));
-  console.log(
-    JSON.stringify({
-      bench: 'sim',
-      setting: 'testspeed',
-      robot: info.name,
-      physics: 'bare mj_step loop (mujoco-js)',
-      steps,
-      physics_steps_per_s: Math.round(median(bareRounds)),
-    }),
-  );
-  if (native.length === rounds) {
-    console.log(
-      JSON.stringify({
-        bench: 'sim',
-        setting: 'testspeed',
-        robot: info.name,
-        physics: 'native mujoco-testspeed (MuJoCo 2.2.2)',
-        steps,
-        physics_steps_per_s: Math.round(median(native)),
-      }),
-    );
-  } else {
-    console.log(
-      JSON.stringify({
-        bench: 'sim',
-        setting: 'testspeed',
-        robot: info.name,
-        physics: 'native mujoco-testspeed',
-        skipped: `${NATIVE} not installed (apt-get install libmujoco-samples)`,
-      }),
-    );
-  }
+    vs_bare_wasm: ratio(bareRounds),
+    ...(native.length === rounds ? { vs_native: ratio(native) } : {}),
+  });
+  print({ physics: 'bare mj_step loop (mujoco-js)', steps, physics_steps_per_s: Math.round(median(bareRounds)) });
+  if (native.length === rounds) print({ physics: 'native mujoco-testspeed (MuJoCo 2.2.2)', steps, physics_steps_per_s: Math.round(median(native)) });
+  else print({ physics: 'native mujoco-testspeed', skipped: `${NATIVE} not installed (apt-get install libmujoco-samples)` });
 }
