@@ -68,7 +68,7 @@ export function restoreVecBuffers(
   // The hand-written joint-space models (sinew before the engines) saved qpos, qvel and the random stream alone.
   if (physics === 'mujoco' && states instanceof Float64Array && states.length === vec.numEnvs * snapshotSize({ ...layout, extra: 0 }))
     throw new Error(
-      `VecEnv state: these envs were saved on the hand-written '${RETIRED_PHYSICS}' physics, which this sinew no longer has; their checkpoint cannot be resumed, played or exported here (its exported policies still play: sinew play RUN/exports/...): start a new run, --physics mujoco computes the same dynamics`,
+      `VecEnv state: these envs were saved on the hand-written '${RETIRED_PHYSICS}' physics, which this sinew no longer has; their checkpoint cannot be resumed here (its policy still plays and exports: sinew play RUN, sinew export RUN): start a new run to train on, --physics mujoco computes the same dynamics`,
     );
   if (!(states instanceof Float64Array) || states.length !== vec.numEnvs * snapshotSize(layout))
     throw new Error('VecEnv state: states array has the wrong size');

@@ -14,6 +14,7 @@ import { loadPolicy } from '../../../agents/export/load-policy.node.ts';
 import type { PolicySnapshot } from '../../../agents/policy.ts';
 import { checkPhysics } from '../../../sim/physics.ts';
 import { Rng } from '../../../sim/rng.ts';
+import { policyState } from '../../../agents/policy-state.ts';
 
 const options: readonly OptionSpec[] = [
   { name: 'format', description: `what to write: ${EXPORT_FORMATS.join(', ')} or all (comma-separated lists work)`, default: 'all' },
@@ -70,12 +71,13 @@ export function makeExportCommand(deps: CliDeps): Command {
         config: folder.config.algorithmConfig,
         seed: folder.config.seed,
         workers: 0,
-        // The checkpoint's environment state (and the card's evaluation) belong to the physics the run trained on.
+        // The card's evaluation runs on the physics the run trained on; the trainer takes the checkpoint's policy
+        // (policyState: not its environments' state, which another build of the engine may not read).
         physics: checkPhysics(folder.config.physics),
       });
       let snapshot: PolicySnapshot;
       try {
-        await trainer.setState(state);
+        await trainer.setState(policyState(state));
         snapshot = trainer.exportPolicy();
         if (episodes > 0) snapshot = { ...snapshot, evalReturn: (await trainer.evaluate(episodes)).meanReturn };
       } finally {

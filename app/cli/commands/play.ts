@@ -14,6 +14,7 @@ import type { Env } from '../../../sim/env.ts';
 import { physicsNames, resolvePhysics, type PhysicsName } from '../../../sim/physics.ts';
 import { createEnv } from '../../../sim/registry.ts';
 import type { PolicySnapshot } from '../../../agents/policy.ts';
+import { policyState } from '../../../agents/policy-state.ts';
 import { createPolicyEvaluator } from '../../../agents/export/evaluator.ts';
 
 const options: readonly OptionSpec[] = [
@@ -53,8 +54,9 @@ async function playRun(
   const { state, path: checkpoint, meta } = folder.loadCheckpoint(which);
   const catalog = await deps.loadCatalog();
   const entry = getRuntimeAlgorithm(catalog, folder.config.algorithm);
-  // The checkpoint restores on the physics it was trained on (its environments' state is that engine's); the policy
-  // then plays on the chosen one, so --physics measures how a policy transfers between engines.
+  // The trainer is built on the physics the run trained on and takes the checkpoint's policy (policyState: not its
+  // environments' state, which another build of the engine may not read); the policy then plays on the chosen
+  // physics, so --physics measures how a policy transfers between engines.
   const trainedOn = resolvePhysics(folder.config.robot, folder.config.physics);
   const physics = resolvePhysics(folder.config.robot, physicsOption ?? trainedOn);
   const trainer = await entry.createTrainer({
@@ -66,7 +68,7 @@ async function playRun(
   });
   let snapshot: PolicySnapshot;
   try {
-    await trainer.setState(state);
+    await trainer.setState(policyState(state));
     snapshot = trainer.exportPolicy();
   } finally {
     await trainer.dispose();

@@ -13,6 +13,7 @@ import { latestReturn } from '../../runtime/metrics.ts';
 import { runTrainingLoop } from '../../runtime/training-loop.ts';
 import { evaluationSchedule, runIdentity } from '../../runtime/run-config.ts';
 import type { FromTrainer, ToTrainer } from './protocol.ts';
+import { policyState } from '../../../agents/policy-state.ts';
 import { version as SINEW_VERSION } from '../../../package.json';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -129,7 +130,8 @@ async function exportCheckpoint(message: Extract<ToTrainer, { type: 'exportCheck
   const entry = algorithms[message.config.algorithm];
   if (!entry) throw new Error(`unknown algorithm '${message.config.algorithm}'`);
   const { state } = decodeCheckpoint(message.checkpoint, 'checkpoint');
-  // The run's own config: the checkpoint holds its environments' state too, so their number must match.
+  // The run's own config; the trainer takes the checkpoint's policy (policyState: not its environments' state, which
+  // another build of the engine may not read).
   const loaded = await entry.createTrainer({
     robot: message.config.robot,
     config: message.config.algorithmConfig,
@@ -139,7 +141,7 @@ async function exportCheckpoint(message: Extract<ToTrainer, { type: 'exportCheck
     makeVecEnv: (options) => InThreadVecEnv.create(options),
   });
   try {
-    await loaded.setState(state);
+    await loaded.setState(policyState(state));
     post({ type: 'policy', requestId: message.requestId, snapshot: loaded.exportPolicy() });
   } finally {
     await loaded.dispose();
