@@ -6,7 +6,7 @@ import { RESPONSE_HEADERS, WORKER_FOLDER } from './app/main/security.ts';
 
 /**
  * The physics engines ship once each. Both are one ES module file with their wasm inlined: mujoco-js (MuJoCo, about
- * 11 MB) and @dimforge/rapier3d-compat (Rapier, about 4 MB). Vite builds each Web Worker on its own, so a bundled
+ * 11 MB) and @dimforge/rapier3d-simd-compat (Rapier, about 3 MB). Vite builds each Web Worker on its own, so a bundled
  * engine lands in every worker that can reach it (the trainer, the player and the env workers) and in the page:
  * four copies of MuJoCo, two of Rapier. Instead each stays an external import whose path is rewritten to its file,
  * copied there as is. The path is relative and starts with `../`, so it names the same file from the page's chunks
@@ -14,10 +14,10 @@ import { RESPONSE_HEADERS, WORKER_FOLDER } from './app/main/security.ts';
  */
 const SHIPPED_ONCE: Readonly<Record<string, string>> = {
   'mujoco-js': `${WORKER_FOLDER}/engines/mujoco_wasm.js`,
-  '@dimforge/rapier3d-compat': `${WORKER_FOLDER}/engines/rapier.mjs`,
+  '@dimforge/rapier3d-simd-compat': `${WORKER_FOLDER}/engines/rapier.mjs`,
 };
 /** Each package's ES module, beside the file Node's require resolves (Rapier's is its CommonJS build). */
-const ES_MODULE_FILE: Readonly<Record<string, string>> = { 'mujoco-js': 'mujoco_wasm.js', '@dimforge/rapier3d-compat': 'rapier.mjs' };
+const ES_MODULE_FILE: Readonly<Record<string, string>> = { 'mujoco-js': 'mujoco_wasm.js', '@dimforge/rapier3d-simd-compat': 'rapier.mjs' };
 const external = Object.keys(SHIPPED_ONCE);
 const paths = Object.fromEntries(Object.entries(SHIPPED_ONCE).map(([name, file]) => [name, `../${file}`]));
 

@@ -9,7 +9,7 @@ export function runtimeVersions(): Record<string, string> {
   return {
     sinew: readVersion(fileURLToPath(new URL('../../package.json', import.meta.url))),
     tfjs: packageVersion(require, '@tensorflow/tfjs'),
-    rapier: packageVersion(require, '@dimforge/rapier3d-compat'),
+    rapier: packageVersion(require, '@dimforge/rapier3d-simd-compat'),
     node: process.version,
   };
 }

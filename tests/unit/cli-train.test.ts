@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTrainCommand } from '../../app/cli/commands/train.ts';
 import { makeResumeCommand } from '../../app/cli/commands/resume.ts';
+import { runtimeVersions } from '../../app/runtime/versions.node.ts';
 import { formatHelp } from '../../app/cli/args.ts';
 import type { CliDeps } from '../../app/cli/support.ts';
 import { fakeCatalog } from '../fixtures/fake-trainer.ts';
@@ -172,6 +173,13 @@ describe('sinew train / resume', () => {
     writeFileSync(latest, good);
     await expect(resume.run([run, '--steps', '4096'])).rejects.toThrow('holds fake-on on reacher, but the run is gone on reacher');
     expect(existsSync(latest)).toBe(true);
+    // Rapier worlds restore only in the Rapier that wrote them.
+    expect(config.physics).toBe('rapier');
+    writeFileSync(join(run, 'config.json'), JSON.stringify({ ...config, versions: { ...config.versions, rapier: '0.0.1' } }));
+    await expect(resume.run([run, '--steps', '4096'])).rejects.toThrow(
+      `${run} trained on Rapier 0.0.1, and this sinew runs Rapier ${runtimeVersions().rapier}, which cannot restore that version's worlds`,
+    );
+    expect(JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')).totalSteps).toBe(1024);
   });
 
   it('--help lists every option with its default', () => {

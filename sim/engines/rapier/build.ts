@@ -1,4 +1,4 @@
-import type { ImpulseJoint, RigidBody } from '@dimforge/rapier3d-compat';
+import type { ImpulseJoint, RigidBody } from '@dimforge/rapier3d-simd-compat';
 import type { ModelGeom, Quat, RobotModel, Vec3 } from '../../model/types.ts';
 import { rapierLayout, type ColliderPlan, type RapierLayout } from './layout.ts';
 import type { RapierWorld } from './world.ts';

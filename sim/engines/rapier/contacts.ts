@@ -1,4 +1,4 @@
-import type { TempContactManifold, World } from '@dimforge/rapier3d-compat';
+import type { TempContactManifold, World } from '@dimforge/rapier3d-simd-compat';
 import type { RobotModel } from '../../model/types.ts';
 import type { RapierLayout } from './layout.ts';
 import { rotateInto } from './quat.ts';

@@ -1,4 +1,4 @@
-import type { World } from '@dimforge/rapier3d-compat';
+import type { World } from '@dimforge/rapier3d-simd-compat';
 import type { RobotModel } from '../../model/types.ts';
 import type { RapierLayout } from './layout.ts';
 import type { LinkLoads } from './loads.ts';

@@ -1,4 +1,4 @@
-import type { World } from '@dimforge/rapier3d-compat';
+import type { World } from '@dimforge/rapier3d-simd-compat';
 import type { Rapier } from '../../rapier.ts';
 import type { RapierLayout } from './layout.ts';
 import { rotateInto } from './quat.ts';

@@ -1,4 +1,4 @@
-import type { World } from '@dimforge/rapier3d-compat';
+import type { World } from '@dimforge/rapier3d-simd-compat';
 import type { RestorePass } from '../../env-common.ts';
 import type { RobotModel } from '../../model/types.ts';
 import { writeBodyPoses, type EnginePhysics } from '../engine.ts';

@@ -1,4 +1,4 @@
-import type { World } from '@dimforge/rapier3d-compat';
+import type { World } from '@dimforge/rapier3d-simd-compat';
 import type { RobotModel } from '../../model/types.ts';
 import { loadRapier, type Rapier } from '../../rapier.ts';
 import { solverSettings, type SolverSettings } from './solver.ts';
@@ -140,7 +140,6 @@ export class RapierWorld {
         w.narrowPhase.raw,
         w.bodies.raw,
         w.colliders.raw,
-        w.softBodies.raw,
         w.impulseJoints.raw,
         w.multibodyJoints.raw,
         w.ccdSolver.raw,
