@@ -6,6 +6,7 @@ import { td3Entry } from '../../agents/off-policy/td3.ts';
 import { createVecEnv } from '../../sim/vec-env.ts';
 import type { VecEnvFactory } from '../../agents/contract.ts';
 import { FileServer } from '../fixtures/export/serve.ts';
+import { SMALL_PPO, SMALL_TD3 } from '../fixtures/small-configs.ts';
 import { checkTrainedExport, evalSeedOf, type TrainedExportCase } from '../fixtures/export/trained-export.ts';
 
 /**
@@ -32,7 +33,7 @@ const cases: TrainedExportCase[] = [
     returnTolerance: 3e-5,
     protocol: 'first-finished',
     makeVecEnv: simVecEnv,
-    config: { numEnvs: 2, numSteps: 64, minibatchSize: 64, updateEpochs: 1, hiddenSizes: [32, 32] },
+    config: SMALL_PPO,
     evalEnv: (_episodes, iterations) => ({ numEnvs: 1, resetSeed: evalSeedOf(SEED) + iterations }),
   },
   {
@@ -45,15 +46,7 @@ const cases: TrainedExportCase[] = [
     returnTolerance: 1e-3,
     protocol: 'one-per-env',
     makeVecEnv: mujocoVecEnv,
-    config: {
-      numEnvs: 1,
-      bufferSize: 2000,
-      learningStarts: 100,
-      batchSize: 32,
-      hiddenSizes: [32, 32],
-      stepsPerIteration: 200,
-      normaliseObservations: true,
-    },
+    config: SMALL_TD3,
     evalEnv: (episodes) => ({ numEnvs: episodes, resetSeed: evalSeedOf(SEED) }),
   },
 ];

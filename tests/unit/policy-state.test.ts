@@ -5,26 +5,15 @@ import { td3Entry } from '../../agents/off-policy/td3.ts';
 import { policyState } from '../../agents/policy-state.ts';
 import type { AlgorithmEntry, TrainerState } from '../../agents/contract.ts';
 import type { PolicySnapshot } from '../../agents/policy.ts';
+import { SMALL_PPO, SMALL_TD3 } from '../fixtures/small-configs.ts';
 
 /**
  * Play and export take a checkpoint's policy without its environments' state, so a checkpoint whose environments
  * cannot be restored (worlds of another Rapier build) still gives the very policy it was saved with.
  */
 const cases: { name: string; entry: AlgorithmEntry; config: Record<string, unknown> }[] = [
-  { name: 'ppo', entry: ppoEntry, config: { numEnvs: 2, numSteps: 64, minibatchSize: 64, updateEpochs: 1, hiddenSizes: [32, 32] } },
-  {
-    name: 'td3',
-    entry: td3Entry,
-    config: {
-      numEnvs: 1,
-      bufferSize: 2000,
-      learningStarts: 100,
-      batchSize: 32,
-      hiddenSizes: [32, 32],
-      stepsPerIteration: 200,
-      normaliseObservations: true,
-    },
-  },
+  { name: 'ppo', entry: ppoEntry, config: SMALL_PPO },
+  { name: 'td3', entry: td3Entry, config: SMALL_TD3 },
 ];
 
 beforeAll(async () => {
