@@ -83,7 +83,11 @@ export function buildRobot(host: RapierWorld, model: RobotModel, layout: RapierL
   const laneY = lane * host.laneSpacing;
   const bits = worldGroupBits(layout);
   const staticBodies: RigidBody[] = [];
-  const ground = world.createRigidBody(RAPIER.RigidBodyDesc.fixed().setTranslation(0, laneY, 0));
+  // Soft ground (solver.ts): the lane's planes sit on its own ground body, made kinematic, as a strip of the lane.
+  const softGround = host.solver.contactNaturalFrequency !== undefined;
+  if (softGround) assertStaysInLane(model, layout);
+  const groundDesc = softGround ? RAPIER.RigidBodyDesc.kinematicPositionBased() : RAPIER.RigidBodyDesc.fixed();
+  const ground = world.createRigidBody(groundDesc.setTranslation(0, laneY, 0));
   staticBodies.push(ground);
 
   const links: RigidBody[] = layout.links.map((link) => {
@@ -116,8 +120,9 @@ export function buildRobot(host: RapierWorld, model: RobotModel, layout: RapierL
   for (const plan of layout.colliders) {
     const geom = model.geoms[plan.geom];
     const isStatic = plan.link < 0;
-    // A world plane serves every lane of the world: build it once.
-    if (isStatic && geom.type === 'plane') {
+    // On Rapier's own (fixed) ground a world plane serves every lane of the world: build it once.
+    const sharedPlane = isStatic && geom.type === 'plane' && !softGround;
+    if (sharedPlane) {
       if (host.sharedStatics.has(geom.id)) continue;
       host.sharedStatics.add(geom.id);
     }
@@ -126,10 +131,9 @@ export function buildRobot(host: RapierWorld, model: RobotModel, layout: RapierL
       ? ((bits.get(geom.id) ?? 0) << 16) | ROBOT_GROUP
       : (ROBOT_GROUP << 16) | plan.partners.reduce((mask, id) => mask | (bits.get(id) ?? 0), 0);
     desc.setDensity(0).setFriction(geom.friction[0]).setFrictionCombineRule(RAPIER.CoefficientCombineRule.Max).setCollisionGroups(groups);
-    if (geom.type === 'plane') {
-      // Not tied to the lane: its own body at the world origin, kinematic when the contacts' softness is set (solver.ts).
-      const kind = host.solver.contactNaturalFrequency === undefined ? RAPIER.RigidBodyDesc.fixed() : RAPIER.RigidBodyDesc.kinematicPositionBased();
-      const body = world.createRigidBody(kind);
+    if (sharedPlane) {
+      // Not tied to the lane: its own fixed body at the world origin.
+      const body = world.createRigidBody(RAPIER.RigidBodyDesc.fixed());
       world.createCollider(desc, body);
       host.planeBodies.push(body.handle);
       continue; // shared: not removed with this robot
@@ -138,6 +142,17 @@ export function buildRobot(host: RapierWorld, model: RobotModel, layout: RapierL
     if (!isStatic) colliders.push(collider.handle);
   }
   return { links, joints, staticBodies, colliders };
+}
+
+/**
+ * Soft ground needs every contact of a robot to meet its own lane's body: contacts that share one kinematic body
+ * with other lanes' make a robot's numbers depend on which robots share its world (docs/FINDINGS.md), so its ground
+ * is a strip of its lane, which a robot free to move sideways could leave.
+ */
+function assertStaysInLane(model: RobotModel, layout: RapierLayout): void {
+  const leaves = layout.links.some((link) => link.root === 'free' || (link.root === 'locked' && link.freeTranslations[1]));
+  if (leaves)
+    throw new Error(`the Rapier engine's soft ground (a strip per lane) needs robots that stay in their lane; '${model.name}' can leave it`);
 }
 
 /** A geom's shape and pose in its link (or its lane's ground body). Planes become a thick slab. */
@@ -163,9 +178,10 @@ function colliderDesc(host: RapierWorld, geom: ModelGeom, plan: ColliderPlan) {
       desc = ColliderDesc.cuboid(s[0], s[1], s[2]);
       break;
     case 'plane': {
-      // MuJoCo's planes are infinite for contacts (their size only draws them): a slab 1 m thick whose top is the plane.
+      // MuJoCo's planes are infinite for contacts (their size only draws them): a slab 1 m thick whose top is the plane,
+      // as wide as the lane when every lane has its own (soft ground), so that no robot meets another lane's.
       const half = 0.5;
-      desc = ColliderDesc.cuboid(1e3, 1e3, half);
+      desc = ColliderDesc.cuboid(1e3, host.solver.contactNaturalFrequency === undefined ? 1e3 : host.laneSpacing / 2, half);
       const [w, x, y, z] = plan.quat;
       const normal: Vec3 = [2 * (x * z + w * y), 2 * (y * z - w * x), 1 - 2 * (x * x + y * y)];
       pos = [plan.pos[0] - half * normal[0], plan.pos[1] - half * normal[1], plan.pos[2] - half * normal[2]];

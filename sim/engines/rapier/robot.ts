@@ -2,7 +2,7 @@ import type { World } from '@dimforge/rapier3d-simd-compat';
 import type { RestorePass } from '../../env-common.ts';
 import type { RobotModel } from '../../model/types.ts';
 import { writeBodyPoses, type EnginePhysics } from '../engine.ts';
-import { buildRobot, rapierStateExtraSize } from './build.ts';
+import { buildRobot, builtCounts, rapierStateExtraSize } from './build.ts';
 import { fromGeneralised, toGeneralised } from './coordinates.ts';
 import { ContactWrenches, type ContactSource } from './contacts.ts';
 import { JOINT_GAP_LIMIT, largestJointGap, spinsBeyondStep } from './divergence.ts';
@@ -202,7 +202,7 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
 
   /** Which world holds this robot and its handles there (snapshot.ts); the world itself is saved by the scene. */
   writeStateExtra(out: Float64Array, offset: number): void {
-    writeRobotExtra(out, offset, this.host.id, this.handles, this.host.planeBodies);
+    writeRobotExtra(out, offset, this.host.id, this.handles, this.host.planeBodies, builtCounts(this.model, this.layout).planes);
   }
 
   /**

@@ -18,7 +18,7 @@ import { RapierWorld } from './world.ts';
  * continues bit for bit, its threads then holding a world per saved world their slice overlaps.
  *
  * Extra state layout: world id (its lowest lane), then the handles of the robot's links, joints, lane ground body,
- * own colliders, and the world's shared plane bodies.
+ * own colliders, and the world's shared plane bodies (-1 where, on soft ground, the lane's ground body holds them).
  */
 
 /** A robot's handles in its world (rigid bodies, impulse joints, colliders). */
@@ -29,10 +29,19 @@ export interface RobotHandles {
   readonly colliders: number[];
 }
 
-export function writeRobotExtra(out: Float64Array, offset: number, worldId: number, handles: RobotHandles, planes: readonly number[]): void {
+/** `planeSlots` (builtCounts) are written whether or not the world has shared plane bodies (-1 for none: soft ground). */
+export function writeRobotExtra(
+  out: Float64Array,
+  offset: number,
+  worldId: number,
+  handles: RobotHandles,
+  planes: readonly number[],
+  planeSlots: number,
+): void {
   let o = offset;
   out[o++] = worldId;
-  for (const list of [handles.links, handles.joints, handles.staticBodies, handles.colliders, planes]) for (const h of list) out[o++] = h;
+  for (const list of [handles.links, handles.joints, handles.staticBodies, handles.colliders]) for (const h of list) out[o++] = h;
+  for (let k = 0; k < planeSlots; k++) out[o++] = planes[k] ?? -1;
 }
 
 /** The world id, the robot's handles and the world's plane bodies from a robot's extra state. */
@@ -52,7 +61,7 @@ export function readRobotExtra(
     staticBodies: take(counts.staticBodies),
     colliders: take(counts.colliders),
   };
-  return { worldId, handles, planes: take(counts.planes) };
+  return { worldId, handles, planes: take(counts.planes).filter((handle) => handle >= 0) };
 }
 
 /** A saved world rebuilt for one restore pass: robots adopt their bodies in it, finish() drops the unclaimed ones. */

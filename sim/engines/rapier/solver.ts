@@ -14,8 +14,8 @@ export interface SolverSettings {
   /**
    * Natural frequency (Hz) of the soft contacts with the world's planes; Rapier's own when undefined. Rapier gives
    * contacts with a fixed body a softness of its own (60 Hz, damping ratio 10 in Rapier's source) that its JS API
-   * cannot set; `contact_natural_frequency` sets the one of contacts between moving bodies, so with a frequency the
-   * planes sit on kinematic bodies that never move (build.ts). The damping ratio stays Rapier's 10 either way.
+   * cannot set; `contact_natural_frequency` sets the one of contacts between moving bodies, so with a frequency each
+   * lane's planes sit on its own ground body, kinematic and never moved (build.ts). The damping ratio stays Rapier's 10.
    */
   readonly contactNaturalFrequency?: number;
 }
@@ -35,7 +35,7 @@ const DEFAULT_SETTINGS: SolverSettings = { worldSteps: 1, solverIterations: 4, p
  *           4x1 f2/f20/f160/f1000: 0.0092/0.0109/0.0170/0.0347 rad, 2.10/1.68/3.75/8.83 rad/s; 4x1 f120 17% (10)
  *           8x8:        0.0062, 2.34, 48%, ~20k
  *           8x8 f80/f120/f200: 0.0078/0.0105/0.0167, 3.20/4.87/7.80; f100 70%, f120 85.5%, f200 84%, f600 88%;
- *                       ~13k (a kinematic ground: every robot's contacts share its body)
+ *                       ~13k (then one kinematic ground body under every robot's contacts; now one per lane)
  *           6x8 f200 86%, ~14.5k; 16x4 f200 77%; 32x4 84% (10), ~7.8k; 32x4 f200 77%; 64x1 84% (10)
  * Contact-free steps sit at 0.0027-0.0036 rad and 0.40-0.41 rad/s in every setting: the rest is contacts, where no
  * setting comes near MuJoCo's (docs/FINDINGS.md: Rapier's contacts stop a body within the step whatever their
@@ -45,8 +45,8 @@ const DEFAULT_SETTINGS: SolverSettings = { worldSteps: 1, solverIterations: 4, p
  * contact skin: 32x4 52% (10). The ratios move by several points with the policy's last bits (the same 8x8 at 120 Hz
  * through `sinew play RUN --physics rapier --episodes 100`: 2297 against 3010 on MuJoCo (30 episodes), 76%). The
  * Hopper keeps 4x1: on 8x8 at 120 Hz (the best transfer measured for the speed, at a third of 4x1's) PPO learns and
- * TD3 did not reach 3000 either (docs/LEARNING.md), and its kinematic ground breaks bit-for-bit determinism across
- * world slicings (docs/FINDINGS.md).
+ * TD3 did not reach 3000 either (docs/LEARNING.md). (Its kinematic ground, once one body under every lane, broke
+ * bit-for-bit determinism across world slicings; each lane now has its own: build.ts, docs/FINDINGS.md.)
  * Reacher (fingertip error, mean over the steps before joint1's limit / over all 50; seeds 1/2/3; hard limits):
  * 4x1 18/41/32 mm and 9/66/46 mm; 4x4 1.6/18/15 and 2/45/13; 8x8 2.5/5.8/6.5 and 2.8/20/20; 16x4 1.9/6.5/7.5 and
  * 2.5/23/18; with the soft limits, 8x8: 2.6/6.1/6.5 and 2.6/5.8/8.5 mm. The Reacher's light links (4e-5 kg m^2)

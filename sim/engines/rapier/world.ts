@@ -35,7 +35,10 @@ export class RapierWorld {
   world: World;
   /** Shared static colliders already built (planes serve every lane), by model geom id. */
   readonly sharedStatics = new Set<number>();
-  /** Handles of the fixed bodies carrying the shared planes (kept when a restored world drops robots: snapshot.ts). */
+  /**
+   * Handles of the fixed bodies carrying the shared planes (kept when a restored world drops robots: snapshot.ts);
+   * none on soft ground, where each lane's ground body carries its own.
+   */
   readonly planeBodies: number[] = [];
   /** Metres between lanes (along y). */
   readonly laneSpacing = 4;
