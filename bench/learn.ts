@@ -9,7 +9,8 @@ import { countOption, createBenchTrainer, parseBenchArgs } from './bench-trainer
  * wall_s counts everything (training and evaluations); the CPU is shared, so it is pessimistic when others work.
  * env_steps_per_s is env steps over wall_s. The trainer is the one `sinew train --steps <max-steps>` builds: the
  * robot's default physics unless --physics, environments in the training thread unless --workers, and a
- * learning-rate schedule (if the algorithm has one) that spans --max-steps. Off-policy runs learn in a second thread unless `--set learnerThread=false`.
+ * learning-rate schedule (if the algorithm has one) that spans --max-steps. Off-policy runs learn in a second thread unless
+ * `--set learnerThread=false`, with a third thread for half of its large products unless `--set productHelper=false`.
  */
 
 /** Returns the project set as goals (Gymnasium's "solved" thresholds are higher: Hopper 3800). */

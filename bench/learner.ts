@@ -1,5 +1,6 @@
 import { initTf } from '../agents/shared/tf.ts';
-import { gemmUsesRelaxedSimd } from '../agents/shared/heap-gemm.ts';
+import { gemmUsesRelaxedSimd, useGemmHelper } from '../agents/shared/heap-gemm.ts';
+import { nodeGemmHelper } from '../agents/shared/gemm-helper.node.ts';
 import { option, printStepTiming } from './learner-timing.ts';
 import { Rng } from '../sim/rng.ts';
 import { allocateBatch, type TransitionBatch } from '../agents/shared/replay-buffer.ts';
@@ -9,8 +10,10 @@ import { SoftActorCritic, sacDefaults } from '../agents/off-policy/sac.ts';
 import type { OffPolicyAgent } from '../agents/off-policy/agent.ts';
 
 /**
- * `npm run bench -- learner [--algo td3,...] [--hidden 64,256,400-300] [--batch 256] [--updates N]`: milliseconds per
- * gradient step of each off-policy agent on random data with the Hopper's sizes (11 observations, 3 actions).
+ * `npm run bench -- learner [--algo td3,...] [--hidden 64,256,400-300] [--batch 256] [--updates N] [--helper off,on]`:
+ * milliseconds per gradient step of each off-policy agent on random data with the Hopper's sizes (11 observations,
+ * 3 actions), without and with the helper thread that takes half of the large products (gemm-helper.ts; the learner
+ * threads of training runs have it). With it, cpu_ms_per_update counts both threads, its spinning included.
  * `td3-full` runs TD3 with policyDelay 1, i.e. every step is a full update: twin critics + actor + targets;
  * `td3` (delay 2) and `sac` (two actor steps every second update) give the average cost per gradient step.
  */
@@ -53,18 +56,26 @@ export async function learnerBench(argv: readonly string[]): Promise<number> {
   const hiddens = option(argv, 'hidden', '64,256').split(',').map(parseHiddenSizes);
   const batchSize = Number(option(argv, 'batch', '256'));
   const updates = Number(option(argv, 'updates', '200'));
+  const helpers = option(argv, 'helper', 'off,on').split(',');
+  if (helpers.some((h) => h !== 'on' && h !== 'off')) throw new Error(`learner bench: --helper takes off, on or both, got '${helpers.join(',')}'`);
   for (const algo of algos) {
     const make = makers[algo];
     if (!make) throw new Error(`learner bench: unknown algo '${algo}'; known: ${Object.keys(makers).join(', ')}`);
     for (const hidden of hiddens) {
-      const rng = new Rng(1);
-      const agent = make(hidden, rng);
-      const batch = randomBatch(batchSize, rng);
-      const step = () => agent.update(batch, rng, false);
-      // gemm: whether the products had fused multiply-adds (relaxed SIMD) or a multiply then an add.
-      const gemm = gemmUsesRelaxedSimd() ? 'relaxed-simd' : 'simd';
-      printStepTiming({ algo, hidden: hidden.join('-'), batch: batchSize }, step, 20, updates, { gemm });
-      agent.dispose();
+      for (const helper of helpers) {
+        useGemmHelper(helper === 'on' ? nodeGemmHelper : null);
+        const rng = new Rng(1);
+        const agent = make(hidden, rng);
+        useGemmHelper(null);
+        // The helper thread starts in the background (the products wait for nobody meanwhile): let it come up.
+        if (helper === 'on') await new Promise((resolve) => setTimeout(resolve, 2000));
+        const batch = randomBatch(batchSize, rng);
+        const step = () => agent.update(batch, rng, false);
+        // gemm: whether the products had fused multiply-adds (relaxed SIMD) or a multiply then an add.
+        const gemm = gemmUsesRelaxedSimd() ? 'relaxed-simd' : 'simd';
+        printStepTiming({ algo, hidden: hidden.join('-'), batch: batchSize }, step, 20, updates, { gemm, helper });
+        agent.dispose();
+      }
     }
   }
   return 0;

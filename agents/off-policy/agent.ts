@@ -44,6 +44,7 @@ export type OffPolicyConfig = {
   stepsPerIteration: number;
   normaliseObservations: boolean;
   learnerThread: boolean;
+  productHelper: boolean;
 };
 
 /** CleanRL's values of the shared fields (learningStarts is TD3's and DDPG's; SAC's is 5000). */
@@ -59,6 +60,7 @@ export const offPolicyDefaults: OffPolicyConfig = {
   stepsPerIteration: 1000,
   normaliseObservations: false,
   learnerThread: true,
+  productHelper: true,
 };
 
 export const offPolicyFieldDocs: Record<keyof OffPolicyConfig, string> = {
@@ -73,6 +75,7 @@ export const offPolicyFieldDocs: Record<keyof OffPolicyConfig, string> = {
   stepsPerIteration: 'environment steps per iterate() call, i.e. per metrics record',
   normaliseObservations: 'normalise observations with running statistics (saved with the policy)',
   learnerThread: 'take the gradient steps in a second thread while this one steps the robots (same results either way)',
+  productHelper: 'with learnerThread: the learner hands half of each large matrix product to a third thread (same results either way)',
 };
 
 export const offPolicyRules: Partial<Record<keyof OffPolicyConfig, FieldRule>> = {

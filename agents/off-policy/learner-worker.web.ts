@@ -1,5 +1,7 @@
 /// <reference lib="webworker" />
 import { initTf } from '../shared/tf.ts';
+import { webGemmHelper } from '../shared/gemm-helper.web.ts';
+import { useGemmHelper } from '../shared/heap-gemm.ts';
 import { LearnerCore } from './learner-core.ts';
 import { makeAgentByName } from './agent-makers.ts';
 import type { FromLearner, ToWebLearner } from './learner-protocol.ts';
@@ -22,6 +24,8 @@ self.onmessage = (event: MessageEvent<ToWebLearner>) => {
     }
     let reply: FromLearner | null;
     try {
+      // As under Node (learner-worker.node.ts): large products take a helper thread (gemm-helper.ts).
+      if (message.type === 'init') useGemmHelper(message.setup.config.productHelper ? webGemmHelper : null);
       reply = core.handle(message);
     } catch (error) {
       reply = { type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) };

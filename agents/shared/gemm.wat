@@ -26,7 +26,9 @@
 ;; Memory: bytes 0-15 stay zero (address 0 is "no bias"); bytes 16-19 hold 1.0f, the operand that turns a product
 ;; into column sums (aRow = aStep = 0 reads A(i, t) = 1). heap-gemm.ts allocates from byte 32 on.
 (module
-  (memory (export "memory") 1)
+  ;; The memory is heap-gemm.ts's: shared with a helper thread that takes half of a large product (gemm-helper.ts),
+  ;; or, where threads cannot share memory, an ordinary one (scripts/embed-gemm.mjs drops "shared" for that module).
+  (import "env" "memory" (memory 1 16384 shared))
   (data (i32.const 16) "\00\00\80\3f")
 
   (func (export "gemm")

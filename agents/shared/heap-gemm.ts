@@ -1,4 +1,5 @@
-import { gemmPlainWasmBase64, gemmRelaxedWasmBase64 } from './gemm-wasm.ts';
+import { gemmPlainUnsharedWasmBase64, gemmPlainWasmBase64, gemmRelaxedUnsharedWasmBase64, gemmRelaxedWasmBase64 } from './gemm-wasm.ts';
+import { GemmSplitter, type GemmArgs, type GemmHelperStarter, type GemmModule, type WasmMemory } from './gemm-helper.ts';
 import type { AdamScalars } from './flat-adam.ts';
 
 /**
@@ -10,7 +11,9 @@ import type { AdamScalars } from './flat-adam.ts';
  * lie, with strides, so A^T B needs no transpose either.
  *
  * Each HeapSpace is one instance of the module with its own memory; matrices are blocks of it, reused by size
- * when freed. A memory that grows gets a new buffer, and views into the old one go empty (see HeapMatrix.values).
+ * when freed. A memory that grows gets a new buffer, and views into the old one go empty (see HeapMatrix.values;
+ * a shared memory's old views stay valid, over the same bytes). In a thread that installed a helper (useGemmHelper: the learner threads), the memory is shared with a helper
+ * thread that takes half of each large product (gemm-helper.ts).
  */
 
 /**
@@ -19,55 +22,66 @@ import type { AdamScalars } from './flat-adam.ts';
  */
 declare const WebAssembly: {
   Module: new (bytes: Uint8Array) => GemmModule;
-  Instance: new (module: GemmModule) => { exports: unknown };
+  Instance: new (module: GemmModule, imports: { env: { memory: WasmMemory } }) => { exports: unknown };
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
   validate(bytes: Uint8Array): boolean;
 };
 declare function atob(base64: string): string;
-type GemmModule = { readonly kind?: 'compiled gemm.wat' };
 
-const compiled: { module: GemmModule | null; relaxed: boolean } = { module: null, relaxed: false };
+/** Pages (64 KiB) a shared memory may grow to: it must declare a maximum (gemm.wat's import says 16384, 1 GiB). */
+const SHARED_MAX_PAGES = 16384;
+
+const compiled: { shared: GemmModule | null; unshared: GemmModule | null; relaxed: boolean } = { shared: null, unshared: null, relaxed: false };
 
 function bytesOf(base64: string): Uint8Array {
   return Uint8Array.from(atob(base64), (c: string) => c.charCodeAt(0));
 }
 
 /**
- * The module, compiled once per thread (1 KB: synchronous compilation is allowed on any thread): with fused
- * multiply-adds where this engine has relaxed SIMD (about 1.3x faster products here), else without.
+ * The module, compiled once per thread and memory kind (1 KB: synchronous compilation is allowed on any thread):
+ * with fused multiply-adds where this engine has relaxed SIMD (about 1.3x faster products here), else without.
  */
-function gemmModule(): GemmModule {
-  if (!compiled.module) {
-    const relaxed = bytesOf(gemmRelaxedWasmBase64);
-    compiled.relaxed = WebAssembly.validate(relaxed);
-    compiled.module = new WebAssembly.Module(compiled.relaxed ? relaxed : bytesOf(gemmPlainWasmBase64));
-  }
-  return compiled.module;
+function gemmModule(shared: boolean): GemmModule {
+  const cached = shared ? compiled.shared : compiled.unshared;
+  if (cached) return cached;
+  compiled.relaxed = WebAssembly.validate(bytesOf(gemmRelaxedWasmBase64));
+  const base64 = compiled.relaxed
+    ? shared
+      ? gemmRelaxedWasmBase64
+      : gemmRelaxedUnsharedWasmBase64
+    : shared
+      ? gemmPlainWasmBase64
+      : gemmPlainUnsharedWasmBase64;
+  const module = new WebAssembly.Module(bytesOf(base64));
+  if (shared) compiled.shared = module;
+  else compiled.unshared = module;
+  return module;
 }
 
 /** True when this thread's products use fused multiply-adds (relaxed SIMD), for benchmarks' records. */
 export function gemmUsesRelaxedSimd(): boolean {
-  gemmModule();
+  gemmModule(false);
   return compiled.relaxed;
 }
 
+let helperStarter: GemmHelperStarter | null = null;
+
+/**
+ * Makes the HeapSpaces created from now on in this thread share their large products with a helper thread
+ * started by `start` (null: none). The learner threads' entries install their platform's (gemm-helper.node.ts,
+ * gemm-helper.web.ts); it takes effect only where memory can be shared (SharedArrayBuffer, cross-origin isolated).
+ */
+export function useGemmHelper(start: GemmHelperStarter | null): void {
+  helperStarter = start;
+}
+
+function canShareMemory(): boolean {
+  return typeof SharedArrayBuffer === 'function' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+}
+
 interface GemmExports {
-  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   /** gemm.wat's product; see there for its parameters. */
-  gemm(
-    a: number,
-    aRow: number,
-    aStep: number,
-    b: number,
-    ldb: number,
-    c: number,
-    ldc: number,
-    bias: number,
-    m: number,
-    k: number,
-    n: number,
-    relu: number,
-    mask: number,
-  ): void;
+  gemm(...args: GemmArgs): void;
   /** gemm.wat's Adam step; returns 0, or NaN when a parameter or a moment is not finite. */
   adam(p: number, g: number, m: number, v: number, count: number, beta1: number, beta2: number, stepSize: number, epsilonHat: number): number;
   polyak(target: number, source: number, count: number, tau: number): void;
@@ -116,9 +130,26 @@ export class HeapSpace {
   /** Freed blocks by size in bytes, for reuse. */
   private readonly freeBlocks = new Map<number, number[]>();
   private end = FIRST_BLOCK;
+  private readonly memory: WasmMemory;
+  /** The helper thread's hand-over, when this thread installed one and memory can be shared. */
+  private readonly splitter: GemmSplitter | null;
 
   constructor() {
-    this.kernel = new WebAssembly.Instance(gemmModule()).exports as unknown as GemmExports;
+    const shared = helperStarter !== null && canShareMemory();
+    this.memory = new WebAssembly.Memory(shared ? { initial: 1, maximum: SHARED_MAX_PAGES, shared: true } : { initial: 1 });
+    const module = gemmModule(shared);
+    this.kernel = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as GemmExports;
+    this.splitter = shared && helperStarter ? new GemmSplitter(this.memory, module, helperStarter) : null;
+  }
+
+  /** Whether large products are shared with a helper thread (for benchmarks' records). */
+  get hasHelper(): boolean {
+    return this.splitter !== null;
+  }
+
+  /** Whether that helper thread is up (before, this thread computes every product whole, to the same bits). */
+  get helperReady(): boolean {
+    return this.splitter?.ready ?? false;
   }
 
   /** Matrices allocated and not yet freed. */
@@ -135,8 +166,17 @@ export class HeapSpace {
     if (offset === undefined) {
       offset = this.end;
       this.end += bytes;
-      const memory = this.kernel.memory;
-      if (this.end > memory.buffer.byteLength) memory.grow(Math.ceil((this.end - memory.buffer.byteLength) / PAGE_BYTES));
+      const memory = this.memory;
+      if (this.end > memory.buffer.byteLength) {
+        const pages = Math.ceil((this.end - memory.buffer.byteLength) / PAGE_BYTES);
+        try {
+          memory.grow(pages);
+        } catch {
+          throw new Error(
+            `HeapSpace: the learner's networks and batches need ${Math.ceil(this.end / 2 ** 20)} MiB, more than its wasm memory can hold`,
+          );
+        }
+      }
     }
     const matrix = new HeapMatrix(this, rows, columns, offset);
     // The padding up to 16 bytes too: adam and polyak run over it (see there), and zeros stay zeros.
@@ -154,7 +194,7 @@ export class HeapSpace {
   }
 
   viewOf(offset: number, size: number): Float32Array {
-    return new Float32Array(this.kernel.memory.buffer, offset, size);
+    return new Float32Array(this.memory.buffer, offset, size);
   }
 
   /**
@@ -176,7 +216,7 @@ export class HeapSpace {
     checkFits('matMul', [a, m * k], [b, k * n], [out, m * n], ...(mask ? [[mask, m * n] as [HeapMatrix, number]] : []));
     if (bias && size(bias) !== n) throw new Error(`HeapSpace.matMul: a bias of ${size(bias)} values for ${n} columns`);
     const maskAt = mask ? mask.heapOffset : 0;
-    this.kernel.gemm(a.heapOffset, k, 1, b.heapOffset, n, out.heapOffset, n, bias ? bias.heapOffset : 0, m, k, n, relu ? 1 : 0, maskAt);
+    this.gemm([a.heapOffset, k, 1, b.heapOffset, n, out.heapOffset, n, bias ? bias.heapOffset : 0, m, k, n, relu ? 1 : 0, maskAt]);
   }
 
   /**
@@ -186,11 +226,10 @@ export class HeapSpace {
    */
   matMulTransposedA(a: HeapMatrix, b: HeapMatrix, out: HeapMatrix, m: number, k: number, n: number, columnSums: boolean): void {
     checkFits('matMulTransposedA', [a, k * m], [b, k * n], [out, (columnSums ? m + 1 : m) * n]);
-    const { gemm } = this.kernel;
     // A single column (a critic's output layer) as the row b^T a instead: 4 columns per vector, not one value.
-    if (n === 1) gemm(b.heapOffset, 0, 1, a.heapOffset, m, out.heapOffset, m, 0, 1, k, m, 0, 0);
-    else gemm(a.heapOffset, 1, m, b.heapOffset, n, out.heapOffset, n, 0, m, k, n, 0, 0);
-    if (columnSums) gemm(ONE_ADDRESS, 0, 0, b.heapOffset, n, out.heapOffset + m * n * 4, n, 0, 1, k, n, 0, 0);
+    if (n === 1) this.gemm([b.heapOffset, 0, 1, a.heapOffset, m, out.heapOffset, m, 0, 1, k, m, 0, 0]);
+    else this.gemm([a.heapOffset, 1, m, b.heapOffset, n, out.heapOffset, n, 0, m, k, n, 0, 0]);
+    if (columnSums) this.gemm([ONE_ADDRESS, 0, 0, b.heapOffset, n, out.heapOffset + m * n * 4, n, 0, 1, k, n, 0, 0]);
   }
 
   /**
@@ -238,8 +277,15 @@ export class HeapSpace {
     else this.freeBlocks.set(bytes, [matrix.heapOffset]);
   }
 
+  /** Frees every matrix and stops the helper thread, if any. */
   dispose(): void {
     for (const matrix of [...this.live]) this.free(matrix);
+    this.splitter?.dispose();
+  }
+
+  private gemm(args: GemmArgs): void {
+    if (this.splitter) this.splitter.run(this.kernel.gemm, args);
+    else this.kernel.gemm(...args);
   }
 }
 

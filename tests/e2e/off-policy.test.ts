@@ -16,6 +16,11 @@ function learnerWorkers(app: AppSession): number {
   return app.page.workers().filter((worker) => /learner-worker\.web/.test(worker.url())).length;
 }
 
+/** The learner's helper for large matrix products (agents/shared/gemm-helper.ts), a worker of the learner's. */
+function productHelpers(app: AppSession): number {
+  return app.page.workers().filter((worker) => /gemm-helper-worker\.web/.test(worker.url())).length;
+}
+
 describe('off-policy runs in the app learn in a Web Worker of their own (headless Chromium)', () => {
   let app: AppSession;
 
@@ -42,13 +47,15 @@ describe('off-policy runs in the app learn in a Web Worker of their own (headles
     expect(learned?.envSteps).toBeGreaterThanOrEqual(2000);
     expect(Number.isFinite(learned?.criticLoss)).toBe(true);
     expect(learnerWorkers(app)).toBe(1);
+    expect(productHelpers(app)).toBe(1);
     console.log(`app TD3 Reacher run: ${learned?.envSteps} env steps at ${learned?.stepsPerSecond.toFixed(0)} env steps/s`);
 
     await press(app.page, 'Stop');
     await waitForRuns(app.page, 'the stop', (all) => all[0].phase === 'stopped', 60_000);
     const deadline = Date.now() + 10_000;
-    while (learnerWorkers(app) > 0 && Date.now() < deadline) await app.page.waitForTimeout(200);
+    while (learnerWorkers(app) + productHelpers(app) > 0 && Date.now() < deadline) await app.page.waitForTimeout(200);
     expect(learnerWorkers(app)).toBe(0);
+    expect(productHelpers(app)).toBe(0);
     expect(app.errors).toEqual([]);
   });
 });

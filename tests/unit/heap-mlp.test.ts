@@ -1,8 +1,13 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { initTf, tf } from '../../agents/shared/tf.ts';
 import { HeapSpace, gemmUsesRelaxedSimd } from '../../agents/shared/heap-gemm.ts';
-import { gemmPlainWasmBase64, gemmRelaxedWasmBase64 } from '../../agents/shared/gemm-wasm.ts';
-import { compiledGemm, withoutRelaxedSimd } from '../../scripts/embed-gemm.mjs';
+import {
+  gemmPlainUnsharedWasmBase64,
+  gemmPlainWasmBase64,
+  gemmRelaxedUnsharedWasmBase64,
+  gemmRelaxedWasmBase64,
+} from '../../agents/shared/gemm-wasm.ts';
+import { compiledGemm, withUnsharedMemory, withoutRelaxedSimd } from '../../scripts/embed-gemm.mjs';
 import { HeapMlp } from '../../agents/shared/heap-mlp.ts';
 import { initialParameters, type MlpSpec } from '../../agents/shared/mlp.ts';
 import { tfMlpOf } from '../oracles/tf-mlp.ts';
@@ -96,21 +101,31 @@ describe('heap matrices', () => {
   });
 
   it('keeps the embedded modules equal to the compiled gemm.wat (regenerate: node scripts/embed-gemm.mjs)', async () => {
-    const { relaxed, plain } = await compiledGemm();
+    const { relaxed, plain, relaxedUnshared, plainUnshared } = await compiledGemm();
     expect(gemmRelaxedWasmBase64).toBe(relaxed.toString('base64'));
     expect(gemmPlainWasmBase64).toBe(plain.toString('base64'));
+    expect(gemmRelaxedUnsharedWasmBase64).toBe(relaxedUnshared.toString('base64'));
+    expect(gemmPlainUnsharedWasmBase64).toBe(plainUnshared.toString('base64'));
+    expect(() => withUnsharedMemory('(module)')).toThrow(/no .* to make unshared/);
   });
 
-  it('uses fused multiply-adds under Node once tfjs is set up, and both modules give the same products', () => {
+  it('uses fused multiply-adds under Node once tfjs is set up, and all four modules give the same products', () => {
     expect(gemmUsesRelaxedSimd()).toBe(true);
     const [m, k, n] = [13, 40, 21];
     const rng = new Rng(5);
     const a = Float32Array.from({ length: m * k }, () => rng.normal());
     const b = Float32Array.from({ length: k * n }, () => rng.normal());
     const bias = Float32Array.from({ length: n }, () => rng.normal());
-    for (const base64 of [gemmRelaxedWasmBase64, gemmPlainWasmBase64]) {
-      const { exports } = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(base64, 'base64')));
-      const { gemm, memory } = exports as { gemm: (...args: number[]) => void; memory: WebAssembly.Memory };
+    const modules: [string, boolean][] = [
+      [gemmRelaxedWasmBase64, true],
+      [gemmPlainWasmBase64, true],
+      [gemmRelaxedUnsharedWasmBase64, false],
+      [gemmPlainUnsharedWasmBase64, false],
+    ];
+    for (const [base64, shared] of modules) {
+      const memory = new WebAssembly.Memory(shared ? { initial: 1, maximum: 16384, shared: true } : { initial: 1 });
+      const { exports } = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(base64, 'base64')), { env: { memory } });
+      const { gemm } = exports as { gemm: (...args: number[]) => void };
       // a, b, bias and c one after another from byte 32 (gemm.wat's first free byte).
       const heap = new Float32Array(memory.buffer);
       const [aAt, bAt, biasAt, cAt] = [8, 8 + m * k, 8 + m * k + k * n, 8 + m * k + k * n + n];
