@@ -90,7 +90,9 @@ describe('run states in the app: the view, the caption and the form say what is 
 
   it('captions a training, a queued and a paused run as what they are', async () => {
     const page = app.page;
-    await setField(page, 'steps', '6000');
+    // Long enough to be still training when the second run is set up and started on a busy machine: with 6,000
+    // steps, beside a TD3 run at nice 0, it finished before the second started, which then never queued.
+    await setField(page, 'steps', '20000');
     await press(page, 'Start');
     const [first] = await waitForRuns(
       page,
@@ -114,7 +116,7 @@ describe('run states in the app: the view, the caption and the form say what is 
     await press(page, 'Pause');
     await waitForRuns(page, 'the pause', (all) => all[0].phase === 'paused');
     expect(await waitForCaption(page, /paused/)).toMatch(
-      new RegExp(`^${first.name} is paused at [\\d,]+ of 6,000 steps: press Resume \\(or Space\\) to go on\\.$`),
+      new RegExp(`^${first.name} is paused at [\\d,]+ of 20,000 steps: press Resume \\(or Space\\) to go on\\.$`),
     );
     await press(page, 'Resume');
     await waitForCaption(page, /training/);
@@ -126,7 +128,7 @@ describe('run states in the app: the view, the caption and the form say what is 
     const text = await waitForCaption(page, /episode/, 90_000);
     expect(text).toMatch(
       new RegExp(
-        `^${first.name} finished its 6,000 steps\\. Its latest policy plays here without exploration noise: evaluation return \\(deterministic\\) -?[\\d.]+, mean of \\d+ episodes?\\.$`,
+        `^${first.name} finished its 20,000 steps\\. Its latest policy plays here without exploration noise: evaluation return \\(deterministic\\) -?[\\d.]+, mean of \\d+ episodes?\\.$`,
       ),
     );
     expect(await robotCount(page)).toBe(8);
@@ -138,7 +140,7 @@ describe('run states in the app: the view, the caption and the form say what is 
     await press(page, 'Stop playing');
     await clickWhenStill(page, page.getByRole('tab', { name: 'Train' }), 'the Train tab');
     expect(await robotCount(page)).toBe(0);
-    expect(await caption(page)).toBe(`${first.name} finished its 6,000 steps. Playing stopped: pick the run again in the list to watch its policy.`);
+    expect(await caption(page)).toBe(`${first.name} finished its 20,000 steps. Playing stopped: pick the run again in the list to watch its policy.`);
   });
 
   it('captions a stopped run, and after a reload tells finished from stopped', async () => {
@@ -159,7 +161,7 @@ describe('run states in the app: the view, the caption and the form say what is 
       new RegExp(`^${second.name} stopped at [\\d,]+ of 200,000 steps: press Resume to continue it\\.`),
     );
     await selectRun(page, (await runs(page))[0].name);
-    await waitForCaption(page, /finished its 6,000 steps\. Its latest policy plays here/);
+    await waitForCaption(page, /finished its 20,000 steps\. Its latest policy plays here/);
     await page.screenshot({ path: artifactPath('after-reload-finished.png') });
   });
 
