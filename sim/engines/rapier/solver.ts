@@ -50,12 +50,12 @@ const DEFAULT_SETTINGS: SolverSettings = { worldSteps: 1, solverIterations: 4, p
  * With each lane's own soft ground (2026-12-06), another MuJoCo PPO policy (400k steps, seed 1, 3015 over 20 episodes
  * there; `sinew play RUN --physics rapier --episodes 20`): 4x1 18%, 8x8 f120 65%, 4x8 f120 27%, 2x8 f120 28%; and
  * 64 Hoppers, one thread, beside a TD3 run (rough): 4x1 83k, 8x8 f120 23k (19.8k with the one shared ground body).
- * Only the 8x8 settings carry the transfer, and they cost 3.5x the Hopper's speed, far from its 75k goal.
- * 8x8 f120 was the Hopper's default for a few hours (2026-12-06): there PPO trains about as fast (the preset, 2415 at
- * 573k steps in 225 s against 2404 at 307k in 106 s at 4x1), a MuJoCo policy keeps 65% and a Rapier-trained one
- * scores 3042 on MuJoCo (docs/LEARNING.md). It went back to 4x1 because one full test run in four (under load) saw a
- * Hopper state resumed on 3 threads come out apart (tests/unit/sim-vec-env-rapier.test.ts; 0 in 8 runs of the file
- * alone): soft ground is not yet exactly resumable in every case, fixed planes are.
+ * Only the 8x8 settings carry the transfer, and they cost 3.5x the Hopper's speed, far from its 75k goal. 8x8 f120
+ * was the Hopper's default for a few hours (2026-12-06): PPO trains about as fast there (the preset, 2415 at 573k steps
+ * in 225 s against 2404 at 307k in 106 s at 4x1) and a Rapier-trained policy scores 3042 on MuJoCo (docs/LEARNING.md).
+ * It went back to 4x1 because one full test run in four (under load) saw a Hopper state resumed on 3 threads come out
+ * apart (tests/unit/sim-vec-env-rapier.test.ts; 0 in 8 runs of the file alone): soft ground is not yet exactly
+ * resumable in every case, fixed planes are.
  * Reacher (fingertip error, mean over the steps before joint1's limit / over all 50; seeds 1/2/3; hard limits):
  * 4x1 18/41/32 mm and 9/66/46 mm; 4x4 1.6/18/15 and 2/45/13; 8x8 2.5/5.8/6.5 and 2.8/20/20; 16x4 1.9/6.5/7.5 and
  * 2.5/23/18; with the soft limits, 8x8: 2.6/6.1/6.5 and 2.6/5.8/8.5 mm. The Reacher's light links (4e-5 kg m^2)
