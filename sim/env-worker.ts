@@ -66,7 +66,10 @@ async function start(init: WorkerInit, endpoint: WorkerEndpoint): Promise<void> 
     while (nowMs() < pollUntil && Atomics.load(control, CONTROL.SEQ) === seen) {
       // poll: the next command usually comes as soon as the host's policy has acted
     }
-    Atomics.wait(control, CONTROL.SEQ, seen);
+    // A wake-up is not a command: the host bumps SEQ, then notifies, and a host thread descheduled between the two
+    // notifies after this worker has run the command and gone back to sleep. Run only what SEQ says is new (rerunning
+    // a STEP stepped the slice's envs twice on a loaded machine).
+    while (Atomics.load(control, CONTROL.SEQ) === seen) Atomics.wait(control, CONTROL.SEQ, seen);
     seen = Atomics.load(control, CONTROL.SEQ);
     const command = control[CONTROL.COMMAND];
     let status: number = STATUS.OK;

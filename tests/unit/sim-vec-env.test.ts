@@ -2,6 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createEnv, type PhysicsName } from '../../sim/registry.ts';
 import { createVecEnv, InThreadVecEnv, type SimVecEnv } from '../../sim/vec-env.ts';
 import { WorkerVecEnv } from '../../sim/worker-vec-env.ts';
+import { nodeWorkerFactory } from '../../sim/worker-host.node.ts';
+import { CONTROL, type WorkerFactory } from '../../sim/worker-protocol.ts';
 
 const open: SimVecEnv[] = [];
 afterAll(async () => {
@@ -142,5 +144,36 @@ describe('VecEnv determinism across implementations', () => {
     const inThread = await run(0);
     expect(await run(2)).toEqual(inThread);
     expect(await run(3)).toEqual(inThread);
+  });
+});
+
+describe('env worker protocol', () => {
+  it('runs each command once: a late wake-up (a host descheduled between bumping SEQ and notifying) steps nothing', async () => {
+    const controls: Int32Array[] = [];
+    const capturing: WorkerFactory = () => {
+      const port = nodeWorkerFactory();
+      return {
+        ...port,
+        postMessage: (message) => {
+          controls.push(new Int32Array(message.control));
+          port.postMessage(message);
+        },
+      };
+    };
+    const vec = await createVecEnv({ robot: 'reacher', numEnvs: 2, workers: 2, seed: 3, workerFactory: capturing });
+    open.push(vec);
+    const lone = await createEnv('reacher', { seed: 4, lane: 1 });
+    const actions = new Float32Array(4).fill(0.5);
+    await vec.step(actions); // env 1 is the worker's
+    lone.step([0.5, 0.5]);
+    const stepped = vec.obs.slice(10, 20);
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    await sleep(50); // past the worker's 1 ms of polling: it sleeps in Atomics.wait
+    expect(Atomics.notify(controls[0], CONTROL.SEQ)).toBe(1); // the late notify wakes it
+    await sleep(50);
+    expect(vec.obs.subarray(10, 20)).toEqual(stepped);
+    await vec.step(actions);
+    expect(vec.obs.subarray(10, 20)).toEqual(lone.step([0.5, 0.5]).obs);
+    lone.dispose();
   });
 });
