@@ -31,7 +31,7 @@ const DEFAULT_SETTINGS: SolverSettings = { worldSteps: 1, solverIterations: 4, p
  * one PPO policy trained on MuJoCo (400k steps, seed 1, 3013 over 10 episodes there) played on Rapier, its mean
  * return there over its MuJoCo return (30 episodes, or 10 where marked). "fN": the ground contacts at N Hz
  * (contactNaturalFrequency), else Rapier's own (60 Hz).
- *   Hopper  4x1:        0.0139 rad, 1.76 rad/s, 17% (10), ~30-41k (Rapier's default, the Hopper's)
+ *   Hopper  4x1:        0.0139 rad, 1.76 rad/s, 17% (10), ~30-41k (Rapier's default; the Hopper's until 2026-12-06)
  *           4x1 f2/f20/f160/f1000: 0.0092/0.0109/0.0170/0.0347 rad, 2.10/1.68/3.75/8.83 rad/s; 4x1 f120 17% (10)
  *           8x8:        0.0062, 2.34, 48%, ~20k
  *           8x8 f80/f120/f200: 0.0078/0.0105/0.0167, 3.20/4.87/7.80; f100 70%, f120 85.5%, f200 84%, f600 88%;
@@ -43,19 +43,20 @@ const DEFAULT_SETTINGS: SolverSettings = { worldSteps: 1, solverIterations: 4, p
  * its soft contacts, which stiff ones push out) and the transfer a lot (32x4 at 20 Hz: 44% (10)); stiffer ones
  * raise the transfer once the joint motors converge (8 substeps of 8 sweeps). MuJoCo's geom margin as Rapier's
  * contact skin: 32x4 52% (10). The ratios move by several points with the policy's last bits (the same 8x8 at 120 Hz
- * through `sinew play RUN --physics rapier --episodes 100`: 2297 against 3010 on MuJoCo (30 episodes), 76%). The
- * Hopper keeps 4x1: on 8x8 at 120 Hz (the best transfer measured for the speed, at a third of 4x1's) PPO learns and
- * TD3 did not reach 3000 either (docs/LEARNING.md). (Its kinematic ground, once one body under every lane, broke
- * bit-for-bit determinism across world slicings; each lane now has its own: build.ts, docs/FINDINGS.md.)
+ * through `sinew play RUN --physics rapier --episodes 100`: 2297 against 3010 on MuJoCo (30 episodes), 76%).
  * With each lane's own soft ground (2026-12-06), another MuJoCo PPO policy (400k steps, seed 1, 3015 over 20 episodes
  * there; `sinew play RUN --physics rapier --episodes 20`): 4x1 18%, 8x8 f120 65%, 4x8 f120 27%, 2x8 f120 28%; and
  * 64 Hoppers, one thread, beside a TD3 run (rough): 4x1 83k, 8x8 f120 23k (19.8k with the one shared ground body).
- * Only the 8x8 settings carry the transfer, and they cost 3.5x the Hopper's speed, far from its 75k goal. 8x8 f120
- * was the Hopper's default for a few hours (2026-12-06): PPO trains about as fast there (the preset, 2415 at 573k steps
- * in 225 s against 2404 at 307k in 106 s at 4x1) and a Rapier-trained policy scores 3042 on MuJoCo (docs/LEARNING.md).
- * It went back to 4x1 because one full test run in four (under load) saw a Hopper state resumed on 3 threads come out
- * apart (tests/unit/sim-vec-env-rapier.test.ts; 0 in 8 runs of the file alone): soft ground is not yet exactly
- * resumable in every case, fixed planes are.
+ * The Hopper runs at 8x8 on 120 Hz ground (since 2026-12-06; 4x1 before): no setting measured gives both the
+ * transfer (85%) and the speed (75k) of the goals, and what a user sees is the dynamics, not the physics speed. On
+ * 8x8 f120 PPO's Hopper goes past 3000 (best 3477 over 2M steps, 2752 at 4x1; docs/LEARNING.md; MuJoCo's
+ * 3495); PPO trains about as fast (the preset, one thread: 2415 at 573k steps in 225 s, 2548 env steps/s, against
+ * 2404 at 307k in 106 s, 2896 env steps/s, at 4x1: the policy and its updates, not the physics, take most of the
+ * time); TD3 is learner-bound at ~130 env steps/s either way. What it costs is the raw physics speed, 3.5x. Once,
+ * its kinematic ground was one body under every lane and broke bit-for-bit determinism across world slicings; each
+ * lane now has its own (build.ts, docs/FINDINGS.md). It was set back to 4x1 for some hours after a resume came out apart
+ * in one full test run of four; that was a worker thread running a step twice on a late wake-up (env-worker.ts),
+ * on any physics and robot, fixed since.
  * Reacher (fingertip error, mean over the steps before joint1's limit / over all 50; seeds 1/2/3; hard limits):
  * 4x1 18/41/32 mm and 9/66/46 mm; 4x4 1.6/18/15 and 2/45/13; 8x8 2.5/5.8/6.5 and 2.8/20/20; 16x4 1.9/6.5/7.5 and
  * 2.5/23/18; with the soft limits, 8x8: 2.6/6.1/6.5 and 2.6/5.8/8.5 mm. The Reacher's light links (4e-5 kg m^2)
@@ -78,7 +79,7 @@ const DEFAULT_SETTINGS: SolverSettings = { worldSteps: 1, solverIterations: 4, p
  * 4x1 already meets the Hopper's goal (5e-3 rad, 0.5 rad/s) at twice the speed of two world steps: the default.
  */
 const MEASURED: Readonly<Record<string, SolverSettings>> = {
-  hopper: { worldSteps: 1, solverIterations: 4, pgsIterations: 1, softLimits: true },
+  hopper: { worldSteps: 1, solverIterations: 8, pgsIterations: 8, softLimits: true, contactNaturalFrequency: 120 },
   reacher: { worldSteps: 1, solverIterations: 8, pgsIterations: 8, softLimits: true },
   cheetah: { worldSteps: 1, solverIterations: 8, pgsIterations: 8, softLimits: true },
   ant: { worldSteps: 1, solverIterations: 8, pgsIterations: 8, softLimits: true },
