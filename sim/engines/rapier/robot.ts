@@ -9,6 +9,7 @@ import { JOINT_GAP_LIMIT, largestJointGap, spinsBeyondStep } from './divergence.
 import { JointDrive } from './drive.ts';
 import { FluidForces } from './fluid.ts';
 import { rapierLayout, type RapierLayout } from './layout.ts';
+import { LinkStates } from './link-states.ts';
 import { LinkLoads } from './loads.ts';
 import { writeBodyPose, writeFrames } from './frames.ts';
 import { RootLoads } from './root-loads.ts';
@@ -64,12 +65,8 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
   private readonly rootLoads: RootLoads | null;
   /** What the contact wrenches read (renewed when a restore moves the robot to another world). */
   private readonly contactSource: ContactSource;
-  /** Link states: translation (x, y, z), rotation (x, y, z, w), centre-of-mass velocity, angular velocity. */
-  private readonly t: Float64Array;
-  private readonly r: Float64Array;
-  private readonly v: Float64Array;
-  private readonly w: Float64Array;
-  private readonly scratch = new Float32Array(4);
+  /** The links' states, read from the bodies after every step (and their rotations before every world step). */
+  readonly linkState: LinkStates;
   private readonly rawVector: ReturnType<RapierWorld['RAPIER']['VectorOps']['intoRaw']>;
 
   constructor(
@@ -109,13 +106,9 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
       staticBodies: built.staticBodies.map((body) => body.handle),
       colliders: built.colliders,
     };
-    const n = layout.links.length;
-    this.t = new Float64Array(3 * n);
-    this.r = new Float64Array(4 * n);
-    this.v = new Float64Array(3 * n);
-    this.w = new Float64Array(3 * n);
+    this.linkState = new LinkStates(layout.links.length);
     this.rawVector = host.RAPIER.VectorOps.intoRaw({ x: 0, y: 0, z: 0 });
-    const { t, r, v } = this;
+    const { t, r, v } = this.linkState;
     this.contactSource = { world: this.world, colliders: this.handles.colliders, t, r, v, laneY: lane * host.laneSpacing };
     host.add(this);
     this.setState(model.qpos0, new Float64Array(model.nv));
@@ -150,29 +143,19 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
   /** Motors for this world step, from the joint velocities at its start. */
   beforeSubstep(last: boolean): void {
     const bodies = this.world.bodies.raw;
-    const { scratch, r, w } = this;
     const links = this.handles.links;
-    for (let i = 0; i < links.length; i++) {
-      bodies.rbRotation(links[i], scratch);
-      r[4 * i] = scratch[0];
-      r[4 * i + 1] = scratch[1];
-      r[4 * i + 2] = scratch[2];
-      r[4 * i + 3] = scratch[3];
-      bodies.rbAngvel(links[i], scratch);
-      w[3 * i] = scratch[0];
-      w[3 * i + 1] = scratch[1];
-      w[3 * i + 2] = scratch[2];
-    }
+    const { t, r, v, w } = this.linkState;
+    this.linkState.readRotations(bodies, links);
     const loads = this.loads;
-    if (this.drive.hasSlideMotors || (last && this.contacts) || this.fluid || this.rootLoads) this.readTranslationsAndVelocities();
+    if (this.drive.hasSlideMotors || (last && this.contacts) || this.fluid || this.rootLoads) this.readTranslations();
     if (this.drive.hasSlideMotors) toGeneralised(this);
-    if (last && this.contacts) this.contacts.beforeLastStep(this.v);
+    if (last && this.contacts) this.contacts.beforeLastStep(v);
     this.drive.configureMotors(this.world.impulseJoints.raw, this.handles.joints, r, w, this.qpos, this.qvel);
     if (loads) {
-      loads.begin(this.t, r);
+      loads.begin(t, r);
       if (this.drive.hasTorqueJoints) this.drive.addTorques(loads, r);
-      this.fluid?.add(loads, this.t, r, this.v, w);
-      this.rootLoads?.add(loads, this.t, this.v, w);
+      this.fluid?.add(loads, t, r, v, w);
+      this.rootLoads?.add(loads, t, v, w);
       loads.apply(bodies, links, this.rawVector);
     }
   }
@@ -180,7 +163,8 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
   afterStep(): void {
     this.staged = false;
     this.readState();
-    const { layout, t, r, w } = this;
+    const { layout } = this;
+    const { t, r, w } = this.linkState;
     this.diverged = this.setDiverged || !(largestJointGap(layout, t, r) <= JOINT_GAP_LIMIT) || spinsBeyondStep(layout, w, this.host.worldTimestep);
     this.setDiverged = false;
     this.contacts?.compute(this.contactSource, this.host.worldTimestep, this.cfrcExt);
@@ -242,38 +226,17 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
 
   /** xpos, xquat and site_xpos from the link states. */
   private updateFrames(): void {
-    writeFrames(this.model, this.layout, this.t, this.r, this.xpos, this.xquat, this.siteXpos);
+    writeFrames(this.model, this.layout, this.linkState.t, this.linkState.r, this.xpos, this.xquat, this.siteXpos);
   }
 
-  private readTranslationsAndVelocities(): void {
-    const bodies = this.world.bodies.raw;
-    const { scratch, t, v } = this;
-    const links = this.handles.links;
-    const laneY = this.lane * this.host.laneSpacing;
-    for (let i = 0; i < links.length; i++) {
-      bodies.rbTranslation(links[i], scratch);
-      t[3 * i] = scratch[0];
-      t[3 * i + 1] = scratch[1] - laneY;
-      t[3 * i + 2] = scratch[2];
-      bodies.rbLinvel(links[i], scratch);
-      v[3 * i] = scratch[0];
-      v[3 * i + 1] = scratch[1];
-      v[3 * i + 2] = scratch[2];
-    }
+  private readTranslations(): void {
+    this.linkState.readTranslations(this.world.bodies.raw, this.handles.links, this.lane * this.host.laneSpacing);
   }
 
   /** Reads every link and converts to generalised coordinates. */
   private readState(): void {
-    const bodies = this.world.bodies.raw;
-    const { scratch, r, w } = this;
-    const links = this.handles.links;
-    this.readTranslationsAndVelocities();
-    for (let i = 0; i < links.length; i++) {
-      bodies.rbRotation(links[i], scratch);
-      for (let k = 0; k < 4; k++) r[4 * i + k] = scratch[k];
-      bodies.rbAngvel(links[i], scratch);
-      for (let k = 0; k < 3; k++) w[3 * i + k] = scratch[k];
-    }
+    this.readTranslations();
+    this.linkState.readRotations(this.world.bodies.raw, this.handles.links);
     toGeneralised(this);
     this.updateFrames();
   }
@@ -284,35 +247,15 @@ export class RapierRobot implements WorldRobot, EnginePhysics {
     this.diverged = false;
     this.setDiverged = false;
     fromGeneralised(this, qpos, qvel);
-    const bodies = this.world.bodies.raw;
-    const RAPIER = this.host.RAPIER;
-    const { t, r, v, w } = this;
-    const links = this.handles.links;
-    const laneY = this.lane * this.host.laneSpacing;
-    for (let i = 0; i < links.length; i++) {
-      const h = links[i];
-      bodies.rbSetTranslation(h, t[3 * i], t[3 * i + 1] + laneY, t[3 * i + 2], true);
-      bodies.rbSetRotation(h, r[4 * i], r[4 * i + 1], r[4 * i + 2], r[4 * i + 3], true);
-      const lin = RAPIER.VectorOps.intoRaw({ x: v[3 * i], y: v[3 * i + 1], z: v[3 * i + 2] });
-      const ang = RAPIER.VectorOps.intoRaw({ x: w[3 * i], y: w[3 * i + 1], z: w[3 * i + 2] });
-      bodies.rbSetLinvel(h, lin, true);
-      bodies.rbSetAngvel(h, ang, true);
-      lin.free();
-      ang.free();
-    }
+    this.linkState.write(this.host.RAPIER, this.world.bodies.raw, this.handles.links, this.lane * this.host.laneSpacing);
     this.readState();
     // A state set beyond what a world step integrates diverges in the coming step, whatever Rapier makes of it.
-    this.setDiverged = spinsBeyondStep(this.layout, w, this.host.worldTimestep);
-  }
-
-  /** Internal state for the coordinate conversions (coordinates.ts). */
-  get linkState(): { t: Float64Array; r: Float64Array; v: Float64Array; w: Float64Array } {
-    return { t: this.t, r: this.r, v: this.v, w: this.w };
+    this.setDiverged = spinsBeyondStep(this.layout, this.linkState.w, this.host.worldTimestep);
   }
 
   /** Model body `body`'s frame in the world (MuJoCo's xpos and xquat as x, y, z, qx, qy, qz, qw) at out[offset]. */
   writeBodyPose(body: number, out: Float32Array | Float64Array, offset: number): void {
-    writeBodyPose(this.layout, this.t, this.r, body, out, offset);
+    writeBodyPose(this.layout, this.linkState.t, this.linkState.r, body, out, offset);
   }
 
   /** Removes this robot's bodies (with their joints and colliders) from its world. */
