@@ -1,5 +1,5 @@
 import { initTf } from '../agents/shared/tf.ts';
-import { gemmUsesRelaxedSimd, useGemmHelper } from '../agents/shared/heap-gemm.ts';
+import { gemmUsesRelaxedSimd, useGemmHelper } from '../agents/shared/gemm-module.ts';
 import { nodeGemmHelper } from '../agents/shared/gemm-helper.node.ts';
 import { option, printStepTiming } from './learner-timing.ts';
 import { Rng } from '../sim/rng.ts';

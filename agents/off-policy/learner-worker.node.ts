@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { initTf } from '../shared/tf.ts';
 import { nodeGemmHelper } from '../shared/gemm-helper.node.ts';
-import { useGemmHelper } from '../shared/heap-gemm.ts';
+import { useGemmHelper } from '../shared/gemm-module.ts';
 import { LearnerCore } from './learner-core.ts';
 import { makeAgentByName } from './agent-makers.ts';
 import type { FromLearner, ToLearner } from './learner-protocol.ts';

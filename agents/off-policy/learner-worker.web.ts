@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import { initTf } from '../shared/tf.ts';
 import { webGemmHelper } from '../shared/gemm-helper.web.ts';
-import { useGemmHelper } from '../shared/heap-gemm.ts';
+import { useGemmHelper } from '../shared/gemm-module.ts';
 import { LearnerCore } from './learner-core.ts';
 import { makeAgentByName } from './agent-makers.ts';
 import type { FromLearner, ToWebLearner } from './learner-protocol.ts';

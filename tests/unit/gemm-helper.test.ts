@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initTf } from '../../agents/shared/tf.ts';
-import { HeapSpace, useGemmHelper } from '../../agents/shared/heap-gemm.ts';
+import { HeapSpace } from '../../agents/shared/heap-gemm.ts';
+import { useGemmHelper } from '../../agents/shared/gemm-module.ts';
 import { nodeGemmHelper } from '../../agents/shared/gemm-helper.node.ts';
 import { GemmSplitter, SPLIT_WORK, type GemmArgs, type GemmModule, type GemmHelperJob } from '../../agents/shared/gemm-helper.ts';
 import { gemmPlainWasmBase64 } from '../../agents/shared/gemm-wasm.ts';

@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { initTf, tf } from '../../agents/shared/tf.ts';
-import { HeapSpace, gemmUsesRelaxedSimd } from '../../agents/shared/heap-gemm.ts';
+import { HeapSpace } from '../../agents/shared/heap-gemm.ts';
+import { gemmUsesRelaxedSimd } from '../../agents/shared/gemm-module.ts';
 import {
   gemmPlainUnsharedWasmBase64,
   gemmPlainWasmBase64,
