@@ -54,9 +54,9 @@ const DEFAULT_SETTINGS: SolverSettings = { worldSteps: 1, solverIterations: 4, p
  * 2404 at 307k in 106 s, 2896 env steps/s, at 4x1: the policy and its updates, not the physics, take most of the
  * time); TD3 is learner-bound at ~130 env steps/s either way. What it costs is the raw physics speed, 3.5x. Once,
  * its kinematic ground was one body under every lane and broke bit-for-bit determinism across world slicings; each
- * lane now has its own (build.ts, docs/FINDINGS.md). It was set back to 4x1 for some hours after a resume came out apart
- * in one full test run of four; that was a worker thread running a step twice on a late wake-up (env-worker.ts),
- * on any physics and robot, fixed since.
+ * lane now has its own (build.ts, docs/FINDINGS.md). It was set back to 4x1 for some hours after a resume came
+ * out apart in one full test run of four; that was a worker thread running a step twice on a late wake-up
+ * (env-worker.ts), which could hit any robot stepped in fixed slices, fixed since.
  * Reacher (fingertip error, mean over the steps before joint1's limit / over all 50; seeds 1/2/3; hard limits):
  * 4x1 18/41/32 mm and 9/66/46 mm; 4x4 1.6/18/15 and 2/45/13; 8x8 2.5/5.8/6.5 and 2.8/20/20; 16x4 1.9/6.5/7.5 and
  * 2.5/23/18; with the soft limits, 8x8: 2.6/6.1/6.5 and 2.6/5.8/8.5 mm. The Reacher's light links (4e-5 kg m^2)
