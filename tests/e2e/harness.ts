@@ -89,6 +89,27 @@ export async function canvasPixelSpread(page: Page, selector: string): Promise<n
   );
 }
 
+/** Shares of a PNG's pixels that are fully opaque and that are dark (r + g + b < 200), decoded in the page. */
+export function pngInkShares(page: Page, png: Uint8Array): Promise<{ opaque: number; dark: number }> {
+  return page.evaluate(
+    async (bytes: number[]) => {
+      const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
+      const context = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
+      if (!context) throw new Error('no 2d context');
+      context.drawImage(bitmap, 0, 0);
+      const rgba = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
+      let opaque = 0;
+      let dark = 0;
+      for (let i = 0; i < rgba.length; i += 4) {
+        if (rgba[i + 3] === 255) opaque++;
+        if (rgba[i] + rgba[i + 1] + rgba[i + 2] < 200) dark++;
+      }
+      return { opaque: opaque / (rgba.length / 4), dark: dark / (rgba.length / 4) };
+    },
+    [...png],
+  );
+}
+
 /** A circle in the 3D view, in CSS px from its top left (a robot's ring: TrainView.screenPoint). */
 export interface ViewCircle {
   readonly x: number;

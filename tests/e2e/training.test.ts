@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { unzipSync } from 'fflate';
 import { FileServer } from '../fixtures/export/serve.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, robotPixels, type AppSession, type ViewCircle } from './harness.ts';
+import { artifactPath, pngInkShares, robotPixels, type AppSession, type ViewCircle } from './harness.ts';
 import { clickWhenStill, openDrivenApp, press, runs, setField, waitForRuns } from './app-driver.ts';
 
 describe('training in the app (headless Chromium, real workers)', () => {
@@ -124,23 +124,7 @@ describe('training in the app (headless Chromium, real workers)', () => {
     await writeFile(artifactPath('compare-export.png'), bytes);
     // 1200 x 480 drawn at 2x; every pixel opaque (a paper's page is white, not a checkerboard).
     expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([2400, 960]);
-    const pixels = await app.page.evaluate(
-      async (data: number[]) => {
-        const bitmap = await createImageBitmap(new Blob([new Uint8Array(data)], { type: 'image/png' }));
-        const context = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
-        if (!context) throw new Error('no 2d context');
-        context.drawImage(bitmap, 0, 0);
-        const rgba = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
-        let opaque = 0;
-        let dark = 0;
-        for (let i = 0; i < rgba.length; i += 4) {
-          if (rgba[i + 3] === 255) opaque++;
-          if (rgba[i] + rgba[i + 1] + rgba[i + 2] < 200) dark++;
-        }
-        return { opaque: opaque / (rgba.length / 4), dark: dark / (rgba.length / 4) };
-      },
-      [...bytes],
-    );
+    const pixels = await pngInkShares(app.page, bytes);
     expect(pixels.opaque).toBe(1);
     // Text, axes and curves: some dark ink, but a mostly light figure.
     expect(pixels.dark).toBeGreaterThan(0.003);

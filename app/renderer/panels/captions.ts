@@ -1,4 +1,4 @@
-import type { LiveRun } from '../training/run-manager.ts';
+import type { LiveRun } from '../training/live-run.ts';
 
 /** The captions of the 3D view (run-watch.ts): plain text from a run's state, kept apart from the DOM so they are tested. */
 

@@ -2,7 +2,7 @@ import uPlot from 'uplot';
 import { band, solvedThreshold, summariseAlgorithms, summariseRun } from '../../runtime/report.ts';
 import { curvesCsv, evaluationCell, pm, sortedGroups, tableCsv, type RobotComparison, type SortKey } from './comparison.ts';
 import { SERIES_COLOURS, SERIES_DASH, isDashed, learningCurvesSvg, tickLabel } from '../../runtime/report-svg.ts';
-import type { LiveRun } from '../training/run-manager.ts';
+import type { LiveRun } from '../training/live-run.ts';
 import { downloadBlob } from './download.ts';
 
 const CHART_HEIGHT = 320;

@@ -1,6 +1,6 @@
 import { latestReturn } from '../../runtime/metrics.ts';
 import type { RunConfig } from '../../runtime/run-config.ts';
-import type { LiveRun, RunPhase } from '../training/run-manager.ts';
+import type { LiveRun, RunPhase } from '../training/live-run.ts';
 
 /** The runs list's rows as text, apart from the DOM (runs-list.ts draws them): order, state, figures, search, rename. */
 

@@ -1,7 +1,7 @@
 import { latestReturn } from '../../runtime/metrics.ts';
 import { lastEvaluation } from '../../runtime/report.ts';
 import type { RunConfig } from '../../runtime/run-config.ts';
-import type { LiveRun } from '../training/run-manager.ts';
+import type { LiveRun } from '../training/live-run.ts';
 import type { ControlState } from './run-controls.ts';
 
 /**

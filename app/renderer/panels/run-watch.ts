@@ -1,7 +1,8 @@
 import type { PolicySnapshot } from '../../../agents/policy.ts';
 import type { TrainView } from '../scene/train-view.ts';
 import type { FromPlayer, ToPlayer } from '../training/player.worker.ts';
-import { maxConcurrentRuns, type LiveRun, type RunManager } from '../training/run-manager.ts';
+import type { LiveRun } from '../training/live-run.ts';
+import { maxConcurrentRuns, type RunManager } from '../training/run-manager.ts';
 import { playingCaption, stateCaption } from './captions.ts';
 import { viewFor } from './run-status.ts';
 

@@ -1,4 +1,4 @@
-import type { LiveRun } from '../training/run-manager.ts';
+import type { LiveRun } from '../training/live-run.ts';
 import { matchesSearch, newestFirst, phaseLabel, renameTarget, runFigures, runTooltip, searchText } from './run-rows.ts';
 
 /**

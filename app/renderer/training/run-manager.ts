@@ -2,34 +2,11 @@ import type { MetricsRecord } from '../../../agents/contract.ts';
 import type { PolicySnapshot } from '../../../agents/policy.ts';
 import type { RunConfig } from '../../runtime/run-config.ts';
 import type { RunStore } from '../storage/run-store.ts';
-import type { FromTrainer, ToTrainer, TrainerPhase } from './protocol.ts';
+import type { FromTrainer, ToTrainer } from './protocol.ts';
+import { restingPhase, type LiveRun } from './live-run.ts';
 import { StoredRun } from './stored-run.ts';
+import { policyFromCheckpoint } from './checkpoint-policy.ts';
 import { readCheckpointMeta } from '../../runtime/checkpoint.ts';
-
-/**
- * A run's state as the UI shows it. A run loaded from disk (trained earlier, or by the CLI) is 'finished' when
- * it reached its step budget and 'stopped' otherwise; 'elsewhere' is one another process (sinew train/resume) or
- * tab is training: it holds the run's lock.
- */
-export type RunPhase = TrainerPhase | 'queued' | 'saving' | 'elsewhere';
-
-/** The phase of a run on disk that nothing trains: finished once it reached its step budget, else stopped. */
-function restingPhase(envSteps: number, totalSteps: number): RunPhase {
-  return envSteps >= totalSteps ? 'finished' : 'stopped';
-}
-
-export interface LiveRun {
-  readonly stored: StoredRun;
-  phase: RunPhase;
-  detail: string;
-  records: MetricsRecord[];
-  envSteps: number;
-  stepsPerSecond: number;
-  /** Poses the worker's environments write every step (7 floats per body per robot); null without a worker. */
-  poseBoard: Float32Array | null;
-  numEnvs: number;
-  worker: Worker | null;
-}
 
 export interface RunManagerEvents {
   /** A run was added, removed, or changed phase. */
@@ -268,39 +245,24 @@ export class RunManager {
   /** The policy of a run: live from its worker while it trains, else rebuilt from its latest checkpoint. */
   async exportPolicy(name: string): Promise<PolicySnapshot> {
     const run = this.require(name);
+    if (!run.worker) {
+      const checkpoint = (await run.stored.latestCheckpoint()) ?? (await run.stored.bestCheckpoint());
+      if (!checkpoint) throw new Error(`run '${name}' has no checkpoint yet: train it a little first`);
+      return policyFromCheckpoint(name, run.stored.config, checkpoint, WASM_PATH);
+    }
     const requestId = this.nextRequest++;
     const answer = new Promise<PolicySnapshot>((resolve, reject) => this.pendingPolicies.set(requestId, { resolve, reject }));
-    if (run.worker) {
-      run.worker.postMessage({ type: 'export', requestId } satisfies ToTrainer);
-      return answer;
-    }
-    const checkpoint = (await run.stored.latestCheckpoint()) ?? (await run.stored.bestCheckpoint());
-    if (!checkpoint) throw new Error(`run '${name}' has no checkpoint yet: train it a little first`);
-    const worker = new Worker(new URL('./trainer.worker.ts', import.meta.url), { type: 'module', name: `export ${name}` });
-    worker.onmessage = (event: MessageEvent<FromTrainer>) => void this.handle(run, event.data);
-    worker.onerror = (event) => {
-      event.preventDefault();
-      this.pendingPolicies.get(requestId)?.reject(new Error(event.message || 'the export worker crashed'));
-    };
-    worker.postMessage({ type: 'exportCheckpoint', requestId, config: run.stored.config, checkpoint, wasmPath: WASM_PATH } satisfies ToTrainer);
-    return answer.finally(() => worker.terminate());
+    run.worker.postMessage({ type: 'export', requestId } satisfies ToTrainer);
+    return answer;
   }
 
   /** Renames a run that is not training: its files move to a folder of the new name (config, metrics, checkpoints, exports). */
   async rename(name: string, newName: string): Promise<void> {
     const run = this.require(name);
     if (run.worker) throw new Error(`run '${name}' is training: stop it before renaming`);
-    if (this.runs.has(newName) || (await this.store.read(`${newName}/config.json`)) !== null)
-      throw new Error(`a run named '${newName}' already exists`);
-    for (const folder of ['', '/checkpoints', '/exports']) {
-      for (const file of await this.store.listFiles(`${name}${folder}`)) {
-        const data = await this.store.read(`${name}${folder}/${file}`);
-        if (data) await this.store.write(`${newName}${folder}/${file}`, data);
-      }
-    }
-    await this.store.deleteRun(name);
+    if (this.runs.has(newName)) throw new Error(`a run named '${newName}' already exists`);
+    const stored = await StoredRun.rename(this.store, name, newName);
     this.runs.delete(name);
-    const stored = await StoredRun.open(this.store, newName);
     this.runs.set(newName, { ...run, stored });
     this.events.runsChanged();
   }

@@ -42,6 +42,22 @@ export class StoredRun {
     return run;
   }
 
+  /**
+   * Moves the run `name` (not training) to a folder named `newName`: config, metrics, event file, checkpoints and
+   * exports are copied there before the old folder is deleted, so a failure midway loses nothing.
+   */
+  static async rename(store: RunStore, name: string, newName: string): Promise<StoredRun> {
+    if ((await store.read(`${newName}/config.json`)) !== null) throw new Error(`a run named '${newName}' already exists`);
+    for (const folder of ['', '/checkpoints', '/exports']) {
+      for (const file of await store.listFiles(`${name}${folder}`)) {
+        const data = await store.read(`${name}${folder}/${file}`);
+        if (data) await store.write(`${newName}${folder}/${file}`, data);
+      }
+    }
+    await store.deleteRun(name);
+    return StoredRun.open(store, newName);
+  }
+
   private static async load(store: RunStore, name: string): Promise<StoredRun> {
     const text = await readText(store, `${name}/config.json`);
     if (text === null) throw new Error(`${name} is not a run folder (no config.json)`);
