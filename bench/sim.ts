@@ -1,5 +1,5 @@
 import { rapierWorldModes, type RapierWorldMode } from '../sim/env-slice.ts';
-import { checkPhysics, resolvePhysics, robotInfo, robotNames } from '../sim/registry.ts';
+import { checkPhysics, resolvePhysics, robotInfo, robotNames, runsOn } from '../sim/registry.ts';
 import { Rng } from '../sim/rng.ts';
 import { createVecEnv, type SimVecEnv } from '../sim/vec-env.ts';
 import { testspeedBench } from './sim-testspeed.ts';
@@ -72,13 +72,7 @@ export async function simBench(argv: readonly string[]): Promise<number> {
   const [physicsOption] = list(argv, 'physics', '');
   checkPhysics(physicsOption);
   // Without --robot: every robot that runs on the chosen physics (each on its own default without --physics).
-  const runs = (robot: string) => {
-    try {
-      return resolvePhysics(robot, physicsOption) !== undefined;
-    } catch {
-      return false;
-    }
-  };
+  const runs = (robot: string) => runsOn(robot, resolvePhysics(robot, physicsOption));
   const robots = list(argv, 'robot', robotNames.filter(runs).join(','));
   const counts = positiveInts(list(argv, 'robots', '1,16,64'), 'robots');
   const workerCounts = positiveInts(list(argv, 'workers', '1,2'), 'workers');

@@ -26,9 +26,14 @@ export const rapierRefuses: Readonly<Record<string, string>> = {
   'inverted-double-pendulum': "its observation's constraint force on the cart's slider (qfrc_constraint), which Rapier does not report",
 };
 
+/** Whether `physics` builds `robot`: MuJoCo builds every robot, Rapier all but those it refuses. */
+export function runsOn(robot: string, physics: PhysicsName): boolean {
+  return physics === 'mujoco' || !Object.hasOwn(rapierRefuses, robot);
+}
+
 /** The physics `robot` runs on when none is chosen: Rapier, or MuJoCo for the robots Rapier cannot build (the inverted double pendulum). */
 export function defaultPhysics(robot: string): PhysicsName {
-  return Object.hasOwn(rapierRefuses, robot) ? 'mujoco' : 'rapier';
+  return runsOn(robot, 'rapier') ? 'rapier' : 'mujoco';
 }
 
 /**

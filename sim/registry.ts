@@ -113,7 +113,7 @@ export function robotInfo(robot: string): RobotInfo {
   return robots[robot];
 }
 
-export { checkPhysics, defaultPhysics, physicsNames, physicsSummary, resolvePhysics, type PhysicsName } from './physics.ts';
+export { checkPhysics, defaultPhysics, physicsNames, physicsSummary, resolvePhysics, runsOn, type PhysicsName } from './physics.ts';
 
 /**
  * Sizes of a packed env snapshot for `robot` on `physics`: MuJoCo adds its warmstart and body frames

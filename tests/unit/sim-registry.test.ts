@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEnv, defaultPhysics, robotInfo, robotNames } from '../../sim/registry.ts';
+import { createEnv, defaultPhysics, robotInfo, robotNames, runsOn } from '../../sim/registry.ts';
 import { rapierRefuses } from '../../sim/physics.ts';
 import { TimeLimit } from '../../sim/time-limit.ts';
 
@@ -61,6 +61,9 @@ describe('registry', () => {
         () => false,
       );
       expect([robot, built]).toEqual([robot, !Object.hasOwn(rapierRefuses, robot)]);
+      // runsOn (what `bench sim --physics rapier` lists) says the same; MuJoCo builds every robot.
+      expect([robot, runsOn(robot, 'rapier'), runsOn(robot, 'mujoco')]).toEqual([robot, built, true]);
+      expect(defaultPhysics(robot)).toBe(built ? 'rapier' : 'mujoco');
     }
   });
 
