@@ -61,7 +61,9 @@ const DEFAULT_SETTINGS: SolverSettings = { worldSteps: 1, solverIterations: 4, p
  * 4x1 18/41/32 mm and 9/66/46 mm; 4x4 1.6/18/15 and 2/45/13; 8x8 2.5/5.8/6.5 and 2.8/20/20; 16x4 1.9/6.5/7.5 and
  * 2.5/23/18; with the soft limits, 8x8: 2.6/6.1/6.5 and 2.6/5.8/8.5 mm. The Reacher's light links (4e-5 kg m^2)
  * under joint-space armature motors (1 kg m^2) converge slowly in Rapier's Gauss-Seidel solver (the pivot and the
- * motor rows fight over the link's rotation); 8x8 is the cheapest setting within a few millimetres.
+ * motor rows fight over the link's rotation); 8x8 is the cheapest setting within a few millimetres. The 2 mm goal is
+ * out of reach of any first-order integrator at the Reacher's 10 ms (MuJoCo's own equations with Euler: 3.6/2.7/5.0
+ * mm); 2 or 4 world steps come nearer at 2-4x the cost (docs/FINDINGS.md).
  * HalfCheetah (seed 1; speed not measured): 4x1 angle p95 0.19 rad, rate p95 5.1 rad/s, one step open loop 0.22 rad;
  * 8x8 0.053, 2.4, 0.015 (its shins and feet are light against their springs and armature). Walker2d: 4x1, 8x8, 32x1
  * and 2 or 4 world steps of 4x1 alike (0.075-0.081 rad, 11-12 rad/s over seeds 1-3): not a convergence matter (its
