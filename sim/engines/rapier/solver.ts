@@ -47,6 +47,11 @@ const DEFAULT_SETTINGS: SolverSettings = { worldSteps: 1, solverIterations: 4, p
  * With each lane's own soft ground (2026-12-06), another MuJoCo PPO policy (400k steps, seed 1, 3015 over 20 episodes
  * there; `sinew play RUN --physics rapier --episodes 20`): 4x1 18%, 8x8 f120 65%, 4x8 f120 27%, 2x8 f120 28%; and
  * 64 Hoppers, one thread, beside a TD3 run (rough): 4x1 83k, 8x8 f120 23k (19.8k with the one shared ground body).
+ * Two more MuJoCo PPO policies (seeds 1 and 2, 400k steps, 3038 and 3040 over 30 episodes there; `sinew play RUN
+ * --checkpoint latest --physics rapier --episodes 30`, 2026-12-06), seed 1 / seed 2, all at 120 Hz unless marked:
+ * 8x8 56/30%, 8x1 18/21%, 8x4 47/37%, 8x16 66/24%, 16x2 31/35%, 16x4 42/38%, 16x8 39/31%, 32x4 35/30%, 8x8 f300
+ * 56/34%, 8x8 f1000 51/21%; each policy either hops through the 1000 steps or falls (std ~1000), so the ratio is
+ * the share of start states it survives and moves with the policy more than with the setting.
  * The Hopper runs at 8x8 on 120 Hz ground (since 2026-12-06; 4x1 before): no setting measured gives both the
  * transfer (85%) and the speed (75k) of the goals, and what a user sees is the dynamics, not the physics speed. On
  * 8x8 f120 PPO's Hopper goes past 3000 (best 3477 over 2M steps, 2752 at 4x1; docs/LEARNING.md; MuJoCo's
