@@ -1,4 +1,7 @@
-import './styles.css';
+import './styles/base.css';
+import './styles/charts.css';
+import './styles/panels.css';
+import './styles/views.css';
 import { algorithms } from '../../agents/registry.ts';
 import { robotNames } from '../../sim/registry.ts';
 import { version as sinewVersion } from '../../package.json';
